@@ -1,0 +1,253 @@
+//! The command line: parses arguments and hands over to the phases.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::content::{self, LoadOptions};
+use crate::diagnostics::Diagnostics;
+
+/// Exit status for content errors (bad submissions, bad catalogue).
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit status for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "blomlada",
+    version,
+    about = "Publishes eBlomlådan self-assessments as a static website"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ContentArg {
+    /// The content folder.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the whole site (atomically: the output is replaced only when all succeeded).
+    Build {
+        #[command(flatten)]
+        content: ContentArg,
+        /// The theme folder (templates, translations, static files).
+        #[arg(long, default_value = "themes/default")]
+        theme: PathBuf,
+        /// The output folder.
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+        /// The address the site is published at (overrides site.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include unpublished assessments (for previews only).
+        #[arg(long)]
+        drafts: bool,
+        /// Skip invalid assessments (listing each) instead of failing.
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Check content without writing anything; reports every problem.
+    Check {
+        #[command(flatten)]
+        content: ContentArg,
+        /// Check only these files (assessments may be outside the content folder).
+        files: Vec<PathBuf>,
+    },
+    /// Build, serve on loopback, rebuild on change and reload open browsers.
+    Serve {
+        #[command(flatten)]
+        content: ContentArg,
+        #[arg(long, default_value = "themes/default")]
+        theme: PathBuf,
+        /// The address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Build, then rebuild what a change touches whenever content or theme change.
+    Watch {
+        #[command(flatten)]
+        content: ContentArg,
+        #[arg(long, default_value = "themes/default")]
+        theme: PathBuf,
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+    },
+    /// Print a complete assessment skeleton for a municipality and year.
+    New {
+        /// The municipality's registry code, e.g. 1881.
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        year: u16,
+        /// The catalogue to answer (default: the newest).
+        #[arg(long)]
+        catalog: Option<String>,
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Write a synthetic content folder of any size (deterministic for a seed).
+    Generate {
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// How many municipalities (more than 290 gives a synthetic registry).
+        #[arg(long)]
+        municipalities: usize,
+        /// Comma-separated years, e.g. 2016,2017.
+        #[arg(long, value_delimiter = ',', default_value = "2016,2017")]
+        years: Vec<u16>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BLOMLADA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// Prints diagnostics to stderr, each with its snippet.
+pub fn report(diagnostics: &Diagnostics) {
+    use std::io::Write;
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for d in diagnostics.iter() {
+        let _ = writeln!(out, "{d}");
+    }
+}
+
+fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the {what} folder {} does not exist",
+            dir.display()
+        ))
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8, String> {
+    match cli.command {
+        Command::Check { content, files } => {
+            require_dir(&content.content, "content")?;
+            let diagnostics = check(&content.content, &files)?;
+            report(&diagnostics);
+            let errors = diagnostics.error_count();
+            let warnings = diagnostics.warning_count();
+            if errors > 0 {
+                eprintln!("{errors} error(s), {warnings} warning(s)");
+                Ok(EXIT_CONTENT)
+            } else {
+                eprintln!("ok: no errors, {warnings} warning(s)");
+                Ok(0)
+            }
+        }
+        _ => Err("this command is not available yet".into()),
+    }
+}
+
+/// Checks the whole content folder, or only the named files against it.
+pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
+    let loaded = content::load(dir, &LoadOptions { drafts: true });
+    if files.is_empty() {
+        return Ok(loaded.diagnostics);
+    }
+    let canonical = |p: &Path| {
+        std::fs::canonicalize(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let dir_canonical = canonical(dir)?;
+    let mut wanted = Vec::new();
+    let mut outside = Vec::new();
+    for file in files {
+        let c = canonical(file)?;
+        if c.starts_with(&dir_canonical) && !c.starts_with(dir_canonical.join("assessments"))
+            || c.starts_with(dir_canonical.join("assessments"))
+        {
+            wanted.push(c);
+        } else {
+            outside.push(file.clone());
+        }
+    }
+    let mut result = Diagnostics::new();
+    // Problems in the files everything is checked against are always shown.
+    let base_paths = ["site.yaml", "registry", "catalogs"].map(|p| dir_canonical.join(p));
+    for d in loaded.diagnostics.iter() {
+        let Ok(c) = std::fs::canonicalize(&d.path) else {
+            continue;
+        };
+        let is_base = base_paths.iter().any(|b| c.starts_with(b));
+        let is_named_duplicate = d.message.starts_with("a second published assessment");
+        if (is_base && d.is_error()) || (wanted.contains(&c) && !is_named_duplicate) {
+            result.push(d.clone());
+        }
+    }
+    let Some(content) = loaded.content else {
+        return Ok(result);
+    };
+    let against = content::assessment::Against {
+        registry: &content.registry,
+        catalogs: &content.catalogs,
+    };
+    let mut candidates = Vec::new();
+    for c in &wanted {
+        if let Ok(rel) = c.strip_prefix(&dir_canonical) {
+            if rel.starts_with("assessments") {
+                let (ok, _) = content::load_assessment(&dir_canonical, rel, &against);
+                candidates.extend(ok.map(|(mut a, i)| {
+                    a.source = dir.join(rel);
+                    (a, i)
+                }));
+            }
+        }
+    }
+    for file in &outside {
+        let (parent, name) = (
+            file.parent().unwrap_or(Path::new("")),
+            file.file_name().map(PathBuf::from).unwrap_or_default(),
+        );
+        let (ok, d) = content::load_assessment(parent, &name, &against);
+        result.extend(d);
+        candidates.extend(ok.map(|(mut a, i)| {
+            a.source = file.clone();
+            (a, i)
+        }));
+    }
+    // Duplicates among the named files only: a resubmission is not a duplicate of itself.
+    content::select_assessments(
+        Path::new(""),
+        candidates,
+        &content.registry,
+        false,
+        &mut result,
+    );
+    result.sort();
+    Ok(result)
+}

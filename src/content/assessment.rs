@@ -1,0 +1,351 @@
+//! Assessments: `assessments/**/*.yaml`, one municipality and year each.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostics::Pos;
+use crate::model::{Answer, Assessment, Catalog, Date, Registry};
+use crate::suggest;
+
+use super::read::Reader;
+use super::yaml::{Node, Value};
+
+pub const KEYS: &[&str] = &[
+    "municipality",
+    "year",
+    "catalog",
+    "published",
+    "answers",
+    "summary",
+    "comments",
+];
+
+pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+
+/// Where an assessment says it belongs, for the duplicate check across files.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub municipality_pos: Pos,
+}
+
+/// What an assessment is checked against.
+pub struct Against<'a> {
+    pub registry: &'a Registry,
+    pub catalogs: &'a [Catalog],
+}
+
+/// The municipality code as written: an unquoted number is zero-padded to four digits.
+pub fn municipality_code(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Int(i) if *i >= 0 => Some(format!("{i:04}")),
+        Value::Str(s) => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+pub fn read(
+    reader: &mut Reader<'_>,
+    root: &Node,
+    path: &Path,
+    against: &Against<'_>,
+) -> Option<(Assessment, Identity)> {
+    if root.is_null() {
+        reader.error(
+            root.pos,
+            "found an empty file; expected an assessment with municipality, year, catalog and answers (run `blomlada new` for a skeleton)",
+        );
+        return None;
+    }
+    let fields = reader.fields(root, KEYS, "an assessment")?;
+
+    let municipality_node = reader.required(
+        &fields,
+        "municipality",
+        "the municipality's code, e.g. municipality: \"1881\"",
+    );
+    let municipality = municipality_node.and_then(|node| {
+        let Some(code) = municipality_code(node) else {
+            reader.error(node.pos, format!("found {}; expected a municipality code such as \"1881\"", node.describe()));
+            return None;
+        };
+        match against.registry.municipality_by_code.get(&code) {
+            Some(&index) => Some(index),
+            None => {
+                let municipalities = &against.registry.municipalities;
+                let by_name = municipalities
+                    .iter()
+                    .find(|m| m.name.eq_ignore_ascii_case(&code) || m.slug == code.to_lowercase())
+                    .or_else(|| {
+                        let near = suggest::closest(&code, municipalities.iter().map(|m| m.name.as_str()))?;
+                        municipalities.iter().find(|m| m.name == near)
+                    });
+                let hint = match by_name {
+                    Some(m) => format!(" (did you mean \"{}\", the code of {}?)", m.code, m.name),
+                    None => suggest::did_you_mean(&code, municipalities.iter().map(|m| m.code.as_str())),
+                };
+                reader.error(
+                    node.pos,
+                    format!("unknown municipality \"{code}\"{hint}; expected a code from registry/municipalities.csv"),
+                );
+                None
+            }
+        }
+    });
+
+    let year = reader
+        .required(&fields, "year", "the year assessed, e.g. year: 2017")
+        .and_then(|node| {
+            let year = reader.integer(node, "a year such as 2017")?;
+            if YEARS.contains(&year) {
+                Some(year as u16)
+            } else {
+                reader.error(
+                    node.pos,
+                    format!("found the year {year}; expected a year between 1990 and 2100"),
+                );
+                None
+            }
+        });
+
+    let catalog = reader
+        .required(&fields, "catalog", "the catalogue's id, e.g. catalog: v3")
+        .and_then(|node| {
+            let id = reader.text(node, "a catalogue id such as v3")?;
+            match against.catalogs.iter().position(|c| c.id == id) {
+                Some(index) => Some(index),
+                None => {
+                    let hint =
+                        suggest::did_you_mean(&id, against.catalogs.iter().map(|c| c.id.as_str()));
+                    let known: Vec<&str> = against.catalogs.iter().map(|c| c.id.as_str()).collect();
+                    reader.error(
+                        node.pos,
+                        format!(
+                            "unknown catalogue \"{id}\"{hint}; expected {}",
+                            if known.is_empty() {
+                                "a catalogue from catalogs/".to_string()
+                            } else {
+                                suggest::one_of(&known)
+                            }
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+
+    let published = match fields.get("published") {
+        None => Some(None),
+        Some(node) if node.is_null() => Some(None),
+        Some(node) => match node.as_text().as_deref().and_then(Date::parse) {
+            Some(date) => Some(Some(date)),
+            None => {
+                reader.error(
+                    node.pos,
+                    format!("found {}; expected the publication date as YYYY-MM-DD, e.g. published: 2017-11-15 (leave it out for a draft)", node.describe()),
+                );
+                None
+            }
+        },
+    };
+
+    let catalog_ref = catalog.map(|i| &against.catalogs[i]);
+    let answers = read_answers(reader, fields.get("answers"), fields.pos, catalog_ref);
+    let summary = match fields.get("summary") {
+        Some(node) if !node.is_null() => reader.text(node, "a summary in Markdown").map(Some),
+        _ => Some(None),
+    };
+    let comments = read_comments(reader, fields.get("comments"), catalog_ref);
+
+    let (
+        Some(municipality),
+        Some(year),
+        Some(catalog),
+        Some(published),
+        Some(answers),
+        Some(summary),
+        Some(comments),
+    ) = (
+        municipality,
+        year,
+        catalog,
+        published,
+        answers,
+        summary,
+        comments,
+    )
+    else {
+        return None;
+    };
+    let identity = Identity {
+        municipality_pos: municipality_node.map_or(Pos::START, |n| n.pos),
+    };
+    Some((
+        Assessment {
+            source: path.to_path_buf(),
+            municipality,
+            year,
+            catalog,
+            published,
+            answers,
+            summary,
+            comments,
+        },
+        identity,
+    ))
+}
+
+/// Suggests the answer word someone probably meant, such as `helt` for `Uppfyller helt`.
+fn answer_hint(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let contained = Answer::WORDS.iter().find(|w| {
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|part| part == **w)
+    });
+    match contained {
+        Some(w) => format!(" (did you mean \"{w}\"?)"),
+        None => suggest::did_you_mean(word, Answer::WORDS),
+    }
+}
+
+fn read_answers(
+    reader: &mut Reader<'_>,
+    node: Option<&Node>,
+    assessment_pos: Pos,
+    catalog: Option<&Catalog>,
+) -> Option<Vec<Option<Answer>>> {
+    let Some(node) = node else {
+        reader.error(
+            assessment_pos,
+            "missing key \"answers\"; expected a mapping from indicator id to helt, delvis or inte",
+        );
+        return None;
+    };
+    let entries: &[_] = if node.is_null() {
+        &[]
+    } else {
+        reader.map(node, "a mapping from indicator id to helt, delvis or inte")?
+    };
+    let mut answers = catalog.map(|c| vec![None; c.indicators.len()]);
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(entries.len());
+    let mut ok = true;
+    for (key, value) in entries {
+        if let Some(line) = seen.get(key.name.as_str()) {
+            reader.error(key.pos, format!("indicator \"{}\" is answered twice: it is already answered on line {line}; expected one answer per indicator", key.name));
+            ok = false;
+            continue;
+        }
+        seen.insert(&key.name, key.pos.line);
+        let answer = match &value.value {
+            Value::Null => None,
+            _ => match value.as_text() {
+                Some(word) => match Answer::parse(word.trim()) {
+                    Some(a) => Some(a),
+                    None => {
+                        reader.error(
+                            value.pos,
+                            format!("unknown answer \"{}\" for indicator \"{}\"{}; expected \"helt\", \"delvis\" or \"inte\"", word.escape_debug(), key.name, answer_hint(&word)),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                },
+                None => {
+                    reader.error(value.pos, format!("found {} for indicator \"{}\"; expected \"helt\", \"delvis\" or \"inte\"", value.describe(), key.name));
+                    ok = false;
+                    continue;
+                }
+            },
+        };
+        if let (Some(catalog), Some(answers)) = (catalog, answers.as_mut()) {
+            match catalog.indicator_by_id.get(&key.name) {
+                Some(&index) => answers[index] = answer,
+                None => {
+                    let hint = suggest::did_you_mean(
+                        &key.name,
+                        catalog.indicators.iter().map(|i| i.id.as_str()),
+                    );
+                    reader.error(
+                        key.pos,
+                        format!("unknown indicator \"{}\" in catalogue \"{}\"{hint}; expected an indicator id of that catalogue", key.name, catalog.id),
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    let answers = answers?;
+    if ok {
+        if let Some(catalog) = catalog {
+            let missing: Vec<&str> = answers
+                .iter()
+                .zip(&catalog.indicators)
+                .filter(|(a, _)| a.is_none())
+                .map(|(_, i)| i.id.as_str())
+                .collect();
+            if !missing.is_empty() {
+                let listed: Vec<&str> = missing.iter().take(5).copied().collect();
+                let more = if missing.len() > 5 {
+                    format!(" and {} more", missing.len() - 5)
+                } else {
+                    String::new()
+                };
+                reader.warning(
+                    node.pos,
+                    format!("{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey", missing.len(), catalog.indicators.len(), listed.join(", ")),
+                );
+            }
+        }
+    }
+    ok.then_some(answers)
+}
+
+fn read_comments(
+    reader: &mut Reader<'_>,
+    node: Option<&Node>,
+    catalog: Option<&Catalog>,
+) -> Option<Vec<(usize, String)>> {
+    let Some(node) = node.filter(|n| !n.is_null()) else {
+        return Some(Vec::new());
+    };
+    let entries = reader.map(node, "a mapping from indicator id to a comment in Markdown")?;
+    let mut comments = Vec::new();
+    let mut ok = true;
+    for (key, value) in entries {
+        let index = match catalog {
+            Some(catalog) => match catalog.indicator_by_id.get(&key.name) {
+                Some(&i) => Some(i),
+                None => {
+                    let hint = suggest::did_you_mean(
+                        &key.name,
+                        catalog.indicators.iter().map(|i| i.id.as_str()),
+                    );
+                    reader.error(key.pos, format!("comment on unknown indicator \"{}\"{hint}; expected an indicator id of catalogue \"{}\"", key.name, catalog.id));
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        if value.is_null() {
+            continue;
+        }
+        let Some(text) = reader.text(value, "a comment in Markdown") else {
+            ok = false;
+            continue;
+        };
+        if let Some(index) = index {
+            if comments.iter().any(|(i, _)| *i == index) {
+                reader.error(
+                    key.pos,
+                    format!("indicator \"{}\" has two comments; expected one", key.name),
+                );
+                ok = false;
+                continue;
+            }
+            comments.push((index, text));
+        }
+    }
+    comments.sort_by_key(|(i, _)| *i);
+    ok.then_some(comments)
+}

@@ -1,0 +1,333 @@
+//! Indicator catalogues: `catalogs/<id>.yaml`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::model::{Area, Catalog, Indicator, IndicatorRef, Level, Part};
+use crate::suggest;
+
+use super::read::Reader;
+use super::yaml::Node;
+
+const CATALOG_KEYS: &[&str] = &["id", "name", "description", "areas"];
+const AREA_KEYS: &[&str] = &["id", "level", "name", "short", "indicators"];
+const INDICATOR_KEYS: &[&str] = &["id", "text", "part", "replaces"];
+
+/// `replaces` entries as written, kept until every catalogue is known.
+pub struct PendingReplaces {
+    pub indicator: usize,
+    pub targets: Vec<(String, Pos)>,
+}
+
+pub struct LoadedCatalog {
+    pub catalog: Catalog,
+    pub replaces: Vec<PendingReplaces>,
+    pub id_pos: Pos,
+}
+
+pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
+    let fields = reader.fields(root, CATALOG_KEYS, "a catalogue")?;
+    let id_node = reader.required(&fields, "id", "the catalogue's id, e.g. id: v3");
+    let id = id_node.and_then(|n| reader.id(n, "a catalogue id"));
+    if let (Some(id), Some(node)) = (&id, id_node) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem != id {
+            reader.warning(
+                node.pos,
+                format!("the catalogue id \"{id}\" differs from its file name \"{stem}\"; expected catalogs/{id}.yaml"),
+            );
+        }
+    }
+    let name = reader
+        .required(
+            &fields,
+            "name",
+            "the catalogue's name, e.g. name: eBlomlådan version 3",
+        )
+        .and_then(|n| reader.text(n, "the catalogue's name"));
+    let description =
+        reader.optional_text(fields.get("description"), "a description of the catalogue");
+    let areas_node = reader.required(
+        &fields,
+        "areas",
+        "the list of areas (flowers, grass and soil)",
+    )?;
+    let Some(area_nodes) = areas_node.as_seq() else {
+        reader.error(
+            areas_node.pos,
+            format!("found {}; expected a list of areas", areas_node.describe()),
+        );
+        return None;
+    };
+    if area_nodes.is_empty() {
+        reader.error(
+            areas_node.pos,
+            "found an empty list of areas; expected at least one area",
+        );
+        return None;
+    }
+
+    let mut areas = Vec::new();
+    let mut indicators: Vec<Indicator> = Vec::new();
+    let mut indicator_by_id: HashMap<String, usize> = HashMap::new();
+    let mut indicator_lines: HashMap<String, u32> = HashMap::new();
+    let mut area_lines: HashMap<String, u32> = HashMap::new();
+    let mut replaces = Vec::new();
+    let mut complete = true;
+
+    for area_node in area_nodes {
+        let Some(area_fields) = reader.fields(area_node, AREA_KEYS, "an area") else {
+            complete = false;
+            continue;
+        };
+        let area_id = reader
+            .required(&area_fields, "id", "the area's id, e.g. id: aldre")
+            .and_then(|n| reader.id(n, "an area id"));
+        if let (Some(area_id), Some(key)) = (&area_id, area_fields.get("id")) {
+            if let Some(line) = area_lines.get(area_id) {
+                reader.error(key.pos, format!("duplicate area id \"{area_id}\": it is already used on line {line}; expected each area id once"));
+                complete = false;
+            } else {
+                area_lines.insert(area_id.clone(), key.pos.line);
+            }
+        }
+        let level = reader
+            .required(
+                &area_fields,
+                "level",
+                "the area's level: flower, grass or soil",
+            )
+            .and_then(|n| {
+                let word = reader.text(n, "a level: flower, grass or soil")?;
+                match word.as_str() {
+                    "flower" => Some(Level::Flower),
+                    "grass" => Some(Level::Grass),
+                    "soil" => Some(Level::Soil),
+                    other => {
+                        let options = ["flower", "grass", "soil"];
+                        let hint = suggest::did_you_mean(other, options);
+                        reader.error(
+                            n.pos,
+                            format!(
+                                "unknown level \"{other}\"{hint}; expected {}",
+                                suggest::one_of(&options)
+                            ),
+                        );
+                        None
+                    }
+                }
+            });
+        let name = reader
+            .required(&area_fields, "name", "the area's name")
+            .and_then(|n| reader.text(n, "the area's name"));
+        let short = reader.optional_text(area_fields.get("short"), "a short label for the picture");
+        let Some(list_node) =
+            reader.required(&area_fields, "indicators", "the area's list of indicators")
+        else {
+            complete = false;
+            continue;
+        };
+        let Some(items) = list_node.as_seq() else {
+            reader.error(
+                list_node.pos,
+                format!(
+                    "found {}; expected a list of indicators",
+                    list_node.describe()
+                ),
+            );
+            complete = false;
+            continue;
+        };
+        if items.is_empty() {
+            reader.error(
+                list_node.pos,
+                "found an empty list of indicators; expected at least one indicator in every area",
+            );
+            complete = false;
+        }
+        let start = indicators.len();
+        let area_index = areas.len();
+        for item in items {
+            let Some(ind_fields) = reader.fields(item, INDICATOR_KEYS, "an indicator") else {
+                complete = false;
+                continue;
+            };
+            let ind_id = reader
+                .required(&ind_fields, "id", "the indicator's id, e.g. id: aldre-1")
+                .and_then(|n| reader.id(n, "an indicator id"));
+            let text = reader
+                .required(&ind_fields, "text", "the indicator's text")
+                .and_then(|n| reader.text(n, "the indicator's text"));
+            let part = match ind_fields.get("part") {
+                None => Some(Part::Petal),
+                Some(n) => {
+                    let word = reader.text(n, "a part: petal or leaf");
+                    match word.as_deref() {
+                        Some("petal") => Some(Part::Petal),
+                        Some("leaf") => {
+                            if level.is_some_and(|l| l != Level::Flower) {
+                                reader.error(n.pos, "found part: leaf in an area that is not a flower; expected part only in flower areas");
+                                None
+                            } else {
+                                Some(Part::Leaf)
+                            }
+                        }
+                        Some(other) => {
+                            let hint = suggest::did_you_mean(other, ["petal", "leaf"]);
+                            reader.error(
+                                n.pos,
+                                format!(
+                                    "unknown part \"{other}\"{hint}; expected \"petal\" or \"leaf\""
+                                ),
+                            );
+                            None
+                        }
+                        None => None,
+                    }
+                }
+            };
+            let targets = ind_fields
+                .get("replaces")
+                .map(|n| reader.text_list(n, "an indicator id of an earlier catalogue"))
+                .unwrap_or_default();
+            let (Some(ind_id), Some(text), Some(part)) = (ind_id, text, part) else {
+                complete = false;
+                continue;
+            };
+            if let Some(line) = indicator_lines.get(&ind_id) {
+                let pos = ind_fields.get("id").map_or(item.pos, |n| n.pos);
+                reader.error(pos, format!("duplicate indicator id \"{ind_id}\": it is already used on line {line}; expected ids that are unique within the catalogue"));
+                complete = false;
+                continue;
+            }
+            indicator_lines.insert(
+                ind_id.clone(),
+                ind_fields.get("id").map_or(0, |n| n.pos.line),
+            );
+            let index = indicators.len();
+            if !targets.is_empty() {
+                replaces.push(PendingReplaces {
+                    indicator: index,
+                    targets,
+                });
+            }
+            indicator_by_id.insert(ind_id.clone(), index);
+            indicators.push(Indicator {
+                id: ind_id,
+                text,
+                part,
+                area: area_index,
+                replaces: Vec::new(),
+            });
+        }
+        let (Some(area_id), Some(level), Some(name)) = (area_id, level, name) else {
+            complete = false;
+            continue;
+        };
+        if level == Level::Flower
+            && indicators[start..].iter().all(|i| i.part == Part::Leaf)
+            && indicators.len() > start
+        {
+            reader.warning(list_node.pos, format!("the flower \"{area_id}\" has only leaves; expected at least one petal so that the flower has a head"));
+        }
+        areas.push(Area {
+            id: area_id,
+            level,
+            name,
+            short,
+            indicators: start..indicators.len(),
+        });
+    }
+    if !complete {
+        return None;
+    }
+    Some(LoadedCatalog {
+        catalog: Catalog {
+            id: id?,
+            name: name?,
+            description,
+            areas,
+            indicators,
+            indicator_by_id,
+            source: path.to_path_buf(),
+        },
+        replaces,
+        id_pos: id_node.map_or(Pos::START, |n| n.pos),
+    })
+}
+
+/// Resolves `replaces` once every catalogue is loaded. A target is `id` (unique among the
+/// other catalogues) or `catalog/id`.
+pub fn resolve_replaces(
+    loaded: &mut [LoadedCatalog],
+    texts: &[(std::path::PathBuf, String)],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut resolved: Vec<(usize, usize, Vec<IndicatorRef>)> = Vec::new();
+    for (ci, entry) in loaded.iter().enumerate() {
+        let source = SourceText {
+            path: &texts[ci].0,
+            text: &texts[ci].1,
+        };
+        for pending in &entry.replaces {
+            let mut refs = Vec::new();
+            for (target, pos) in &pending.targets {
+                let (wanted_catalog, wanted_id) = match target.split_once('/') {
+                    Some((c, i)) => (Some(c), i),
+                    None => (None, target.as_str()),
+                };
+                if wanted_catalog == Some(entry.catalog.id.as_str()) {
+                    diagnostics.error(&source, *pos, format!("\"{target}\" names an indicator of this same catalogue; expected an indicator of an earlier catalogue"));
+                    continue;
+                }
+                let matches: Vec<IndicatorRef> = loaded
+                    .iter()
+                    .enumerate()
+                    .filter(|(oi, other)| {
+                        *oi != ci && wanted_catalog.is_none_or(|w| w == other.catalog.id)
+                    })
+                    .filter_map(|(oi, other)| {
+                        other
+                            .catalog
+                            .indicator_by_id
+                            .get(wanted_id)
+                            .map(|&ii| IndicatorRef {
+                                catalog: oi,
+                                indicator: ii,
+                            })
+                    })
+                    .collect();
+                match matches.as_slice() {
+                    [one] => refs.push(*one),
+                    [] => {
+                        let candidates: Vec<String> = loaded
+                            .iter()
+                            .enumerate()
+                            .filter(|(oi, _)| *oi != ci)
+                            .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.clone()))
+                            .collect();
+                        let hint =
+                            suggest::did_you_mean(wanted_id, candidates.iter().map(String::as_str));
+                        let within = wanted_catalog
+                            .map_or("any other catalogue".to_string(), |c| {
+                                format!("catalogue \"{c}\"")
+                            });
+                        diagnostics.error(&source, *pos, format!("\"{target}\" is not an indicator of {within}{hint}; expected the id of the indicator this one continues"));
+                    }
+                    many => {
+                        let names: Vec<String> = many
+                            .iter()
+                            .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
+                            .collect();
+                        diagnostics.error(&source, *pos, format!("\"{target}\" is an indicator of several catalogues; expected one of {}", names.join(", ")));
+                    }
+                }
+            }
+            resolved.push((ci, pending.indicator, refs));
+        }
+    }
+    for (ci, ii, refs) in resolved {
+        loaded[ci].catalog.indicators[ii].replaces = refs;
+    }
+}

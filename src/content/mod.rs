@@ -1,0 +1,406 @@
+//! Phase 1: load a content folder and validate it into the typed [`Content`] model.
+//!
+//! Every problem of every file is collected as a [`Diagnostic`](crate::diagnostics::Diagnostic);
+//! nothing that comes from content can panic here.
+
+pub mod assessment;
+pub mod catalog;
+pub mod pages;
+pub mod read;
+pub mod registry;
+pub mod site_config;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::model::{Assessment, Catalog, Content, Page, Registry, SiteConfig};
+
+use self::assessment::{Against, Identity};
+use self::read::Reader;
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include unpublished assessments (for previews).
+    pub drafts: bool,
+}
+
+/// The result of loading: the content (when the site, registry and catalogues could be read),
+/// and every diagnostic found.
+pub struct Loaded {
+    pub content: Option<Content>,
+    pub diagnostics: Diagnostics,
+    /// Assessment files that were skipped because they are invalid (relative paths).
+    pub invalid_assessments: Vec<PathBuf>,
+}
+
+/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that.
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(yaml::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a file as text, reporting size, encoding and I/O problems at its first line.
+fn read_text(dir: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
+    let path = dir.join(rel);
+    let bytes = match read_bounded(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diagnostics.file_error(&path, Pos::START, format!("cannot read the file: {e}"));
+            return None;
+        }
+    };
+    match yaml::decode(&bytes) {
+        Ok(text) => Some(text.to_string()),
+        Err(e) => {
+            diagnostics.file_error(&path, e.pos, e.message);
+            None
+        }
+    }
+}
+
+/// Parses a YAML file into a node tree, reporting syntax problems.
+fn parse_yaml(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<yaml::Node> {
+    match yaml::parse(text) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            diagnostics.error(&SourceText { path, text }, e.pos, e.message);
+            None
+        }
+    }
+}
+
+/// The fixed part of a content folder that assessments are checked against.
+pub struct Base {
+    pub config: SiteConfig,
+    pub registry: Registry,
+    pub catalogs: Vec<Catalog>,
+}
+
+pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let rel = Path::new("site.yaml");
+    let path = dir.join(rel);
+    if !path.is_file() {
+        diagnostics.file_error(
+            &path,
+            Pos::START,
+            "missing site.yaml; expected a file with at least `title: ...`",
+        );
+        return None;
+    }
+    let text = read_text(dir, rel, diagnostics)?;
+    let node = parse_yaml(&path, &text, diagnostics)?;
+    let mut reader = Reader {
+        source: SourceText {
+            path: &path,
+            text: &text,
+        },
+        diagnostics,
+    };
+    site_config::read(&mut reader, &node)
+}
+
+pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Registry> {
+    let counties_rel = Path::new("registry/counties.csv");
+    let municipalities_rel = Path::new("registry/municipalities.csv");
+    let mut missing = false;
+    for rel in [counties_rel, municipalities_rel] {
+        if !dir.join(rel).is_file() {
+            diagnostics.file_error(
+                &dir.join(rel),
+                Pos::START,
+                "missing registry file; expected the registry CSV with its header row",
+            );
+            missing = true;
+        }
+    }
+    if missing {
+        return None;
+    }
+    let errors_before = diagnostics.error_count();
+    let counties_text = read_text(dir, counties_rel, diagnostics)?;
+    let mut counties =
+        registry::read_counties(&dir.join(counties_rel), &counties_text, diagnostics);
+    counties.sort_by(|a, b| a.code.cmp(&b.code));
+    let municipalities_text = read_text(dir, municipalities_rel, diagnostics)?;
+    let municipalities = registry::read_municipalities(
+        &dir.join(municipalities_rel),
+        &municipalities_text,
+        &counties,
+        diagnostics,
+    );
+    (diagnostics.error_count() == errors_before).then(|| registry::build(counties, municipalities))
+}
+
+fn yaml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    files_with(dir, recursive, &["yaml", "yml"])
+}
+
+/// Files with one of the extensions under `dir`, relative to it and sorted. Symbolic links are
+/// not followed, so content can't pull in files from elsewhere.
+fn files_with(dir: &Path, recursive: bool, extensions: &[&str]) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .max_depth(if recursive { 64 } else { 1 })
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            !name.starts_with('.')
+                && e.path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| extensions.contains(&x))
+        })
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn load_catalogs(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Vec<Catalog>> {
+    let catalogs_dir = dir.join("catalogs");
+    let files = yaml_files(&catalogs_dir, false);
+    if files.is_empty() {
+        diagnostics.file_error(
+            &catalogs_dir,
+            Pos::START,
+            "no catalogue found; expected at least one catalogs/<id>.yaml",
+        );
+        return None;
+    }
+    let errors_before = diagnostics.error_count();
+    let mut loaded = Vec::new();
+    let mut texts = Vec::new();
+    for file in files {
+        let rel = Path::new("catalogs").join(&file);
+        let path = dir.join(&rel);
+        let Some(text) = read_text(dir, &rel, diagnostics) else {
+            continue;
+        };
+        let Some(node) = parse_yaml(&path, &text, diagnostics) else {
+            continue;
+        };
+        let mut reader = Reader {
+            source: SourceText {
+                path: &path,
+                text: &text,
+            },
+            diagnostics,
+        };
+        if let Some(catalog) = catalog::read(&mut reader, &node, &rel) {
+            loaded.push(catalog);
+            texts.push((path, text));
+        }
+    }
+    // Same id in two files: the second is reported.
+    let mut first: HashMap<String, PathBuf> = HashMap::new();
+    for (entry, (path, text)) in loaded.iter().zip(&texts) {
+        if let Some(other) = first.get(&entry.catalog.id) {
+            diagnostics.error(
+                &SourceText { path, text },
+                entry.id_pos,
+                format!("duplicate catalogue id \"{}\": {} already has it; expected each catalogue id once", entry.catalog.id, other.display()),
+            );
+        } else {
+            first.insert(entry.catalog.id.clone(), path.clone());
+        }
+    }
+    let mut order: Vec<usize> = (0..loaded.len()).collect();
+    order.sort_by(|&a, &b| loaded[a].catalog.id.cmp(&loaded[b].catalog.id));
+    let mut sorted_loaded = Vec::with_capacity(loaded.len());
+    let mut sorted_texts = Vec::with_capacity(loaded.len());
+    let mut slots: Vec<Option<_>> = loaded.into_iter().map(Some).collect();
+    let mut text_slots: Vec<Option<_>> = texts.into_iter().map(Some).collect();
+    for i in order {
+        if let (Some(l), Some(t)) = (slots[i].take(), text_slots[i].take()) {
+            sorted_loaded.push(l);
+            sorted_texts.push(t);
+        }
+    }
+    catalog::resolve_replaces(&mut sorted_loaded, &sorted_texts, diagnostics);
+    (diagnostics.error_count() == errors_before)
+        .then(|| sorted_loaded.into_iter().map(|l| l.catalog).collect())
+}
+
+/// Loads the site configuration, registry and catalogues.
+pub fn load_base(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Base> {
+    let config = load_site_config(dir, diagnostics);
+    let registry = load_registry(dir, diagnostics);
+    let catalogs = load_catalogs(dir, diagnostics);
+    Some(Base {
+        config: config?,
+        registry: registry?,
+        catalogs: catalogs?,
+    })
+}
+
+/// One assessment file, read and checked on its own. `rel` is relative to `dir`; diagnostics
+/// name `dir/rel`.
+pub fn load_assessment(
+    dir: &Path,
+    rel: &Path,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let path = dir.join(rel);
+    let result = read_text(dir, rel, &mut diagnostics).and_then(|text| {
+        let node = parse_yaml(&path, &text, &mut diagnostics)?;
+        let mut reader = Reader {
+            source: SourceText {
+                path: &path,
+                text: &text,
+            },
+            diagnostics: &mut diagnostics,
+        };
+        assessment::read(&mut reader, &node, rel, against)
+    });
+    // A file with errors is not used, even if a value could be made of it.
+    let result = if diagnostics.has_errors() {
+        None
+    } else {
+        result
+    };
+    (result, diagnostics)
+}
+
+/// The assessment files of a content folder, relative to it.
+pub fn assessment_files(dir: &Path) -> Vec<PathBuf> {
+    yaml_files(&dir.join("assessments"), true)
+        .into_iter()
+        .map(|f| Path::new("assessments").join(f))
+        .collect()
+}
+
+/// Picks what is published: one assessment per municipality and year. Two published
+/// assessments of the same municipality and year are an error naming both files; with
+/// `drafts`, a draft stands in where nothing is published.
+pub fn select_assessments(
+    dir: &Path,
+    candidates: Vec<(Assessment, Identity)>,
+    registry: &Registry,
+    drafts: bool,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Assessment>, Vec<PathBuf>) {
+    let mut chosen: HashMap<(usize, u16), Assessment> = HashMap::new();
+    let mut rejected = Vec::new();
+    let mut draft_pool: Vec<Assessment> = Vec::new();
+    for (assessment, identity) in candidates {
+        if !assessment.is_published() {
+            if drafts {
+                draft_pool.push(assessment);
+            }
+            continue;
+        }
+        let key = (assessment.municipality, assessment.year);
+        if let Some(first) = chosen.get(&key) {
+            let path = dir.join(&assessment.source);
+            let m = &registry.municipalities[assessment.municipality];
+            diagnostics.file_error(
+                &path,
+                identity.municipality_pos,
+                format!(
+                    "a second published assessment of {} ({}) for {}: {} is already published; expected one published assessment per municipality and year (remove `published` from one of them)",
+                    m.name, m.code, assessment.year, dir.join(&first.source).display()
+                ),
+            );
+            rejected.push(assessment.source);
+            continue;
+        }
+        chosen.insert(key, assessment);
+    }
+    for draft in draft_pool {
+        chosen
+            .entry((draft.municipality, draft.year))
+            .or_insert(draft);
+    }
+    let mut assessments: Vec<Assessment> = chosen.into_values().collect();
+    sort_assessments(&mut assessments, registry);
+    (assessments, rejected)
+}
+
+pub fn sort_assessments(assessments: &mut [Assessment], registry: &Registry) {
+    assessments.sort_by(|a, b| {
+        (a.year, &registry.municipalities[a.municipality].code)
+            .cmp(&(b.year, &registry.municipalities[b.municipality].code))
+    });
+}
+
+pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
+    let mut pages: Vec<Page> = files_with(&dir.join("pages"), false, &["md"])
+        .into_iter()
+        .filter_map(|file| {
+            let rel = Path::new("pages").join(&file);
+            let text = read_text(dir, &rel, diagnostics)?;
+            pages::read(&dir.join(&rel), &rel, &text, diagnostics)
+        })
+        .collect();
+    pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+    pages
+}
+
+/// Loads and checks a whole content folder.
+pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
+    let mut diagnostics = Diagnostics::new();
+    let base = load_base(dir, &mut diagnostics);
+    let pages = load_pages(dir, &mut diagnostics);
+    let Some(base) = base else {
+        diagnostics.sort();
+        return Loaded {
+            content: None,
+            diagnostics,
+            invalid_assessments: Vec::new(),
+        };
+    };
+    let against = Against {
+        registry: &base.registry,
+        catalogs: &base.catalogs,
+    };
+    let files = assessment_files(dir);
+    let results: Vec<(PathBuf, Option<(Assessment, Identity)>, Diagnostics)> = files
+        .into_par_iter()
+        .map(|rel| {
+            let (result, d) = load_assessment(dir, &rel, &against);
+            (rel, result, d)
+        })
+        .collect();
+    let mut candidates = Vec::with_capacity(results.len());
+    let mut invalid = Vec::new();
+    for (rel, result, d) in results {
+        diagnostics.extend(d);
+        match result {
+            Some(ok) => candidates.push(ok),
+            None => invalid.push(rel),
+        }
+    }
+    let (assessments, rejected) = select_assessments(
+        dir,
+        candidates,
+        &base.registry,
+        options.drafts,
+        &mut diagnostics,
+    );
+    invalid.extend(rejected);
+    diagnostics.sort();
+    Loaded {
+        content: Some(Content {
+            config: base.config,
+            registry: base.registry,
+            catalogs: base.catalogs,
+            assessments,
+            pages,
+        }),
+        diagnostics,
+        invalid_assessments: invalid,
+    }
+}

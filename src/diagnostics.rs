@@ -1,0 +1,186 @@
+//! Problems found in content, with the place they were found.
+//!
+//! Every error a user can cause becomes a [`Diagnostic`] naming the file, line and column,
+//! so that `check` and `build` can report all of them in one run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A line and column, both starting at 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    pub fn new(line: u64, column: u64) -> Pos {
+        Pos {
+            line: line.clamp(1, u32::MAX as u64) as u32,
+            column: column.clamp(1, u32::MAX as u64) as u32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub pos: Pos,
+    pub severity: Severity,
+    pub message: String,
+    /// The source line the problem is on, for a snippet under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The one-line form `PATH:LINE:COL: error: MESSAGE`.
+    pub fn headline(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        format!(
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.pos.line,
+            self.pos.column,
+            kind,
+            self.message
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if let Some(line) = &self.source_line {
+            let number = self.pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            // The caret goes under the column; tabs are kept so that it lines up.
+            let lead: String = line
+                .chars()
+                .take(self.pos.column.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {lead}^")?;
+        }
+        Ok(())
+    }
+}
+
+/// A file's text, kept so that diagnostics can quote the offending line.
+pub struct SourceText<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl SourceText<'_> {
+    pub fn line(&self, line: u32) -> Option<String> {
+        let index = line.checked_sub(1)? as usize;
+        let raw = self.text.lines().nth(index)?;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        // Very long lines are cut so that a snippet stays readable.
+        Some(raw.chars().take(200).collect())
+    }
+}
+
+/// Collects the diagnostics of one run, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn error(&mut self, source: &SourceText<'_>, pos: Pos, message: impl Into<String>) {
+        self.add(source, pos, Severity::Error, message.into());
+    }
+
+    pub fn warning(&mut self, source: &SourceText<'_>, pos: Pos, message: impl Into<String>) {
+        self.add(source, pos, Severity::Warning, message.into());
+    }
+
+    /// An error about a whole file, or a file without usable text.
+    pub fn file_error(&mut self, path: &Path, pos: Pos, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            path: path.to_path_buf(),
+            pos,
+            severity: Severity::Error,
+            message: message.into(),
+            source_line: None,
+        });
+    }
+
+    fn add(&mut self, source: &SourceText<'_>, pos: Pos, severity: Severity, message: String) {
+        self.items.push(Diagnostic {
+            path: source.path.to_path_buf(),
+            pos,
+            severity,
+            message,
+            source_line: source.line(pos.line),
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// Sorts by file, then place, so that output does not depend on load order.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
+        });
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}

@@ -1,0 +1,12 @@
+//! blomlåda: a static site generator for eBlomlådan results.
+//!
+//! The phases are kept apart: [`content`] loads and validates a content folder into the
+//! typed [`model`]; `stats` computes the figures; `render` writes pages and pictures;
+//! `output` writes them atomically. The command line in [`cli`] only wires them together.
+
+pub mod cli;
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod slug;
+pub mod suggest;

@@ -1,0 +1,364 @@
+//! The typed model that content is loaded into and that every later phase reads.
+//!
+//! Loading and validation (`content`) build it; statistics (`stats`) and rendering (`render`)
+//! only read it. Nothing here knows about files on disk except for the source paths kept
+//! for messages.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub type Year = u16;
+
+/// The three answers of eBlomlådan. An unanswered indicator is `None` where answers are held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Answer {
+    Helt,
+    Delvis,
+    Inte,
+}
+
+impl Answer {
+    pub const ALL: [Answer; 3] = [Answer::Helt, Answer::Delvis, Answer::Inte];
+    pub const WORDS: [&'static str; 3] = ["helt", "delvis", "inte"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Helt => "helt",
+            Answer::Delvis => "delvis",
+            Answer::Inte => "inte",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Answer> {
+        match word {
+            "helt" => Some(Answer::Helt),
+            "delvis" => Some(Answer::Delvis),
+            "inte" => Some(Answer::Inte),
+            _ => None,
+        }
+    }
+
+    /// Scoring from the method: helt 3, delvis 2, inte 1.
+    pub fn points(self) -> u32 {
+        match self {
+            Answer::Helt => 3,
+            Answer::Delvis => 2,
+            Answer::Inte => 1,
+        }
+    }
+}
+
+/// The word used in open data for an answer or its absence.
+pub fn answer_word(answer: Option<Answer>) -> &'static str {
+    answer.map_or("obesvarad", Answer::as_str)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Sv,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Sv => "sv",
+            Language::En => "en",
+        }
+    }
+}
+
+/// A calendar date as written in content (`2017-11-15`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking that the day exists.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let year: u16 = text.get(0..4)?.parse().ok()?;
+        let month: u8 = text.get(5..7)?.parse().ok()?;
+        let day: u8 = text.get(8..10)?.parse().ok()?;
+        if !text[0..4].bytes().all(|b| b.is_ascii_digit())
+            || !text[5..7].bytes().all(|b| b.is_ascii_digit())
+            || !text[8..10].bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `site.yaml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Without a trailing slash; empty for a site served at the root of any host.
+    pub base_url: String,
+    pub language: Language,
+    pub example_data: bool,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct County {
+    pub code: String,
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Municipality {
+    pub code: String,
+    pub name: String,
+    pub slug: String,
+    /// Index into [`Registry::counties`].
+    pub county: usize,
+    pub population: u64,
+    pub population_year: Year,
+}
+
+/// The size classes of seed 001 (Diagram 2), largest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SizeClass {
+    From100000,
+    From50000,
+    From20000,
+    From10000,
+    Below10000,
+}
+
+impl SizeClass {
+    pub const ALL: [SizeClass; 5] = [
+        SizeClass::From100000,
+        SizeClass::From50000,
+        SizeClass::From20000,
+        SizeClass::From10000,
+        SizeClass::Below10000,
+    ];
+
+    pub fn of(population: u64) -> SizeClass {
+        match population {
+            100_000.. => SizeClass::From100000,
+            50_000..=99_999 => SizeClass::From50000,
+            20_000..=49_999 => SizeClass::From20000,
+            10_000..=19_999 => SizeClass::From10000,
+            _ => SizeClass::Below10000,
+        }
+    }
+
+    /// The scope code of open data (`100000-`, `50000-99999`, ...).
+    pub fn code(self) -> &'static str {
+        match self {
+            SizeClass::From100000 => "100000-",
+            SizeClass::From50000 => "50000-99999",
+            SizeClass::From20000 => "20000-49999",
+            SizeClass::From10000 => "10000-19999",
+            SizeClass::Below10000 => "0-9999",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub counties: Vec<County>,
+    pub municipalities: Vec<Municipality>,
+    pub county_by_code: HashMap<String, usize>,
+    pub municipality_by_code: HashMap<String, usize>,
+    /// Slugs that several names give (Håbo, Habo → `habo`); those got their code added, and
+    /// the shared slug leads to a page that points to each.
+    pub shared_county_slugs: Vec<String>,
+    pub shared_municipality_slugs: Vec<String>,
+}
+
+impl Registry {
+    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
+        self.municipality_by_code
+            .get(code)
+            .map(|&i| &self.municipalities[i])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Flower,
+    Grass,
+    Soil,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Flower => "flower",
+            Level::Grass => "grass",
+            Level::Soil => "soil",
+        }
+    }
+}
+
+/// Where an indicator of a flower is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    #[default]
+    Petal,
+    Leaf,
+}
+
+/// An indicator of some catalogue: indexes into [`Content::catalogs`] and its indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndicatorRef {
+    pub catalog: usize,
+    pub indicator: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub text: String,
+    pub part: Part,
+    /// Index into [`Catalog::areas`].
+    pub area: usize,
+    /// Indicators of other catalogues that this one continues (resolved `replaces`).
+    pub replaces: Vec<IndicatorRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub id: String,
+    pub level: Level,
+    pub name: String,
+    pub short: Option<String>,
+    /// The area's indicators: a range of [`Catalog::indicators`].
+    pub indicators: std::ops::Range<usize>,
+}
+
+impl Area {
+    pub fn label(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub areas: Vec<Area>,
+    /// All indicators in catalogue order (area by area).
+    pub indicators: Vec<Indicator>,
+    pub indicator_by_id: HashMap<String, usize>,
+    pub source: PathBuf,
+}
+
+impl Catalog {
+    pub fn max_points(&self) -> u32 {
+        3 * self.indicators.len() as u32
+    }
+
+    pub fn area_of(&self, indicator: usize) -> &Area {
+        &self.areas[self.indicators[indicator].area]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// The file it came from, relative to the content folder.
+    pub source: PathBuf,
+    /// Index into [`Registry::municipalities`].
+    pub municipality: usize,
+    pub year: Year,
+    /// Index into [`Content::catalogs`].
+    pub catalog: usize,
+    pub published: Option<Date>,
+    /// One entry per indicator of the catalogue, in catalogue order; `None` is unanswered.
+    pub answers: Vec<Option<Answer>>,
+    /// Markdown from the submitter (untrusted).
+    pub summary: Option<String>,
+    /// Markdown comments by indicator index (untrusted), sorted by index.
+    pub comments: Vec<(usize, String)>,
+}
+
+impl Assessment {
+    pub fn is_published(&self) -> bool {
+        self.published.is_some()
+    }
+
+    pub fn comment(&self, indicator: usize) -> Option<&str> {
+        self.comments
+            .binary_search_by_key(&indicator, |(i, _)| *i)
+            .ok()
+            .map(|at| self.comments[at].1.as_str())
+    }
+}
+
+/// A Markdown page from `content/pages/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Position in the footer; lower first.
+    pub order: i64,
+    pub markdown: String,
+    pub source: PathBuf,
+}
+
+/// Everything loaded from a content folder.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub config: SiteConfig,
+    pub registry: Registry,
+    pub catalogs: Vec<Catalog>,
+    /// The assessments to publish (and drafts when asked for), one per municipality and year,
+    /// sorted by year, then municipality code.
+    pub assessments: Vec<Assessment>,
+    pub pages: Vec<Page>,
+}
+
+impl Content {
+    pub fn catalog_by_id(&self, id: &str) -> Option<usize> {
+        self.catalogs.iter().position(|c| c.id == id)
+    }
+}

@@ -1,0 +1,114 @@
+//! "Did you mean" for near misses: indicator ids, answers, keys, codes and names.
+
+/// Folds case and the Swedish letters so that `Malmo` finds `Malmö` and `HELT` finds `helt`.
+fn fold(s: &str) -> Vec<char> {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' | 'ä' | 'á' | 'à' => 'a',
+            'ö' | 'ó' | 'ø' => 'o',
+            'é' | 'è' => 'e',
+            '_' | ' ' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// Optimal string alignment distance: edits, including swapping two neighbours.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; (a.len() + 1) * width];
+    for (j, cell) in rows.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[i * width] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[(i - 1) * width + j] + 1)
+                .min(rows[i * width + j - 1] + 1)
+                .min(rows[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[(i - 2) * width + j - 2] + 1);
+            }
+            rows[i * width + j] = best;
+        }
+    }
+    rows[a.len() * width + b.len()]
+}
+
+/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
+pub fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let folded = fold(wanted);
+    if folded.is_empty() {
+        return None;
+    }
+    let limit = (folded.len() / 3).clamp(1, 4);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let other = fold(candidate);
+        // Cheap length check first: long candidate lists (290 names) stay fast.
+        if other.len().abs_diff(folded.len()) > limit {
+            continue;
+        }
+        let d = distance(&folded, &other);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `" (did you mean \"x\"?)"`, or nothing.
+pub fn did_you_mean<'a, I>(wanted: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    match closest(wanted, candidates) {
+        Some(c) => format!(" (did you mean \"{c}\"?)"),
+        None => String::new(),
+    }
+}
+
+/// Lists candidates for a message: `a, b or c`.
+pub fn one_of(options: &[&str]) -> String {
+    match options {
+        [] => String::new(),
+        [one] => format!("\"{one}\""),
+        [init @ .., last] => {
+            let head: Vec<String> = init.iter().map(|o| format!("\"{o}\"")).collect();
+            format!("{} or \"{last}\"", head.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos_and_folded_letters() {
+        assert_eq!(closest("helr", ["helt", "delvis", "inte"]), Some("helt"));
+        assert_eq!(closest("HELT", ["helt", "delvis", "inte"]), Some("helt"));
+        assert_eq!(closest("Malmo", ["Malmö", "Lund"]), Some("Malmö"));
+        assert_eq!(closest("aldre-l", ["aldre-1", "aldre-2"]), Some("aldre-1"));
+        assert_eq!(closest("anwsers", ["answers", "summary"]), Some("answers"));
+    }
+
+    #[test]
+    fn rejects_far_candidates() {
+        assert_eq!(closest("xyz", ["helt", "delvis", "inte"]), None);
+        assert_eq!(closest("", ["a"]), None);
+    }
+
+    #[test]
+    fn lists_options() {
+        assert_eq!(
+            one_of(&["helt", "delvis", "inte"]),
+            "\"helt\", \"delvis\" or \"inte\""
+        );
+    }
+}
