@@ -9,4 +9,5 @@ pub mod content;
 pub mod diagnostics;
 pub mod model;
 pub mod slug;
+pub mod stats;
 pub mod suggest;
