@@ -170,6 +170,28 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 Ok(0)
             }
         }
+        Command::New {
+            municipality,
+            year,
+            catalog,
+            content,
+        } => new(&content.content, &municipality, year, catalog.as_deref()),
+        Command::Generate {
+            out,
+            municipalities,
+            years,
+            seed,
+        } => {
+            let options = crate::generate::Options {
+                municipalities,
+                years,
+                seed,
+            };
+            let written = crate::generate::generate(&out, &options)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("wrote {written} assessments to {}", out.display());
+            Ok(0)
+        }
         _ => Err("this command is not available yet".into()),
     }
 }
@@ -250,4 +272,48 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     );
     result.sort();
     Ok(result)
+}
+
+/// Prints an assessment skeleton for a municipality and year.
+fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, String> {
+    require_dir(dir, "content")?;
+    let mut diagnostics = Diagnostics::new();
+    let Some(base) = content::load_base(dir, &mut diagnostics) else {
+        report(&diagnostics);
+        return Ok(EXIT_CONTENT);
+    };
+    if !content::assessment::YEARS.contains(&i64::from(year)) {
+        return Err(format!(
+            "found the year {year}; expected a year between 1990 and 2100"
+        ));
+    }
+    let code = if code.len() < 4 && code.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{code:0>4}")
+    } else {
+        code.to_string()
+    };
+    let Some(municipality) = base.registry.municipality(&code) else {
+        let hint = crate::suggest::did_you_mean(
+            &code,
+            base.registry.municipalities.iter().map(|m| m.code.as_str()),
+        );
+        return Err(format!(
+            "unknown municipality \"{code}\"{hint}; expected a code from registry/municipalities.csv"
+        ));
+    };
+    // The newest catalogue by default: the last by id, as versions are named in order.
+    let chosen = match catalog {
+        Some(id) => base.catalogs.iter().find(|c| c.id == id).ok_or_else(|| {
+            let hint =
+                crate::suggest::did_you_mean(id, base.catalogs.iter().map(|c| c.id.as_str()));
+            format!("unknown catalogue \"{id}\"{hint}")
+        })?,
+        None => base.catalogs.last().ok_or("no catalogue found")?,
+    };
+    let schema = crate::skeleton::schema_location(&base.config.base_url);
+    print!(
+        "{}",
+        crate::skeleton::skeleton(municipality, year, chosen, base.config.language, &schema)
+    );
+    Ok(0)
 }

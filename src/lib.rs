@@ -7,7 +7,10 @@
 pub mod cli;
 pub mod content;
 pub mod diagnostics;
+pub mod generate;
 pub mod model;
+pub mod schema;
+pub mod skeleton;
 pub mod slug;
 pub mod stats;
 pub mod suggest;
