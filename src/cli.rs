@@ -240,14 +240,14 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     };
     let mut candidates = Vec::new();
     for c in &wanted {
-        if let Ok(rel) = c.strip_prefix(&dir_canonical) {
-            if rel.starts_with("assessments") {
-                let (ok, _) = content::load_assessment(&dir_canonical, rel, &against);
-                candidates.extend(ok.map(|(mut a, i)| {
-                    a.source = dir.join(rel);
-                    (a, i)
-                }));
-            }
+        if let Ok(rel) = c.strip_prefix(&dir_canonical)
+            && rel.starts_with("assessments")
+        {
+            let (ok, _) = content::load_assessment(&dir_canonical, rel, &against);
+            candidates.extend(ok.map(|(mut a, i)| {
+                a.source = dir.join(rel);
+                (a, i)
+            }));
         }
     }
     for file in &outside {

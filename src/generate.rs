@@ -171,7 +171,7 @@ fn synthetic_registry(count: usize, seed: u64) -> Registry {
     let county_count = (count / 400).clamp(21, 999);
     let width = if county_count > 99 { 3 } else { 2 };
     let mut used = std::collections::HashSet::new();
-    let mut unique = |rng: &mut Rng, suffix: &str| loop {
+    let mut unique = |rng: &mut Rng, suffix: &str| {
         let base = format!("{}{suffix}", synthetic_name(rng));
         let mut name = base.clone();
         let mut k = 2;
@@ -179,7 +179,7 @@ fn synthetic_registry(count: usize, seed: u64) -> Registry {
             name = format!("{base} {k}");
             k += 1;
         }
-        break name;
+        name
     };
     let counties: Vec<CountyRow> = (1..=county_count)
         .map(|i| CountyRow {

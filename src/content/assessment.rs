@@ -275,26 +275,29 @@ fn read_answers(
         }
     }
     let answers = answers?;
-    if ok {
-        if let Some(catalog) = catalog {
-            let missing: Vec<&str> = answers
-                .iter()
-                .zip(&catalog.indicators)
-                .filter(|(a, _)| a.is_none())
-                .map(|(_, i)| i.id.as_str())
-                .collect();
-            if !missing.is_empty() {
-                let listed: Vec<&str> = missing.iter().take(5).copied().collect();
-                let more = if missing.len() > 5 {
-                    format!(" and {} more", missing.len() - 5)
-                } else {
-                    String::new()
-                };
-                reader.warning(
-                    node.pos,
-                    format!("{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey", missing.len(), catalog.indicators.len(), listed.join(", ")),
-                );
-            }
+    if ok && let Some(catalog) = catalog {
+        let missing: Vec<&str> = answers
+            .iter()
+            .zip(&catalog.indicators)
+            .filter(|(a, _)| a.is_none())
+            .map(|(_, i)| i.id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let listed: Vec<&str> = missing.iter().take(5).copied().collect();
+            let more = if missing.len() > 5 {
+                format!(" and {} more", missing.len() - 5)
+            } else {
+                String::new()
+            };
+            reader.warning(
+                node.pos,
+                format!(
+                    "{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey",
+                    missing.len(),
+                    catalog.indicators.len(),
+                    listed.join(", ")
+                ),
+            );
         }
     }
     ok.then_some(answers)

@@ -349,6 +349,9 @@ pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
     pages
 }
 
+/// One assessment file after reading: its path, the assessment if valid, its diagnostics.
+type LoadedFile = (PathBuf, Option<(Assessment, Identity)>, Diagnostics);
+
 /// Loads and checks a whole content folder.
 pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Diagnostics::new();
@@ -367,7 +370,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
         catalogs: &base.catalogs,
     };
     let files = assessment_files(dir);
-    let results: Vec<(PathBuf, Option<(Assessment, Identity)>, Diagnostics)> = files
+    let results: Vec<LoadedFile> = files
         .into_par_iter()
         .map(|rel| {
             let (result, d) = load_assessment(dir, &rel, &against);

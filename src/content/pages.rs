@@ -53,16 +53,16 @@ pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) 
             source: SourceText { path, text: front },
             diagnostics: &mut shifted,
         };
-        if !node.is_null() {
-            if let Some(fields) = reader.fields(&node, KEYS, "the page's front matter") {
-                title = reader.optional_text(fields.get("title"), "the page's title");
-                description =
-                    reader.optional_text(fields.get("description"), "a one-sentence description");
-                if let Some(n) = fields.get("order") {
-                    order = reader
-                        .integer(n, "a whole number for the page's place in the footer")
-                        .unwrap_or(0);
-                }
+        if !node.is_null()
+            && let Some(fields) = reader.fields(&node, KEYS, "the page's front matter")
+        {
+            title = reader.optional_text(fields.get("title"), "the page's title");
+            description =
+                reader.optional_text(fields.get("description"), "a one-sentence description");
+            if let Some(n) = fields.get("order") {
+                order = reader
+                    .integer(n, "a whole number for the page's place in the footer")
+                    .unwrap_or(0);
             }
         }
         let failed = shifted.has_errors();
