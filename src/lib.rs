@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod schema;
 pub mod skeleton;
 pub mod slug;

@@ -1,0 +1,101 @@
+//! Markdown from submitters and publishers, turned into HTML that can't run script.
+//!
+//! pulldown-cmark alone passes raw HTML (`<script>`) through, so its output always goes
+//! through ammonia, which keeps a small allow-list of tags and only http(s) and mailto links.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{Options, Parser, html};
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "a", "p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "h2",
+            "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr", "del", "sup", "sub",
+        ]
+        .into_iter()
+        .collect();
+        let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
+        let mut builder = ammonia::Builder::default();
+        builder
+            .tags(tags)
+            .url_schemes(schemes)
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .url_relative(ammonia::UrlRelative::PassThrough);
+        builder
+    })
+}
+
+/// Markdown to sanitised HTML. Headings are moved down one level (`#` becomes `<h2>`) so that
+/// a submitted text can't compete with the page's own `<h1>`.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let parser = Parser::new_ext(markdown, options).map(|event| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level, id, classes, attrs }) => {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level: demote(level), id, classes, attrs })
+        }
+        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
+        }
+        other => other,
+    });
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, parser);
+    cleaner().clean(&raw).to_string()
+}
+
+/// Publisher pages keep their own `#` heading as the page title, so their first level stays.
+pub fn page_to_html(markdown: &str) -> String {
+    let body = strip_first_heading(markdown);
+    to_html(body)
+}
+
+fn strip_first_heading(markdown: &str) -> &str {
+    let trimmed = markdown.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("# ") {
+        return rest.split_once('\n').map_or("", |(_, after)| after);
+    }
+    markdown
+}
+
+fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        _ => H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_script_and_handlers() {
+        let html = to_html("Hej <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <iframe src=\"https://e.org\"></iframe>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn keeps_links_and_emphasis() {
+        let html = to_html("Se [jämförelsen](https://example.org/) och **detta**.");
+        assert!(html.contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer nofollow\">jämförelsen</a>"), "{html}");
+        assert!(html.contains("<strong>detta</strong>"));
+    }
+
+    #[test]
+    fn refuses_data_links_and_demotes_headings() {
+        let html = to_html("# Rubrik\n[x](data:text/html;base64,PHNjcmlwdD4=)");
+        assert!(html.contains("<h2>Rubrik</h2>"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+    }
+}

@@ -1,0 +1,157 @@
+//! A theme: templates, translations and static files, loaded once per build.
+//!
+//! ```text
+//! themes/default/
+//!   templates/*.html|*.xml|*.txt   minijinja templates (strict: an undefined name is an error)
+//!   i18n/sv.yaml, i18n/en.yaml     every UI text, by key
+//!   static/**                      copied as they are to the root of the output
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+use crate::content::yaml;
+use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::model::Language;
+
+use super::format;
+
+pub struct Theme {
+    pub env: Environment<'static>,
+    pub translations: BTreeMap<String, String>,
+    /// Files under `static/`, relative paths with `/`, and their bytes.
+    pub static_files: Vec<(String, Vec<u8>)>,
+    pub dir: PathBuf,
+}
+
+impl Theme {
+    /// The UI text for a key, or the key itself (templates are checked for missing keys).
+    pub fn t(&self, key: &str) -> &str {
+        self.translations.get(key).map_or(key, String::as_str)
+    }
+}
+
+fn escape_for(name: &str) -> AutoEscape {
+    // minijinja escapes only .html and .xml by default; pictures are markup too.
+    if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
+        AutoEscape::Html
+    } else {
+        AutoEscape::None
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect();
+    files.sort();
+    files
+}
+
+fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> BTreeMap<String, String> {
+    let path = dir.join("i18n").join(format!("{}.yaml", language.code()));
+    let mut map = BTreeMap::new();
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match yaml::decode(&bytes) {
+            Ok(t) => t.to_string(),
+            Err(e) => {
+                diagnostics.file_error(&path, e.pos, e.message);
+                return map;
+            }
+        },
+        Err(e) => {
+            diagnostics.file_error(&path, Pos::START, format!("cannot read the translations: {e}"));
+            return map;
+        }
+    };
+    let source = SourceText { path: &path, text: &text };
+    match yaml::parse(&text) {
+        Ok(node) => match node.as_map() {
+            Some(entries) => {
+                for (key, value) in entries {
+                    match value.as_text() {
+                        Some(v) => {
+                            map.insert(key.name.clone(), v.into_owned());
+                        }
+                        None => diagnostics.error(&source, value.pos, format!("found {} for \"{}\"; expected a text", value.describe(), key.name)),
+                    }
+                }
+            }
+            None => diagnostics.error(&source, node.pos, "expected a mapping from key to text"),
+        },
+        Err(e) => diagnostics.error(&source, e.pos, e.message),
+    }
+    map
+}
+
+/// Loads a theme for a language. Template syntax errors and unreadable files are reported.
+pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
+    if !dir.is_dir() {
+        diagnostics.file_error(dir, Pos::START, "the theme folder does not exist; expected templates/, i18n/ and static/");
+        return None;
+    }
+    let errors_before = diagnostics.error_count();
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(escape_for);
+    match minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        Ok(syntax) => env.set_syntax(syntax),
+        Err(e) => diagnostics.file_error(dir, Pos::START, format!("template syntax settings: {e}")),
+    }
+    env.add_filter("pct", move |share: f64| format::percent(share, language));
+    env.add_filter("num", move |value: u64| format::integer(value, language));
+    env.add_filter("dec", move |value: f64| format::decimal(value, language));
+    env.add_filter("pp", format::points_difference);
+
+    let templates_dir = dir.join("templates");
+    for rel in files_under(&templates_dir) {
+        let path = templates_dir.join(&rel);
+        let name = rel_string(&rel);
+        match std::fs::read_to_string(&path) {
+            Ok(source) => {
+                if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
+                    let line = e.line().unwrap_or(1) as u64;
+                    let text = SourceText { path: &path, text: &source };
+                    diagnostics.error(&text, Pos::new(line, 1), format!("template error: {}", e.detail().unwrap_or("invalid template")));
+                }
+            }
+            Err(e) => diagnostics.file_error(&path, Pos::START, format!("cannot read the template: {e}")),
+        }
+    }
+    let translations = load_translations(dir, language, diagnostics);
+    env.add_global("t", Value::from(minijinja::value::Serde(&translations)));
+    env.add_global("lang", language.code());
+
+    let static_dir = dir.join("static");
+    let mut static_files = Vec::new();
+    for rel in files_under(&static_dir) {
+        match std::fs::read(static_dir.join(&rel)) {
+            Ok(bytes) => static_files.push((rel_string(&rel), bytes)),
+            Err(e) => diagnostics.file_error(&static_dir.join(&rel), Pos::START, format!("cannot read the file: {e}")),
+        }
+    }
+    (diagnostics.error_count() == errors_before).then(|| Theme {
+        env,
+        translations,
+        static_files,
+        dir: dir.to_path_buf(),
+    })
+}
