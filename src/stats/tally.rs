@@ -88,10 +88,18 @@ mod tests {
     #[test]
     fn kumla_2017_points() {
         // Seed 002: 10 helt, 38 delvis, 40 inte of 88 indicators.
-        let t = Tally { helt: 10, delvis: 38, inte: 40, obesvarad: 0 };
+        let t = Tally {
+            helt: 10,
+            delvis: 38,
+            inte: 40,
+            obesvarad: 0,
+        };
         assert_eq!(t.total(), 88);
         assert_eq!(t.points(), 30 + 76 + 40);
         assert_eq!(t.single(), None);
-        assert_eq!(Tally::of(Some(Answer::Delvis)).single(), Some(Some(Answer::Delvis)));
+        assert_eq!(
+            Tally::of(Some(Answer::Delvis)).single(),
+            Some(Some(Answer::Delvis))
+        );
     }
 }
