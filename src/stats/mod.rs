@@ -507,7 +507,7 @@ impl Stats {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::content::registry;
     use crate::model::Answer::{Delvis as D, Helt as H, Inte as I};
