@@ -44,7 +44,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
                 name: format!("Kommun {m}"),
                 slug: format!("kommun-{m}"),
                 // County 4 gets nobody: it must have no scope.
-                county: (m % 4) as usize,
+                county: m % 4,
                 population: draw.next() % 150_000,
                 population_year: 2024,
             })
