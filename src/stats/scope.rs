@@ -382,6 +382,22 @@ mod tests {
     }
 
     #[test]
+    fn kumla_2017_shares_as_in_seed_002() {
+        // 10 helt (11 %), 38 delvis (43 %), 40 inte (45 %) of 88.
+        let s = Shares::of(&Tally {
+            helt: 10,
+            delvis: 38,
+            inte: 40,
+            obesvarad: 0,
+        });
+        let percent = |x: f64| (x * 100.0).round() as u32;
+        assert_eq!(
+            (percent(s.helt), percent(s.delvis), percent(s.inte)),
+            (11, 43, 45)
+        );
+    }
+
+    #[test]
     fn indicator_figures_divide_by_answered_and_by_published_population() {
         let sum = IndicatorSum {
             tally: Tally {
