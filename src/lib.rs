@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod schema;
 pub mod skeleton;
+pub mod render;
 pub mod slug;
 pub mod stats;
 pub mod suggest;

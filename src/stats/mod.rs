@@ -1,5 +1,876 @@
-//! Phase 2: the figures computed from the model (counts, shares, population weights).
+//! Phase 2: the figures computed from the model (counts, shares, population weights, rankings,
+//! changes and time series). Pure computation from [`Content`]: no I/O, no HTML.
+//!
+//! Every assessment in `content.assessments` is counted: the loader leaves drafts out unless
+//! they were asked for (previews). Figures refer to the model by index (assessments,
+//! municipalities, counties, catalogues, indicators), never by copies.
 
+pub mod assessment;
+pub mod lineage;
+pub mod scope;
 pub mod tally;
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Answer, Content, IndicatorRef, SizeClass, Year};
+
+pub use assessment::{
+    AssessmentFigures, BestWorst, Change, ChangeCounts, ChangeKind, Comparison, ComparisonRow,
+    Figure, PreviousComparison, RelativeIndicator, RelativeToNation,
+};
+pub use scope::{AreaFigures, IndicatorFigures, Scope, Shares};
 pub use tally::Tally;
+
+use scope::{RegistryTotals, ScopeSum};
+
+/// Everything computed from the content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// One per (year, catalogue) with at least one assessment, by year, then catalogue id.
+    pub groups: Vec<Group>,
+    /// One per assessment, indexed like `content.assessments`.
+    pub assessments: Vec<AssessmentFigures>,
+    /// One per municipality, indexed like `content.registry.municipalities`.
+    pub by_municipality: Vec<MunicipalityHistory>,
+    /// The years with at least one assessment, ascending.
+    pub years: Vec<Year>,
+    /// Indicators over the years (seed 001, Table 2), `[catalog][indicator]`: the national
+    /// share helt per year, following `replaces` back to earlier catalogues.
+    pub indicator_series: Vec<Vec<Vec<SeriesPoint>>>,
+}
+
+/// The assessments of one year and catalogue and their figures for the nation, each county
+/// and each size class.
+///
+/// The national extras of seed 001 are here: Diagram 1 (all answers) is `nation.total` with
+/// `nation.total_shares`; Diagram 2 is `total` and `total_shares` of each of `sizes`; the
+/// most and least common services per area (Figures 4–15) are `most_common` and
+/// `least_common` of `nation.areas`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The year assessed.
+    pub year: Year,
+    /// Index into `content.catalogs`.
+    pub catalog: usize,
+    /// 3 × the catalogue's indicators.
+    pub max_points: u32,
+    /// Indices into `content.assessments`, by municipality code.
+    pub assessments: Vec<usize>,
+    /// All municipalities with an assessment.
+    pub nation: Scope,
+    /// Per county with at least one assessment, by county code: (index into
+    /// `registry.counties`, figures).
+    pub counties: Vec<(usize, Scope)>,
+    /// Per size class with at least one assessment, largest class first.
+    pub sizes: Vec<(SizeClass, Scope)>,
+}
+
+impl Group {
+    /// The figures of a county (index into `registry.counties`), if it has assessments.
+    pub fn county(&self, county: usize) -> Option<&Scope> {
+        self.counties
+            .iter()
+            .find(|(c, _)| *c == county)
+            .map(|(_, s)| s)
+    }
+
+    /// The figures of a size class, if it has assessments.
+    pub fn size(&self, class: SizeClass) -> Option<&Scope> {
+        self.sizes.iter().find(|(c, _)| *c == class).map(|(_, s)| s)
+    }
+}
+
+/// One municipality's assessments.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MunicipalityHistory {
+    /// Indices into `content.assessments`, by year ascending (the last is the latest).
+    pub assessments: Vec<usize>,
+}
+
+/// One year of an indicator's time series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    /// The year.
+    pub year: Year,
+    /// The catalogue answered that year: the indicator's own, or an earlier one it continues.
+    pub catalog: usize,
+    /// The indicator of that catalogue.
+    pub indicator: usize,
+    /// The nation's answers to it that year.
+    pub tally: Tally,
+    /// helt / answered; `None` when nobody answered.
+    pub share_helt: Option<f64>,
+}
+
+/// Which municipalities answered what to one indicator in one group: indices into
+/// `content.assessments`, by municipality code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AnswerLists {
+    /// Those that meet it fully.
+    pub helt: Vec<usize>,
+    /// Those that meet it partly.
+    pub delvis: Vec<usize>,
+    /// Those that do not meet it.
+    pub inte: Vec<usize>,
+    /// Those that left it unanswered.
+    pub obesvarad: Vec<usize>,
+}
+
+const SIZE_CLASSES: usize = SizeClass::ALL.len();
+
+/// Computes every figure of the content.
+pub fn compute(content: &Content) -> Stats {
+    let registry = &content.registry;
+    let size_class: Vec<SizeClass> = registry
+        .municipalities
+        .iter()
+        .map(|m| SizeClass::of(m.population))
+        .collect();
+    let cell_of = |municipality: usize| {
+        registry.municipalities[municipality].county * SIZE_CLASSES
+            + size_class[municipality].index()
+    };
+    let cell_count = registry.counties.len() * SIZE_CLASSES;
+    let mut registry_cells = vec![RegistryTotals::default(); cell_count];
+    for (i, m) in registry.municipalities.iter().enumerate() {
+        if let Some(cell) = registry_cells.get_mut(cell_of(i)) {
+            cell.add(m.population);
+        }
+    }
+    let mut counties_by_code: Vec<usize> = (0..registry.counties.len()).collect();
+    counties_by_code.sort_by(|&a, &b| registry.counties[a].code.cmp(&registry.counties[b].code));
+
+    // Groups: (year, catalogue) by year, then catalogue id.
+    let mut keys: Vec<(Year, usize)> = content
+        .assessments
+        .iter()
+        .map(|a| (a.year, a.catalog))
+        .collect();
+    keys.sort_by(|a, b| (a.0, &content.catalogs[a.1].id).cmp(&(b.0, &content.catalogs[b.1].id)));
+    keys.dedup();
+    let group_index: HashMap<(Year, usize), usize> =
+        keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    let mut group_of = Vec::with_capacity(content.assessments.len());
+    for (i, a) in content.assessments.iter().enumerate() {
+        let g = group_index[&(a.year, a.catalog)];
+        members[g].push(i);
+        group_of.push(g);
+    }
+    let by_code = |x: &usize, y: &usize| {
+        let code = |i: usize| &registry.municipalities[content.assessments[i].municipality].code;
+        code(*x).cmp(code(*y))
+    };
+    let groups: Vec<Group> = keys
+        .par_iter()
+        .zip(members)
+        .map(|(&(year, catalog), mut assessments)| {
+            assessments.sort_by(by_code);
+            let (nation, counties, sizes) = group_scopes(
+                content,
+                catalog,
+                &assessments,
+                &cell_of,
+                &registry_cells,
+                &counties_by_code,
+            );
+            Group {
+                year,
+                catalog,
+                max_points: content.catalogs[catalog].max_points(),
+                assessments,
+                nation,
+                counties,
+                sizes,
+            }
+        })
+        .collect();
+
+    let mut by_municipality = vec![MunicipalityHistory::default(); registry.municipalities.len()];
+    for (i, a) in content.assessments.iter().enumerate() {
+        by_municipality[a.municipality].assessments.push(i);
+    }
+    for history in &mut by_municipality {
+        history
+            .assessments
+            .sort_by_key(|&i| content.assessments[i].year);
+    }
+
+    // The previous assessment of each, and the catalogue pairs whose indicators must be matched.
+    let previous: Vec<Option<usize>> = content
+        .assessments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let history = &by_municipality[a.municipality].assessments;
+            let at = history.iter().position(|&h| h == i)?;
+            at.checked_sub(1).map(|p| history[p])
+        })
+        .collect();
+    let mut pairs: Vec<(usize, usize)> = previous
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.map(|p| {
+                (
+                    content.assessments[i].catalog,
+                    content.assessments[p].catalog,
+                )
+            })
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let counterparts: HashMap<(usize, usize), Vec<Option<usize>>> = pairs
+        .into_iter()
+        .map(|(from, to)| {
+            (
+                (from, to),
+                lineage::counterparts(&content.catalogs, from, to),
+            )
+        })
+        .collect();
+
+    let assessments: Vec<AssessmentFigures> = content
+        .assessments
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let catalog = &content.catalogs[a.catalog];
+            let group = &groups[group_of[i]];
+            let county = registry.municipalities[a.municipality].county;
+            let class = size_class[a.municipality];
+            let mut total = Tally::default();
+            let areas: Vec<Tally> = catalog
+                .areas
+                .iter()
+                .map(|area| {
+                    let mut t = Tally::default();
+                    for indicator in area.indicators.clone() {
+                        t.add(a.answers.get(indicator).copied().flatten());
+                    }
+                    total.merge(&t);
+                    t
+                })
+                .collect();
+            let previous = previous[i].map(|p| {
+                let before = &content.assessments[p];
+                let map = counterparts
+                    .get(&(a.catalog, before.catalog))
+                    .map_or(&[][..], Vec::as_slice);
+                let (changes, counts, areas) =
+                    assessment::changes(catalog, &a.answers, &before.answers, map);
+                PreviousComparison {
+                    assessment: p,
+                    year: before.year,
+                    changes,
+                    counts,
+                    areas,
+                }
+            });
+            AssessmentFigures {
+                group: group_of[i],
+                county_scope: group
+                    .counties
+                    .iter()
+                    .position(|(c, _)| *c == county)
+                    .unwrap_or_default(),
+                size_class: class,
+                size_scope: group
+                    .sizes
+                    .iter()
+                    .position(|(c, _)| *c == class)
+                    .unwrap_or_default(),
+                total,
+                areas,
+                points: total.points(),
+                max_points: catalog.max_points(),
+                share_helt: total.share_helt(),
+                previous,
+            }
+        })
+        .collect();
+
+    let mut years: Vec<Year> = keys.iter().map(|k| k.0).collect();
+    years.dedup();
+    let indicator_series = series(content, &groups, &years, &group_index);
+
+    Stats {
+        groups,
+        assessments,
+        by_municipality,
+        years,
+        indicator_series,
+    }
+}
+
+type Scopes = (Scope, Vec<(usize, Scope)>, Vec<(SizeClass, Scope)>);
+
+/// Counts one group's assessments per (county, size class) cell, in parallel over cells, and
+/// adds the cells up into the nation, each county and each size class.
+fn group_scopes(
+    content: &Content,
+    catalog: usize,
+    assessments: &[usize],
+    cell_of: &(dyn Fn(usize) -> usize + Sync),
+    registry_cells: &[RegistryTotals],
+    counties_by_code: &[usize],
+) -> Scopes {
+    let catalog = &content.catalogs[catalog];
+    let indicators = catalog.indicators.len();
+    let mut by_cell: Vec<Vec<usize>> = vec![Vec::new(); registry_cells.len()];
+    for &i in assessments {
+        if let Some(list) = by_cell.get_mut(cell_of(content.assessments[i].municipality)) {
+            list.push(i);
+        }
+    }
+    let cells: Vec<Option<ScopeSum>> = by_cell
+        .par_iter()
+        .map(|list| {
+            (!list.is_empty()).then(|| {
+                let mut sum = ScopeSum::new(indicators);
+                for &i in list {
+                    let a = &content.assessments[i];
+                    let population = content.registry.municipalities[a.municipality].population;
+                    sum.add(&a.answers, population);
+                }
+                sum
+            })
+        })
+        .collect();
+
+    // Adds up the cells (and their registry totals) picked by `take`.
+    let add_up = |take: &dyn Fn(usize) -> bool| {
+        let mut sum = ScopeSum::new(indicators);
+        let mut totals = RegistryTotals::default();
+        for (cell, found) in cells.iter().enumerate().filter(|(c, _)| take(*c)) {
+            if let Some(found) = found {
+                sum.merge(found);
+            }
+            totals.merge(registry_cells[cell]);
+        }
+        (sum.municipalities > 0).then(|| scope::finish(&sum, totals, catalog))
+    };
+    let nation = add_up(&|_| true).unwrap_or_else(|| {
+        scope::finish(
+            &ScopeSum::new(indicators),
+            RegistryTotals::default(),
+            catalog,
+        )
+    });
+    let counties = counties_by_code
+        .par_iter()
+        .filter_map(|&county| {
+            add_up(&|cell| cell / SIZE_CLASSES == county).map(|scope| (county, scope))
+        })
+        .collect();
+    let sizes = SizeClass::ALL
+        .par_iter()
+        .filter_map(|&class| {
+            add_up(&|cell| cell % SIZE_CLASSES == class.index()).map(|scope| (class, scope))
+        })
+        .collect();
+    (nation, counties, sizes)
+}
+
+/// The national share helt of every indicator of every catalogue, per year: each year takes
+/// the indicator itself when its catalogue was answered that year, otherwise the nearest
+/// indicator it continues (through `replaces`) whose catalogue was.
+fn series(
+    content: &Content,
+    groups: &[Group],
+    years: &[Year],
+    group_index: &HashMap<(Year, usize), usize>,
+) -> Vec<Vec<Vec<SeriesPoint>>> {
+    content
+        .catalogs
+        .iter()
+        .enumerate()
+        .map(|(c, catalog)| {
+            (0..catalog.indicators.len())
+                .map(|i| {
+                    let start = IndicatorRef {
+                        catalog: c,
+                        indicator: i,
+                    };
+                    let mut chain = vec![start];
+                    chain.extend(lineage::ancestors(&content.catalogs, start));
+                    years
+                        .iter()
+                        .filter_map(|&year| {
+                            chain.iter().find_map(|r| {
+                                let group = &groups[*group_index.get(&(year, r.catalog))?];
+                                let tally = group.nation.indicators.get(r.indicator)?.tally;
+                                Some(SeriesPoint {
+                                    year,
+                                    catalog: r.catalog,
+                                    indicator: r.indicator,
+                                    tally,
+                                    share_helt: tally.share_helt(),
+                                })
+                            })
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+impl Stats {
+    /// The group of a year and catalogue, if it has assessments.
+    pub fn group_of(&self, year: Year, catalog: usize) -> Option<usize> {
+        self.groups
+            .iter()
+            .position(|g| g.year == year && g.catalog == catalog)
+    }
+
+    /// The groups of a year (one per catalogue answered that year).
+    pub fn groups_of_year(&self, year: Year) -> impl Iterator<Item = (usize, &Group)> {
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(move |(_, g)| g.year == year)
+    }
+
+    /// A municipality's latest assessment.
+    pub fn latest(&self, municipality: usize) -> Option<usize> {
+        self.by_municipality
+            .get(municipality)?
+            .assessments
+            .last()
+            .copied()
+    }
+
+    /// The county and size class scopes of an assessment, with its group.
+    fn scopes_of(&self, assessment: usize) -> Option<(&AssessmentFigures, &Group, &Scope, &Scope)> {
+        let figures = self.assessments.get(assessment)?;
+        let group = self.groups.get(figures.group)?;
+        let county = &group.counties.get(figures.county_scope)?.1;
+        let size = &group.sizes.get(figures.size_scope)?.1;
+        Some((figures, group, county, size))
+    }
+
+    /// An assessment against its county, its size class and the nation (share helt and mean
+    /// points per answered indicator), overall and per area. Built on demand for its page.
+    pub fn comparison(&self, assessment: usize) -> Option<Comparison> {
+        let (figures, group, county, size) = self.scopes_of(assessment)?;
+        Some(assessment::comparison(figures, county, size, &group.nation))
+    }
+
+    /// An assessment's best and worst indicators relative to the nation, overall and per area.
+    /// Built on demand for its page.
+    pub fn relative_to_nation(
+        &self,
+        content: &Content,
+        assessment: usize,
+    ) -> Option<RelativeToNation> {
+        let group = self.groups.get(self.assessments.get(assessment)?.group)?;
+        let answers = &content.assessments.get(assessment)?.answers;
+        let catalog = content.catalogs.get(group.catalog)?;
+        Some(assessment::relative_to_nation(
+            catalog,
+            answers,
+            &group.nation,
+        ))
+    }
+
+    /// Which municipalities of a group answered what to one indicator (index into the group's
+    /// catalogue), for indicator pages.
+    pub fn answers_by_indicator(
+        &self,
+        content: &Content,
+        group: usize,
+        indicator: usize,
+    ) -> AnswerLists {
+        let mut lists = AnswerLists::default();
+        let Some(group) = self.groups.get(group) else {
+            return lists;
+        };
+        for &i in &group.assessments {
+            let answer = content
+                .assessments
+                .get(i)
+                .and_then(|a| a.answers.get(indicator).copied().flatten());
+            match answer {
+                Some(Answer::Helt) => lists.helt.push(i),
+                Some(Answer::Delvis) => lists.delvis.push(i),
+                Some(Answer::Inte) => lists.inte.push(i),
+                None => lists.obesvarad.push(i),
+            }
+        }
+        lists
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::content::registry;
+    use crate::model::Answer::{Delvis as D, Helt as H, Inte as I};
+    use crate::model::{Assessment, Catalog, County, Language, Municipality, SiteConfig};
+    use crate::stats::lineage::tests::catalog;
+
+    fn r(catalog: usize, indicator: usize) -> IndicatorRef {
+        IndicatorRef { catalog, indicator }
+    }
+
+    /// Two counties; populations on both sides of every size class boundary.
+    /// Catalogues (sorted by id): new (0) = flower [x2 ← old x, z] + soil [w ← old y];
+    /// old (1) = flower [x, y].
+    pub(crate) fn sample() -> Content {
+        let counties = vec![
+            County {
+                code: "01".into(),
+                name: "Ett län".into(),
+                slug: "ett-lan".into(),
+            },
+            County {
+                code: "02".into(),
+                name: "Två län".into(),
+                slug: "tva-lan".into(),
+            },
+        ];
+        let municipalities = [
+            ("0101", 0, 9_999),
+            ("0102", 0, 10_000),
+            ("0103", 0, 19_999),
+            ("0104", 0, 20_000),
+            ("0201", 1, 49_999),
+            ("0202", 1, 50_000),
+            ("0203", 1, 99_999),
+            ("0204", 1, 100_000),
+            ("0205", 1, 5),
+        ]
+        .iter()
+        .map(|&(code, county, population)| Municipality {
+            code: code.into(),
+            name: format!("Kommun {code}"),
+            slug: format!("kommun-{code}"),
+            county,
+            population,
+            population_year: 2024,
+        })
+        .collect();
+        let registry = registry::build(counties, municipalities);
+        let mut new = catalog("new", &["x2", "z", "w"]);
+        new.areas[0].indicators = 0..2;
+        let mut soil = new.areas[0].clone();
+        soil.id = "s".into();
+        soil.level = crate::model::Level::Soil;
+        soil.indicators = 2..3;
+        new.areas.push(soil);
+        new.indicators[2].area = 1;
+        new.indicators[0].replaces = vec![r(1, 0)];
+        new.indicators[2].replaces = vec![r(1, 1)];
+        let old = catalog("old", &["x", "y"]);
+        let catalogs: Vec<Catalog> = vec![new, old];
+        let assessment =
+            |code: &str, year: Year, catalog: usize, answers: &[Option<Answer>]| Assessment {
+                source: format!("assessments/{code}-{year}.yaml").into(),
+                municipality: registry.municipality_by_code[code],
+                year,
+                catalog,
+                published: None,
+                answers: answers.to_vec(),
+                summary: None,
+                comments: Vec::new(),
+            };
+        let assessments = vec![
+            assessment("0101", 2016, 1, &[Some(H), Some(D)]),
+            assessment("0104", 2016, 1, &[Some(I), Some(H)]),
+            assessment("0202", 2016, 1, &[Some(H), None]),
+            assessment("0101", 2017, 0, &[Some(H), Some(H), Some(I)]),
+            assessment("0102", 2017, 0, &[Some(D), Some(I), None]),
+            assessment("0103", 2017, 0, &[Some(I), Some(D), Some(H)]),
+            assessment("0104", 2017, 0, &[Some(H), Some(D), Some(D)]),
+            assessment("0201", 2017, 0, &[Some(D), Some(I), Some(I)]),
+            assessment("0202", 2017, 0, &[Some(I), Some(H), Some(H)]),
+            assessment("0203", 2017, 0, &[Some(H), Some(H), Some(H)]),
+            assessment("0204", 2017, 0, &[None, Some(I), Some(D)]),
+        ];
+        Content {
+            config: SiteConfig {
+                title: "Test".into(),
+                base_url: String::new(),
+                language: Language::Sv,
+                example_data: true,
+                description: None,
+                publisher: None,
+            },
+            registry,
+            catalogs,
+            assessments,
+            pages: Vec::new(),
+        }
+    }
+
+    fn t(helt: u32, delvis: u32, inte: u32, obesvarad: u32) -> Tally {
+        Tally {
+            helt,
+            delvis,
+            inte,
+            obesvarad,
+        }
+    }
+
+    #[test]
+    fn groups_by_year_then_catalogue_with_nation_figures() {
+        let stats = compute(&sample());
+        let keys: Vec<(Year, usize)> = stats.groups.iter().map(|g| (g.year, g.catalog)).collect();
+        assert_eq!(keys, vec![(2016, 1), (2017, 0)]);
+        assert_eq!(stats.years, vec![2016, 2017]);
+        let g = &stats.groups[0];
+        assert_eq!(g.assessments, vec![0, 1, 2]);
+        assert_eq!(g.max_points, 6);
+        let n = &g.nation;
+        assert_eq!((n.municipalities, n.registry_municipalities), (3, 9));
+        assert_eq!(n.population_published, 9_999 + 20_000 + 50_000);
+        assert_eq!(
+            n.population_total,
+            9_999 + 10_000 + 19_999 + 20_000 + 49_999 + 50_000 + 99_999 + 100_000 + 5
+        );
+        // x: 0101 helt, 0104 inte, 0202 helt.
+        let x = &n.indicators[0];
+        assert_eq!(x.tally, t(2, 0, 1, 0));
+        assert_eq!(x.share_helt, Some(2.0 / 3.0));
+        assert_eq!(x.population_helt, 9_999 + 50_000);
+        assert_eq!(x.population_share_helt, Some(59_999.0 / 79_999.0));
+        // y: delvis, helt, unanswered.
+        let y = &n.indicators[1];
+        assert_eq!(y.tally, t(1, 1, 0, 1));
+        assert_eq!((y.share_helt, y.population_helt), (Some(0.5), 20_000));
+        assert_eq!(n.total, t(3, 1, 1, 1));
+        // Points 5 + 4 + 3 over 3 municipalities.
+        assert_eq!(n.mean_points, 4.0);
+    }
+
+    #[test]
+    fn size_classes_split_at_the_boundaries_largest_first() {
+        let content = sample();
+        let stats = compute(&content);
+        let g = &stats.groups[1];
+        let codes = |class: SizeClass| {
+            g.assessments
+                .iter()
+                .filter(|&&i| stats.assessments[i].size_class == class)
+                .map(|&i| {
+                    content.registry.municipalities[content.assessments[i].municipality]
+                        .code
+                        .as_str()
+                })
+                .collect::<Vec<_>>()
+        };
+        let classes: Vec<SizeClass> = g.sizes.iter().map(|(c, _)| *c).collect();
+        assert_eq!(classes, SizeClass::ALL.to_vec());
+        let expected: [&[&str]; 5] = [
+            &["0204"],
+            &["0202", "0203"],
+            &["0104", "0201"],
+            &["0102", "0103"],
+            &["0101"],
+        ];
+        for ((class, scope), want) in g.sizes.iter().zip(expected) {
+            assert_eq!(codes(*class), want, "{class:?}");
+            assert_eq!(scope.municipalities as usize, want.len());
+        }
+        // 0205 (5 inhabitants) is in the registry total of the smallest class only.
+        let smallest = &g.sizes[4].1;
+        assert_eq!(
+            (smallest.registry_municipalities, smallest.population_total),
+            (2, 10_004)
+        );
+        assert_eq!(g.sizes[1].1.population_published, 149_999);
+        // Every assessment points at its own size class and county.
+        for &i in &g.assessments {
+            let f = &stats.assessments[i];
+            assert_eq!(g.sizes[f.size_scope].0, f.size_class);
+            let county =
+                content.registry.municipalities[content.assessments[i].municipality].county;
+            assert_eq!(g.counties[f.county_scope].0, county);
+        }
+    }
+
+    #[test]
+    fn counties_count_registry_totals_published_or_not() {
+        let stats = compute(&sample());
+        let g = &stats.groups[1];
+        assert_eq!(
+            g.counties.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let (first, second) = (&g.counties[0].1, &g.counties[1].1);
+        assert_eq!(
+            (first.municipalities, first.registry_municipalities),
+            (4, 4)
+        );
+        assert_eq!(first.population_total, 59_998);
+        assert_eq!(
+            (second.municipalities, second.registry_municipalities),
+            (4, 5)
+        );
+        assert_eq!(second.population_total, 300_003);
+        assert_eq!(second.population_published, 299_998);
+        // County 01, flower area: 0101 H H, 0102 D I, 0103 I D, 0104 H D.
+        assert_eq!(first.areas[0].tally, t(3, 3, 2, 0));
+        // 2016 has only counties with assessments: 01 (0101, 0104) and 02 (0202).
+        assert_eq!(stats.groups[0].counties.len(), 2);
+        assert!(stats.groups[0].county(1).is_some());
+        assert!(stats.groups[0].size(SizeClass::From10000).is_none());
+    }
+
+    #[test]
+    fn assessment_figures_and_nation_mean() {
+        let stats = compute(&sample());
+        let f = &stats.assessments[4]; // 0102 2017: D I –
+        assert_eq!(f.total, t(0, 1, 1, 1));
+        assert_eq!(f.areas, vec![t(0, 1, 1, 0), t(0, 0, 0, 1)]);
+        assert_eq!((f.points, f.max_points, f.share_helt), (3, 9, Some(0.0)));
+        assert!(f.previous.is_none());
+        // Points 7 + 3 + 6 + 7 + 4 + 7 + 9 + 3 over 8 municipalities.
+        assert_eq!(stats.groups[1].nation.mean_points, 46.0 / 8.0);
+    }
+
+    #[test]
+    fn changes_follow_replaces_from_the_previous_year() {
+        let stats = compute(&sample());
+        assert_eq!(stats.by_municipality[0].assessments, vec![0, 3]);
+        assert_eq!(stats.latest(0), Some(3));
+        assert_eq!(stats.latest(8), None);
+        let kinds = |i: usize| {
+            let p = stats.assessments[i]
+                .previous
+                .as_ref()
+                .map(|p| (p.assessment, p.year));
+            let k: Vec<ChangeKind> = stats.assessments[i]
+                .previous
+                .iter()
+                .flat_map(|p| p.changes.iter().map(|c| c.kind))
+                .collect();
+            (p, k)
+        };
+        use ChangeKind::*;
+        // 0104: x I → x2 H, z new, y H → w D.
+        assert_eq!(kinds(6), (Some((1, 2016)), vec![Improved, New, Worse]));
+        // 0101: x H → H, y D → w I.
+        assert_eq!(kinds(3), (Some((0, 2016)), vec![Same, New, Worse]));
+        // 0202: x H → I, y unanswered → w H.
+        assert_eq!(kinds(8), (Some((2, 2016)), vec![Worse, New, Unanswered]));
+        let p = stats.assessments[6]
+            .previous
+            .as_ref()
+            .map(|p| (p.changes[2], p.counts, p.areas.clone()));
+        assert_eq!(
+            p,
+            Some((
+                Change {
+                    previous: Some(H),
+                    current: Some(D),
+                    kind: Worse
+                },
+                ChangeCounts {
+                    improved: 1,
+                    new: 1,
+                    worse: 1,
+                    ..ChangeCounts::default()
+                },
+                vec![
+                    ChangeCounts {
+                        improved: 1,
+                        new: 1,
+                        ..ChangeCounts::default()
+                    },
+                    ChangeCounts {
+                        worse: 1,
+                        ..ChangeCounts::default()
+                    },
+                ]
+            ))
+        );
+    }
+
+    #[test]
+    fn indicator_series_follow_replaces_back_only() {
+        let stats = compute(&sample());
+        let x2 = &stats.indicator_series[0][0];
+        assert_eq!(x2.len(), 2);
+        assert_eq!((x2[0].year, x2[0].catalog, x2[0].indicator), (2016, 1, 0));
+        assert_eq!(x2[0].share_helt, Some(2.0 / 3.0));
+        assert_eq!((x2[1].year, x2[1].catalog, x2[1].indicator), (2017, 0, 0));
+        assert_eq!(x2[1].tally, t(3, 2, 2, 1));
+        assert_eq!(x2[1].share_helt, Some(3.0 / 7.0));
+        let years = |s: &[SeriesPoint]| s.iter().map(|p| p.year).collect::<Vec<_>>();
+        assert_eq!(years(&stats.indicator_series[0][1]), vec![2017]); // z is new
+        assert_eq!(years(&stats.indicator_series[0][2]), vec![2016, 2017]); // w ← y
+        assert_eq!(years(&stats.indicator_series[1][0]), vec![2016]); // old x: not forward
+    }
+
+    #[test]
+    fn comparison_relative_and_answer_lists() {
+        let content = sample();
+        let stats = compute(&content);
+        let cmp = stats
+            .comparison(6)
+            .unwrap_or_else(|| panic!("0104 2017 has figures"));
+        // 0104 flower: H D. County 01 flower: 3 helt, 3 delvis, 2 inte.
+        assert_eq!(
+            cmp.areas[0].own,
+            Figure {
+                share_helt: Some(0.5),
+                mean_points: Some(2.5)
+            }
+        );
+        assert_eq!(
+            cmp.areas[0].county,
+            Figure {
+                share_helt: Some(3.0 / 8.0),
+                mean_points: Some(17.0 / 8.0)
+            }
+        );
+        // Size class 20000–49999 this year: 0104 and 0201. Flower: H D + D I.
+        assert_eq!(
+            cmp.areas[0].size_class,
+            Figure {
+                share_helt: Some(0.25),
+                mean_points: Some(2.0)
+            }
+        );
+        assert_eq!(stats.comparison(99), None);
+        // 0204: – I D. Its only inte is z (nation 3 of 8 helt); no helt.
+        let rel = stats
+            .relative_to_nation(&content, 10)
+            .unwrap_or_else(|| panic!("figures"));
+        assert!(rel.overall.best.is_empty());
+        assert_eq!(
+            rel.overall.worst,
+            vec![RelativeIndicator {
+                indicator: 1,
+                national_share_helt: 0.375
+            }]
+        );
+        assert_eq!(rel.areas[1], BestWorst::default());
+        let lists = stats.answers_by_indicator(&content, 1, 0);
+        assert_eq!(
+            lists,
+            AnswerLists {
+                helt: vec![3, 6, 9],
+                delvis: vec![4, 7],
+                inte: vec![5, 8],
+                obesvarad: vec![10],
+            }
+        );
+    }
+
+    #[test]
+    fn empty_content_gives_empty_stats() {
+        let mut content = sample();
+        content.assessments.clear();
+        let stats = compute(&content);
+        assert!(stats.groups.is_empty() && stats.years.is_empty() && stats.assessments.is_empty());
+        assert_eq!(stats.by_municipality.len(), 9);
+        assert!(stats.indicator_series[0].iter().all(Vec::is_empty));
+    }
+}

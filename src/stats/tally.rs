@@ -6,9 +6,13 @@ use crate::model::Answer;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Tally {
+    /// Answers "uppfyller helt".
     pub helt: u32,
+    /// Answers "uppfyller delvis".
     pub delvis: u32,
+    /// Answers "uppfyller inte alls".
     pub inte: u32,
+    /// Indicators left unanswered.
     pub obesvarad: u32,
 }
 

@@ -1,0 +1,723 @@
+//! The open data files (`data/answers.csv`, `data/municipalities.csv`, `data/indicators.csv`,
+//! `data/site.json`) and the per-assessment CSV offered on each municipality's page.
+//!
+//! CSV files are UTF-8 with a header row, comma-separated, LF line ends, quoted by the `csv`
+//! crate where a field needs it. Shares have four decimals; a share whose denominator is 0 is
+//! undefined and written as an empty field (the contract's "empty when 0").
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Content, Date, Level, Part, SizeClass, Year, answer_word};
+use crate::stats::{Scope, Stats};
+
+/// The files under `data/`, as listed in `site.json`.
+pub const DATA_FILES: [&str; 5] = [
+    "data/answers.csv",
+    "data/municipalities.csv",
+    "data/indicators.csv",
+    "data/site.json",
+    "data/schema/assessment.schema.json",
+];
+
+const ANSWERS_HEADER: &str =
+    "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
+const MUNICIPALITIES_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,population,helt,delvis,inte,obesvarad,points,max_points\n";
+const INDICATORS_HEADER: &str = "year,catalog,scope,scope_code,area_id,indicator_id,municipalities,helt,delvis,inte,obesvarad,share_helt,population_helt,population_published,population_share_helt\n";
+const MUNICIPALITY_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer,indicator_text,comment\n";
+
+/// How many assessments one parallel piece of `answers.csv` holds.
+const ANSWERS_CHUNK: usize = 512;
+
+fn csv_writer(capacity: usize) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::with_capacity(capacity))
+}
+
+/// Writes one record. Writing to memory has no I/O to fail.
+fn write_record<I, T>(writer: &mut csv::Writer<Vec<u8>>, record: I)
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    if let Err(e) = writer.write_record(record) {
+        unreachable!("writing CSV to memory failed: {e}");
+    }
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    match writer.into_inner() {
+        Ok(bytes) => bytes,
+        Err(e) => unreachable!("writing CSV to memory failed: {e}"),
+    }
+}
+
+/// The quoted fields followed by a comma, ready for the next field: the constant start of
+/// many rows, rendered once.
+fn row_start(fields: &[&str]) -> Vec<u8> {
+    let mut writer = csv_writer(64);
+    // A trailing empty field gives the separating comma (and keeps a lone empty field from
+    // being quoted as `""`).
+    write_record(&mut writer, fields.iter().copied().chain([""]));
+    let mut bytes = finish(writer);
+    bytes.pop();
+    bytes
+}
+
+/// A share with four decimals; empty when undefined.
+pub fn four_decimals(share: Option<f64>) -> String {
+    share.map_or_else(String::new, |s| format!("{s:.4}"))
+}
+
+/// Assessments by year, then municipality code (the loader's order, made sure of).
+fn publication_order(content: &Content) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..content.assessments.len()).collect();
+    let code = |i: usize| {
+        content
+            .registry
+            .municipalities
+            .get(content.assessments[i].municipality)
+            .map_or("", |m| m.code.as_str())
+    };
+    order.sort_by(|&a, &b| {
+        (content.assessments[a].year, code(a)).cmp(&(content.assessments[b].year, code(b)))
+    });
+    order
+}
+
+/// `data/answers.csv`: one row per assessment and indicator of its catalogue, sorted by year,
+/// municipality code, then catalogue order. The statistics are not needed; the parameter keeps
+/// the writers alike.
+pub fn answers_csv(content: &Content, _stats: &Stats) -> Vec<u8> {
+    let registry = &content.registry;
+    let municipality_start: Vec<Vec<u8>> = registry
+        .municipalities
+        .iter()
+        .map(|m| {
+            let county = registry
+                .counties
+                .get(m.county)
+                .map_or("", |c| c.code.as_str());
+            row_start(&[&m.code, &m.name, county])
+        })
+        .collect();
+    let catalog_start: Vec<Vec<u8>> = content
+        .catalogs
+        .iter()
+        .map(|c| row_start(&[&c.id]))
+        .collect();
+    let indicator_start: Vec<Vec<Vec<u8>>> = content
+        .catalogs
+        .iter()
+        .map(|c| {
+            c.indicators
+                .iter()
+                .map(|i| row_start(&[&c.areas[i.area].id, &i.id]))
+                .collect()
+        })
+        .collect();
+    let indicators_length: Vec<usize> = indicator_start
+        .iter()
+        .map(|parts| parts.iter().map(Vec::len).sum())
+        .collect();
+    let year_start = |year: Year| format!("{year},").into_bytes();
+
+    // The exact length of each assessment's rows, so that the whole file is one allocation
+    // filled in parallel.
+    let order = publication_order(content);
+    let length = |i: usize| {
+        let a = &content.assessments[i];
+        let count = content.catalogs[a.catalog].indicators.len();
+        let fixed = year_start(a.year).len()
+            + catalog_start[a.catalog].len()
+            + municipality_start.get(a.municipality).map_or(0, Vec::len);
+        let answers: usize = (0..count)
+            .map(|n| answer_word(a.answers.get(n).copied().flatten()).len() + 1)
+            .sum();
+        count * fixed + indicators_length[a.catalog] + answers
+    };
+    let lengths: Vec<usize> = order.par_iter().map(|&i| length(i)).collect();
+    let body: usize = lengths.iter().sum();
+    let mut bytes = vec![0u8; ANSWERS_HEADER.len() + body];
+    let (header, mut rest) = bytes.split_at_mut(ANSWERS_HEADER.len());
+    header.copy_from_slice(ANSWERS_HEADER.as_bytes());
+
+    let mut pieces = Vec::with_capacity(order.len() / ANSWERS_CHUNK + 1);
+    for (chunk, chunk_lengths) in order
+        .chunks(ANSWERS_CHUNK)
+        .zip(lengths.chunks(ANSWERS_CHUNK))
+    {
+        let (piece, tail) = rest.split_at_mut(chunk_lengths.iter().sum());
+        pieces.push((chunk, piece));
+        rest = tail;
+    }
+    pieces.into_par_iter().for_each(|(chunk, piece)| {
+        let mut at = 0;
+        let mut put = |part: &[u8]| {
+            piece[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        };
+        for &i in chunk {
+            let a = &content.assessments[i];
+            let year = year_start(a.year);
+            let municipality = municipality_start
+                .get(a.municipality)
+                .map_or(&[][..], Vec::as_slice);
+            for (n, indicator) in indicator_start[a.catalog].iter().enumerate() {
+                put(&year);
+                put(&catalog_start[a.catalog]);
+                put(municipality);
+                put(indicator);
+                put(answer_word(a.answers.get(n).copied().flatten()).as_bytes());
+                put(b"\n");
+            }
+        }
+    });
+    bytes
+}
+
+/// `data/municipalities.csv`: one row per assessment, sorted by year, then municipality code.
+pub fn municipalities_csv(content: &Content, stats: &Stats) -> Vec<u8> {
+    let mut writer = csv_writer(MUNICIPALITIES_HEADER.len() + 80 * content.assessments.len());
+    write_record(&mut writer, MUNICIPALITIES_HEADER.trim_end().split(','));
+    for i in publication_order(content) {
+        let a = &content.assessments[i];
+        let (Some(m), Some(figures), Some(catalog)) = (
+            content.registry.municipalities.get(a.municipality),
+            stats.assessments.get(i),
+            content.catalogs.get(a.catalog),
+        ) else {
+            continue;
+        };
+        let county = content
+            .registry
+            .counties
+            .get(m.county)
+            .map_or("", |c| c.code.as_str());
+        let t = figures.total;
+        write_record(
+            &mut writer,
+            [
+                a.year.to_string().as_str(),
+                &catalog.id,
+                &m.code,
+                &m.name,
+                county,
+                &m.population.to_string(),
+                &t.helt.to_string(),
+                &t.delvis.to_string(),
+                &t.inte.to_string(),
+                &t.obesvarad.to_string(),
+                &figures.points.to_string(),
+                &figures.max_points.to_string(),
+            ],
+        );
+    }
+    finish(writer)
+}
+
+/// `data/indicators.csv`: one row per year, catalogue, scope and indicator; scopes without an
+/// assessment have no rows. Sorted by year, catalogue, then riket, each county by code, each
+/// size class largest first, then catalogue order.
+pub fn indicators_csv(content: &Content, stats: &Stats) -> Vec<u8> {
+    let rows: usize = stats
+        .groups
+        .iter()
+        .map(|g| (1 + g.counties.len() + g.sizes.len()) * g.nation.indicators.len())
+        .sum();
+    let mut writer = csv_writer(INDICATORS_HEADER.len() + 80 * rows);
+    write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
+    for group in &stats.groups {
+        let Some(catalog) = content.catalogs.get(group.catalog) else {
+            continue;
+        };
+        let year = group.year.to_string();
+        let scopes = std::iter::once(("riket", "SE", &group.nation))
+            .chain(group.counties.iter().map(|(county, scope)| {
+                let code = content
+                    .registry
+                    .counties
+                    .get(*county)
+                    .map_or("", |c| c.code.as_str());
+                ("lan", code, scope)
+            }))
+            .chain(
+                group
+                    .sizes
+                    .iter()
+                    .map(|(class, scope)| ("storlek", class.code(), scope)),
+            );
+        for (kind, code, scope) in scopes {
+            write_scope(&mut writer, &year, catalog, kind, code, scope);
+        }
+    }
+    finish(writer)
+}
+
+fn write_scope(
+    writer: &mut csv::Writer<Vec<u8>>,
+    year: &str,
+    catalog: &crate::model::Catalog,
+    kind: &str,
+    code: &str,
+    scope: &Scope,
+) {
+    let municipalities = scope.municipalities.to_string();
+    for (indicator, figures) in catalog.indicators.iter().zip(&scope.indicators) {
+        let t = figures.tally;
+        write_record(
+            writer,
+            [
+                year,
+                &catalog.id,
+                kind,
+                code,
+                &catalog.areas[indicator.area].id,
+                &indicator.id,
+                &municipalities,
+                &t.helt.to_string(),
+                &t.delvis.to_string(),
+                &t.inte.to_string(),
+                &t.obesvarad.to_string(),
+                &four_decimals(figures.share_helt),
+                &figures.population_helt.to_string(),
+                &figures.population_published.to_string(),
+                &four_decimals(figures.population_share_helt),
+            ],
+        );
+    }
+}
+
+/// Where an assessment's own CSV is published, next to its year page:
+/// `kommun/<slug>/<year>/<slug>-<year>.csv`.
+pub fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
+    let a = content.assessments.get(assessment)?;
+    let m = content.registry.municipalities.get(a.municipality)?;
+    Some(format!(
+        "kommun/{slug}/{year}/{slug}-{year}.csv",
+        slug = m.slug,
+        year = a.year
+    ))
+}
+
+/// Text from submitters that a spreadsheet would run as a formula gets a leading apostrophe.
+fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// One assessment's answers for its page: the columns of `answers.csv`, then the indicator's
+/// text and the municipality's comment (Markdown as written; a comment starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading `'` so that spreadsheets show it as text).
+/// An index without an assessment gives the header only.
+pub fn municipality_csv(content: &Content, _stats: &Stats, assessment: usize) -> Vec<u8> {
+    let mut writer = csv_writer(4096);
+    write_record(&mut writer, MUNICIPALITY_HEADER.trim_end().split(','));
+    let Some(a) = content.assessments.get(assessment) else {
+        return finish(writer);
+    };
+    let (Some(m), Some(catalog)) = (
+        content.registry.municipalities.get(a.municipality),
+        content.catalogs.get(a.catalog),
+    ) else {
+        return finish(writer);
+    };
+    let county = content
+        .registry
+        .counties
+        .get(m.county)
+        .map_or("", |c| c.code.as_str());
+    let year = a.year.to_string();
+    for (n, indicator) in catalog.indicators.iter().enumerate() {
+        let comment = a.comment(n).map(spreadsheet_safe).unwrap_or_default();
+        write_record(
+            &mut writer,
+            [
+                year.as_str(),
+                &catalog.id,
+                &m.code,
+                &m.name,
+                county,
+                &catalog.areas[indicator.area].id,
+                &indicator.id,
+                answer_word(a.answers.get(n).copied().flatten()),
+                &indicator.text,
+                &comment,
+            ],
+        );
+    }
+    finish(writer)
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    publisher: Option<&'a str>,
+    language: &'a str,
+    base_url: &'a str,
+    example_data: bool,
+    years: &'a [Year],
+    files: Vec<&'static str>,
+    answers: [&'static str; 4],
+    size_classes: Vec<SizeClassJson>,
+    catalogs: Vec<CatalogJson<'a>>,
+    counties: Vec<CountyJson<'a>>,
+    municipalities: Vec<MunicipalityJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SizeClassJson {
+    code: &'static str,
+    min_population: u64,
+    max_population: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct CatalogJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: Option<&'a str>,
+    indicators: usize,
+    max_points: u32,
+    years: Vec<Year>,
+    areas: Vec<AreaJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AreaJson<'a> {
+    id: &'a str,
+    level: &'static str,
+    name: &'a str,
+    short: Option<&'a str>,
+    indicators: Vec<IndicatorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndicatorJson<'a> {
+    id: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<&'static str>,
+    replaces: Vec<String>,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct CountyJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    path: String,
+    municipalities: usize,
+}
+
+#[derive(Serialize)]
+struct MunicipalityJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    county_code: &'a str,
+    population: u64,
+    population_year: Year,
+    size_class: &'static str,
+    path: Option<String>,
+    assessments: Vec<AssessmentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AssessmentJson<'a> {
+    year: Year,
+    catalog: &'a str,
+    published: Option<Date>,
+    path: String,
+    csv: String,
+    helt: u32,
+    delvis: u32,
+    inte: u32,
+    obesvarad: u32,
+    points: u32,
+    max_points: u32,
+}
+
+fn part_word(part: Part) -> &'static str {
+    match part {
+        Part::Petal => "petal",
+        Part::Leaf => "leaf",
+    }
+}
+
+fn size_class_bounds(class: SizeClass) -> (u64, Option<u64>) {
+    match class {
+        SizeClass::From100000 => (100_000, None),
+        SizeClass::From50000 => (50_000, Some(99_999)),
+        SizeClass::From20000 => (20_000, Some(49_999)),
+        SizeClass::From10000 => (10_000, Some(19_999)),
+        SizeClass::Below10000 => (0, Some(9_999)),
+    }
+}
+
+/// `data/site.json`: what the site holds and where, for programs. Pretty-printed, in the
+/// order of the content (catalogues by id, counties and municipalities by code), so the same
+/// content gives the same bytes. Paths are relative to the site's root and end in `/` for
+/// pages; a municipality without assessments has no page (`path` is null).
+pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
+    let registry = &content.registry;
+    let config = &content.config;
+    let catalogs = content
+        .catalogs
+        .iter()
+        .enumerate()
+        .map(|(c, catalog)| {
+            let mut years: Vec<Year> = stats
+                .groups
+                .iter()
+                .filter(|g| g.catalog == c)
+                .map(|g| g.year)
+                .collect();
+            years.dedup();
+            CatalogJson {
+                id: &catalog.id,
+                name: &catalog.name,
+                description: catalog.description.as_deref(),
+                indicators: catalog.indicators.len(),
+                max_points: catalog.max_points(),
+                years,
+                areas: catalog
+                    .areas
+                    .iter()
+                    .map(|area| AreaJson {
+                        id: &area.id,
+                        level: area.level.as_str(),
+                        name: &area.name,
+                        short: area.short.as_deref(),
+                        indicators: catalog
+                            .indicators
+                            .get(area.indicators.clone())
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|indicator| IndicatorJson {
+                                id: &indicator.id,
+                                text: &indicator.text,
+                                part: (area.level == Level::Flower)
+                                    .then_some(part_word(indicator.part)),
+                                replaces: indicator
+                                    .replaces
+                                    .iter()
+                                    .filter_map(|r| {
+                                        let other = content.catalogs.get(r.catalog)?;
+                                        let id = &other.indicators.get(r.indicator)?.id;
+                                        Some(format!("{}/{id}", other.id))
+                                    })
+                                    .collect(),
+                                path: format!("indikator/{}/{}/", catalog.id, indicator.id),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let counties = registry
+        .counties
+        .iter()
+        .enumerate()
+        .map(|(c, county)| CountyJson {
+            code: &county.code,
+            name: &county.name,
+            slug: &county.slug,
+            path: format!("lan/{}/", county.slug),
+            municipalities: registry
+                .municipalities
+                .iter()
+                .filter(|m| m.county == c)
+                .count(),
+        })
+        .collect();
+    let municipalities = registry
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| {
+            let history = stats
+                .by_municipality
+                .get(mi)
+                .map_or(&[][..], |h| h.assessments.as_slice());
+            let assessments: Vec<AssessmentJson> = history
+                .iter()
+                .filter_map(|&i| {
+                    let a = content.assessments.get(i)?;
+                    let figures = stats.assessments.get(i)?;
+                    Some(AssessmentJson {
+                        year: a.year,
+                        catalog: &content.catalogs.get(a.catalog)?.id,
+                        published: a.published,
+                        path: format!("kommun/{}/{}/", m.slug, a.year),
+                        csv: municipality_csv_path(content, i)?,
+                        helt: figures.total.helt,
+                        delvis: figures.total.delvis,
+                        inte: figures.total.inte,
+                        obesvarad: figures.total.obesvarad,
+                        points: figures.points,
+                        max_points: figures.max_points,
+                    })
+                })
+                .collect();
+            MunicipalityJson {
+                code: &m.code,
+                name: &m.name,
+                slug: &m.slug,
+                county_code: registry
+                    .counties
+                    .get(m.county)
+                    .map_or("", |c| c.code.as_str()),
+                population: m.population,
+                population_year: m.population_year,
+                size_class: SizeClass::of(m.population).code(),
+                path: (!assessments.is_empty()).then(|| format!("kommun/{}/", m.slug)),
+                assessments,
+            }
+        })
+        .collect();
+    let site = SiteJson {
+        title: &config.title,
+        description: config.description.as_deref(),
+        publisher: config.publisher.as_deref(),
+        language: config.language.code(),
+        base_url: &config.base_url,
+        example_data: config.example_data,
+        years: &stats.years,
+        files: DATA_FILES.to_vec(),
+        answers: ["helt", "delvis", "inte", "obesvarad"],
+        size_classes: SizeClass::ALL
+            .iter()
+            .map(|&class| {
+                let (min_population, max_population) = size_class_bounds(class);
+                SizeClassJson {
+                    code: class.code(),
+                    min_population,
+                    max_population,
+                }
+            })
+            .collect(),
+        catalogs,
+        counties,
+        municipalities,
+    };
+    let mut bytes = match serde_json::to_vec_pretty(&site) {
+        Ok(bytes) => bytes,
+        Err(e) => unreachable!("site.json holds only strings, numbers and lists: {e}"),
+    };
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::compute;
+
+    #[test]
+    fn four_decimals_round_and_leave_undefined_empty() {
+        assert_eq!(four_decimals(Some(2.0 / 3.0)), "0.6667");
+        assert_eq!(four_decimals(Some(1.0)), "1.0000");
+        assert_eq!(four_decimals(Some(0.0)), "0.0000");
+        assert_eq!(four_decimals(None), "");
+    }
+
+    #[test]
+    fn row_starts_are_quoted_only_when_needed() {
+        assert_eq!(row_start(&["0101", "Ankeby", "01"]), b"0101,Ankeby,01,");
+        assert_eq!(
+            row_start(&["Ekö, Norra", "Say \"hi\""]),
+            "\"Ekö, Norra\",\"Say \"\"hi\"\"\",".as_bytes()
+        );
+        assert_eq!(row_start(&[""]), b",");
+    }
+
+    #[test]
+    fn spreadsheet_formulas_are_defused_in_comments_only() {
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("- a list"), "'- a list");
+        assert_eq!(spreadsheet_safe("Plain text"), "Plain text");
+    }
+
+    #[test]
+    fn answers_csv_is_sorted_by_year_code_and_catalogue_order() {
+        let mut content = crate::stats::tests::sample();
+        // Out of order on purpose: the writer sorts by year and code itself.
+        content.assessments.swap(0, 2);
+        let stats = compute(&content);
+        let text = String::from_utf8(answers_csv(&content, &stats)).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], ANSWERS_HEADER.trim_end());
+        assert_eq!(lines[1], "2016,old,0101,Kommun 0101,01,area,x,helt");
+        assert_eq!(lines[2], "2016,old,0101,Kommun 0101,01,area,y,delvis");
+        assert_eq!(lines[6], "2016,old,0202,Kommun 0202,02,area,y,obesvarad");
+        assert_eq!(lines[7], "2017,new,0101,Kommun 0101,01,area,x2,helt");
+        assert_eq!(lines[9], "2017,new,0101,Kommun 0101,01,s,w,inte");
+        // 3 × 2 + 8 × 3 rows and the header, LF only.
+        assert_eq!(lines.len(), 31);
+        assert_eq!(lines[30], "2017,new,0204,Kommun 0204,02,s,w,delvis");
+        assert!(text.ends_with("delvis\n"));
+        assert!(!text.contains('\r'));
+    }
+
+    #[test]
+    fn municipality_csv_has_text_and_comment() {
+        let mut content = crate::stats::tests::sample();
+        content.assessments[0].comments = vec![(1, "=HYPERLINK(\"x\")\nrad två".into())];
+        let stats = compute(&content);
+        let text = String::from_utf8(municipality_csv(&content, &stats, 0)).unwrap_or_default();
+        assert_eq!(
+            text,
+            "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer,indicator_text,comment\n\
+             2016,old,0101,Kommun 0101,01,area,x,helt,Text of x,\n\
+             2016,old,0101,Kommun 0101,01,area,y,delvis,Text of y,\"'=HYPERLINK(\"\"x\"\")\nrad två\"\n"
+        );
+        assert_eq!(
+            municipality_csv(&content, &stats, 99),
+            MUNICIPALITY_HEADER.as_bytes()
+        );
+        assert_eq!(
+            municipality_csv_path(&content, 0).as_deref(),
+            Some("kommun/kommun-0101/2016/kommun-0101-2016.csv")
+        );
+    }
+
+    #[test]
+    fn site_json_lists_catalogues_counties_municipalities_and_files() {
+        let content = crate::stats::tests::sample();
+        let stats = compute(&content);
+        let bytes = site_json(&content, &stats);
+        assert_eq!(bytes, site_json(&content, &stats));
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        assert_eq!(json["years"], serde_json::json!([2016, 2017]));
+        assert_eq!(json["files"][0], "data/answers.csv");
+        assert_eq!(json["catalogs"][0]["id"], "new");
+        assert_eq!(json["catalogs"][0]["years"], serde_json::json!([2017]));
+        assert_eq!(
+            json["catalogs"][0]["areas"][0]["indicators"][0]["replaces"],
+            serde_json::json!(["old/x"])
+        );
+        assert_eq!(
+            json["catalogs"][0]["areas"][1]["indicators"][0]["path"],
+            "indikator/new/w/"
+        );
+        assert_eq!(json["counties"][1]["municipalities"], 5);
+        let first = &json["municipalities"][0];
+        assert_eq!(first["path"], "kommun/kommun-0101/");
+        assert_eq!(first["size_class"], "0-9999");
+        assert_eq!(first["assessments"][1]["year"], 2017);
+        assert_eq!(first["assessments"][1]["points"], 7);
+        assert_eq!(json["municipalities"][8]["path"], serde_json::Value::Null);
+        assert_eq!(
+            json["size_classes"][0]["max_population"],
+            serde_json::Value::Null
+        );
+    }
+}
