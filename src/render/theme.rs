@@ -28,7 +28,7 @@ pub struct Theme {
 
 impl Theme {
     /// The UI text for a key, or the key itself (templates are checked for missing keys).
-    pub fn t(&self, key: &str) -> &str {
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.translations.get(key).map_or(key, String::as_str)
     }
 }
