@@ -8,6 +8,7 @@ pub mod cli;
 pub mod content;
 pub mod diagnostics;
 pub mod model;
+pub mod render;
 pub mod slug;
 pub mod stats;
 pub mod suggest;

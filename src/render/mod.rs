@@ -1,0 +1,3 @@
+//! Phase 3: pages and pictures.
+
+pub mod png;
