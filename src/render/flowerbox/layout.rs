@@ -332,7 +332,6 @@ pub(crate) struct Layout {
     /// Helt, delvis, inte, obesvarad.
     pub legend: Vec<LegendItem>,
     pub flowers: Vec<FlowerLayout>,
-    pub grass_zone: BBox,
     pub grass: Vec<StripSegment>,
     /// The wooden box; the soil is inside its frame.
     pub soil_box: BBox,
@@ -390,7 +389,6 @@ impl Layout {
             summary,
             legend,
             flowers,
-            grass_zone,
             grass,
             soil_box,
             soil,

@@ -205,26 +205,48 @@ const CANVAS: BBox = BBox {
 #[test]
 fn units_do_not_overlap_and_stay_on_the_canvas() {
     for (name, catalog) in extreme_catalogs() {
-        let layout = Layout::new(&catalog, &LABELS);
-        let units = layout.units();
-        for (unit, boxes) in &units {
-            for b in boxes {
-                assert!(CANVAS.contains(b), "{name}: {unit} {b:?} leaves the canvas");
-            }
+        assert_no_overlap(name, &Layout::new(&catalog, &LABELS));
+    }
+}
+
+/// Every unit's boxes against every other unit's, and against the canvas.
+fn assert_no_overlap(name: &str, layout: &Layout) {
+    let units = layout.units();
+    for (unit, boxes) in &units {
+        for b in boxes {
+            assert!(CANVAS.contains(b), "{name}: {unit} {b:?} leaves the canvas");
         }
-        for (i, (a, boxes_a)) in units.iter().enumerate() {
-            for (b, boxes_b) in &units[i + 1..] {
-                for box_a in boxes_a {
-                    for box_b in boxes_b {
-                        assert!(
-                            !box_a.intersects(box_b),
-                            "{name}: {a} {box_a:?} overlaps {b} {box_b:?}"
-                        );
-                    }
+    }
+    for (i, (a, boxes_a)) in units.iter().enumerate() {
+        for (b, boxes_b) in &units[i + 1..] {
+            for box_a in boxes_a {
+                for box_b in boxes_b {
+                    assert!(
+                        !box_a.intersects(box_b),
+                        "{name}: {a} {box_a:?} overlaps {b} {box_b:?}"
+                    );
                 }
             }
         }
     }
+}
+
+#[test]
+fn long_words_in_the_header_are_fitted() {
+    let long =
+        "Blomlåda för Kulturintresserade, fritidsutövare och besökare i Upplands Väsby kommun 2017";
+    let labels = Labels {
+        title: long,
+        summary: long,
+        helt: "Meets the indicator in full, everywhere",
+        delvis: "Meets the indicator partly",
+        inte: "Does not meet the indicator at all, anywhere",
+        obesvarad: "Not answered",
+        ..LABELS
+    };
+    let layout = Layout::new(&v3(), &labels);
+    assert_no_overlap("long labels", &layout);
+    assert!(layout.title.lines[0].ends_with('…'));
 }
 
 #[test]
