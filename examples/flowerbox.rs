@@ -38,7 +38,7 @@ fn main() -> Result<(), String> {
         .ok_or("no catalogue v3")?;
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
 
-    // One municipality: mostly delvis and inte, some helt, two left unanswered.
+    // An invented municipality: mostly delvis and inte, some helt, two left unanswered.
     let mut random = Lcg(1881);
     let single: Vec<Tally> = (0..catalog.indicators.len())
         .map(|i| {
@@ -93,14 +93,14 @@ fn main() -> Result<(), String> {
         grass: "Gräset: ledning, arbetssätt och verksamhetsutveckling",
         soil: "Jorden: tekniska förutsättningar",
     };
-    let single_labels = labels("Blomlåda för Kumla 2017", &single_summary);
-    let aggregate_labels = labels("Blomlåda för hela riket 2017", &aggregate_summary);
+    let single_labels = labels("Blomlåda för Exempelkommun 2017", &single_summary);
+    let aggregate_labels = labels("Blomlåda för riket 2017 (exempeldata)", &aggregate_summary);
 
     let rasterizer = Rasterizer::new();
     let mut page = String::from(
         "<!doctype html><html lang=\"sv\"><meta charset=\"utf-8\"><title>Blomlåda</title>\
          <style>body{font-family:sans-serif;max-width:900px;margin:1em auto}svg{width:100%;height:auto}\
-         .indicator:focus{outline:none}.indicator:focus>path,.indicator:focus>ellipse{stroke-width:3}</style>",
+         .indicator:focus{outline:none}.indicator:focus .shape{stroke-width:3.5}</style>",
     );
     for (name, tallies, labels) in [
         ("kommun", &single, &single_labels),
