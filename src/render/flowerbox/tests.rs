@@ -821,3 +821,28 @@ fn write_extremes() {
     }
     println!("written to {}", out.display());
 }
+
+#[test]
+fn catalogues_beyond_the_design_range_still_draw() {
+    // Far more than any real catalogue: crowded, but every indicator still has its shape.
+    let catalog = catalog(
+        &(0..40)
+            .map(|_| flower("Blomma", 30, 14))
+            .chain((0..30).map(|i| ground(Level::Grass, &format!("Gräs {i}"), 20)))
+            .chain([ground(Level::Soil, "Jord", 500)])
+            .collect::<Vec<_>>(),
+    );
+    for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
+        let svg = render_svg(&catalog, &tallies, &LABELS, "");
+        assert_one_shape_per_indicator("huge", &catalog, &svg);
+        let doc = parse(&svg);
+        for node in doc.descendants() {
+            for name in ["x", "y", "width", "height", "cx", "cy", "rx", "ry", "r"] {
+                if let Some(value) = node.attribute(name) {
+                    let number: f64 = value.parse().unwrap();
+                    assert!(number.abs() <= 2000.0, "{name}={value}");
+                }
+            }
+        }
+    }
+}
