@@ -55,8 +55,15 @@ impl Rasterize for Rasterizer {
 
 /// Loads the content the way a build does: with `keep_going`, invalid assessments are
 /// skipped (and listed); anything else wrong stops the build.
-pub fn load_content(options: &BuildOptions) -> Result<(Content, Vec<PathBuf>, Diagnostics), BuildError> {
-    let loaded = content::load(&options.content, &LoadOptions { drafts: options.drafts });
+pub fn load_content(
+    options: &BuildOptions,
+) -> Result<(Content, Vec<PathBuf>, Diagnostics), BuildError> {
+    let loaded = content::load(
+        &options.content,
+        &LoadOptions {
+            drafts: options.drafts,
+        },
+    );
     let Some(mut content) = loaded.content else {
         return Err(BuildError::Content(loaded.diagnostics));
     };
@@ -70,21 +77,33 @@ pub fn load_content(options: &BuildOptions) -> Result<(Content, Vec<PathBuf>, Di
         return Err(BuildError::Content(loaded.diagnostics));
     }
     if let Some(url) = &options.base_url {
-        content.config.base_url = content::site_config::normalize_base_url(url).map_err(BuildError::Io)?;
+        content.config.base_url =
+            content::site_config::normalize_base_url(url).map_err(BuildError::Io)?;
     }
     Ok((content, loaded.invalid_assessments, loaded.diagnostics))
 }
 
 pub fn load_theme(dir: &Path, content: &Content) -> Result<Theme, BuildError> {
     let mut diagnostics = Diagnostics::new();
-    let mut theme = theme::load(dir, content.config.language, &mut diagnostics).ok_or(BuildError::Content(diagnostics))?;
+    let mut theme = theme::load(dir, content.config.language, &mut diagnostics)
+        .ok_or(BuildError::Content(diagnostics))?;
     site::add_site_globals(&mut theme, content);
     Ok(theme)
 }
 
 /// Renders every file of the site.
-pub fn render_all(content: &Content, stats: &Stats, theme: &Theme, no_png: bool) -> Result<Vec<OutputFile>, BuildError> {
-    let site = Site { content, stats, theme, base_url: content.config.base_url.clone() };
+pub fn render_all(
+    content: &Content,
+    stats: &Stats,
+    theme: &Theme,
+    no_png: bool,
+) -> Result<Vec<OutputFile>, BuildError> {
+    let site = Site {
+        content,
+        stats,
+        theme,
+        base_url: content.config.base_url.clone(),
+    };
     let jobs = site.all_jobs();
     let mut files = site.render_jobs(&jobs).map_err(BuildError::Render)?;
     if no_png {
@@ -96,24 +115,41 @@ pub fn render_all(content: &Content, stats: &Stats, theme: &Theme, no_png: bool)
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
-        return Err(BuildError::Io(format!("the content folder {} does not exist", options.content.display())));
+        return Err(BuildError::Io(format!(
+            "the content folder {} does not exist",
+            options.content.display()
+        )));
     }
-    output::check_out_dir(&options.out, &[&options.content, &options.theme]).map_err(BuildError::Io)?;
+    output::check_out_dir(&options.out, &[&options.content, &options.theme])
+        .map_err(BuildError::Io)?;
     let (content, skipped, diagnostics) = load_content(options)?;
     let theme = load_theme(&options.theme, &content)?;
     let stats = stats::compute(&content);
     let files = render_all(&content, &stats, &theme, options.no_png)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let pictures = files.iter().filter(|f| matches!(f.contents, output::Contents::PngOf(_))).count();
+    let pictures = files
+        .iter()
+        .filter(|f| matches!(f.contents, output::Contents::PngOf(_)))
+        .count();
     let progress = (std::io::stderr().is_terminal() && pictures > 50).then(|| {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
-        bar.set_style(indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         bar.set_message("writing");
         bar
     });
     let rasterizer = Rasterizer::new();
-    let stats = output::publish(&options.out, &files, &ProgressRasterizer { inner: &rasterizer, progress: progress.as_ref() })
-        .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", options.out.display())))?;
+    let stats = output::publish(
+        &options.out,
+        &files,
+        &ProgressRasterizer {
+            inner: &rasterizer,
+            progress: progress.as_ref(),
+        },
+    )
+    .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", options.out.display())))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -121,7 +157,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     for d in diagnostics.into_iter() {
         warnings.push(d);
     }
-    Ok(BuildReport { files: stats.files, pages, rasterized: stats.rasterized, skipped, warnings, millis: started.elapsed().as_millis() })
+    Ok(BuildReport {
+        files: stats.files,
+        pages,
+        rasterized: stats.rasterized,
+        skipped,
+        warnings,
+        millis: started.elapsed().as_millis(),
+    })
 }
 
 /// Counts rasterised pictures on the progress bar.

@@ -173,8 +173,24 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 Ok(0)
             }
         }
-        Command::Build { content, theme, out, base_url, drafts, keep_going, no_png } => {
-            let options = crate::build::BuildOptions { content: content.content, theme, out, base_url, drafts, keep_going, no_png };
+        Command::Build {
+            content,
+            theme,
+            out,
+            base_url,
+            drafts,
+            keep_going,
+            no_png,
+        } => {
+            let options = crate::build::BuildOptions {
+                content: content.content,
+                theme,
+                out,
+                base_url,
+                drafts,
+                keep_going,
+                no_png,
+            };
             Ok(run_build(&options))
         }
         Command::New {
@@ -339,20 +355,32 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
                 report.rasterized,
                 options.out.display(),
                 report.millis,
-                if warnings > 0 { format!("; {warnings} warning(s), see `blomlada check`") } else { String::new() }
+                if warnings > 0 {
+                    format!("; {warnings} warning(s), see `blomlada check`")
+                } else {
+                    String::new()
+                }
             );
             0
         }
         Err(BuildError::Content(diagnostics)) => {
             report(&diagnostics);
-            eprintln!("{} error(s): nothing was written; {} is unchanged", diagnostics.error_count(), options.out.display());
+            eprintln!(
+                "{} error(s): nothing was written; {} is unchanged",
+                diagnostics.error_count(),
+                options.out.display()
+            );
             EXIT_CONTENT
         }
         Err(BuildError::Render(errors)) => {
             for e in &errors {
                 eprintln!("{}", options.theme.join(e.to_string()).display());
             }
-            eprintln!("{} template error(s): nothing was written; {} is unchanged", errors.len(), options.out.display());
+            eprintln!(
+                "{} template error(s): nothing was written; {} is unchanged",
+                errors.len(),
+                options.out.display()
+            );
             EXIT_CONTENT
         }
         Err(BuildError::Io(message)) => {
@@ -364,6 +392,9 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
 
 fn report_skipped(skipped: &[PathBuf], options: &crate::build::BuildOptions) {
     for path in skipped {
-        eprintln!("skipped (invalid): {}", options.content.join(path).display());
+        eprintln!(
+            "skipped (invalid): {}",
+            options.content.join(path).display()
+        );
     }
 }

@@ -53,7 +53,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
     let mut assessments = Vec::new();
     for year in 2015..2019u16 {
         for m in 0..municipalities {
-            if draw.next() % 4 == 0 {
+            if draw.next().is_multiple_of(4) {
                 continue;
             }
             let catalog = (draw.next() % 2) as usize;

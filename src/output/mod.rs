@@ -7,7 +7,7 @@
 
 pub mod swap;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +33,10 @@ pub enum Contents {
 
 impl OutputFile {
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile { path: path.into(), contents: Contents::Bytes(bytes.into()) }
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes.into()),
+        }
     }
 }
 
@@ -44,9 +47,14 @@ pub fn check_path(path: &str) -> Result<(), String> {
         || path.starts_with('/')
         || path.contains('\\')
         || path.contains('\0')
-        || path.split('/').any(|c| c.is_empty() || c == "." || c == ".." || (c.starts_with('.') && c != MARKER));
+        || path
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == ".." || (c.starts_with('.') && c != MARKER));
     if bad {
-        Err(format!("refusing to write \"{}\": outside the output folder", path.escape_debug()))
+        Err(format!(
+            "refusing to write \"{}\": outside the output folder",
+            path.escape_debug()
+        ))
     } else {
         Ok(())
     }
@@ -56,26 +64,42 @@ pub fn check_path(path: &str) -> Result<(), String> {
 /// it, the content or theme folder, or an existing folder that isn't a previous output.
 pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Resolve what exists, keep the rest as written.
         std::fs::canonicalize(&p).unwrap_or(p)
     };
     let out_abs = absolute(out);
     if out_abs.parent().is_none() {
-        return Err(format!("refusing to use {} as the output folder", out.display()));
+        return Err(format!(
+            "refusing to use {} as the output folder",
+            out.display()
+        ));
     }
     let cwd = absolute(Path::new("."));
     if cwd.starts_with(&out_abs) {
-        return Err(format!("refusing to use {} as the output folder: it contains the current folder", out.display()));
+        return Err(format!(
+            "refusing to use {} as the output folder: it contains the current folder",
+            out.display()
+        ));
     }
     for p in protected {
         let p = absolute(p);
         if p.starts_with(&out_abs) || out_abs.starts_with(&p) {
-            return Err(format!("refusing to use {} as the output folder: it overlaps {}", out.display(), p.display()));
+            return Err(format!(
+                "refusing to use {} as the output folder: it overlaps {}",
+                out.display(),
+                p.display()
+            ));
         }
     }
     if out_abs.is_dir() {
-        let empty = std::fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out_abs.join(MARKER).is_file() {
             return Err(format!(
                 "refusing to replace {}: it is not a folder blomlåda made (no {MARKER} file); remove it or choose another --out",
@@ -90,7 +114,10 @@ pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
 
 /// The sibling folder a build writes before the swap.
 pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.staging-{}", std::process::id()))
 }
 
@@ -117,41 +144,81 @@ pub fn write_all(
     for folder in &folders {
         std::fs::create_dir_all(dir.join(folder))?;
     }
-    let svg_of = |path: &str| -> Option<&[u8]> {
-        files.iter().find_map(|f| match &f.contents {
-            Contents::Bytes(b) if f.path == path => Some(b.as_slice()),
+    let svg_by_path: HashMap<&str, &[u8]> = files
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::Bytes(b) if f.path.ends_with(".svg") => Some((f.path.as_str(), b.as_slice())),
             _ => None,
         })
-    };
-    let results: Vec<io::Result<bool>> = files
+        .collect();
+    // The same picture often appears twice (a municipality's latest year and that year's own
+    // page): each distinct SVG is rasterised once, and its other PNGs are links to it.
+    let mut first_png_of: HashMap<&[u8], &str> = HashMap::new();
+    let mut copies: Vec<(&str, &str)> = Vec::new();
+    let mut primary: Vec<&OutputFile> = Vec::with_capacity(files.len());
+    for f in files {
+        if let Contents::PngOf(svg_path) = &f.contents {
+            let svg = svg_by_path
+                .get(svg_path.as_str())
+                .ok_or_else(|| io::Error::other(format!("no SVG at {svg_path} for {}", f.path)))?;
+            if let Some(first) = first_png_of.get(svg) {
+                copies.push((first, &f.path));
+                continue;
+            }
+            first_png_of.insert(svg, &f.path);
+        }
+        primary.push(f);
+    }
+    let results: Vec<io::Result<bool>> = primary
         .par_iter()
         .map(|f| -> io::Result<bool> {
             let target = dir.join(&f.path);
             match &f.contents {
                 Contents::Bytes(bytes) => std::fs::write(&target, bytes).map(|_| false),
                 Contents::PngOf(svg_path) => {
-                    let svg = svg_of(svg_path).ok_or_else(|| io::Error::other(format!("no SVG at {svg_path} for {}", f.path)))?;
+                    let svg = svg_by_path
+                        .get(svg_path.as_str())
+                        .copied()
+                        .unwrap_or_default();
                     if let Some(prev) = previous {
-                        let same_svg = std::fs::read(prev.join(svg_path)).is_ok_and(|old| old == svg);
+                        let same_svg =
+                            std::fs::read(prev.join(svg_path)).is_ok_and(|old| old == svg);
                         let old_png = prev.join(&f.path);
-                        if same_svg && old_png.is_file() && (std::fs::hard_link(&old_png, &target).is_ok() || std::fs::copy(&old_png, &target).is_ok()) {
+                        if same_svg && old_png.is_file() && link_or_copy(&old_png, &target).is_ok()
+                        {
                             return Ok(false);
                         }
                     }
-                    let png = rasterizer.png(svg).map_err(|e| io::Error::other(format!("{}: {e}", f.path)))?;
+                    let png = rasterizer
+                        .png(svg)
+                        .map_err(|e| io::Error::other(format!("{}: {e}", f.path)))?;
                     std::fs::write(&target, png).map(|_| true)
                 }
             }
         })
         .collect();
-    let mut stats = WriteStats { files: files.len(), rasterized: 0 };
+    for (from, to) in copies {
+        link_or_copy(&dir.join(from), &dir.join(to))?;
+    }
+    let mut stats = WriteStats {
+        files: files.len(),
+        rasterized: 0,
+    };
     for r in results {
         if r? {
             stats.rasterized += 1;
         }
     }
-    std::fs::write(dir.join(MARKER), b"This folder was written by blomlada build. It is replaced as a whole on each build.\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        b"This folder was written by blomlada build. It is replaced as a whole on each build.\n",
+    )?;
     Ok(stats)
+}
+
+/// A hard link where the file system allows one (instant, no space), else a copy.
+pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -162,7 +229,11 @@ pub struct WriteStats {
 
 /// Builds the output folder `out` from `files`: writes a staging folder beside it and swaps it
 /// in. On any error the staging folder is removed and `out` is untouched.
-pub fn publish(out: &Path, files: &[OutputFile], rasterizer: &dyn Rasterize) -> io::Result<WriteStats> {
+pub fn publish(
+    out: &Path,
+    files: &[OutputFile],
+    rasterizer: &dyn Rasterize,
+) -> io::Result<WriteStats> {
     let staging = staging_dir(out);
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
@@ -190,7 +261,17 @@ mod tests {
     fn paths_stay_inside() {
         assert!(check_path("kommun/kumla/index.html").is_ok());
         assert!(check_path(".blomlada").is_ok());
-        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "a\\b", ".git/config", "kommun/.."] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a/./b",
+            "a\\b",
+            ".git/config",
+            "kommun/..",
+        ] {
             assert!(check_path(bad).is_err(), "{bad}");
         }
     }

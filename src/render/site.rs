@@ -26,19 +26,31 @@ pub struct RenderError {
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "templates/{}:{}:1: error: {}", self.template, self.line.unwrap_or(1), self.message)
+        write!(
+            f,
+            "templates/{}:{}:1: error: {}",
+            self.template,
+            self.line.unwrap_or(1),
+            self.message
+        )
     }
 }
 
 impl From<minijinja::Error> for RenderError {
     fn from(e: minijinja::Error) -> Self {
-        let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let mut message = e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
         let mut source = std::error::Error::source(&e);
         while let Some(inner) = source {
             message.push_str(&format!(" ({inner})"));
             source = inner.source();
         }
-        RenderError { template: e.name().unwrap_or("?").to_string(), line: e.line(), message }
+        RenderError {
+            template: e.name().unwrap_or("?").to_string(),
+            line: e.line(),
+            message,
+        }
     }
 }
 
@@ -80,9 +92,21 @@ struct FooterPage<'a> {
 
 /// Adds what every template of this site can read: `site` (site.yaml) and `footer_pages`.
 pub fn add_site_globals(theme: &mut Theme, content: &Content) {
-    let pages: Vec<FooterPage> = content.pages.iter().map(|p| FooterPage { slug: &p.slug, title: &p.title }).collect();
-    theme.env.add_global("footer_pages", Value::from(minijinja::value::Serde(&pages)));
-    theme.env.add_global("site", Value::from(minijinja::value::Serde(&content.config)));
+    let pages: Vec<FooterPage> = content
+        .pages
+        .iter()
+        .map(|p| FooterPage {
+            slug: &p.slug,
+            title: &p.title,
+        })
+        .collect();
+    theme
+        .env
+        .add_global("footer_pages", Value::from(minijinja::value::Serde(&pages)));
+    theme.env.add_global(
+        "site",
+        Value::from(minijinja::value::Serde(&content.config)),
+    );
 }
 
 impl<'a> Site<'a> {
@@ -110,14 +134,22 @@ impl<'a> Site<'a> {
     }
 
     /// Renders a template with the common values every page has plus `page`.
-    pub fn render_page<P: Serialize>(&self, template: &str, path: &str, head: Head, page: P) -> Result<String, RenderError> {
+    pub fn render_page<P: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        head: Head,
+        page: P,
+    ) -> Result<String, RenderError> {
         let common = Common {
             root: head.root.clone().unwrap_or_else(|| Self::root_of(path)),
             path: path.to_string(),
             canonical: self.absolute(path),
             og_image: head.image.as_deref().and_then(|i| self.absolute(i)),
             title: head.title,
-            description: head.description.unwrap_or_else(|| self.content.config.description.clone().unwrap_or_default()),
+            description: head
+                .description
+                .unwrap_or_else(|| self.content.config.description.clone().unwrap_or_default()),
             section: head.section,
             noindex: head.noindex,
         };
@@ -131,10 +163,30 @@ impl<'a> Site<'a> {
 
     pub fn all_jobs(&self) -> Vec<Job> {
         let c = self.content;
-        let mut jobs = vec![Job::Static, Job::Home, Job::CountyIndex, Job::MunicipalityIndex, Job::IndicatorIndex, Job::Compare, Job::Redirects, Job::Data, Job::Feed, Job::Sitemap, Job::Extras];
+        let mut jobs = vec![
+            Job::Static,
+            Job::Home,
+            Job::CountyIndex,
+            Job::MunicipalityIndex,
+            Job::IndicatorIndex,
+            Job::Compare,
+            Job::Redirects,
+            Job::Data,
+            Job::Feed,
+            Job::Sitemap,
+            Job::Extras,
+        ];
         jobs.extend(self.stats.years.iter().map(|&y| Job::NationalYear(y)));
-        jobs.extend((0..c.registry.counties.len()).filter(|&i| self.county_has_assessments(i)).map(Job::County));
-        jobs.extend((0..c.registry.municipalities.len()).filter(|&m| self.stats.latest(m).is_some()).map(Job::Municipality));
+        jobs.extend(
+            (0..c.registry.counties.len())
+                .filter(|&i| self.county_has_assessments(i))
+                .map(Job::County),
+        );
+        jobs.extend(
+            (0..c.registry.municipalities.len())
+                .filter(|&m| self.stats.latest(m).is_some())
+                .map(Job::Municipality),
+        );
         for (ci, catalog) in c.catalogs.iter().enumerate() {
             if self.stats.groups.iter().any(|g| g.catalog == ci) {
                 jobs.extend((0..catalog.indicators.len()).map(|i| Job::Indicator(ci, i)));
@@ -150,7 +202,12 @@ impl<'a> Site<'a> {
 
     pub fn render_job(&self, job: Job) -> Result<Vec<OutputFile>, RenderError> {
         match job {
-            Job::Static => Ok(self.theme.static_files.iter().map(|(p, b)| OutputFile::bytes(p.clone(), b.clone())).collect()),
+            Job::Static => Ok(self
+                .theme
+                .static_files
+                .iter()
+                .map(|(p, b)| OutputFile::bytes(p.clone(), b.clone()))
+                .collect()),
             Job::Home => pages::national::home(self),
             Job::NationalYear(year) => pages::national::year(self, year),
             Job::CountyIndex => pages::lists::counties(self),
@@ -171,7 +228,8 @@ impl<'a> Site<'a> {
 
     /// Runs jobs in parallel; the files come out sorted by path, so output is deterministic.
     pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-        let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs.par_iter().map(|&j| self.render_job(j)).collect();
+        let results: Vec<Result<Vec<OutputFile>, RenderError>> =
+            jobs.par_iter().map(|&j| self.render_job(j)).collect();
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for r in results {
@@ -191,7 +249,11 @@ impl<'a> Site<'a> {
         let clashes: Vec<RenderError> = files
             .windows(2)
             .filter(|w| w[0].path == w[1].path)
-            .map(|w| RenderError { template: "-".into(), line: None, message: format!("two pages would be written to {}", w[0].path) })
+            .map(|w| RenderError {
+                template: "-".into(),
+                line: None,
+                message: format!("two pages would be written to {}", w[0].path),
+            })
             .collect();
         if !clashes.is_empty() {
             return Err(clashes);
@@ -200,7 +262,14 @@ impl<'a> Site<'a> {
     }
 
     /// The flower box of a catalogue for some tallies, with the theme's words.
-    pub fn flowerbox(&self, catalog: usize, tallies: &[Tally], title: &str, summary: &str, id_prefix: &str) -> String {
+    pub fn flowerbox(
+        &self,
+        catalog: usize,
+        tallies: &[Tally],
+        title: &str,
+        summary: &str,
+        id_prefix: &str,
+    ) -> String {
         let labels = flowerbox::Labels {
             title,
             summary,
@@ -215,19 +284,45 @@ impl<'a> Site<'a> {
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.
-    pub fn tally_sentence(&self, tally: &Tally, indicators: usize, municipalities: Option<u32>) -> String {
+    pub fn tally_sentence(
+        &self,
+        tally: &Tally,
+        indicators: usize,
+        municipalities: Option<u32>,
+    ) -> String {
         let lang = self.language();
         let n = |v: u32| super::format::integer(u64::from(v), lang);
         let mut s = format!(
             "{} {}, {} {}, {} {}",
-            n(tally.helt), self.t("sentence_helt"), n(tally.delvis), self.t("sentence_delvis"), n(tally.inte), self.t("sentence_inte")
+            n(tally.helt),
+            self.t("sentence_helt"),
+            n(tally.delvis),
+            self.t("sentence_delvis"),
+            n(tally.inte),
+            self.t("sentence_inte")
         );
         if tally.obesvarad > 0 {
-            s.push_str(&format!(", {} {}", n(tally.obesvarad), self.t("sentence_obesvarad")));
+            s.push_str(&format!(
+                ", {} {}",
+                n(tally.obesvarad),
+                self.t("sentence_obesvarad")
+            ));
         }
         match municipalities {
-            Some(m) => s.push_str(&format!(" {} {} {} {} {}", self.t("sentence_of"), indicators, self.t("sentence_indicators_in"), n(m), self.t("sentence_municipalities"))),
-            None => s.push_str(&format!(" {} {} {}", self.t("sentence_of"), indicators, self.t("sentence_indicators"))),
+            Some(m) => s.push_str(&format!(
+                " {} {} {} {} {}",
+                self.t("sentence_of"),
+                indicators,
+                self.t("sentence_indicators_in"),
+                n(m),
+                self.t("sentence_municipalities")
+            )),
+            None => s.push_str(&format!(
+                " {} {} {}",
+                self.t("sentence_of"),
+                indicators,
+                self.t("sentence_indicators")
+            )),
         }
         s
     }
@@ -257,7 +352,14 @@ pub struct Head {
 
 impl Head {
     pub fn new(title: impl Into<String>, section: &'static str) -> Head {
-        Head { title: title.into(), description: None, section, image: None, noindex: false, root: None }
+        Head {
+            title: title.into(),
+            description: None,
+            section,
+            image: None,
+            noindex: false,
+            root: None,
+        }
     }
     pub fn description(mut self, d: impl Into<String>) -> Head {
         self.description = Some(d.into());

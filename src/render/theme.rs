@@ -61,7 +61,11 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> BTreeMap<String, String> {
+fn load_translations(
+    dir: &Path,
+    language: Language,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
     let path = dir.join("i18n").join(format!("{}.yaml", language.code()));
     let mut map = BTreeMap::new();
     let text = match std::fs::read(&path) {
@@ -73,11 +77,18 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
             }
         },
         Err(e) => {
-            diagnostics.file_error(&path, Pos::START, format!("cannot read the translations: {e}"));
+            diagnostics.file_error(
+                &path,
+                Pos::START,
+                format!("cannot read the translations: {e}"),
+            );
             return map;
         }
     };
-    let source = SourceText { path: &path, text: &text };
+    let source = SourceText {
+        path: &path,
+        text: &text,
+    };
     match yaml::parse(&text) {
         Ok(node) => match node.as_map() {
             Some(entries) => {
@@ -86,7 +97,15 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
                         Some(v) => {
                             map.insert(key.name.clone(), v.into_owned());
                         }
-                        None => diagnostics.error(&source, value.pos, format!("found {} for \"{}\"; expected a text", value.describe(), key.name)),
+                        None => diagnostics.error(
+                            &source,
+                            value.pos,
+                            format!(
+                                "found {} for \"{}\"; expected a text",
+                                value.describe(),
+                                key.name
+                            ),
+                        ),
                     }
                 }
             }
@@ -100,7 +119,11 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
 /// Loads a theme for a language. Template syntax errors and unreadable files are reported.
 pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
     if !dir.is_dir() {
-        diagnostics.file_error(dir, Pos::START, "the theme folder does not exist; expected templates/, i18n/ and static/");
+        diagnostics.file_error(
+            dir,
+            Pos::START,
+            "the theme folder does not exist; expected templates/, i18n/ and static/",
+        );
         return None;
     }
     let errors_before = diagnostics.error_count();
@@ -129,11 +152,23 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
             Ok(source) => {
                 if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
                     let line = e.line().unwrap_or(1) as u64;
-                    let text = SourceText { path: &path, text: &source };
-                    diagnostics.error(&text, Pos::new(line, 1), format!("template error: {}", e.detail().unwrap_or("invalid template")));
+                    let text = SourceText {
+                        path: &path,
+                        text: &source,
+                    };
+                    diagnostics.error(
+                        &text,
+                        Pos::new(line, 1),
+                        format!(
+                            "template error: {}",
+                            e.detail().unwrap_or("invalid template")
+                        ),
+                    );
                 }
             }
-            Err(e) => diagnostics.file_error(&path, Pos::START, format!("cannot read the template: {e}")),
+            Err(e) => {
+                diagnostics.file_error(&path, Pos::START, format!("cannot read the template: {e}"))
+            }
         }
     }
     let translations = load_translations(dir, language, diagnostics);
@@ -145,7 +180,11 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
     for rel in files_under(&static_dir) {
         match std::fs::read(static_dir.join(&rel)) {
             Ok(bytes) => static_files.push((rel_string(&rel), bytes)),
-            Err(e) => diagnostics.file_error(&static_dir.join(&rel), Pos::START, format!("cannot read the file: {e}")),
+            Err(e) => diagnostics.file_error(
+                &static_dir.join(&rel),
+                Pos::START,
+                format!("cannot read the file: {e}"),
+            ),
         }
     }
     (diagnostics.error_count() == errors_before).then(|| Theme {

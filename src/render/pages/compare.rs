@@ -67,7 +67,11 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     Ok(files)
 }
 
-fn render_year(site: &Site<'_>, year: Option<Year>, as_latest: bool) -> Result<OutputFile, RenderError> {
+fn render_year(
+    site: &Site<'_>,
+    year: Option<Year>,
+    as_latest: bool,
+) -> Result<OutputFile, RenderError> {
     let content = site.content;
     let stats = site.stats;
     let tables = year
@@ -79,7 +83,15 @@ fn render_year(site: &Site<'_>, year: Option<Year>, as_latest: bool) -> Result<O
             Table {
                 catalog_name: &catalog.name,
                 max_points: group.max_points,
-                areas: catalog.areas.iter().map(|a| AreaHead { id: &a.id, label: a.label(), name: &a.name }).collect(),
+                areas: catalog
+                    .areas
+                    .iter()
+                    .map(|a| AreaHead {
+                        id: &a.id,
+                        label: a.label(),
+                        name: &a.name,
+                    })
+                    .collect(),
                 rows: group
                     .assessments
                     .iter()
@@ -107,8 +119,24 @@ fn render_year(site: &Site<'_>, year: Option<Year>, as_latest: bool) -> Result<O
     let page = Page {
         year,
         latest: as_latest,
-        years: stats.years.iter().map(|&y| YearLink { year: y, path: paths::compare_year(y), current: Some(y) == year }).collect(),
-        counties: content.registry.counties.iter().map(|c| Option_ { code: &c.code, name: &c.name }).collect(),
+        years: stats
+            .years
+            .iter()
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::compare_year(y),
+                current: Some(y) == year,
+            })
+            .collect(),
+        counties: content
+            .registry
+            .counties
+            .iter()
+            .map(|c| Option_ {
+                code: &c.code,
+                name: &c.name,
+            })
+            .collect(),
         tables,
     };
     let folder = match (as_latest, year) {

@@ -82,8 +82,12 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
                 level: area.level,
                 tally: (&figures.map(|f| f.tally).unwrap_or_default()).into(),
                 nation_share_helt: group.nation.areas.get(ai).and_then(|f| f.share_helt),
-                strongest: figures.map(|f| f.strongest.iter().map(|&i| pick(i)).collect()).unwrap_or_default(),
-                weakest: figures.map(|f| f.weakest.iter().map(|&i| pick(i)).collect()).unwrap_or_default(),
+                strongest: figures
+                    .map(|f| f.strongest.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                weakest: figures
+                    .map(|f| f.weakest.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
                 indicators: area
                     .indicators
                     .clone()
@@ -97,7 +101,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
                             tally: (&f.tally).into(),
                             population_share_helt: f.population_share_helt,
                             population_helt: f.population_helt,
-                            nation_share_helt: group.nation.indicators.get(i).and_then(|n| n.share_helt),
+                            nation_share_helt: group
+                                .nation
+                                .indicators
+                                .get(i)
+                                .and_then(|n| n.share_helt),
                         })
                     })
                     .collect(),
@@ -150,17 +158,33 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
         .years
         .iter()
         .copied()
-        .filter(|&y| site.stats.groups_of_year(y).any(|(_, g)| g.county(county).is_some()))
+        .filter(|&y| {
+            site.stats
+                .groups_of_year(y)
+                .any(|(_, g)| g.county(county).is_some())
+        })
         .collect();
     let mut files = Vec::new();
     for &year in &years {
         files.extend(render_year(site, county, Some(year), false, &years)?);
     }
-    files.extend(render_year(site, county, years.last().copied(), true, &years)?);
+    files.extend(render_year(
+        site,
+        county,
+        years.last().copied(),
+        true,
+        &years,
+    )?);
     Ok(files)
 }
 
-fn render_year(site: &Site<'_>, county: usize, year: Option<Year>, as_latest: bool, years: &[Year]) -> Result<Vec<OutputFile>, RenderError> {
+fn render_year(
+    site: &Site<'_>,
+    county: usize,
+    year: Option<Year>,
+    as_latest: bool,
+    years: &[Year],
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let c = &content.registry.counties[county];
     let folder = match (as_latest, year) {
@@ -178,19 +202,44 @@ fn render_year(site: &Site<'_>, county: usize, year: Option<Year>, as_latest: bo
     let mut files = Vec::new();
     let mut groups = Vec::new();
     let mut first_svg_path = None;
-    for (gi, group) in year.map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>()).unwrap_or_default() {
-        let Some(scope) = group.county(county) else { continue };
+    for (gi, group) in year
+        .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let Some(scope) = group.county(county) else {
+            continue;
+        };
         let catalog = &content.catalogs[group.catalog];
         let tallies: Vec<Tally> = scope.indicators.iter().map(|f| f.tally).collect();
         let title = format!("{} {} {}", site.t("flowerbox_for"), c.name, group.year);
-        let sentence = site.tally_sentence(&scope.total, catalog.indicators.len(), Some(scope.municipalities));
-        let suffix = if gi == 0 || groups.is_empty() { String::new() } else { format!("-{}", catalog.id) };
-        let svg = site.flowerbox(group.catalog, &tallies, &title, &sentence, &format!("fb{suffix}-"));
+        let sentence = site.tally_sentence(
+            &scope.total,
+            catalog.indicators.len(),
+            Some(scope.municipalities),
+        );
+        let suffix = if gi == 0 || groups.is_empty() {
+            String::new()
+        } else {
+            format!("-{}", catalog.id)
+        };
+        let svg = site.flowerbox(
+            group.catalog,
+            &tallies,
+            &title,
+            &sentence,
+            &format!("fb{suffix}-"),
+        );
         let svg_path = format!("{folder}blomlada{suffix}.svg");
         let png_path = format!("{folder}blomlada{suffix}.png");
         first_svg_path.get_or_insert_with(|| png_path.clone());
-        files.push(OutputFile::bytes(svg_path.clone(), svg.clone().into_bytes()));
-        files.push(OutputFile { path: png_path.clone(), contents: Contents::PngOf(svg_path.clone()) });
+        files.push(OutputFile::bytes(
+            svg_path.clone(),
+            svg.clone().into_bytes(),
+        ));
+        files.push(OutputFile {
+            path: png_path.clone(),
+            contents: Contents::PngOf(svg_path.clone()),
+        });
         let municipalities = group
             .assessments
             .iter()
@@ -241,7 +290,12 @@ fn render_year(site: &Site<'_>, county: usize, year: Option<Year>, as_latest: bo
                 code: &m.code,
                 path: latest.map(|_| paths::municipality(&m.slug)),
                 population: m.population,
-                published: year.is_some_and(|y| site.stats.by_municipality[mi].assessments.iter().any(|&a| content.assessments[a].year == y)),
+                published: year.is_some_and(|y| {
+                    site.stats.by_municipality[mi]
+                        .assessments
+                        .iter()
+                        .any(|&a| content.assessments[a].year == y)
+                }),
                 points: 0,
                 max_points: 0,
                 tally: None,
@@ -253,7 +307,14 @@ fn render_year(site: &Site<'_>, county: usize, year: Option<Year>, as_latest: bo
         code: &c.code,
         year,
         latest: as_latest,
-        years: years.iter().map(|&y| YearLink { year: y, path: paths::county_year(&c.slug, y), current: Some(y) == year }).collect(),
+        years: years
+            .iter()
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::county_year(&c.slug, y),
+                current: Some(y) == year,
+            })
+            .collect(),
         groups,
         registry_municipalities,
     };

@@ -74,7 +74,11 @@ struct Page<'a> {
     history: Vec<HistoryRow<'a>>,
 }
 
-pub fn render(site: &Site<'_>, catalog_index: usize, indicator: usize) -> Result<Vec<OutputFile>, RenderError> {
+pub fn render(
+    site: &Site<'_>,
+    catalog_index: usize,
+    indicator: usize,
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let stats = site.stats;
     let catalog = &content.catalogs[catalog_index];
@@ -83,9 +87,17 @@ pub fn render(site: &Site<'_>, catalog_index: usize, indicator: usize) -> Result
     let link = |r: &IndicatorRef| {
         let c = &content.catalogs[r.catalog];
         let i = &c.indicators[r.indicator];
-        Link { id: &i.id, catalog: &c.id, text: &i.text, path: paths::indicator(&c.id, &i.id) }
+        Link {
+            id: &i.id,
+            catalog: &c.id,
+            text: &i.text,
+            path: paths::indicator(&c.id, &i.id),
+        }
     };
-    let this = IndicatorRef { catalog: catalog_index, indicator };
+    let this = IndicatorRef {
+        catalog: catalog_index,
+        indicator,
+    };
     let replaced_by = content
         .catalogs
         .iter()
@@ -95,7 +107,10 @@ pub fn render(site: &Site<'_>, catalog_index: usize, indicator: usize) -> Result
                 .iter()
                 .enumerate()
                 .filter(|(_, i)| i.replaces.contains(&this))
-                .map(move |(ii, _)| IndicatorRef { catalog: ci, indicator: ii })
+                .map(move |(ii, _)| IndicatorRef {
+                    catalog: ci,
+                    indicator: ii,
+                })
         })
         .map(|r| link(&r))
         .collect();
@@ -111,18 +126,34 @@ pub fn render(site: &Site<'_>, catalog_index: usize, indicator: usize) -> Result
             let named = |list: &[usize]| -> Vec<Named> {
                 list.iter()
                     .map(|&a| {
-                        let m = &content.registry.municipalities[content.assessments[a].municipality];
-                        Named { name: &m.name, path: paths::municipality_year(&m.slug, group.year) }
+                        let m =
+                            &content.registry.municipalities[content.assessments[a].municipality];
+                        Named {
+                            name: &m.name,
+                            path: paths::municipality_year(&m.slug, group.year),
+                        }
                     })
                     .collect()
             };
             let mut answer_lists = vec![
-                AnswerList { answer: Answer::Helt.as_str(), municipalities: named(&lists.helt) },
-                AnswerList { answer: Answer::Delvis.as_str(), municipalities: named(&lists.delvis) },
-                AnswerList { answer: Answer::Inte.as_str(), municipalities: named(&lists.inte) },
+                AnswerList {
+                    answer: Answer::Helt.as_str(),
+                    municipalities: named(&lists.helt),
+                },
+                AnswerList {
+                    answer: Answer::Delvis.as_str(),
+                    municipalities: named(&lists.delvis),
+                },
+                AnswerList {
+                    answer: Answer::Inte.as_str(),
+                    municipalities: named(&lists.inte),
+                },
             ];
             if !lists.obesvarad.is_empty() {
-                answer_lists.push(AnswerList { answer: "obesvarad", municipalities: named(&lists.obesvarad) });
+                answer_lists.push(AnswerList {
+                    answer: "obesvarad",
+                    municipalities: named(&lists.obesvarad),
+                });
             }
             Some(YearView {
                 year: group.year,
@@ -184,7 +215,16 @@ pub fn render(site: &Site<'_>, catalog_index: usize, indicator: usize) -> Result
         history,
     };
     let folder = paths::indicator(&catalog.id, &ind.id);
-    let head = Head::new(format!("{} {} – {}", site.t("indicator"), ind.id, content.config.title), "indicators").description(ind.text.clone());
+    let head = Head::new(
+        format!(
+            "{} {} – {}",
+            site.t("indicator"),
+            ind.id,
+            content.config.title
+        ),
+        "indicators",
+    )
+    .description(ind.text.clone());
     let html = site.render_page("indicator.html", &folder, head, &page)?;
     Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
 }

@@ -45,7 +45,9 @@ fn county_items<'a>(site: &Site<'a>) -> Vec<CountyItem<'a>> {
         .map(|(ci, c)| CountyItem {
             name: &c.name,
             code: &c.code,
-            path: site.county_has_assessments(ci).then(|| paths::county(&c.slug)),
+            path: site
+                .county_has_assessments(ci)
+                .then(|| paths::county(&c.slug)),
             population: 0,
             municipalities: Vec::new(),
             published: 0,
@@ -84,13 +86,23 @@ fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {
 }
 
 pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    let head = Head::new(format!("{} – {}", site.t("counties"), site.content.config.title), "counties");
+    let head = Head::new(
+        format!("{} – {}", site.t("counties"), site.content.config.title),
+        "counties",
+    );
     let html = site.render_page("counties.html", "lan/", head, list_page(site))?;
     Ok(vec![OutputFile::bytes("lan/index.html", html)])
 }
 
 pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    let head = Head::new(format!("{} – {}", site.t("municipalities"), site.content.config.title), "municipalities");
+    let head = Head::new(
+        format!(
+            "{} – {}",
+            site.t("municipalities"),
+            site.content.config.title
+        ),
+        "municipalities",
+    );
     let html = site.render_page("municipalities.html", "kommun/", head, list_page(site))?;
     Ok(vec![OutputFile::bytes("kommun/index.html", html)])
 }
@@ -155,7 +167,9 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
                                     text: &ind.text,
                                     path: paths::indicator(&catalog.id, &ind.id),
                                     leaf: ind.part == crate::model::Part::Leaf,
-                                    share_helt: group.and_then(|g| g.nation.indicators.get(i)).and_then(|f| f.share_helt),
+                                    share_helt: group
+                                        .and_then(|g| g.nation.indicators.get(i))
+                                        .and_then(|f| f.share_helt),
                                 }
                             })
                             .collect(),
@@ -166,7 +180,15 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         .collect();
     // The newest catalogue first.
     catalogs.sort_by(|a, b| b.year.cmp(&a.year).then(b.id.cmp(a.id)));
-    let head = Head::new(format!("{} – {}", site.t("indicators"), content.config.title), "indicators");
-    let html = site.render_page("indicators.html", "indikator/", head, IndicatorsPage { catalogs })?;
+    let head = Head::new(
+        format!("{} – {}", site.t("indicators"), content.config.title),
+        "indicators",
+    );
+    let html = site.render_page(
+        "indicators.html",
+        "indikator/",
+        head,
+        IndicatorsPage { catalogs },
+    )?;
     Ok(vec![OutputFile::bytes("indikator/index.html", html)])
 }

@@ -100,7 +100,9 @@ struct Page<'a> {
 
 pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
     let history = &site.stats.by_municipality[municipality].assessments;
-    let Some(&latest) = history.last() else { return Ok(Vec::new()) };
+    let Some(&latest) = history.last() else {
+        return Ok(Vec::new());
+    };
     let mut files = Vec::with_capacity(history.len() * 5 + 5);
     for &a in history {
         files.extend(render_assessment(site, a, false)?);
@@ -111,7 +113,11 @@ pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, R
 
 /// The files of one assessment: at its year's folder, or (`as_latest`) at the municipality's
 /// own folder.
-fn render_assessment(site: &Site<'_>, index: usize, as_latest: bool) -> Result<Vec<OutputFile>, RenderError> {
+fn render_assessment(
+    site: &Site<'_>,
+    index: usize,
+    as_latest: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let stats = site.stats;
     let assessment = &content.assessments[index];
@@ -121,7 +127,11 @@ fn render_assessment(site: &Site<'_>, index: usize, as_latest: bool) -> Result<V
     let catalog = &content.catalogs[assessment.catalog];
     let group = &stats.groups[figures.group];
 
-    let folder = if as_latest { paths::municipality(&m.slug) } else { paths::municipality_year(&m.slug, assessment.year) };
+    let folder = if as_latest {
+        paths::municipality(&m.slug)
+    } else {
+        paths::municipality_year(&m.slug, assessment.year)
+    };
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
@@ -146,7 +156,9 @@ fn render_assessment(site: &Site<'_>, index: usize, as_latest: bool) -> Result<V
                 crate::stats::ChangeKind::New => "new",
                 crate::stats::ChangeKind::Unanswered => "unanswered",
             }),
-            previous: change.filter(|c| c.kind != crate::stats::ChangeKind::New).map(|c| word(c.previous)),
+            previous: change
+                .filter(|c| c.kind != crate::stats::ChangeKind::New)
+                .map(|c| word(c.previous)),
             national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
         }
     };
@@ -196,10 +208,16 @@ fn render_assessment(site: &Site<'_>, index: usize, as_latest: bool) -> Result<V
         .iter()
         .map(|&a| {
             let year = content.assessments[a].year;
-            YearLink { year, path: paths::municipality_year(&m.slug, year), current: a == index }
+            YearLink {
+                year,
+                path: paths::municipality_year(&m.slug, year),
+                current: a == index,
+            }
         })
         .collect();
-    let page_url = site.absolute(&folder).unwrap_or_else(|| format!("/{folder}"));
+    let page_url = site
+        .absolute(&folder)
+        .unwrap_or_else(|| format!("/{folder}"));
     let png_url = format!("{page_url}blomlada.png");
     let embed = format!(
         "<a href=\"{page_url}\"><img src=\"{png_url}\" width=\"600\" alt=\"{}\"></a>",
@@ -232,30 +250,49 @@ fn render_assessment(site: &Site<'_>, index: usize, as_latest: bool) -> Result<V
         max_points: figures.max_points,
         overall: comparison.as_ref().map(|c| c.overall),
         areas,
-        best: relative.as_ref().map(|r| ranked(&r.overall.best)).unwrap_or_default(),
-        worst: relative.as_ref().map(|r| ranked(&r.overall.worst)).unwrap_or_default(),
+        best: relative
+            .as_ref()
+            .map(|r| ranked(&r.overall.best))
+            .unwrap_or_default(),
+        worst: relative
+            .as_ref()
+            .map(|r| ranked(&r.overall.worst))
+            .unwrap_or_default(),
         previous,
         embed,
     };
-    let head = Head::new(format!("{} {} – {}", m.name, assessment.year, site.content.config.title), "municipality")
-        .description(format!("{title}: {sentence}."))
-        .image(format!("{folder}blomlada.png"));
+    let head = Head::new(
+        format!(
+            "{} {} – {}",
+            m.name, assessment.year, site.content.config.title
+        ),
+        "municipality",
+    )
+    .description(format!("{title}: {sentence}."))
+    .image(format!("{folder}blomlada.png"));
     let html = site.render_page("municipality.html", &folder, head, &page)?;
     let svg_path = format!("{folder}blomlada.svg");
     let mut files = vec![
         OutputFile::bytes(paths::index(&folder), html),
-        OutputFile { path: format!("{folder}blomlada.png"), contents: Contents::PngOf(svg_path.clone()) },
+        OutputFile {
+            path: format!("{folder}blomlada.png"),
+            contents: Contents::PngOf(svg_path.clone()),
+        },
         OutputFile::bytes(svg_path, svg.into_bytes()),
     ];
     // The data file lives in the year's folder only; the latest page links there.
-    if !as_latest {
-        if let Some(path) = opendata::municipality_csv_path(content, index) {
-            files.push(OutputFile::bytes(path, opendata::municipality_csv(content, stats, index)));
-        }
+    if !as_latest && let Some(path) = opendata::municipality_csv_path(content, index) {
+        files.push(OutputFile::bytes(
+            path,
+            opendata::municipality_csv(content, stats, index),
+        ));
     }
     Ok(files)
 }
 
 fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

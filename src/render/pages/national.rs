@@ -106,19 +106,45 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
     render(site, Some(year), false)
 }
 
-fn group_view<'a>(site: &Site<'a>, gi: usize, group: &Group, folder: &str, files: &mut Vec<OutputFile>) -> GroupView<'a> {
+fn group_view<'a>(
+    site: &Site<'a>,
+    gi: usize,
+    group: &Group,
+    folder: &str,
+    files: &mut Vec<OutputFile>,
+) -> GroupView<'a> {
     let content = site.content;
     let catalog = &content.catalogs[group.catalog];
     let nation = &group.nation;
     let tallies: Vec<Tally> = nation.indicators.iter().map(|f| f.tally).collect();
     let title = format!("{} {}", site.t("flowerbox_nation"), group.year);
-    let sentence = site.tally_sentence(&nation.total, catalog.indicators.len(), Some(nation.municipalities));
-    let suffix = if gi == 0 { String::new() } else { format!("-{}", catalog.id) };
-    let svg = site.flowerbox(group.catalog, &tallies, &title, &sentence, &format!("fb{suffix}-"));
+    let sentence = site.tally_sentence(
+        &nation.total,
+        catalog.indicators.len(),
+        Some(nation.municipalities),
+    );
+    let suffix = if gi == 0 {
+        String::new()
+    } else {
+        format!("-{}", catalog.id)
+    };
+    let svg = site.flowerbox(
+        group.catalog,
+        &tallies,
+        &title,
+        &sentence,
+        &format!("fb{suffix}-"),
+    );
     let svg_path = format!("{folder}blomlada{suffix}.svg");
     let png_path = format!("{folder}blomlada{suffix}.png");
-    files.push(OutputFile::bytes(svg_path.clone(), svg.clone().into_bytes()));
-    files.push(OutputFile { path: png_path.clone(), contents: Contents::PngOf(svg_path.clone()) });
+    files.push(OutputFile::bytes(
+        svg_path.clone(),
+        svg.clone().into_bytes(),
+    ));
+    files.push(OutputFile {
+        path: png_path.clone(),
+        contents: Contents::PngOf(svg_path.clone()),
+    });
     let counties = group
         .counties
         .iter()
@@ -168,20 +194,34 @@ fn group_view<'a>(site: &Site<'a>, gi: usize, group: &Group, folder: &str, files
             let f = nation.areas.get(ai);
             CommonArea {
                 name: &area.name,
-                most: f.map(|f| f.most_common.iter().map(|&i| pick(i)).collect()).unwrap_or_default(),
-                least: f.map(|f| f.least_common.iter().map(|&i| pick(i)).collect()).unwrap_or_default(),
+                most: f
+                    .map(|f| f.most_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                least: f
+                    .map(|f| f.least_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
     // Indicators over the years, up to this group's year, when there is more than one year.
-    let series_years: Vec<Year> = site.stats.years.iter().copied().filter(|&y| y <= group.year).collect();
+    let series_years: Vec<Year> = site
+        .stats
+        .years
+        .iter()
+        .copied()
+        .filter(|&y| y <= group.year)
+        .collect();
     let series = if series_years.len() > 1 {
         catalog
             .indicators
             .iter()
             .enumerate()
             .map(|(i, ind)| {
-                let points = site.stats.indicator_series.get(group.catalog).and_then(|s| s.get(i));
+                let points = site
+                    .stats
+                    .indicator_series
+                    .get(group.catalog)
+                    .and_then(|s| s.get(i));
                 SeriesRow {
                     id: &ind.id,
                     text: &ind.text,
@@ -189,7 +229,11 @@ fn group_view<'a>(site: &Site<'a>, gi: usize, group: &Group, folder: &str, files
                     area: catalog.area_of(i).label(),
                     shares: series_years
                         .iter()
-                        .map(|&y| points.and_then(|p| p.iter().find(|pt| pt.year == y)).and_then(|pt| pt.share_helt))
+                        .map(|&y| {
+                            points
+                                .and_then(|p| p.iter().find(|pt| pt.year == y))
+                                .and_then(|pt| pt.share_helt)
+                        })
                         .collect(),
                 }
             })
@@ -219,7 +263,11 @@ fn group_view<'a>(site: &Site<'a>, gi: usize, group: &Group, folder: &str, files
     }
 }
 
-fn render(site: &Site<'_>, year: Option<Year>, as_home: bool) -> Result<Vec<OutputFile>, RenderError> {
+fn render(
+    site: &Site<'_>,
+    year: Option<Year>,
+    as_home: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let folder = match (as_home, year) {
         (false, Some(y)) => paths::national_year(y),
@@ -246,14 +294,28 @@ fn render(site: &Site<'_>, year: Option<Year>, as_home: bool) -> Result<Vec<Outp
         .map(|(date, i)| {
             let a = &content.assessments[i];
             let m = &content.registry.municipalities[a.municipality];
-            Recent { name: &m.name, path: paths::municipality_year(&m.slug, a.year), year: a.year, published: date.to_string() }
+            Recent {
+                name: &m.name,
+                path: paths::municipality_year(&m.slug, a.year),
+                year: a.year,
+                published: date.to_string(),
+            }
         })
         .collect();
     let image = groups.first().map(|g| g.png_path.clone());
     let page = Page {
         year,
         latest: as_home,
-        years: site.stats.years.iter().map(|&y| YearLink { year: y, path: paths::national_year(y), current: Some(y) == year }).collect(),
+        years: site
+            .stats
+            .years
+            .iter()
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::national_year(y),
+                current: Some(y) == year,
+            })
+            .collect(),
         groups,
         recent,
     };
