@@ -88,7 +88,10 @@ fn generated(seed: u64, municipalities: usize) -> Content {
 }
 
 /// Adds scopes up: municipalities, population and every indicator's tally and population helt.
-fn sum(scopes: &[&Scope]) -> (u32, u64, Vec<(u32, u32, u32, u32, u64)>) {
+/// helt, delvis, inte, obesvarad and population helt of one indicator.
+type IndicatorSum = (u32, u32, u32, u32, u64);
+
+fn sum(scopes: &[&Scope]) -> (u32, u64, Vec<IndicatorSum>) {
     let mut indicators = vec![(0, 0, 0, 0, 0); scopes[0].indicators.len()];
     for scope in scopes {
         for (total, f) in indicators.iter_mut().zip(&scope.indicators) {
