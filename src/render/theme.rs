@@ -42,6 +42,36 @@ fn escape_for(name: &str) -> AutoEscape {
     }
 }
 
+/// Code points that HTML calls parse errors and XML 1.0 cannot hold: C0 controls other than
+/// tab, line feed and carriage return, DEL, C1 controls and noncharacters.
+fn forbidden_in_markup(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// Writes a value as minijinja's default formatter does, but in markup templates first drops
+/// the code points a page or feed cannot hold, so that a stray control character in content
+/// can't make the output invalid.
+fn markup_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if !matches!(state.auto_escape(), AutoEscape::None)
+        && let Some(text) = value.as_str()
+        && text.chars().any(forbidden_in_markup)
+    {
+        let cleaned: String = text.chars().filter(|&c| !forbidden_in_markup(c)).collect();
+        let cleaned = if value.is_safe() {
+            Value::from_safe_string(cleaned)
+        } else {
+            Value::from(cleaned)
+        };
+        return minijinja::escape_formatter(out, state, &cleaned);
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
@@ -130,6 +160,7 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(escape_for);
+    env.set_formatter(markup_formatter);
     match minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
