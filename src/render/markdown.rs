@@ -53,8 +53,13 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 /// Markdown to sanitised HTML. Headings are moved down one level (`#` becomes `<h2>`) so that
 /// a submitted text can't compete with the page's own `<h1>`.
 pub fn to_html(markdown: &str) -> String {
+    render(markdown, true)
+}
+
+fn render(markdown: &str, demote_headings: bool) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parser = Parser::new_ext(markdown, options).map(|event| match event {
+        other if !demote_headings => other,
         pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
             level,
             id,
@@ -76,10 +81,11 @@ pub fn to_html(markdown: &str) -> String {
     cleaner().clean(&raw).to_string()
 }
 
-/// Publisher pages keep their own `#` heading as the page title, so their first level stays.
+/// Publisher pages keep their own `#` heading as the page title (the page's `<h1>`), so their
+/// `##` sections stay `<h2>`: headings are not moved down.
 pub fn page_to_html(markdown: &str) -> String {
     let body = strip_first_heading(markdown);
-    to_html(body)
+    render(body, false)
 }
 
 fn strip_first_heading(markdown: &str) -> &str {
@@ -129,5 +135,13 @@ mod tests {
         let html = to_html("# Rubrik\n[x](data:text/html;base64,PHNjcmlwdD4=)");
         assert!(html.contains("<h2>Rubrik</h2>"), "{html}");
         assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn pages_keep_their_heading_levels() {
+        let html = page_to_html("# Titel\n\n## Avsnitt\n\n<script>x</script>");
+        assert!(!html.contains("Titel"), "{html}");
+        assert!(html.contains("<h2>Avsnitt</h2>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
     }
 }
