@@ -1,0 +1,229 @@
+// A visitor in Chromium on the bundled content: from the nation to a county to a municipality
+// by clicking, the flower box and its tooltips, the comparison table's sorting and filter, and
+// no console errors, failed requests or uncaught exceptions on any page type.
+//
+// Seen to fail: dropping the tooltip code from site.js fails "a petal's title shows ...";
+// breaking the sort comparator fails the sorting test; a typo in the stylesheet's link in
+// base.html fails "no console errors" (404 on the stylesheet).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { launch, openPage } from './lib/browser.js';
+import { startServer } from './lib/server.js';
+import { catalogs, pageTypes, site } from './lib/sites.js';
+
+const sv = site('sv');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(sv);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function assertClean(problems, where) {
+  assert.deepEqual(problems.console, [], `${where}: console errors`);
+  assert.deepEqual(problems.errors, [], `${where}: uncaught exceptions`);
+  assert.deepEqual(problems.requests, [], `${where}: failed requests`);
+  assert.deepEqual(problems.dialogs, [], `${where}: dialogs`);
+}
+
+describe('every page type loads without errors', () => {
+  for (const { type, path } of pageTypes(sv)) {
+    test(`${type} (/${path})`, async () => {
+      const { page, context, problems } = await openPage(browser);
+      try {
+        const res = await page.goto(server.url + path, { waitUntil: 'load' });
+        if (type === 'not-found') assert.equal(res.status(), 200);
+        else assert.ok(res.ok(), `status ${res.status()}`);
+        if (type.startsWith('redirect')) await page.waitForURL((u) => !/\/\d+\/$/.test(u.pathname));
+        await page.waitForLoadState('load');
+        assert.ok((await page.locator('h1').count()) >= 1 || type.startsWith('redirect'), 'has an h1');
+        assertClean(problems, path);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('an unknown address gets the 404 page', async () => {
+    const { page, context } = await openPage(browser);
+    try {
+      const res = await page.goto(`${server.url}finns/inte/`);
+      assert.equal(res.status(), 404);
+      await assert.doesNotReject(page.locator('main h1').waitFor());
+      assert.ok(await page.locator('main a').count() >= 1, 'links back to the start');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test('national → county → municipality by clicking links', async () => {
+  const { page, context, problems } = await openPage(browser);
+  try {
+    await page.goto(server.url);
+    const h1 = await page.locator('h1').innerText();
+    assert.match(h1, /eBlomlådan/);
+
+    // The national page's county table links to each county.
+    const countyLink = page.locator('main table a[href*="lan/"]').first();
+    const countyName = (await countyLink.innerText()).trim();
+    await Promise.all([page.waitForURL(/\/lan\/[a-z0-9-]+\/(\d{4}\/)?$/), countyLink.click()]);
+    assert.equal((await page.locator('h1').innerText()).split('\n')[0].replace(/\s+\d{4}$/, '').trim(), countyName);
+    assert.equal(await page.locator('.breadcrumbs a').first().innerText(), 'Riket');
+
+    // The county's table of municipalities links to each of them.
+    const muniLink = page.locator('main table a[href*="kommun/"]').first();
+    const muniName = (await muniLink.innerText()).trim();
+    await Promise.all([page.waitForURL(/\/kommun\/[a-z0-9-]+\/(\d{4}\/)?$/), muniLink.click()]);
+    assert.match(await page.locator('h1').innerText(), new RegExp(`^${muniName}\\s+\\d{4}`));
+    // The breadcrumbs lead back to the county.
+    assert.equal((await page.locator('.breadcrumbs a').nth(1).innerText()).trim(), countyName);
+
+    // An earlier year, then back to the latest, through the year navigation.
+    const years = page.locator('nav.years a');
+    if (await years.count() > 1) {
+      await Promise.all([page.waitForURL(/\/\d{4}\/$/), years.first().click()]);
+      assert.match(await page.locator('h1').innerText(), /\d{4}/);
+    }
+    assertClean(problems, 'navigation');
+  } finally {
+    await context.close();
+  }
+});
+
+describe('the flower box', () => {
+  const [catalog] = catalogs(sv);
+  const types = pageTypes(sv).filter((p) => /^(national|county|municipality)/.test(p.type) && !p.type.endsWith('list'));
+  for (const { type, path } of types) {
+    test(`is visible on the ${type} page with one shape per indicator`, async () => {
+      const { page, context } = await openPage(browser);
+      try {
+        await page.goto(server.url + path);
+        const svg = page.locator('.flowerbox-svg svg').first();
+        assert.ok(await svg.isVisible(), 'the picture is visible');
+        const box = await svg.boundingBox();
+        assert.ok(box.width > 300 && box.height > 150, `drawn large enough: ${JSON.stringify(box)}`);
+        const ids = await svg.locator('g.indicator').evaluateAll((gs) => gs.map((g) => g.dataset.indicator));
+        assert.deepEqual([...ids].sort(), [...catalog.indicators].sort(), 'one shape for each indicator of the catalogue');
+        const titled = await svg.locator('g.indicator > title').count();
+        assert.equal(titled, catalog.indicators.length, 'every shape has a title');
+        // Each shape is drawn with some size (not collapsed or hidden).
+        const sizes = await svg.locator('g.indicator').evaluateAll((gs) => gs.map((g) => g.getBBox()).filter((b) => b.width * b.height < 4).length);
+        assert.equal(sizes, 0, 'shapes of visible size');
+        assert.ok(await svg.getAttribute('aria-labelledby'), 'the picture is labelled');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('a petal\'s title shows as a tooltip on hover and on focus', async () => {
+    const { page, context, problems } = await openPage(browser);
+    try {
+      await page.goto(`${server.url}${types.find((t) => t.type === 'municipality').path}`);
+      const petal = page.locator('.flowerbox-svg g.indicator.petal').first();
+      const title = (await petal.locator('title').textContent()).trim();
+      const tooltip = page.locator('.tooltip[role="tooltip"]');
+
+      await petal.hover();
+      await tooltip.waitFor({ state: 'visible' });
+      assert.equal((await tooltip.textContent()).trim(), title);
+      await page.mouse.move(2, 2);
+      await tooltip.waitFor({ state: 'hidden' });
+
+      const stone = page.locator('.flowerbox-svg g.indicator.stone').last();
+      await stone.focus();
+      await tooltip.waitFor({ state: 'visible' });
+      assert.equal((await tooltip.textContent()).trim(), (await stone.locator('title').textContent()).trim());
+      // The tooltip sits near the shape, inside the page.
+      const [t, s] = [await tooltip.boundingBox(), await stone.boundingBox()];
+      assert.ok(Math.abs(t.y - (s.y + s.height)) < 40, 'below the shape');
+      await page.keyboard.press('Escape');
+      await tooltip.waitFor({ state: 'hidden' });
+      assertClean(problems, 'tooltip');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the comparison table', () => {
+  const rowsOf = (page) => page.locator('table.compare tbody tr:not([hidden])');
+  const column = (page, n) => page.locator('table.compare tbody tr:not([hidden])').evaluateAll(
+    (rows, i) => rows.map((r) => r.cells[i].dataset.sort ?? r.cells[i].textContent.trim()),
+    n,
+  );
+
+  test('sorts by a column, both ways, and says so with aria-sort', async () => {
+    const { page, context, problems } = await openPage(browser);
+    try {
+      await page.goto(`${server.url}jamfor/`);
+      const table = page.locator('table.compare').first();
+      const heads = table.locator('thead th');
+      const points = heads.nth(3);
+      const button = points.locator('button');
+      assert.equal(await button.count(), 1, 'the heading is a button');
+
+      await button.click();
+      assert.equal(await points.getAttribute('aria-sort'), 'ascending');
+      assert.equal(await heads.first().getAttribute('aria-sort'), null, 'only one column is sorted');
+      const up = (await column(page, 3)).map(Number);
+      assert.deepEqual(up, [...up].sort((a, b) => a - b));
+      assert.ok(up[0] < up.at(-1), 'the points differ');
+
+      await button.click();
+      assert.equal(await points.getAttribute('aria-sort'), 'descending');
+      const down = (await column(page, 3)).map(Number);
+      assert.deepEqual(down, [...up].sort((a, b) => b - a));
+
+      // Names sort in Swedish order (å, ä, ö last).
+      await heads.first().locator('button').click();
+      await heads.first().locator('button').click();
+      await heads.first().locator('button').click();
+      const names = await column(page, 0);
+      assert.deepEqual(names, [...names].sort(new Intl.Collator('sv').compare));
+      assertClean(problems, 'sorting');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('filters by name and by county, and tells how many rows are shown', async () => {
+    const { page, context, problems } = await openPage(browser);
+    try {
+      await page.goto(`${server.url}jamfor/`);
+      const form = page.locator('form.filters').first();
+      assert.ok(await form.isVisible(), 'the filter form is shown when JavaScript runs');
+      const total = await rowsOf(page).count();
+      assert.ok(total > 100);
+
+      await form.locator('input[type=search]').fill('ale');
+      const byName = await column(page, 0);
+      assert.ok(byName.length > 0 && byName.length < total);
+      assert.ok(byName.every((n) => n.toLowerCase().includes('ale')), byName.join(', '));
+      assert.equal(await form.locator('[role=status]').innerText(), `${byName.length} / ${total}`);
+
+      await form.locator('input[type=search]').fill('');
+      const select = form.locator('select');
+      const [, option] = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+      await select.selectOption(option.value);
+      const counties = await column(page, 1);
+      assert.ok(counties.length > 0 && counties.length < total);
+      assert.ok(counties.every((c) => c === option.text), `all rows in ${option.text}`);
+
+      // Both at once; nothing matches shows an empty table with "0 / N".
+      await form.locator('input[type=search]').fill('zzzz');
+      assert.equal(await rowsOf(page).count(), 0);
+      assert.equal(await form.locator('[role=status]').innerText(), `0 / ${total}`);
+      assertClean(problems, 'filter');
+    } finally {
+      await context.close();
+    }
+  });
+});
