@@ -44,7 +44,7 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         builder
             .tags(tags)
             .url_schemes(schemes)
-            .link_rel(Some("noopener noreferrer nofollow"))
+            .link_rel(None)
             .url_relative(ammonia::UrlRelative::PassThrough);
         builder
     })
@@ -78,7 +78,51 @@ fn render(markdown: &str, demote_headings: bool) -> String {
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
-    cleaner().clean(&raw).to_string()
+    finish_links(&cleaner().clean(&raw).to_string())
+}
+
+const LINK_REL: &str = "noopener noreferrer nofollow";
+
+/// Links in the sanitised HTML get `rel="noopener noreferrer nofollow"`; a link whose address
+/// was removed (`javascript:`, `data:`) becomes a `<span>` with its text, since an `<a>`
+/// without `href` is no link. This reads ammonia's serialisation, in which `<a` only ever starts
+/// a tag (text has `<` escaped) and links never nest (the HTML parser closes them).
+fn finish_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    let mut unlinked = false;
+    loop {
+        let next_open = rest.find("<a>").into_iter().chain(rest.find("<a ")).min();
+        let next_close = if unlinked { rest.find("</a>") } else { None };
+        match (next_open, next_close) {
+            (_, Some(close)) => {
+                out.push_str(&rest[..close]);
+                out.push_str("</span>");
+                rest = &rest[close + "</a>".len()..];
+                unlinked = false;
+            }
+            (Some(open), None) => {
+                out.push_str(&rest[..open]);
+                let Some(end) = rest[open..].find('>').map(|e| open + e) else {
+                    break;
+                };
+                let tag = &rest[open..end];
+                if tag.contains(" href=\"") {
+                    out.push_str(tag);
+                    out.push_str(" rel=\"");
+                    out.push_str(LINK_REL);
+                    out.push_str("\">");
+                } else {
+                    out.push_str("<span>");
+                    unlinked = true;
+                }
+                rest = &rest[end + 1..];
+            }
+            (None, None) => break,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Publisher pages keep their own `#` heading as the page title (the page's `<h1>`), so their
@@ -135,6 +179,21 @@ mod tests {
         let html = to_html("# Rubrik\n[x](data:text/html;base64,PHNjcmlwdD4=)");
         assert!(html.contains("<h2>Rubrik</h2>"), "{html}");
         assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn links_without_a_safe_address_become_text() {
+        let html = to_html(
+            "[a](javascript:alert(1)) [b](https://example.org/) <a href=\"data:text/html,x\" hreflang=\"sv\">c</a> [d](mailto:x@example.org)",
+        );
+        assert_eq!(
+            html,
+            "<p><span>a</span> <a href=\"https://example.org/\" rel=\"noopener noreferrer nofollow\">b</a> <span>c</span> <a href=\"mailto:x@example.org\" rel=\"noopener noreferrer nofollow\">d</a></p>\n"
+        );
+        assert_eq!(
+            to_html("<a>x</a> &lt;a&gt;"),
+            "<p><span>x</span> &lt;a&gt;</p>\n"
+        );
     }
 
     #[test]
