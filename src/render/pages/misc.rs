@@ -107,10 +107,12 @@ pub fn redirects(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             .collect();
         if !choices.is_empty() && !taken(shared) {
             let folder = paths::municipality(shared);
+            let names: Vec<&str> = choices.iter().map(|c| c.name).collect();
+            let title = format!("{} – {}", names.join(" / "), site.content.config.title);
             let html = site.render_page(
                 "choose.html",
                 &folder,
-                Head::new(shared.clone(), "municipalities"),
+                Head::new(title, "municipalities"),
                 ChoosePage { choices },
             )?;
             files.push(OutputFile::bytes(paths::index(&folder), html));
