@@ -42,6 +42,38 @@ fn escape_for(name: &str) -> AutoEscape {
     }
 }
 
+/// Like minijinja's own formatter, but leaves `/` alone: escaping it is not needed in HTML or
+/// XML, and `&#x2f;` in every link makes pages larger and harder to read.
+fn write_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
+        if let Some(text) = value.as_str() {
+            let mut start = 0;
+            for (i, c) in text.char_indices() {
+                let entity = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    '\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&text[start..i])
+                    .map_err(minijinja::Error::from)?;
+                out.write_str(entity).map_err(minijinja::Error::from)?;
+                start = i + 1;
+            }
+            return out
+                .write_str(&text[start..])
+                .map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
@@ -130,6 +162,7 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(escape_for);
+    env.set_formatter(write_value);
     match minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
