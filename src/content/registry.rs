@@ -59,11 +59,17 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
             }
         };
         let line = record.position().map_or(1, |p| p.line()) as u32;
-        let line_text = source.line(line).unwrap_or_default();
+        // The record's own line, found by its byte offset: looking it up by number would
+        // make a large registry quadratic.
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let line_text = text
+            .get(start..)
+            .and_then(|rest| rest.lines().next())
+            .unwrap_or("");
         let row = Row {
             line,
             fields: record.iter().map(|f| f.trim().to_string()).collect(),
-            columns: field_columns(&line_text),
+            columns: field_columns(line_text),
         };
         if !header_seen {
             header_seen = true;
