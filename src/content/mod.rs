@@ -38,10 +38,12 @@ pub struct Loaded {
     pub invalid_assessments: Vec<PathBuf>,
 }
 
-/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that.
+/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that (one
+/// byte more is read, so that a bigger file is known to be too big).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let expected = file.metadata().map_or(0, |m| m.len()) as usize;
+    let mut bytes = Vec::with_capacity(expected.min(yaml::MAX_FILE_BYTES) + 1);
     file.take(yaml::MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
@@ -57,8 +59,15 @@ fn read_text(dir: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<St
             return None;
         }
     };
-    match yaml::decode(&bytes) {
-        Ok(text) => Some(text.to_string()),
+    if bytes.len() > yaml::MAX_FILE_BYTES {
+        // Only the first MiB was read; the file system knows the whole size.
+        let size = std::fs::metadata(&path).map_or(bytes.len() as u64, |m| m.len());
+        let e = yaml::too_big(size);
+        diagnostics.file_error(&path, e.pos, e.message);
+        return None;
+    }
+    match yaml::decode_owned(bytes) {
+        Ok(text) => Some(text),
         Err(e) => {
             diagnostics.file_error(&path, e.pos, e.message);
             None
@@ -91,7 +100,7 @@ pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Sit
         diagnostics.file_error(
             &path,
             Pos::START,
-            "missing site.yaml; expected a file with at least `title: ...`",
+            "found no site.yaml; expected a site.yaml with at least `title: ...` in the content folder",
         );
         return None;
     }
@@ -113,10 +122,20 @@ pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Regist
     let mut missing = false;
     for rel in [counties_rel, municipalities_rel] {
         if !dir.join(rel).is_file() {
+            let header = if rel == counties_rel {
+                registry::COUNTY_COLUMNS
+            } else {
+                registry::MUNICIPALITY_COLUMNS
+            };
             diagnostics.file_error(
                 &dir.join(rel),
                 Pos::START,
-                "missing registry file; expected the registry CSV with its header row",
+                format!(
+                    "found no {}; expected the registry file with the header \"{}\" and a row per {}",
+                    rel.display(),
+                    header.join(","),
+                    if rel == counties_rel { "county" } else { "municipality" }
+                ),
             );
             missing = true;
         }
@@ -308,9 +327,9 @@ pub fn select_assessments(
             let m = &registry.municipalities[assessment.municipality];
             diagnostics.file_error(
                 &path,
-                identity.municipality_pos,
+                identity.published_pos.unwrap_or(identity.municipality_pos),
                 format!(
-                    "a second published assessment of {} ({}) for {}: {} is already published; expected one published assessment per municipality and year (remove `published` from one of them)",
+                    "found a second published assessment of {} ({}) for {}: {} is already published; expected one published assessment per municipality and year (remove `published` from one of them)",
                     m.name, m.code, assessment.year, dir.join(&first.source).display()
                 ),
             );

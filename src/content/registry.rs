@@ -74,18 +74,20 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         if !header_seen {
             header_seen = true;
             if row.fields != columns {
-                diagnostics.error(
-                    &source,
-                    Pos { line, column: 1 },
-                    format!(
-                        "found the header \"{}\"; expected exactly \"{}\"",
-                        row.fields.join(","),
-                        columns.join(",")
-                    ),
-                );
+                let (pos, message) = header_problem(&row, columns);
+                diagnostics.error(&source, pos, message);
                 return Vec::new();
             }
             continue;
+        }
+        if let Some(at) = row.fields.iter().position(|f| f.contains('\n')) {
+            // A quote that is never closed swallows the lines after it into one field.
+            diagnostics.error(
+                &source,
+                row.pos(at),
+                "found a field that starts with a quote (\") that is never closed, so the lines after it run into it; expected a closing quote in the same line",
+            );
+            return rows;
         }
         if row.fields.len() == 1 && row.fields[0].is_empty() {
             continue;
@@ -116,6 +118,53 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         );
     }
     rows
+}
+
+/// Where and how a header row differs from the expected columns.
+fn header_problem(row: &Row, columns: &[&str]) -> (Pos, String) {
+    let expected = columns.join(",");
+    if row.fields.len() == 1 && row.fields[0].contains(';') {
+        return (
+            row.pos(0),
+            format!(
+                "found fields separated by \";\" (as spreadsheet programs with Swedish settings write them); expected a comma-separated header \"{expected}\" and comma-separated rows"
+            ),
+        );
+    }
+    for (at, wanted) in columns.iter().enumerate() {
+        match row.fields.get(at) {
+            Some(found) if found == wanted => continue,
+            Some(found) => {
+                let hint = suggest::did_you_mean(found, columns.iter().copied());
+                return (
+                    row.pos(at),
+                    format!(
+                        "found the column \"{}\" in the header{hint}; expected \"{wanted}\" as column {} of \"{expected}\"",
+                        found.escape_debug(),
+                        at + 1
+                    ),
+                );
+            }
+            None => {
+                return (
+                    row.pos(at.saturating_sub(1)),
+                    format!(
+                        "found {} columns in the header; expected {} columns: \"{expected}\"",
+                        row.fields.len(),
+                        columns.len()
+                    ),
+                );
+            }
+        }
+    }
+    (
+        row.pos(columns.len()),
+        format!(
+            "found {} columns in the header; expected {} columns: \"{expected}\"",
+            row.fields.len(),
+            columns.len()
+        ),
+    )
 }
 
 /// The 1-based column at which each field of a CSV line starts (quotes understood).

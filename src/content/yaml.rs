@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{
-    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, Tag,
+    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag,
 };
 
 use crate::diagnostics::Pos;
@@ -139,21 +139,35 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
         return Err(too_big(bytes.len() as u64));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = &bytes[..e.valid_up_to()];
-        // `valid` is UTF-8 by construction, so this never falls back.
-        let before = std::str::from_utf8(valid).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
-        ParseError::at(
-            Pos::new(line as u64, column as u64),
-            format!(
-                "invalid UTF-8: found the byte 0x{bad:02X}{}; expected text encoded as UTF-8 (save the file as UTF-8)",
-                latin1_hint(bad)
-            ),
-        )
-    })
+    std::str::from_utf8(bytes).map_err(|e| utf8_error(bytes, e))
+}
+
+/// Like [`decode`], but keeps the bytes as the text instead of copying them.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, ParseError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| utf8_error(e.as_bytes(), e.utf8_error()))
+}
+
+/// Where the text stops being UTF-8, and what the byte there suggests.
+fn utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> ParseError {
+    let valid = &bytes[..error.valid_up_to()];
+    // `valid` is UTF-8 by construction, so this never falls back.
+    let before = std::str::from_utf8(valid).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let bad = bytes.get(error.valid_up_to()).copied().unwrap_or(0);
+    ParseError::at(
+        Pos::new(line as u64, column as u64),
+        format!(
+            "invalid UTF-8: found the byte 0x{bad:02X}{}; expected text encoded as UTF-8 (save the file as UTF-8)",
+            latin1_hint(bad)
+        ),
+    )
 }
 
 /// The error for a file over [`MAX_FILE_BYTES`]; `size` is what is known of its size.
@@ -199,7 +213,17 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         documents: 0,
     };
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e, text))?;
+        let (event, span) = next.map_err(|e| {
+            let mut error = scan_error(&e, text);
+            // Many errors inside brackets are really a bracket left open further up.
+            if let Some(open) = builder.open_flow() {
+                error.message.push_str(&format!(
+                    " (the \"{}\" on line {}, column {} is still open)",
+                    open.1, open.0.line, open.0.column
+                ));
+            }
+            error
+        })?;
         builder.event(event, span)?;
     }
     Ok(builder.root.unwrap_or(Node {
@@ -219,12 +243,14 @@ enum Frame {
         pos: Pos,
         anchor: usize,
         first_node: usize,
+        flow: bool,
         items: Vec<Node>,
     },
     Map {
         pos: Pos,
         anchor: usize,
         first_node: usize,
+        flow: bool,
         entries: Vec<(Key, Node)>,
         key: Option<Key>,
     },
@@ -269,7 +295,8 @@ impl Builder<'_> {
                 }
                 self.add(node);
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {
+                let flow = style == StructureStyle::Flow;
                 if self.expects_key() {
                     return Err(ParseError::at(
                         pos,
@@ -292,6 +319,7 @@ impl Builder<'_> {
                             pos,
                             anchor,
                             first_node,
+                            flow,
                             items: Vec::new(),
                         }
                     } else {
@@ -299,6 +327,7 @@ impl Builder<'_> {
                             pos,
                             anchor,
                             first_node,
+                            flow,
                             entries: Vec::new(),
                             key: None,
                         }
@@ -314,6 +343,7 @@ impl Builder<'_> {
                         anchor,
                         first_node,
                         items,
+                        ..
                     } => (
                         Node {
                             value: Value::Seq(items),
@@ -378,6 +408,19 @@ impl Builder<'_> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The innermost list or mapping in brackets that is still open, and its bracket.
+    fn open_flow(&self) -> Option<(Pos, char)> {
+        self.stack.iter().rev().find_map(|frame| match frame {
+            Frame::Seq {
+                flow: true, pos, ..
+            } => Some((*pos, '[')),
+            Frame::Map {
+                flow: true, pos, ..
+            } => Some((*pos, '{')),
+            _ => None,
+        })
     }
 
     /// The source text of a span, for messages.
@@ -537,10 +580,24 @@ fn is_core_float(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// The first tab in the indentation of the line at `from` or of one of the next few lines.
+fn indenting_tab(text: &str, from: Pos) -> Option<Pos> {
+    let first = from.line.checked_sub(1)? as usize;
+    text.lines()
+        .enumerate()
+        .skip(first)
+        .take(4)
+        .find_map(|(index, line)| {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let column = line[..indent].find('\t')?;
+            Some(Pos::new(index as u64 + 1, column as u64 + 1))
+        })
+}
+
 /// A parser error in words: what was found and what was expected.
 fn scan_error(error: &ScanError, text: &str) -> ParseError {
     let marker = error.marker();
-    let pos = Pos::new(marker.line() as u64, marker.col() as u64 + 1);
+    let mut pos = Pos::new(marker.line() as u64, marker.col() as u64 + 1);
     let at = |index: usize| {
         text.get(marker.byte_offset().unwrap_or(usize::MAX)..)
             .and_then(|s| s.chars().nth(index))
@@ -573,7 +630,11 @@ fn scan_error(error: &ScanError, text: &str) -> ParseError {
         | ErrorKind::TabInIndentation
         | ErrorKind::TabNotAllowed
         | ErrorKind::TabAtBlockScalarStart
-        | ErrorKind::TabInPlainScalar => "found a tab; expected spaces for indentation (YAML does not allow tabs there)".into(),
+        | ErrorKind::TabInPlainScalar => {
+            // The parser may stop at the value before the tab; point at the tab itself.
+            pos = indenting_tab(text, pos).unwrap_or(pos);
+            "found a tab; expected spaces for indentation (YAML does not allow tabs there)".into()
+        }
         ErrorKind::MappingValueNotAllowed => "found \": \" where no key can start; expected each key on its own line, indented like the keys next to it (or quote a value that contains \": \")".into(),
         ErrorKind::SimpleKeyExpected | ErrorKind::InvalidSimpleKey => "found a line without \":\" after its key; expected key: value".into(),
         ErrorKind::ExpectedBlockMappingKey => "found a line that is not indented like the keys above it; expected key: value at the same indentation as the other keys".into(),
@@ -600,6 +661,7 @@ fn scan_error(error: &ScanError, text: &str) -> ParseError {
         | ErrorKind::MissingLowSurrogate
         | ErrorKind::UnpairedLowSurrogate => "found a backslash escape that YAML does not know in double-quoted text; expected \\\\, \\\" or \\n (or use single quotes, where a backslash is just a backslash)".into(),
         ErrorKind::CommentNotSeparated => "found \"#\" right after a value; expected a space before a comment (or quote the value)".into(),
+        ErrorKind::InvalidColonPlacement | ErrorKind::MappingKeyNotAllowed => "found \":\" where a key cannot start; expected key: value on its own line (or quote a value that contains \":\")".into(),
         ErrorKind::InvalidMappingValueWhitespace => "found \":\" without a space after it; expected \": \" between a key and its value".into(),
         ErrorKind::RecursionLimitExceeded => format!("found lists or mappings nested more than {MAX_DEPTH} levels deep; expected a shallow file (content needs four levels at most)").into(),
         ErrorKind::MultipleDocumentsUnsupported | ErrorKind::InvalidDocumentEnd => "found a second document (after a line with --- or ...); expected one document per file".into(),
