@@ -4,6 +4,7 @@
 //! typed [`model`]; `stats` computes the figures; `render` writes pages and pictures;
 //! `output` writes them atomically. The command line in [`cli`] only wires them together.
 
+pub mod check;
 pub mod cli;
 pub mod content;
 pub mod diagnostics;
