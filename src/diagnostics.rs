@@ -89,8 +89,50 @@ pub struct SourceText<'a> {
 
 impl SourceText<'_> {
     pub fn line(&self, line: u32) -> Option<String> {
-        let index = line.checked_sub(1)? as usize;
-        let raw = self.text.lines().nth(index)?;
+        LineCursor::default().line(self, line)
+    }
+}
+
+/// Finds source lines for snippets, carrying on from the last line found in the same text:
+/// problems come mostly in line order, so a file with thousands of them stays linear.
+#[derive(Debug, Default, Clone)]
+pub struct LineCursor {
+    /// The text last looked in (its file, address and length), the line found and where it
+    /// starts.
+    at: Option<(PathBuf, usize, usize, u32, usize)>,
+}
+
+impl LineCursor {
+    pub fn line(&mut self, source: &SourceText<'_>, line: u32) -> Option<String> {
+        if line == 0 {
+            return None;
+        }
+        let text = source.text;
+        let key = (text.as_ptr() as usize, text.len());
+        let (mut current, mut offset) = match &self.at {
+            Some((path, ptr, len, l, o))
+                if (*ptr, *len) == key && *l <= line && path == source.path =>
+            {
+                (*l, *o)
+            }
+            _ => (1, 0),
+        };
+        while current < line {
+            let next = text.get(offset..)?.find('\n')?;
+            offset += next + 1;
+            current += 1;
+        }
+        match &mut self.at {
+            Some((path, ptr, len, l, o)) if path == source.path => {
+                (*ptr, *len, *l, *o) = (key.0, key.1, current, offset);
+            }
+            _ => self.at = Some((source.path.to_path_buf(), key.0, key.1, current, offset)),
+        }
+        let rest = text.get(offset..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let raw = rest.split('\n').next().unwrap_or("");
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         // Very long lines are cut so that a snippet stays readable.
         Some(raw.chars().take(200).collect())
@@ -101,6 +143,7 @@ impl SourceText<'_> {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    cursor: LineCursor,
 }
 
 impl Diagnostics {
@@ -141,7 +184,7 @@ impl Diagnostics {
             pos,
             severity,
             message,
-            source_line: source.line(pos.line),
+            source_line: self.cursor.line(source, pos.line),
         });
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::diagnostics::{Diagnostics, LineCursor, Pos, SourceText};
 use crate::model::Page;
 use crate::slug::slugify;
 
@@ -73,9 +73,10 @@ pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) 
             }
         }
         let failed = shifted.has_errors();
+        let mut cursor = LineCursor::default();
         for mut d in shifted {
             d.pos.line += 1;
-            d.source_line = source.line(d.pos.line);
+            d.source_line = cursor.line(&source, d.pos.line);
             diagnostics.push(d);
         }
         if failed {
