@@ -393,8 +393,18 @@ fn read_comments(
     };
     let entries = reader.map(node, "a mapping from indicator id to a comment in Markdown")?;
     let mut comments = Vec::new();
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(entries.len());
     let mut ok = true;
     for (key, value) in entries {
+        if let Some(line) = seen.get(key.name.as_str()) {
+            reader.error(
+                key.pos,
+                format!("indicator \"{}\" is commented twice: it already has a comment on line {line}; expected one comment per indicator", key.name),
+            );
+            ok = false;
+            continue;
+        }
+        seen.insert(&key.name, key.pos.line);
         let index = match catalog {
             Some(catalog) => match catalog.indicator_by_id.get(&key.name) {
                 Some(&i) => Some(i),
@@ -418,14 +428,6 @@ fn read_comments(
             continue;
         };
         if let Some(index) = index {
-            if comments.iter().any(|(i, _)| *i == index) {
-                reader.error(
-                    key.pos,
-                    format!("indicator \"{}\" has two comments; expected one", key.name),
-                );
-                ok = false;
-                continue;
-            }
             comments.push((index, text));
         }
     }

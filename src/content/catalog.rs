@@ -378,7 +378,8 @@ pub fn resolve_replaces(
                             .iter()
                             .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
                             .collect();
-                        diagnostics.error(&source, *pos, format!("\"{target}\" is an indicator of several catalogues; expected one of {}", names.join(", ")));
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        diagnostics.error(&source, *pos, format!("found \"{target}\" in replaces, an indicator of several catalogues; expected one of them as catalog/id: {}", suggest::one_of(&names)));
                     }
                 }
             }

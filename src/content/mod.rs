@@ -196,10 +196,12 @@ pub fn registry_from_texts(
         diagnostics,
     );
     counties.sort_by(|a, b| a.code.cmp(&b.code));
+    let counties_complete = diagnostics.error_count() == errors_before;
     let municipalities = registry::read_municipalities(
         &dir.join("registry/municipalities.csv"),
         municipalities_text,
         &counties,
+        counties_complete,
         diagnostics,
     );
     (diagnostics.error_count() == errors_before).then(|| registry::build(counties, municipalities))

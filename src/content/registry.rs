@@ -285,10 +285,13 @@ pub fn read_counties(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> 
     counties
 }
 
+/// Reads municipalities.csv. With `counties_complete` false (counties.csv had errors), an
+/// unknown county code is not reported: it is most likely one of those errors.
 pub fn read_municipalities(
     path: &Path,
     text: &str,
     counties: &[County],
+    counties_complete: bool,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Municipality> {
     let source = SourceText { path, text };
@@ -330,6 +333,7 @@ pub fn read_municipalities(
                 }
                 Some(i)
             }
+            None if !counties_complete => None,
             None => {
                 let hint = suggest::did_you_mean(&f[2], counties.iter().map(|c| c.code.as_str()));
                 diagnostics.error(

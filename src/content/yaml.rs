@@ -216,9 +216,15 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         let (event, span) = next.map_err(|e| {
             let mut error = scan_error(&e, text);
             // Many errors inside brackets are really a bracket left open further up.
-            if let Some(open) = builder.open_flow() {
+            let names_bracket = matches!(
+                e.kind(),
+                ErrorKind::UnclosedFlowCollection { .. }
+                    | ErrorKind::MismatchedFlowCollectionEnd { .. }
+                    | ErrorKind::RecursionLimitExceeded
+            );
+            if let Some(open) = builder.open_flow().filter(|_| !names_bracket) {
                 error.message.push_str(&format!(
-                    " (the \"{}\" on line {}, column {} is still open)",
+                    " (the \"{}\" on line {}, column {} is still open here)",
                     open.1, open.0.line, open.0.column
                 ));
             }
