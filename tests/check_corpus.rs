@@ -186,6 +186,39 @@ fn prefix(dir: &Path) -> String {
     format!("{}/", dir.display())
 }
 
+/// The examples in docs/content-format.md are real: every diagnostic line there is the
+/// expected output of some case.
+#[test]
+fn documented_examples_come_from_the_corpus() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/content-format.md"
+    ))
+    .unwrap();
+    let mut corpus = String::new();
+    for case in cases() {
+        corpus.push_str(
+            &std::fs::read_to_string(Path::new(FIXTURES).join(case).join("expected.txt")).unwrap(),
+        );
+    }
+    let mut documented = 0;
+    for line in doc.lines() {
+        let Some(rest) = line.strip_prefix("content/") else {
+            continue;
+        };
+        if !(rest.contains(": error: ") || rest.contains(": warning: ")) {
+            continue;
+        }
+        let rest = rest.replace(" content/", " ");
+        assert!(
+            corpus.lines().any(|l| l == rest),
+            "documented but not in the corpus: {line}"
+        );
+        documented += 1;
+    }
+    assert!(documented >= 74, "only {documented} examples found");
+}
+
 /// The whole-folder checks of the contract beyond the corpus.
 mod folders {
     use super::*;
