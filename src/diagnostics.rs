@@ -151,7 +151,8 @@ impl Diagnostics {
         Self::default()
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        diagnostic.message = one_line(diagnostic.message);
         self.items.push(diagnostic);
     }
 
@@ -173,7 +174,7 @@ impl Diagnostics {
             path: path.to_path_buf(),
             pos,
             severity: Severity::Error,
-            message: message.into(),
+            message: one_line(message.into()),
             source_line: None,
         });
     }
@@ -183,7 +184,7 @@ impl Diagnostics {
             path: source.path.to_path_buf(),
             pos,
             severity,
-            message,
+            message: one_line(message),
             source_line: self.cursor.line(source, pos.line),
         });
     }
@@ -218,6 +219,24 @@ impl Diagnostics {
             (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
         });
     }
+}
+
+/// Messages quote content, which may hold line breaks and other control characters (a key
+/// such as `"a\nb"`): they are shown escaped, so that every diagnostic stays one line.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl IntoIterator for Diagnostics {

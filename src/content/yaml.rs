@@ -404,6 +404,7 @@ impl Builder<'_> {
                 }
             }
             Event::UnresolvedAlias(name) => {
+                let name = name.escape_debug();
                 return Err(ParseError::at(
                     pos,
                     format!(
@@ -499,8 +500,8 @@ fn scalar(
                     pos,
                     format!(
                         "invalid YAML: found the tag {}{}; expected values without tags",
-                        tag.original_handle(),
-                        tag.suffix()
+                        tag.original_handle().escape_debug(),
+                        tag.suffix().escape_debug()
                     ),
                 ));
             }
