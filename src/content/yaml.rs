@@ -232,7 +232,8 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         })?;
         builder.event(event, span)?;
     }
-    Ok(builder.root.unwrap_or(Node {
+    // A document of nothing (empty, only comments, or only `---`) is reported at its start.
+    Ok(builder.root.filter(|root| !root.is_null()).unwrap_or(Node {
         value: Value::Null,
         pos: Pos::START,
         raw: None,
@@ -698,6 +699,83 @@ mod tests {
         assert_eq!(answers[0].0.name, "no");
         assert_eq!(answers[1].0.name, "1.10");
         assert_eq!(answers[1].0.pos, Pos { line: 5, column: 3 });
+    }
+
+    fn value_of(text: &str) -> Value {
+        let node = parse(&format!("v: {text}\n")).unwrap();
+        node.as_map().unwrap()[0].1.value.clone()
+    }
+
+    #[test]
+    fn types_scalars_by_the_core_schema() {
+        assert_eq!(value_of(""), Value::Null);
+        assert_eq!(value_of("~"), Value::Null);
+        assert_eq!(value_of("null"), Value::Null);
+        assert_eq!(value_of("true"), Value::Bool(true));
+        assert_eq!(value_of("False"), Value::Bool(false));
+        // YAML 1.1's yes/no are text, as in YAML 1.2.
+        assert_eq!(value_of("yes"), Value::Str("yes".into()));
+        assert_eq!(value_of("2017"), Value::Int(2017));
+        assert_eq!(value_of("-12"), Value::Int(-12));
+        assert_eq!(value_of("0x1F"), Value::Int(31));
+        assert_eq!(value_of("0o17"), Value::Int(15));
+        assert_eq!(value_of("1.5"), Value::Float(1.5));
+        assert_eq!(value_of("1e3"), Value::Float(1000.0));
+        assert_eq!(value_of("-.inf"), Value::Float(f64::NEG_INFINITY));
+        // Leading zeros keep a code as text; dates and versions are text.
+        assert_eq!(value_of("0180"), Value::Str("0180".into()));
+        assert_eq!(value_of("2017-11-15"), Value::Str("2017-11-15".into()));
+        assert_eq!(value_of("1_000"), Value::Str("1_000".into()));
+        assert_eq!(value_of("\"2017\""), Value::Str("2017".into()));
+        assert_eq!(value_of("!!str 2017"), Value::Str("2017".into()));
+        assert_eq!(value_of("! 2017"), Value::Str("2017".into()));
+        assert_eq!(value_of("|\n  a\n  b"), Value::Str("a\nb\n".into()));
+    }
+
+    #[test]
+    fn numbers_keep_their_spelling() {
+        let node = parse("a: 1.10\nb: 0x1F\n").unwrap();
+        let map = node.as_map().unwrap();
+        assert_eq!(map[0].1.as_text().unwrap(), "1.10");
+        assert_eq!(map[0].1.describe(), "the number 1.10");
+        assert_eq!(map[1].1.as_text().unwrap(), "0x1F");
+    }
+
+    #[test]
+    fn aliases_repeat_their_anchor() {
+        let node = parse("a: &x [1, 2]\nb: *x\n").unwrap();
+        let map = node.as_map().unwrap();
+        assert_eq!(map[0].1.as_seq().unwrap(), map[1].1.as_seq().unwrap());
+        assert_eq!(map[1].1.pos, Pos { line: 2, column: 4 });
+        let err = parse("a: &x [*x]\n").unwrap_err();
+        assert!(
+            err.message.contains("inside the value it refers to"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_null_at_the_start() {
+        for text in ["", "\n\n", "# only a comment\n", "---\n"] {
+            let node = parse(text).unwrap();
+            assert!(node.is_null(), "{text:?}");
+            assert_eq!(node.pos, Pos::START, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_tags_documents_and_complex_keys() {
+        let err = parse("a: !!binary aGVq\n").unwrap_err();
+        assert!(
+            err.message.contains("found the tag !!binary"),
+            "{}",
+            err.message
+        );
+        let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 2, column: 1 });
+        let err = parse("? [a]\n: b\n").unwrap_err();
+        assert!(err.message.contains("used as a key"), "{}", err.message);
     }
 
     #[test]
