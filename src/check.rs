@@ -37,7 +37,8 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     };
     let dir_canonical = canonical(dir)?;
     let mut named = Vec::with_capacity(files.len());
-    for file in files {
+    for file in expand_folders(files) {
+        let file = &file;
         let c = canonical(file)?;
         named.push(match c.strip_prefix(&dir_canonical) {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
@@ -130,6 +131,32 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     content::select_assessments(Path::new(""), outside, &base.registry, false, &mut result);
     result.sort();
     Ok(result)
+}
+
+/// The named paths, with each folder replaced by the YAML files in it (sorted).
+fn expand_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut inside: Vec<PathBuf> = walkdir::WalkDir::new(path)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| {
+                let hidden = p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                !hidden && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+            })
+            .collect();
+        inside.sort();
+        files.extend(inside);
+    }
+    files
 }
 
 /// A file from elsewhere that is published for a municipality and year the folder already

@@ -401,6 +401,26 @@ mod named_files {
     }
 
     #[test]
+    fn a_named_folder_checks_the_assessments_in_it() {
+        let temp = prepare("unknown-answers");
+        let (code, stderr) = run(
+            &[
+                "check",
+                "--content",
+                path_str(temp.path()),
+                path_str(&temp.path().join("assessments/2017")),
+            ],
+            temp.path(),
+        );
+        assert_eq!(code, 1, "{stderr}");
+        let lines = diagnostic_lines(&stderr, &prefix(temp.path()));
+        let expected =
+            std::fs::read_to_string(Path::new(FIXTURES).join("unknown-answers/expected.txt"))
+                .unwrap();
+        assert_eq!(lines, expected_lines(&expected));
+    }
+
+    #[test]
     fn a_missing_file_is_a_usage_error() {
         let temp = prepare("base");
         let (code, stderr) = run(
