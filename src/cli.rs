@@ -217,10 +217,7 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
         code.to_string()
     };
     let Some(municipality) = base.registry.municipality(&code) else {
-        let hint = crate::suggest::did_you_mean(
-            &code,
-            base.registry.municipalities.iter().map(|m| m.code.as_str()),
-        );
+        let hint = content::assessment::unknown_municipality_hint(&code, &base.registry);
         return Err(format!(
             "unknown municipality \"{code}\"{hint}; expected a code from registry/municipalities.csv"
         ));

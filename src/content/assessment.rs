@@ -80,18 +80,7 @@ pub fn read(
         match against.registry.municipality_by_code.get(&code) {
             Some(&index) => Some(index),
             None => {
-                let municipalities = &against.registry.municipalities;
-                let by_name = municipalities
-                    .iter()
-                    .find(|m| m.name.eq_ignore_ascii_case(&code) || m.slug == code.to_lowercase())
-                    .or_else(|| {
-                        let near = suggest::closest(&code, municipalities.iter().map(|m| m.name.as_str()))?;
-                        municipalities.iter().find(|m| m.name == near)
-                    });
-                let hint = match by_name {
-                    Some(m) => format!(" (did you mean \"{}\", the code of {}?)", m.code, m.name),
-                    None => suggest::did_you_mean(&code, municipalities.iter().map(|m| m.code.as_str())),
-                };
+                let hint = unknown_municipality_hint(&code, against.registry);
                 let written = match (&node.value, &node.raw) {
                     (Value::Int(_), Some(raw)) if *raw != code => format!(" (written {raw})"),
                     _ => String::new(),
@@ -212,6 +201,23 @@ pub fn read(
         },
         identity,
     ))
+}
+
+/// " (did you mean ...)" for a municipality code that is not in the registry: the code of a
+/// municipality whose name was given instead, or a near code.
+pub fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
+    let municipalities = &registry.municipalities;
+    let by_name = municipalities
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(code) || m.slug == code.to_lowercase())
+        .or_else(|| {
+            let near = suggest::closest(code, municipalities.iter().map(|m| m.name.as_str()))?;
+            municipalities.iter().find(|m| m.name == near)
+        });
+    match by_name {
+        Some(m) => format!(" (did you mean \"{}\", the code of {}?)", m.code, m.name),
+        None => suggest::did_you_mean(code, municipalities.iter().map(|m| m.code.as_str())),
+    }
 }
 
 /// Why `text` is not a publication date: a date that does not exist, or another format.
