@@ -93,6 +93,45 @@ impl SourceText<'_> {
     }
 }
 
+/// Where the line after the one at `offset` starts. Lines end at "\n", "\r\n" or a lone
+/// "\r", as YAML counts them (and so the positions in messages).
+fn next_line_start(text: &str, offset: usize) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    let at = rest.find(['\n', '\r'])?;
+    let width = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+    Some(offset + at + width)
+}
+
+/// The line and column just after `before`, counting lines as YAML does.
+pub fn position_after(before: &str) -> Pos {
+    let mut line = 1u64;
+    let mut line_start = 0;
+    let mut offset = 0;
+    while let Some(next) = next_line_start(before, offset) {
+        line += 1;
+        line_start = next;
+        offset = next;
+    }
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) as u64 + 1;
+    Pos::new(line, column)
+}
+
+/// The lines of a text, without their line ends, counted as YAML does.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut offset = Some(0);
+    std::iter::from_fn(move || {
+        let start = offset?;
+        let rest = text.get(start..)?;
+        offset = next_line_start(text, start);
+        Some(rest.split(['\n', '\r']).next().unwrap_or(""))
+    })
+}
+
+/// How many lines a text has, counted as YAML does.
+pub fn line_count(text: &str) -> u32 {
+    lines(text).count() as u32
+}
+
 /// Finds source lines for snippets, carrying on from the last line found in the same text:
 /// problems come mostly in line order, so a file with thousands of them stays linear.
 #[derive(Debug, Default, Clone)]
@@ -118,8 +157,7 @@ impl LineCursor {
             _ => (1, 0),
         };
         while current < line {
-            let next = text.get(offset..)?.find('\n')?;
-            offset += next + 1;
+            offset = next_line_start(text, offset)?;
             current += 1;
         }
         match &mut self.at {
@@ -132,8 +170,7 @@ impl LineCursor {
         if rest.is_empty() {
             return None;
         }
-        let raw = rest.split('\n').next().unwrap_or("");
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let raw = rest.split(['\n', '\r']).next().unwrap_or("");
         // Very long lines are cut so that a snippet stays readable.
         Some(raw.chars().take(200).collect())
     }

@@ -47,7 +47,7 @@ pub fn text(data: &[u8]) -> Option<String> {
 
 /// What must hold for every diagnostic: a position inside the file, a one-line message.
 pub fn check_diagnostics(diagnostics: &Diagnostics, text: &str) {
-    let lines = text.split('\n').count() as u32;
+    let lines = blomlada::diagnostics::line_count(text);
     for d in diagnostics.iter() {
         assert!(d.pos.line >= 1 && d.pos.column >= 1, "{}", d.headline());
         assert!(

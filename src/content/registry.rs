@@ -46,6 +46,7 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut header_seen = false;
+    let mut lines_to = LineCounter { offset: 0, line: 1 };
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
@@ -58,13 +59,14 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
                 continue;
             }
         };
-        let line = record.position().map_or(1, |p| p.line()) as u32;
-        // The record's own line, found by its byte offset: looking it up by number would
-        // make a large registry quadratic.
+        // The record's line, counted on from the previous record as everywhere else ("\r"
+        // alone ends a line too), and its text found by its byte offset: looking either up
+        // from the top would make a large registry quadratic.
         let start = record.position().map_or(0, |p| p.byte() as usize);
+        let line = lines_to.advance(text, start);
         let line_text = text
             .get(start..)
-            .and_then(|rest| rest.lines().next())
+            .and_then(|rest| rest.split(['\n', '\r']).next())
             .unwrap_or("");
         let row = Row {
             line,
@@ -118,6 +120,24 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         );
     }
     rows
+}
+
+/// Counts lines up to a byte offset, carrying on from the previous offset.
+struct LineCounter {
+    offset: usize,
+    line: u32,
+}
+
+impl LineCounter {
+    /// The line (from 1) that the byte at `offset` is on; offsets must not go back.
+    fn advance(&mut self, text: &str, offset: usize) -> u32 {
+        let start = self.offset.min(offset);
+        let between = text.get(start..offset).unwrap_or("");
+        self.line += crate::diagnostics::line_count(between) - 1;
+        // A "\r\n" split by the offset would be counted twice; records never start there.
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// Where and how a header row differs from the expected columns.

@@ -158,11 +158,9 @@ fn utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> ParseError {
     let valid = &bytes[..error.valid_up_to()];
     // `valid` is UTF-8 by construction, so this never falls back.
     let before = std::str::from_utf8(valid).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     let bad = bytes.get(error.valid_up_to()).copied().unwrap_or(0);
     ParseError::at(
-        Pos::new(line as u64, column as u64),
+        crate::diagnostics::position_after(before),
         format!(
             "invalid UTF-8: found the byte 0x{bad:02X}{}; expected text encoded as UTF-8 (save the file as UTF-8)",
             latin1_hint(bad)
@@ -591,7 +589,7 @@ fn is_core_float(text: &str) -> bool {
 /// The first tab in the indentation of the line at `from` or of one of the next few lines.
 fn indenting_tab(text: &str, from: Pos) -> Option<Pos> {
     let first = from.line.checked_sub(1)? as usize;
-    text.lines()
+    crate::diagnostics::lines(text)
         .enumerate()
         .skip(first)
         .take(4)
