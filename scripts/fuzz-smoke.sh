@@ -18,6 +18,8 @@ cases="${PROPTEST_CASES:-2000}"
 # Build first, so that the time goes to fuzzing.
 cargo test --release --test loader_robustness --no-run --quiet
 
-echo "fuzzing the loader for about ${seconds}s (${cases} cases per round and property)"
-LOADER_FUZZ_SECONDS="$seconds" PROPTEST_CASES="$cases" \
+# Six properties share two threads: each gets a third of the time.
+per_property=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))
+echo "fuzzing the loader for about ${seconds}s (${cases} cases per round, ${per_property}s per property)"
+LOADER_FUZZ_SECONDS="$per_property" PROPTEST_CASES="$cases" \
   cargo test --release --quiet --test loader_robustness -- --nocapture --test-threads=2

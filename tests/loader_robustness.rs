@@ -3,13 +3,12 @@
 //! readers, and every diagnostic must point inside the file.
 //!
 //! `PROPTEST_CASES` sets the cases per property (default 256, a few seconds in all);
-//! `LOADER_FUZZ_SECONDS` keeps running fresh rounds until that many seconds have passed
+//! `LOADER_FUZZ_SECONDS` keeps each property running fresh rounds for that many seconds
 //! (`scripts/fuzz-smoke.sh` uses both). A failure is saved to
 //! `tests/loader_robustness.proptest-regressions` and replayed first on later runs; turn it
 //! into a case of `tests/fixtures/check/` as well.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use blomlada::content::{self, assessment::Against, pages};
@@ -256,17 +255,14 @@ fn apply(text: &str, damages: &[Damage]) -> String {
     text
 }
 
-/// When the fuzzing of this process ends, if it is bounded by time.
-fn deadline() -> Option<Instant> {
-    static DEADLINE: OnceLock<Option<Instant>> = OnceLock::new();
-    *DEADLINE.get_or_init(|| {
-        let seconds: u64 = std::env::var("LOADER_FUZZ_SECONDS").ok()?.parse().ok()?;
-        Some(Instant::now() + Duration::from_secs(seconds))
-    })
+/// How long each property keeps running fresh rounds, if bounded by time.
+fn time_per_property() -> Option<Duration> {
+    let seconds: u64 = std::env::var("LOADER_FUZZ_SECONDS").ok()?.parse().ok()?;
+    Some(Duration::from_secs(seconds))
 }
 
 /// Runs a property for `PROPTEST_CASES` cases, and again with fresh seeds until the
-/// deadline of `LOADER_FUZZ_SECONDS`, if one is set.
+/// `LOADER_FUZZ_SECONDS` of its own, if that is set.
 fn check<S: Strategy>(
     name: &str,
     strategy: S,
@@ -276,7 +272,7 @@ fn check<S: Strategy>(
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(256);
-    let deadline = deadline();
+    let deadline = time_per_property().map(|t| Instant::now() + t);
     let mut rounds = 0u64;
     loop {
         let config = Config {
