@@ -261,8 +261,8 @@ fn time_per_property() -> Option<Duration> {
     Some(Duration::from_secs(seconds))
 }
 
-/// Runs a property for `PROPTEST_CASES` cases, and again with fresh seeds until the
-/// `LOADER_FUZZ_SECONDS` of its own, if that is set.
+/// Runs a property for `PROPTEST_CASES` cases, and again with fresh seeds for
+/// `LOADER_FUZZ_SECONDS`, if that is set.
 fn check<S: Strategy>(
     name: &str,
     strategy: S,
