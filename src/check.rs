@@ -143,15 +143,11 @@ fn expand_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
         }
         let mut inside: Vec<PathBuf> = walkdir::WalkDir::new(path)
             .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .map(walkdir::DirEntry::into_path)
-            .filter(|p| {
-                let hidden = p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-                !hidden && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-            })
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
             .collect();
         inside.sort();
         files.extend(inside);

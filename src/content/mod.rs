@@ -220,6 +220,8 @@ fn files_with(dir: &Path, recursive: bool, extensions: &[&str]) -> Vec<PathBuf> 
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .max_depth(if recursive { 64 } else { 1 })
         .into_iter()
+        // Hidden folders (.git, editors' backups) are skipped whole.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| {
