@@ -37,8 +37,7 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     };
     let dir_canonical = canonical(dir)?;
     let mut named = Vec::with_capacity(files.len());
-    for file in expand_folders(files) {
-        let file = &file;
+    for file in &expand_folders(files) {
         let c = canonical(file)?;
         named.push(match c.strip_prefix(&dir_canonical) {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
