@@ -7,9 +7,9 @@ use std::time::Instant;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::Diagnostics;
 use crate::model::Content;
-use crate::output::{self, OutputFile, Rasterize};
+use crate::output::{self, OutputFile, Rasterize, Staging};
 use crate::render::png::Rasterizer;
-use crate::render::site::{self, RenderError, Site};
+use crate::render::site::{self, JobsFailed, RenderError, Site};
 use crate::render::theme::{self, Theme};
 use crate::stats::{self, Stats};
 
@@ -91,7 +91,7 @@ pub fn load_theme(dir: &Path, content: &Content) -> Result<Theme, BuildError> {
     Ok(theme)
 }
 
-/// Renders every file of the site.
+/// Renders every file of the site into memory (for tests and incremental rebuilds).
 pub fn render_all(
     content: &Content,
     stats: &Stats,
@@ -104,8 +104,9 @@ pub fn render_all(
         theme,
         base_url: content.config.base_url.clone(),
     };
-    let jobs = site.all_jobs();
-    let mut files = site.render_jobs(&jobs).map_err(BuildError::Render)?;
+    let mut files = site
+        .render_jobs(&site.all_jobs())
+        .map_err(BuildError::Render)?;
     if no_png {
         files.retain(|f| !matches!(f.contents, output::Contents::PngOf(_)));
     }
@@ -123,33 +124,62 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::check_out_dir(&options.out, &[&options.content, &options.theme])
         .map_err(BuildError::Io)?;
     let (content, skipped, diagnostics) = load_content(options)?;
+    tracing::debug!(
+        "loaded {} assessments in {} ms",
+        content.assessments.len(),
+        started.elapsed().as_millis()
+    );
     let theme = load_theme(&options.theme, &content)?;
     let stats = stats::compute(&content);
-    let files = render_all(&content, &stats, &theme, options.no_png)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let pictures = files
-        .iter()
-        .filter(|f| matches!(f.contents, output::Contents::PngOf(_)))
-        .count();
-    let progress = (std::io::stderr().is_terminal() && pictures > 50).then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
+    tracing::debug!("computed figures at {} ms", started.elapsed().as_millis());
+
+    let io_error =
+        |e: std::io::Error| BuildError::Io(format!("cannot write {}: {e}", options.out.display()));
+    let staging = Staging::begin(&options.out).map_err(io_error)?;
+    let site = Site {
+        content: &content,
+        stats: &stats,
+        theme: &theme,
+        base_url: content.config.base_url.clone(),
+    };
+    let jobs = site.all_jobs();
+    let progress = (std::io::stderr().is_terminal() && jobs.len() > 500).then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+            indicatif::ProgressStyle::with_template("{msg:10} {bar:40} {pos}/{len}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        bar.set_message("writing");
+        bar.set_message("rendering");
         bar
     });
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let sink = |mut files: Vec<OutputFile>| -> std::io::Result<()> {
+        if options.no_png {
+            files.retain(|f| !matches!(f.contents, output::Contents::PngOf(_)));
+        }
+        pages.fetch_add(
+            files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        staging.write(&files)?;
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        Ok(())
+    };
+    site.render_jobs_into(&jobs, &sink).map_err(|e| match e {
+        JobsFailed::Render(errors) => BuildError::Render(errors),
+        JobsFailed::Sink(e) => io_error(e),
+    })?;
+    tracing::debug!(
+        "rendered and wrote pages at {} ms",
+        started.elapsed().as_millis()
+    );
+    if let Some(bar) = &progress {
+        bar.set_message("pictures");
+    }
     let rasterizer = Rasterizer::new();
-    let stats = output::publish(
-        &options.out,
-        &files,
-        &ProgressRasterizer {
-            inner: &rasterizer,
-            progress: progress.as_ref(),
-        },
-    )
-    .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", options.out.display())))?;
+    let written = staging.finish(&rasterizer).map_err(io_error)?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -158,27 +188,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings.push(d);
     }
     Ok(BuildReport {
-        files: stats.files,
-        pages,
-        rasterized: stats.rasterized,
+        files: written.files,
+        pages: pages.into_inner(),
+        rasterized: written.rasterized,
         skipped,
         warnings,
         millis: started.elapsed().as_millis(),
     })
-}
-
-/// Counts rasterised pictures on the progress bar.
-struct ProgressRasterizer<'a> {
-    inner: &'a Rasterizer,
-    progress: Option<&'a indicatif::ProgressBar>,
-}
-
-impl Rasterize for ProgressRasterizer<'_> {
-    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
-        let result = Rasterize::png(self.inner, svg);
-        if let Some(bar) = self.progress {
-            bar.inc(1);
-        }
-        result
-    }
 }

@@ -59,19 +59,18 @@ pub fn to_html(markdown: &str) -> String {
 fn render(markdown: &str, demote_headings: bool) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parser = Parser::new_ext(markdown, options).map(|event| match event {
-        other if !demote_headings => other,
         pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
             level,
             id,
             classes,
             attrs,
-        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+        }) if demote_headings => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
             level: demote(level),
             id,
             classes,
             attrs,
         }),
-        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) if demote_headings => {
             pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
         }
         other => other,
@@ -125,11 +124,11 @@ fn finish_links(html: &str) -> String {
     out
 }
 
-/// Publisher pages keep their own `#` heading as the page title (the page's `<h1>`), so their
-/// `##` sections stay `<h2>`: headings are not moved down.
+/// Publisher pages: their first `#` heading is the page's title (the template shows it), and
+/// their `##` sections stay `<h2>`. The allowed tags include `h2`–`h4` only, so a second `#`
+/// heading loses its tag but keeps its text.
 pub fn page_to_html(markdown: &str) -> String {
-    let body = strip_first_heading(markdown);
-    render(body, false)
+    render(strip_first_heading(markdown), false)
 }
 
 fn strip_first_heading(markdown: &str) -> &str {

@@ -54,6 +54,13 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
+/// Why rendering into a sink stopped.
+#[derive(Debug)]
+pub enum JobsFailed<E> {
+    Render(Vec<RenderError>),
+    Sink(E),
+}
+
 /// Everything a job reads.
 pub struct Site<'a> {
     pub content: &'a Content,
@@ -223,6 +230,35 @@ impl<'a> Site<'a> {
             Job::Feed => pages::misc::feed(self),
             Job::Sitemap => pages::misc::sitemap(self),
             Job::Extras => pages::misc::extras(self),
+        }
+    }
+
+    /// Runs jobs in parallel and hands each job's files to `sink` as soon as they are rendered,
+    /// so that the whole site never has to be in memory. Stops at the first error of `sink`;
+    /// template errors are collected.
+    pub fn render_jobs_into<E: Send>(
+        &self,
+        jobs: &[Job],
+        sink: &(dyn Fn(Vec<OutputFile>) -> Result<(), E> + Sync),
+    ) -> Result<(), JobsFailed<E>> {
+        let errors = std::sync::Mutex::new(Vec::new());
+        jobs.par_iter()
+            .try_for_each(|&job| match self.render_job(job) {
+                Ok(files) => sink(files).map_err(JobsFailed::Sink),
+                Err(e) => {
+                    if let Ok(mut list) = errors.lock()
+                        && !list.contains(&e)
+                    {
+                        list.push(e);
+                    }
+                    Ok(())
+                }
+            })?;
+        let errors = errors.into_inner().unwrap_or_default();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(JobsFailed::Render(errors))
         }
     }
 

@@ -49,10 +49,11 @@ fn forbidden_in_markup(c: char) -> bool {
         || (u32::from(c) & 0xFFFE) == 0xFFFE
 }
 
-/// Writes a value as minijinja's default formatter does, but in markup templates first drops
-/// the code points a page or feed cannot hold, so that a stray control character in content
-/// can't make the output invalid.
-fn markup_formatter(
+/// Like minijinja's own formatter, but leaves `/` alone: escaping it is not needed in HTML or
+/// XML, and `&#x2f;` in every link makes pages larger and harder to read. In markup it also
+/// drops the code points a page or feed cannot hold, so that a stray control character in
+/// content can't make the output invalid.
+fn write_value(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
     value: &Value,
@@ -67,7 +68,30 @@ fn markup_formatter(
         } else {
             Value::from(cleaned)
         };
-        return minijinja::escape_formatter(out, state, &cleaned);
+        return write_value(out, state, &cleaned);
+    }
+    if matches!(state.auto_escape(), AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            out.write_str(&text[start..i])
+                .map_err(minijinja::Error::from)?;
+            out.write_str(entity).map_err(minijinja::Error::from)?;
+            start = i + 1;
+        }
+        return out
+            .write_str(&text[start..])
+            .map_err(minijinja::Error::from);
     }
     minijinja::escape_formatter(out, state, value)
 }
@@ -160,7 +184,7 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(escape_for);
-    env.set_formatter(markup_formatter);
+    env.set_formatter(write_value);
     match minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)

@@ -81,7 +81,8 @@ struct Page<'a> {
     latest: bool,
     latest_path: String,
     years: Vec<YearLink>,
-    svg: &'a str,
+    /// Inlined on the latest page (interactive); year pages show the SVG file as an image.
+    svg: Option<&'a str>,
     svg_path: String,
     png_path: String,
     data_path: String,
@@ -91,7 +92,8 @@ struct Page<'a> {
     points: u32,
     max_points: u32,
     overall: Option<ComparisonRow>,
-    areas: Vec<AreaView<'a>>,
+    /// Converted for the templates once, for both the year's page and the latest page.
+    areas: minijinja::Value,
     best: Vec<Ranked<'a>>,
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
@@ -105,18 +107,17 @@ pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, R
     };
     let mut files = Vec::with_capacity(history.len() * 5 + 5);
     for &a in history {
-        files.extend(render_assessment(site, a, false)?);
+        files.extend(render_assessment(site, a, a == latest)?);
     }
-    files.extend(render_assessment(site, latest, true)?);
     Ok(files)
 }
 
-/// The files of one assessment: at its year's folder, or (`as_latest`) at the municipality's
-/// own folder.
+/// The files of one assessment in its year's folder, and (`also_latest`) the same page at the
+/// municipality's own folder. The view is made once for both.
 fn render_assessment(
     site: &Site<'_>,
     index: usize,
-    as_latest: bool,
+    also_latest: bool,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let stats = site.stats;
@@ -127,11 +128,7 @@ fn render_assessment(
     let catalog = &content.catalogs[assessment.catalog];
     let group = &stats.groups[figures.group];
 
-    let folder = if as_latest {
-        paths::municipality(&m.slug)
-    } else {
-        paths::municipality_year(&m.slug, assessment.year)
-    };
+    let folder = paths::municipality_year(&m.slug, assessment.year);
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
@@ -162,7 +159,7 @@ fn render_assessment(
             national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
         }
     };
-    let areas = catalog
+    let areas: Vec<AreaView> = catalog
         .areas
         .iter()
         .enumerate()
@@ -208,22 +205,20 @@ fn render_assessment(
         .iter()
         .map(|&a| {
             let year = content.assessments[a].year;
+            // The newest year leads to the municipality's own page, where the picture is live.
+            let path = if Some(&a) == history.last() {
+                paths::municipality(&m.slug)
+            } else {
+                paths::municipality_year(&m.slug, year)
+            };
             YearLink {
                 year,
-                path: paths::municipality_year(&m.slug, year),
+                path,
                 current: a == index,
             }
         })
         .collect();
-    let page_url = site
-        .absolute(&folder)
-        .unwrap_or_else(|| format!("/{folder}"));
-    let png_url = format!("{page_url}blomlada.png");
-    let embed = format!(
-        "<a href=\"{page_url}\"><img src=\"{png_url}\" width=\"600\" alt=\"{}\"></a>",
-        escape_attribute(&format!("{title}: {sentence}"))
-    );
-    let page = Page {
+    let mut page = Page {
         name: &m.name,
         code: &m.code,
         county_name: &county.name,
@@ -236,10 +231,10 @@ fn render_assessment(
         catalog_id: &catalog.id,
         indicator_count: catalog.indicators.len(),
         published: assessment.published.map(|d| d.to_string()),
-        latest: as_latest,
+        latest: false,
         latest_path: paths::municipality(&m.slug),
         years,
-        svg: &svg,
+        svg: None,
         svg_path: format!("{folder}blomlada.svg"),
         png_path: format!("{folder}blomlada.png"),
         data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
@@ -249,7 +244,7 @@ fn render_assessment(
         points: figures.points,
         max_points: figures.max_points,
         overall: comparison.as_ref().map(|c| c.overall),
-        areas,
+        areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
         best: relative
             .as_ref()
             .map(|r| ranked(&r.overall.best))
@@ -259,18 +254,20 @@ fn render_assessment(
             .map(|r| ranked(&r.overall.worst))
             .unwrap_or_default(),
         previous,
-        embed,
+        embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
     };
-    let head = Head::new(
-        format!(
-            "{} {} – {}",
-            m.name, assessment.year, site.content.config.title
-        ),
-        "municipality",
-    )
-    .description(format!("{title}: {sentence}."))
-    .image(format!("{folder}blomlada.png"));
-    let html = site.render_page("municipality.html", &folder, head, &page)?;
+    let head = |folder: &str| {
+        Head::new(
+            format!(
+                "{} {} – {}",
+                m.name, assessment.year, site.content.config.title
+            ),
+            "municipality",
+        )
+        .description(format!("{title}: {sentence}."))
+        .image(format!("{folder}blomlada.png"))
+    };
+    let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
     let svg_path = format!("{folder}blomlada.svg");
     let mut files = vec![
         OutputFile::bytes(paths::index(&folder), html),
@@ -278,16 +275,45 @@ fn render_assessment(
             path: format!("{folder}blomlada.png"),
             contents: Contents::PngOf(svg_path.clone()),
         },
-        OutputFile::bytes(svg_path, svg.into_bytes()),
+        OutputFile::bytes(svg_path.clone(), svg.clone().into_bytes()),
     ];
-    // The data file lives in the year's folder only; the latest page links there.
-    if !as_latest && let Some(path) = opendata::municipality_csv_path(content, index) {
+    if let Some(path) = opendata::municipality_csv_path(content, index) {
         files.push(OutputFile::bytes(
             path,
             opendata::municipality_csv(content, stats, index),
         ));
     }
+    if also_latest {
+        // The same view at the municipality's own folder; only paths and the embed code differ.
+        let latest = paths::municipality(&m.slug);
+        page.latest = true;
+        page.svg = Some(&svg);
+        page.svg_path = format!("{latest}blomlada.svg");
+        page.png_path = format!("{latest}blomlada.png");
+        page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
+        let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
+        files.push(OutputFile::bytes(paths::index(&latest), html));
+        files.push(OutputFile {
+            path: page.svg_path.clone(),
+            contents: Contents::SameAs(svg_path),
+        });
+        files.push(OutputFile {
+            path: page.png_path.clone(),
+            contents: Contents::PngOf(page.svg_path.clone()),
+        });
+    }
     Ok(files)
+}
+
+/// A link with the picture, to paste on the municipality's own website.
+fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
+    let page_url = site
+        .absolute(folder)
+        .unwrap_or_else(|| format!("/{folder}"));
+    format!(
+        "<a href=\"{page_url}\"><img src=\"{page_url}blomlada.png\" width=\"600\" alt=\"{}\"></a>",
+        escape_attribute(alt)
+    )
 }
 
 fn escape_attribute(text: &str) -> String {
