@@ -2,9 +2,10 @@
 // by clicking, the flower box and its tooltips, the comparison table's sorting and filter, and
 // no console errors, failed requests or uncaught exceptions on any page type.
 //
-// Seen to fail: dropping the tooltip code from site.js fails "a petal's title shows ...";
-// breaking the sort comparator fails the sorting test; a typo in the stylesheet's link in
-// base.html fails "no console errors" (404 on the stylesheet).
+// Seen to fail: dropping the tooltip code from site.js failed "a petal's title shows ...", and
+// so did the tooltip's old `pointer-events: none` (it could not be hovered, WCAG 1.4.13);
+// breaking the sort comparator failed the sorting test; a typo in the stylesheet's link in
+// base.html failed every page type (a 404 in the console).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -43,6 +44,10 @@ describe('every page type loads without errors', () => {
         if (type.startsWith('redirect')) await page.waitForURL((u) => !/\/\d+\/$/.test(u.pathname));
         await page.waitForLoadState('load');
         assert.ok((await page.locator('h1').count()) >= 1 || type.startsWith('redirect'), 'has an h1');
+        // The accessibility statement is linked from every page.
+        const statement = page.locator('footer a[href$="sida/tillganglighet/"]');
+        assert.equal(await statement.count(), 1, 'links to the accessibility statement');
+        assert.ok(await statement.isVisible());
         assertClean(problems, path);
       } finally {
         await context.close();
@@ -147,6 +152,11 @@ describe('the flower box', () => {
       await petal.hover();
       await tooltip.waitFor({ state: 'visible' });
       assert.equal((await tooltip.textContent()).trim(), title);
+      // WCAG 1.4.13: the pointer can move onto the tooltip without it going away.
+      const tipBox = await tooltip.boundingBox();
+      await page.mouse.move(tipBox.x + tipBox.width / 2, tipBox.y + tipBox.height / 2, { steps: 5 });
+      await page.waitForTimeout(800);
+      assert.ok(await tooltip.isVisible(), 'the tooltip stays while hovered');
       await page.mouse.move(2, 2);
       await tooltip.waitFor({ state: 'hidden' });
 

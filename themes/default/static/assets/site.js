@@ -65,28 +65,37 @@
     county.addEventListener("change", apply);
   });
 
-  // The flower box: show a shape's title on hover and on keyboard focus.
+  // The flower box: show a shape's title on hover and on keyboard focus. The tooltip stays
+  // while the pointer moves onto it (so it can be read and selected) and goes with Escape.
   var tip = null;
+  var hideTimer = null;
+  function cancelHide() {
+    if (hideTimer) { clearTimeout(hideTimer); hideTimer = null; }
+  }
+  function hide() { cancelHide(); if (tip) tip.hidden = true; }
+  function hideSoon() { cancelHide(); hideTimer = setTimeout(hide, 400); }
   function show(shape) {
     var title = shape.querySelector("title");
     if (!title) return;
+    cancelHide();
     if (!tip) {
       tip = document.createElement("div");
       tip.className = "tooltip";
       tip.setAttribute("role", "tooltip");
       tip.id = "flowerbox-tooltip";
+      tip.addEventListener("mouseenter", cancelHide);
+      tip.addEventListener("mouseleave", hideSoon);
       document.body.appendChild(tip);
     }
     tip.textContent = title.textContent;
     tip.hidden = false;
     var box = shape.getBoundingClientRect();
     tip.style.left = Math.max(8, window.scrollX + box.left + box.width / 2 - 120) + "px";
-    tip.style.top = (window.scrollY + box.bottom + 8) + "px";
+    tip.style.top = (window.scrollY + box.bottom + 4) + "px";
   }
-  function hide() { if (tip) tip.hidden = true; }
   Array.prototype.forEach.call(document.querySelectorAll(".flowerbox-svg .indicator"), function (shape) {
     shape.addEventListener("mouseenter", function () { show(shape); });
-    shape.addEventListener("mouseleave", hide);
+    shape.addEventListener("mouseleave", hideSoon);
     shape.addEventListener("focus", function () { show(shape); });
     shape.addEventListener("blur", hide);
   });
