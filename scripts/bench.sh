@@ -202,7 +202,8 @@ detect_build() {
 # Measuring.
 
 # measure CMD...: runs a command under GNU time, after a sync so that earlier writes are not
-# charged to it; sets m_wall (seconds) and m_rss (peak resident set, KiB).
+# charged to it; sets m_wall (seconds), m_cpu (user + system seconds, of the command and all
+# it waited for) and m_rss (peak resident set of the largest process, KiB).
 measure() {
   local t0 t1 status=0
   sync
@@ -215,6 +216,7 @@ measure() {
   fi
   m_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   m_rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$time_file")
+  m_cpu=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$time_file")
 }
 
 # median X...: the median of numbers.
@@ -283,7 +285,7 @@ for n in "${size_list[@]}"; do
       die "making the Hugo site failed; see $log"
   fi
 
-  declare -A walls=() rss=()
+  declare -A walls=() cpus=() rss=()
   for ((r = 1; r <= runs; r++)); do
     for p in "${pngs_kinds[@]}"; do
       out=$scratch/out-$n-$p
@@ -291,6 +293,7 @@ for n in "${size_list[@]}"; do
       bl_build_cmd "$content" "$out" "$p"
       measure "${cmd[@]}"
       walls[build-$p]+=" $m_wall"
+      cpus[build-$p]+=" $m_cpu"
       rss[build-$p]+=" $m_rss"
       note "[$n] run $r/$runs: build ($p) ${m_wall} s, $(mib "$m_rss") MiB"
       rm -rf "$out.copy"
@@ -304,10 +307,12 @@ for n in "${size_list[@]}"; do
       rm -rf "$hugo_out"
       measure hugo --quiet --source "$hugo_site" --destination "$hugo_out"
       walls[hugo-disk]+=" $m_wall"
+      cpus[hugo-disk]+=" $m_cpu"
       rss[hugo-disk]+=" $m_rss"
       note "[$n] run $r/$runs: hugo on disk ${m_wall} s, $(mib "$m_rss") MiB"
       measure hugo --quiet --source "$hugo_site" --renderToMemory
       walls[hugo-memory]+=" $m_wall"
+      cpus[hugo-memory]+=" $m_cpu"
       rss[hugo-memory]+=" $m_rss"
       note "[$n] run $r/$runs: hugo in memory ${m_wall} s, $(mib "$m_rss") MiB"
     fi
@@ -322,17 +327,19 @@ for n in "${size_list[@]}"; do
       wall=$(median ${walls[build-$p]})
       peak=$(median ${rss[build-$p]})
       cp_wall=$(median ${walls[cp-$p]})
+      cpu=$(median ${cpus[build-$p]})
     }
-    row_build[$n-$p]="$assessments $pages $bytes $wall $peak $cp_wall"
+    row_build[$n-$p]="$assessments $pages $bytes $wall $peak $cp_wall $cpu"
   done
   if ((do_hugo)); then
     pages=$(html_pages "$hugo_out")
     bytes=$(bytes_of "$hugo_out")
     # shellcheck disable=SC2086
     row_hugo[$n]="$pages $bytes $(median ${walls[hugo-disk]}) $(median ${rss[hugo-disk]}) \
-$(median ${walls[hugo-memory]}) $(median ${rss[hugo-memory]})"
+$(median ${walls[hugo-memory]}) $(median ${rss[hugo-memory]}) $(median ${cpus[hugo-disk]}) \
+$(median ${cpus[hugo-memory]})"
   fi
-  unset walls rss
+  unset walls cpus rss
 
   if ((do_watch)) && ((n <= watch_max)); then
     note "[$n] probing watch ($watch_changes changes)"
@@ -374,9 +381,10 @@ secs() {
 
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
 
 {
-  echo "Measured $started on $(nproc) cores ($cpu), $mem_total of memory; blomlåda $commit${hugo_version:+, Hugo $hugo_version}."
+  echo "Measured $started on $(nproc) cores ($cpu), $mem_total of memory, scratch on $fs_type; blomlåda $commit${hugo_version:+, Hugo $hugo_version}."
   echo "Load average before and after: $load_before / $load_after. Median of $runs runs."
   echo
   echo '```'
@@ -390,12 +398,12 @@ mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 
   echo "### Full build"
   echo
-  echo "| municipalities | assessments | PNGs | HTML pages | output | wall time | pages/s | peak RSS | \`cp -r\` | build / \`cp -r\` |"
-  echo "|---:|---:|:--|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| municipalities | assessments | PNGs | HTML pages | output | wall time | CPU time | pages/s | peak RSS | \`cp -r\` | build / \`cp -r\` |"
+  echo "|---:|---:|:--|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in "${size_list[@]}"; do
     for p in "${pngs_kinds[@]}"; do
-      read -r assessments pages bytes wall peak cp_wall <<<"${row_build[$n-$p]}"
-      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $([[ $p == png ]] && echo with || echo without) | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(secs "$wall") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(secs "$cp_wall") | $(calc "$wall / $cp_wall" "%.1f")× |"
+      read -r assessments pages bytes wall peak cp_wall cpu <<<"${row_build[$n-$p]}"
+      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $([[ $p == png ]] && echo with || echo without) | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(secs "$wall") | $(secs "$cpu") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(secs "$cp_wall") | $(calc "$wall / $cp_wall" "%.1f")× |"
     done
   done
   echo
@@ -403,20 +411,20 @@ mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   if ((do_hugo)); then
     echo "### Versus Hugo"
     echo
-    echo "| municipalities | Hugo HTML pages | Hugo output | Hugo on disk | pages/s | peak RSS | Hugo in memory | pages/s | blomlåda pages/s | blomlåda / Hugo on disk | blomlåda / Hugo in memory |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| municipalities | Hugo HTML pages | Hugo output | Hugo on disk: wall | CPU | pages/s | peak RSS | Hugo in memory: wall | CPU | pages/s | blomlåda pages/s | blomlåda / Hugo on disk | blomlåda / Hugo in memory |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in "${size_list[@]}"; do
-      read -r hpages hbytes hdisk hdisk_rss hmem _ <<<"${row_hugo[$n]}"
-      read -r _ pages _ wall _ _ <<<"${row_build[$n-png]}"
+      read -r hpages hbytes hdisk hdisk_rss hmem _ hdisk_cpu hmem_cpu <<<"${row_hugo[$n]}"
+      read -r _ pages _ wall _ <<<"${row_build[$n-png]}"
       bps=$(calc "$pages / $wall" "%.0f")
       hd=$(calc "$hpages / $hdisk" "%.0f")
       hm=$(calc "$hpages / $hmem" "%.0f")
       extra=""
       if [[ -n ${row_build[$n-nopng]:-} ]]; then
-        read -r _ pages2 _ wall2 _ _ <<<"${row_build[$n-nopng]}"
+        read -r _ pages2 _ wall2 _ <<<"${row_build[$n-nopng]}"
         extra=" ($(fmt_int "$(calc "$pages2 / $wall2" "%.0f")") without PNGs)"
       fi
-      echo "| $(fmt_int "$n") | $(fmt_int "$hpages") | $(human_bytes "$hbytes") ($(calc "$hbytes / $hpages / 1024" "%.0f") KiB/page) | $(secs "$hdisk") | $(fmt_int "$hd") | $(mib "$hdisk_rss") MiB | $(secs "$hmem") | $(fmt_int "$hm") | $(fmt_int "$bps")$extra | $(calc "$bps / $hd" "%.1f")× | $(calc "$bps / $hm" "%.1f")× |"
+      echo "| $(fmt_int "$n") | $(fmt_int "$hpages") | $(human_bytes "$hbytes") ($(calc "$hbytes / $hpages / 1024" "%.0f") KiB/page) | $(secs "$hdisk") | $(secs "$hdisk_cpu") | $(fmt_int "$hd") | $(mib "$hdisk_rss") MiB | $(secs "$hmem") | $(secs "$hmem_cpu") | $(fmt_int "$hm") | $(fmt_int "$bps")$extra | $(calc "$bps / $hd" "%.1f")× | $(calc "$bps / $hm" "%.1f")× |"
     done
     echo
   fi
@@ -447,15 +455,15 @@ mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   # verdict MEASURED LIMIT at-least|at-most: "yes", or by how much the target is missed.
   verdict() {
     if [[ $3 == at-least ]]; then
-      if (($(calc "$1 >= $2" "%d"))); then echo yes; else echo "no: $(calc "$2 / $1" "%.1f")× short"; fi
+      if (($(calc "($1 >= $2)" "%d"))); then echo yes; else echo "no: $(calc "$2 / $1" "%.1f")× short"; fi
     else
-      if (($(calc "$1 <= $2" "%d"))); then echo yes; else echo "no: $(calc "$1 / $2" "%.1f")× over"; fi
+      if (($(calc "($1 <= $2)" "%d"))); then echo yes; else echo "no: $(calc "$1 / $2" "%.1f")× over"; fi
     fi
   }
   ten=10000
   if [[ -n ${row_hugo[$ten]:-} ]]; then
-    read -r hpages _ hdisk _ _ _ <<<"${row_hugo[$ten]}"
-    read -r _ pages _ wall _ _ <<<"${row_build[$ten-png]}"
+    read -r hpages _ hdisk _ <<<"${row_hugo[$ten]}"
+    read -r _ pages _ wall _ <<<"${row_build[$ten-png]}"
     ratio=$(calc "($pages / $wall) / ($hpages / $hdisk)" "%.1f")
     echo "| 10 000 municipalities: ≥ 10× Hugo's pages/s (on disk, full build) | ${ratio}× | $(verdict "$ratio" 10 at-least) |"
   else
@@ -463,11 +471,11 @@ mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   fi
   for n in "${size_list[@]}"; do
     if [[ -n ${row_build[$n-nopng]:-} ]]; then
-      read -r _ _ _ wall _ cp_wall <<<"${row_build[$n-nopng]}"
+      read -r _ _ _ wall _ cp_wall _ <<<"${row_build[$n-nopng]}"
       ratio=$(calc "$wall / $cp_wall" "%.1f")
       echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` of its output | ${ratio}× | $(verdict "$ratio" 3 at-most) |"
     else
-      read -r _ _ _ wall _ cp_wall <<<"${row_build[$n-png]}"
+      read -r _ _ _ wall _ cp_wall _ <<<"${row_build[$n-png]}"
       echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` | not measured: build cannot skip PNGs (with PNGs $(calc "$wall / $cp_wall" "%.1f")×) | – |"
     fi
   done
