@@ -52,6 +52,9 @@ pub enum Command {
         /// Skip invalid assessments (listing each) instead of failing.
         #[arg(long)]
         keep_going: bool,
+        /// Leave out the PNG pictures (for quick previews and benchmarks).
+        #[arg(long)]
+        no_png: bool,
     },
     /// Check content without writing anything; reports every problem.
     Check {
@@ -169,6 +172,26 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 eprintln!("ok: no errors, {warnings} warning(s)");
                 Ok(0)
             }
+        }
+        Command::Build {
+            content,
+            theme,
+            out,
+            base_url,
+            drafts,
+            keep_going,
+            no_png,
+        } => {
+            let options = crate::build::BuildOptions {
+                content: content.content,
+                theme,
+                out,
+                base_url,
+                drafts,
+                keep_going,
+                no_png,
+            };
+            Ok(run_build(&options))
         }
         Command::New {
             municipality,
@@ -316,4 +339,62 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
         crate::skeleton::skeleton(municipality, year, chosen, base.config.language, &schema)
     );
     Ok(0)
+}
+
+/// Runs a build and reports its outcome; returns the exit status.
+fn run_build(options: &crate::build::BuildOptions) -> u8 {
+    use crate::build::BuildError;
+    match crate::build::build(options) {
+        Ok(report) => {
+            report_skipped(&report.skipped, options);
+            let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
+            eprintln!(
+                "built {} pages ({} files, {} pictures rasterised) into {} in {} ms{}",
+                report.pages,
+                report.files,
+                report.rasterized,
+                options.out.display(),
+                report.millis,
+                if warnings > 0 {
+                    format!("; {warnings} warning(s), see `blomlada check`")
+                } else {
+                    String::new()
+                }
+            );
+            0
+        }
+        Err(BuildError::Content(diagnostics)) => {
+            report(&diagnostics);
+            eprintln!(
+                "{} error(s): nothing was written; {} is unchanged",
+                diagnostics.error_count(),
+                options.out.display()
+            );
+            EXIT_CONTENT
+        }
+        Err(BuildError::Render(errors)) => {
+            for e in &errors {
+                eprintln!("{}", options.theme.join(e.to_string()).display());
+            }
+            eprintln!(
+                "{} template error(s): nothing was written; {} is unchanged",
+                errors.len(),
+                options.out.display()
+            );
+            EXIT_CONTENT
+        }
+        Err(BuildError::Io(message)) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn report_skipped(skipped: &[PathBuf], options: &crate::build::BuildOptions) {
+    for path in skipped {
+        eprintln!(
+            "skipped (invalid): {}",
+            options.content.join(path).display()
+        );
+    }
 }

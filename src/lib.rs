@@ -4,15 +4,16 @@
 //! typed [`model`]; `stats` computes the figures; `render` writes pages and pictures;
 //! `output` writes them atomically. The command line in [`cli`] only wires them together.
 
+pub mod build;
 pub mod cli;
 pub mod content;
 pub mod diagnostics;
 pub mod generate;
 pub mod model;
 pub mod output;
+pub mod render;
 pub mod schema;
 pub mod skeleton;
-pub mod render;
 pub mod slug;
 pub mod stats;
 pub mod suggest;

@@ -53,7 +53,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
     let mut assessments = Vec::new();
     for year in 2015..2019u16 {
         for m in 0..municipalities {
-            if draw.next() % 4 == 0 {
+            if draw.next().is_multiple_of(4) {
                 continue;
             }
             let catalog = (draw.next() % 2) as usize;
@@ -88,7 +88,10 @@ fn generated(seed: u64, municipalities: usize) -> Content {
 }
 
 /// Adds scopes up: municipalities, population and every indicator's tally and population helt.
-fn sum(scopes: &[&Scope]) -> (u32, u64, Vec<(u32, u32, u32, u32, u64)>) {
+/// helt, delvis, inte, obesvarad and population helt of one indicator.
+type IndicatorSum = (u32, u32, u32, u32, u64);
+
+fn sum(scopes: &[&Scope]) -> (u32, u64, Vec<IndicatorSum>) {
     let mut indicators = vec![(0, 0, 0, 0, 0); scopes[0].indicators.len()];
     for scope in scopes {
         for (total, f) in indicators.iter_mut().zip(&scope.indicators) {

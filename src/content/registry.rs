@@ -46,6 +46,8 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut header_seen = false;
+    // Indexed once: looking each row's line up from the start would be quadratic.
+    let lines: Vec<&str> = text.lines().collect();
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
@@ -59,11 +61,14 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
             }
         };
         let line = record.position().map_or(1, |p| p.line()) as u32;
-        let line_text = source.line(line).unwrap_or_default();
+        let line_text = lines
+            .get((line as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or_default();
         let row = Row {
             line,
             fields: record.iter().map(|f| f.trim().to_string()).collect(),
-            columns: field_columns(&line_text),
+            columns: field_columns(line_text),
         };
         if !header_seen {
             header_seen = true;

@@ -7,9 +7,10 @@
 
 pub mod swap;
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -29,11 +30,16 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A PNG made from the SVG at this path (rasterised unless the previous output has it).
     PngOf(String),
+    /// The same bytes as the file at this path, written before it (a hard link).
+    SameAs(String),
 }
 
 impl OutputFile {
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile { path: path.into(), contents: Contents::Bytes(bytes.into()) }
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes.into()),
+        }
     }
 }
 
@@ -44,9 +50,14 @@ pub fn check_path(path: &str) -> Result<(), String> {
         || path.starts_with('/')
         || path.contains('\\')
         || path.contains('\0')
-        || path.split('/').any(|c| c.is_empty() || c == "." || c == ".." || (c.starts_with('.') && c != MARKER));
+        || path
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == ".." || (c.starts_with('.') && c != MARKER));
     if bad {
-        Err(format!("refusing to write \"{}\": outside the output folder", path.escape_debug()))
+        Err(format!(
+            "refusing to write \"{}\": outside the output folder",
+            path.escape_debug()
+        ))
     } else {
         Ok(())
     }
@@ -56,26 +67,42 @@ pub fn check_path(path: &str) -> Result<(), String> {
 /// it, the content or theme folder, or an existing folder that isn't a previous output.
 pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Resolve what exists, keep the rest as written.
         std::fs::canonicalize(&p).unwrap_or(p)
     };
     let out_abs = absolute(out);
     if out_abs.parent().is_none() {
-        return Err(format!("refusing to use {} as the output folder", out.display()));
+        return Err(format!(
+            "refusing to use {} as the output folder",
+            out.display()
+        ));
     }
     let cwd = absolute(Path::new("."));
     if cwd.starts_with(&out_abs) {
-        return Err(format!("refusing to use {} as the output folder: it contains the current folder", out.display()));
+        return Err(format!(
+            "refusing to use {} as the output folder: it contains the current folder",
+            out.display()
+        ));
     }
     for p in protected {
         let p = absolute(p);
         if p.starts_with(&out_abs) || out_abs.starts_with(&p) {
-            return Err(format!("refusing to use {} as the output folder: it overlaps {}", out.display(), p.display()));
+            return Err(format!(
+                "refusing to use {} as the output folder: it overlaps {}",
+                out.display(),
+                p.display()
+            ));
         }
     }
     if out_abs.is_dir() {
-        let empty = std::fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out_abs.join(MARKER).is_file() {
             return Err(format!(
                 "refusing to replace {}: it is not a folder blomlåda made (no {MARKER} file); remove it or choose another --out",
@@ -90,7 +117,10 @@ pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
 
 /// The sibling folder a build writes before the swap.
 pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.staging-{}", std::process::id()))
 }
 
@@ -99,59 +129,9 @@ pub trait Rasterize: Sync {
     fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String>;
 }
 
-/// Writes `files` into `dir` (which must exist and be empty). A PNG whose SVG is byte-for-byte
-/// the same in `previous` is hard-linked (or copied) from there instead of rasterised.
-pub fn write_all(
-    dir: &Path,
-    files: &[OutputFile],
-    previous: Option<&Path>,
-    rasterizer: &dyn Rasterize,
-) -> io::Result<WriteStats> {
-    for f in files {
-        check_path(&f.path).map_err(io::Error::other)?;
-    }
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for folder in &folders {
-        std::fs::create_dir_all(dir.join(folder))?;
-    }
-    let svg_of = |path: &str| -> Option<&[u8]> {
-        files.iter().find_map(|f| match &f.contents {
-            Contents::Bytes(b) if f.path == path => Some(b.as_slice()),
-            _ => None,
-        })
-    };
-    let results: Vec<io::Result<bool>> = files
-        .par_iter()
-        .map(|f| -> io::Result<bool> {
-            let target = dir.join(&f.path);
-            match &f.contents {
-                Contents::Bytes(bytes) => std::fs::write(&target, bytes).map(|_| false),
-                Contents::PngOf(svg_path) => {
-                    let svg = svg_of(svg_path).ok_or_else(|| io::Error::other(format!("no SVG at {svg_path} for {}", f.path)))?;
-                    if let Some(prev) = previous {
-                        let same_svg = std::fs::read(prev.join(svg_path)).is_ok_and(|old| old == svg);
-                        let old_png = prev.join(&f.path);
-                        if same_svg && old_png.is_file() && (std::fs::hard_link(&old_png, &target).is_ok() || std::fs::copy(&old_png, &target).is_ok()) {
-                            return Ok(false);
-                        }
-                    }
-                    let png = rasterizer.png(svg).map_err(|e| io::Error::other(format!("{}: {e}", f.path)))?;
-                    std::fs::write(&target, png).map(|_| true)
-                }
-            }
-        })
-        .collect();
-    let mut stats = WriteStats { files: files.len(), rasterized: 0 };
-    for r in results {
-        if r? {
-            stats.rasterized += 1;
-        }
-    }
-    std::fs::write(dir.join(MARKER), b"This folder was written by blomlada build. It is replaced as a whole on each build.\n")?;
-    Ok(stats)
+/// A hard link where the file system allows one (instant, no space), else a copy.
+pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -160,26 +140,214 @@ pub struct WriteStats {
     pub rasterized: usize,
 }
 
-/// Builds the output folder `out` from `files`: writes a staging folder beside it and swaps it
-/// in. On any error the staging folder is removed and `out` is untouched.
-pub fn publish(out: &Path, files: &[OutputFile], rasterizer: &dyn Rasterize) -> io::Result<WriteStats> {
-    let staging = staging_dir(out);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+/// A picture to make once every page is written.
+struct PngRequest {
+    png: String,
+    svg: String,
+    /// A hash of the SVG's bytes, so that the same picture is rasterised only once.
+    svg_hash: u64,
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The folder a build writes into before it replaces the output. Jobs write their files as soon
+/// as they are rendered (from any thread), so a build never holds the whole site in memory;
+/// pictures are made at the end.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    folders: Mutex<HashSet<String>>,
+    written: Mutex<HashSet<String>>,
+    pngs: Mutex<Vec<PngRequest>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `out`.
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let dir = staging_dir(out);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            folders: Mutex::new(HashSet::new()),
+            written: Mutex::new(HashSet::new()),
+            pngs: Mutex::new(Vec::new()),
+            finished: false,
+        })
     }
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
+
+    fn ensure_folder(&self, path: &str) -> io::Result<()> {
+        let Some((folder, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let known = self
+            .folders
+            .lock()
+            .map_err(|_| io::Error::other("lock"))?
+            .contains(folder);
+        if !known {
+            std::fs::create_dir_all(self.dir.join(folder))?;
+            self.folders
+                .lock()
+                .map_err(|_| io::Error::other("lock"))?
+                .insert(folder.to_string());
+        }
+        Ok(())
     }
-    std::fs::create_dir(&staging)?;
-    let previous = out.is_dir().then_some(out);
-    let result = write_all(&staging, files, previous, rasterizer).and_then(|stats| {
-        swap::replace_dir(&staging, out)?;
+
+    /// Writes one job's files, in order (a `SameAs` may name a file written before it).
+    pub fn write(&self, files: &[OutputFile]) -> io::Result<()> {
+        for f in files {
+            check_path(&f.path).map_err(io::Error::other)?;
+            if !self
+                .written
+                .lock()
+                .map_err(|_| io::Error::other("lock"))?
+                .insert(f.path.clone())
+            {
+                return Err(io::Error::other(format!(
+                    "two files would be written to {}",
+                    f.path
+                )));
+            }
+            self.ensure_folder(&f.path)?;
+            let target = self.dir.join(&f.path);
+            match &f.contents {
+                Contents::Bytes(bytes) => std::fs::write(&target, bytes)?,
+                Contents::SameAs(source) => link_or_copy(&self.dir.join(source), &target)?,
+                Contents::PngOf(svg) => {
+                    let svg_bytes = files.iter().find_map(|g| match &g.contents {
+                        Contents::Bytes(b) if &g.path == svg => Some(b.as_slice()),
+                        _ => None,
+                    });
+                    let svg_bytes = match svg_bytes {
+                        Some(b) => std::borrow::Cow::Borrowed(b),
+                        None => std::borrow::Cow::Owned(std::fs::read(self.dir.join(svg))?),
+                    };
+                    self.pngs
+                        .lock()
+                        .map_err(|_| io::Error::other("lock"))?
+                        .push(PngRequest {
+                            png: f.path.clone(),
+                            svg: svg.clone(),
+                            svg_hash: hash_of(&svg_bytes),
+                        });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the pictures, then puts the staging folder in the place of the output.
+    pub fn finish(mut self, rasterizer: &dyn Rasterize) -> io::Result<WriteStats> {
+        let requests =
+            std::mem::take(&mut *self.pngs.lock().map_err(|_| io::Error::other("lock"))?);
+        let previous = self.out.is_dir().then(|| self.out.clone());
+        // Each distinct SVG is rasterised once; its other PNGs are links to the first.
+        let mut first: HashMap<u64, usize> = HashMap::new();
+        let mut primary = Vec::new();
+        let mut copies = Vec::new();
+        for (i, r) in requests.iter().enumerate() {
+            match first.get(&r.svg_hash) {
+                Some(&f) => copies.push((f, i)),
+                None => {
+                    first.insert(r.svg_hash, i);
+                    primary.push(i);
+                }
+            }
+        }
+        let rasterized: Vec<io::Result<bool>> = primary
+            .par_iter()
+            .map(|&i| -> io::Result<bool> {
+                let r = &requests[i];
+                let svg = std::fs::read(self.dir.join(&r.svg))?;
+                let target = self.dir.join(&r.png);
+                if let Some(prev) = &previous {
+                    let same_svg = std::fs::read(prev.join(&r.svg)).is_ok_and(|old| old == svg);
+                    let old_png = prev.join(&r.png);
+                    if same_svg && old_png.is_file() && link_or_copy(&old_png, &target).is_ok() {
+                        return Ok(false);
+                    }
+                }
+                let png = rasterizer
+                    .png(&svg)
+                    .map_err(|e| io::Error::other(format!("{}: {e}", r.png)))?;
+                std::fs::write(&target, png).map(|_| true)
+            })
+            .collect();
+        let mut stats = WriteStats {
+            files: self
+                .written
+                .lock()
+                .map_err(|_| io::Error::other("lock"))?
+                .len(),
+            rasterized: 0,
+        };
+        for r in rasterized {
+            if r? {
+                stats.rasterized += 1;
+            }
+        }
+        for (from, to) in copies {
+            let (a, b) = (&requests[from], &requests[to]);
+            // Equal hashes of different pictures are next to impossible; but check.
+            if std::fs::read(self.dir.join(&a.svg))? == std::fs::read(self.dir.join(&b.svg))? {
+                link_or_copy(&self.dir.join(&a.png), &self.dir.join(&b.png))?;
+            } else {
+                let svg = std::fs::read(self.dir.join(&b.svg))?;
+                let png = rasterizer
+                    .png(&svg)
+                    .map_err(|e| io::Error::other(format!("{}: {e}", b.png)))?;
+                std::fs::write(self.dir.join(&b.png), png)?;
+                stats.rasterized += 1;
+            }
+        }
+        std::fs::write(self.dir.join(MARKER), b"This folder was written by blomlada build. It is replaced as a whole on each build.\n")?;
+        swap::replace_dir(&self.dir, &self.out)?;
+        self.finished = true;
         Ok(stats)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
     }
-    result
+}
+
+impl Drop for Staging {
+    /// A build that did not finish leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Builds the output folder `out` from `files` in one go (see [`Staging`]).
+pub fn publish(
+    out: &Path,
+    files: &[OutputFile],
+    rasterizer: &dyn Rasterize,
+) -> io::Result<WriteStats> {
+    let staging = Staging::begin(out)?;
+    let (bytes, others): (Vec<&OutputFile>, Vec<&OutputFile>) = files
+        .iter()
+        .partition(|f| matches!(f.contents, Contents::Bytes(_)));
+    bytes
+        .par_iter()
+        .try_for_each(|f| staging.write(std::slice::from_ref(*f)))?;
+    // Links and pictures refer to files written above.
+    for f in others {
+        staging.write(std::slice::from_ref(f))?;
+    }
+    staging.finish(rasterizer)
 }
 
 #[cfg(test)]
@@ -190,7 +358,17 @@ mod tests {
     fn paths_stay_inside() {
         assert!(check_path("kommun/kumla/index.html").is_ok());
         assert!(check_path(".blomlada").is_ok());
-        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "a\\b", ".git/config", "kommun/.."] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a/./b",
+            "a\\b",
+            ".git/config",
+            "kommun/..",
+        ] {
             assert!(check_path(bad).is_err(), "{bad}");
         }
     }

@@ -35,9 +35,19 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let b = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
     let result = unsafe {
-        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
-    if result == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -11,7 +11,7 @@ pub fn integer(value: u64, language: Language) -> String {
     };
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(c);

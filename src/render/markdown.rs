@@ -12,8 +12,30 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
         let tags: HashSet<&str> = [
-            "a", "p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "h2",
-            "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr", "del", "sup", "sub",
+            "a",
+            "p",
+            "br",
+            "em",
+            "strong",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "code",
+            "pre",
+            "h2",
+            "h3",
+            "h4",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "hr",
+            "del",
+            "sup",
+            "sub",
         ]
         .into_iter()
         .collect();
@@ -33,9 +55,17 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parser = Parser::new_ext(markdown, options).map(|event| match event {
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level, id, classes, attrs }) => {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level: demote(level), id, classes, attrs })
-        }
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
         pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
             pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
         }
@@ -77,7 +107,9 @@ mod tests {
 
     #[test]
     fn removes_script_and_handlers() {
-        let html = to_html("Hej <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <iframe src=\"https://e.org\"></iframe>");
+        let html = to_html(
+            "Hej <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <iframe src=\"https://e.org\"></iframe>",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

@@ -1,6 +1,10 @@
 //! Phase 3: render pages, pictures and data files from the model and its figures.
 
+pub mod flowerbox;
 pub mod format;
 pub mod markdown;
 pub mod opendata;
+pub mod pages;
+pub mod png;
+pub mod site;
 pub mod theme;

@@ -42,6 +42,38 @@ fn escape_for(name: &str) -> AutoEscape {
     }
 }
 
+/// Like minijinja's own formatter, but leaves `/` alone: escaping it is not needed in HTML or
+/// XML, and `&#x2f;` in every link makes pages larger and harder to read.
+fn write_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
+        if let Some(text) = value.as_str() {
+            let mut start = 0;
+            for (i, c) in text.char_indices() {
+                let entity = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    '\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&text[start..i])
+                    .map_err(minijinja::Error::from)?;
+                out.write_str(entity).map_err(minijinja::Error::from)?;
+                start = i + 1;
+            }
+            return out
+                .write_str(&text[start..])
+                .map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
@@ -61,7 +93,11 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> BTreeMap<String, String> {
+fn load_translations(
+    dir: &Path,
+    language: Language,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
     let path = dir.join("i18n").join(format!("{}.yaml", language.code()));
     let mut map = BTreeMap::new();
     let text = match std::fs::read(&path) {
@@ -73,11 +109,18 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
             }
         },
         Err(e) => {
-            diagnostics.file_error(&path, Pos::START, format!("cannot read the translations: {e}"));
+            diagnostics.file_error(
+                &path,
+                Pos::START,
+                format!("cannot read the translations: {e}"),
+            );
             return map;
         }
     };
-    let source = SourceText { path: &path, text: &text };
+    let source = SourceText {
+        path: &path,
+        text: &text,
+    };
     match yaml::parse(&text) {
         Ok(node) => match node.as_map() {
             Some(entries) => {
@@ -86,7 +129,15 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
                         Some(v) => {
                             map.insert(key.name.clone(), v.into_owned());
                         }
-                        None => diagnostics.error(&source, value.pos, format!("found {} for \"{}\"; expected a text", value.describe(), key.name)),
+                        None => diagnostics.error(
+                            &source,
+                            value.pos,
+                            format!(
+                                "found {} for \"{}\"; expected a text",
+                                value.describe(),
+                                key.name
+                            ),
+                        ),
                     }
                 }
             }
@@ -100,13 +151,18 @@ fn load_translations(dir: &Path, language: Language, diagnostics: &mut Diagnosti
 /// Loads a theme for a language. Template syntax errors and unreadable files are reported.
 pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
     if !dir.is_dir() {
-        diagnostics.file_error(dir, Pos::START, "the theme folder does not exist; expected templates/, i18n/ and static/");
+        diagnostics.file_error(
+            dir,
+            Pos::START,
+            "the theme folder does not exist; expected templates/, i18n/ and static/",
+        );
         return None;
     }
     let errors_before = diagnostics.error_count();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(escape_for);
+    env.set_formatter(write_value);
     match minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
@@ -129,11 +185,23 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
             Ok(source) => {
                 if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
                     let line = e.line().unwrap_or(1) as u64;
-                    let text = SourceText { path: &path, text: &source };
-                    diagnostics.error(&text, Pos::new(line, 1), format!("template error: {}", e.detail().unwrap_or("invalid template")));
+                    let text = SourceText {
+                        path: &path,
+                        text: &source,
+                    };
+                    diagnostics.error(
+                        &text,
+                        Pos::new(line, 1),
+                        format!(
+                            "template error: {}",
+                            e.detail().unwrap_or("invalid template")
+                        ),
+                    );
                 }
             }
-            Err(e) => diagnostics.file_error(&path, Pos::START, format!("cannot read the template: {e}")),
+            Err(e) => {
+                diagnostics.file_error(&path, Pos::START, format!("cannot read the template: {e}"))
+            }
         }
     }
     let translations = load_translations(dir, language, diagnostics);
@@ -145,7 +213,11 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
     for rel in files_under(&static_dir) {
         match std::fs::read(static_dir.join(&rel)) {
             Ok(bytes) => static_files.push((rel_string(&rel), bytes)),
-            Err(e) => diagnostics.file_error(&static_dir.join(&rel), Pos::START, format!("cannot read the file: {e}")),
+            Err(e) => diagnostics.file_error(
+                &static_dir.join(&rel),
+                Pos::START,
+                format!("cannot read the file: {e}"),
+            ),
         }
     }
     (diagnostics.error_count() == errors_before).then(|| Theme {

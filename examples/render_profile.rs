@@ -1,0 +1,66 @@
+//! Times each kind of rendering job on a content folder, one thread, to see where build time goes.
+//!
+//! `cargo run --release --example render_profile -- CONTENT_DIR`
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use blomlada::build::{BuildOptions, load_content, load_theme};
+use blomlada::render::site::{Job, Site};
+
+fn main() {
+    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "content".into()));
+    let options = BuildOptions {
+        content: dir,
+        theme: "themes/default".into(),
+        out: "/tmp/unused".into(),
+        base_url: None,
+        drafts: false,
+        keep_going: true,
+        no_png: true,
+    };
+    let Ok((content, _, _)) = load_content(&options) else {
+        panic!("content errors")
+    };
+    let Ok(theme) = load_theme(&options.theme, &content) else {
+        panic!("theme errors")
+    };
+    let stats = blomlada::stats::compute(&content);
+    let site = Site {
+        content: &content,
+        stats: &stats,
+        theme: &theme,
+        base_url: String::new(),
+    };
+    let mut by_kind: BTreeMap<String, (Duration, usize, usize)> = BTreeMap::new();
+    for job in site.all_jobs() {
+        let kind = format!("{job:?}")
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let entry = by_kind.entry(kind).or_default();
+        if entry.1 >= 400 {
+            continue;
+        }
+        let t = Instant::now();
+        let files = site.render_job(job).unwrap_or_default();
+        entry.0 += t.elapsed();
+        entry.1 += 1;
+        entry.2 += files
+            .iter()
+            .map(|f| match &f.contents {
+                blomlada::output::Contents::Bytes(b) => b.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
+    }
+    for (kind, (time, count, bytes)) in by_kind {
+        println!(
+            "{kind:20} {count:6} jobs  {:8.2} ms/job  {:8} KB/job",
+            time.as_secs_f64() * 1000.0 / count as f64,
+            bytes / count.max(1) / 1024
+        );
+    }
+}

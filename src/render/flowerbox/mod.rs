@@ -1,0 +1,576 @@
+//! The flower box picture (blomlådan), drawn by hand as SVG.
+//!
+//! Flowers are the digital services per target group (one petal per indicator, leaves on
+//! the stem for indicators marked `part: leaf`), the grass is leadership and working
+//! methods (one blade per indicator) and the soil the technical prerequisites (one stone per
+//! indicator). Beside each flower, grass area and soil area stands a bar of its answers.
+//!
+//! One municipality's picture paints every shape in the colour and pattern of its answer;
+//! an aggregate (a tally of more than one answer) fills every shape with bands whose areas
+//! are proportional to the counts, so that the distribution shows, never one colour.
+
+mod layout;
+mod palette;
+mod text;
+
+use std::fmt::{self, Write as _};
+
+use crate::model::Catalog;
+use crate::stats::Tally;
+
+use self::layout::{Anchor, Bar, FRAME, HEIGHT, Kind, Layout, STROKE, Shape, TextBlock, WIDTH};
+use self::palette::{
+    ANSWER_ORDER, ANSWER_STYLES, AnswerStyle, BACKGROUND, FLOWER_DISK, INK, MUTED_INK, SOIL,
+    SOIL_FRAME, STEM, TAG, TAG_EDGE,
+};
+pub use self::text::escape;
+
+/// The words of the picture, from the theme's translations.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels<'a> {
+    /// Shown at the top and used as the SVG's `<title>`, e.g. "Blomlåda för Kumla 2017".
+    pub title: &'a str,
+    /// One sentence shown under the title and used as the SVG's `<desc>`.
+    pub summary: &'a str,
+    pub helt: &'a str,
+    pub delvis: &'a str,
+    pub inte: &'a str,
+    pub obesvarad: &'a str,
+    /// Tooltip of the grass, and caption of a grass area without a name.
+    pub grass: &'a str,
+    /// Tooltip of the soil, and caption of a soil area without a name.
+    pub soil: &'a str,
+}
+
+impl Labels<'_> {
+    fn answer_words(&self) -> [&str; 4] {
+        [self.helt, self.delvis, self.inte, self.obesvarad]
+    }
+}
+
+/// Draws the flower box of `catalog` for `tallies` (`tallies[i]` belongs to
+/// `catalog.indicators[i]`; a missing tally counts as nothing answered).
+///
+/// `id_prefix` starts every id in the SVG, so that several pictures can be inlined in one
+/// page; characters other than ASCII letters, digits, `-` and `_` are replaced by `-`.
+pub fn render_svg(
+    catalog: &Catalog,
+    tallies: &[Tally],
+    labels: &Labels<'_>,
+    id_prefix: &str,
+) -> String {
+    let layout = Layout::new(catalog, labels);
+    let prefix: String = id_prefix
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut writer = Writer {
+        out: String::with_capacity(24 * 1024 + 400 * catalog.indicators.len()),
+        prefix: &prefix,
+        catalog,
+        tallies,
+        labels,
+        words: labels.answer_words(),
+    };
+    writer.document(&layout);
+    writer.out
+}
+
+/// A coordinate, written with one decimal at most (and never as `-0`).
+struct N(f64);
+
+impl fmt::Display for N {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let (sign, tenths) = if tenths < 0 {
+            ("-", -tenths)
+        } else {
+            ("", tenths)
+        };
+        if tenths % 10 == 0 {
+            write!(f, "{sign}{}", tenths / 10)
+        } else {
+            write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+/// Escaped text, for `write!`.
+struct E<'a>(&'a str);
+
+impl fmt::Display for E<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape(self.0))
+    }
+}
+
+/// Writing to a `String` cannot fail.
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
+struct Writer<'a> {
+    out: String,
+    prefix: &'a str,
+    catalog: &'a Catalog,
+    tallies: &'a [Tally],
+    labels: &'a Labels<'a>,
+    words: [&'a str; 4],
+}
+
+fn counts(tally: &Tally) -> [u32; 4] {
+    ANSWER_ORDER.map(|answer| tally.count(answer))
+}
+
+/// The most frequent answer (helt before delvis before inte before obesvarad on a tie);
+/// obesvarad when nothing was counted.
+fn dominant(tally: &Tally) -> usize {
+    let counts = counts(tally);
+    let mut best = 3;
+    for (i, &count) in counts.iter().enumerate() {
+        if count > 0 && (count > counts[best] || (count == counts[best] && i < best)) {
+            best = i;
+        }
+    }
+    best
+}
+
+impl Writer<'_> {
+    fn tally(&self, indicator: usize) -> Tally {
+        self.tallies.get(indicator).copied().unwrap_or_default()
+    }
+
+    fn area_tally(&self, area: usize) -> Tally {
+        let mut sum = Tally::default();
+        for i in self.catalog.areas[area].indicators.clone() {
+            sum.merge(&self.tally(i));
+        }
+        sum
+    }
+
+    fn fill(&self, style: &AnswerStyle) -> String {
+        if style.pattern_ink.is_empty() {
+            style.fill.to_string()
+        } else {
+            format!("url(#{}fill-{})", self.prefix, style.key)
+        }
+    }
+
+    /// "Uppfyller helt 12, Uppfyller delvis 5, Uppfyller inte 3, Obesvarad 0".
+    fn write_counts(&mut self, tally: &Tally) {
+        for (i, count) in counts(tally).into_iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            w!(self.out, "{separator}{} {count}", E(self.words[i]));
+        }
+    }
+
+    fn document(&mut self, layout: &Layout) {
+        let p = self.prefix;
+        w!(
+            self.out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+             role=\"img\" aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox\" \
+             font-family=\"DejaVu Sans, sans-serif\">\n",
+            w = N(WIDTH),
+            h = N(HEIGHT),
+        );
+        w!(
+            self.out,
+            "<title id=\"{p}title\">{}</title>\n",
+            E(self.labels.title)
+        );
+        w!(
+            self.out,
+            "<desc id=\"{p}desc\">{}</desc>\n",
+            E(self.labels.summary)
+        );
+        self.patterns();
+        w!(
+            self.out,
+            "<rect class=\"background\" width=\"{}\" height=\"{}\" fill=\"{BACKGROUND}\"/>\n",
+            N(WIDTH),
+            N(HEIGHT)
+        );
+        self.header(layout);
+        self.flowers(layout);
+        self.grass(layout);
+        self.soil(layout);
+        self.out.push_str("</svg>\n");
+    }
+
+    /// Delvis is hatched, inte cross-hatched, obesvarad dotted; helt is plain.
+    fn patterns(&mut self) {
+        let p = self.prefix;
+        self.out.push_str("<defs>\n");
+        for style in &ANSWER_STYLES[1..] {
+            let (size, marks) = match style.key {
+                "delvis" => (5, "<path d=\"M1.2 0V5\" stroke-width=\"1.3\"/>"),
+                "inte" => (6, "<path d=\"M1.5 0V6M0 1.5H6\" stroke-width=\"1.2\"/>"),
+                _ => (
+                    5,
+                    "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" stroke=\"none\"/>",
+                ),
+            };
+            w!(
+                self.out,
+                "<pattern id=\"{p}fill-{key}\" patternUnits=\"userSpaceOnUse\" width=\"{size}\" height=\"{size}\" \
+                 patternTransform=\"rotate(45)\"><rect width=\"{size}\" height=\"{size}\" fill=\"{fill}\"/>\
+                 <g stroke=\"{ink}\" fill=\"{ink}\">{marks}</g></pattern>\n",
+                key = style.key,
+                fill = style.fill,
+                ink = style.pattern_ink,
+            );
+        }
+        self.out.push_str("</defs>\n");
+    }
+
+    fn text(&mut self, block: &TextBlock, class: &str, color: &str) {
+        if block.lines.is_empty() {
+            return;
+        }
+        let anchor = match block.anchor {
+            Anchor::Start => "",
+            Anchor::Middle => " text-anchor=\"middle\"",
+        };
+        w!(
+            self.out,
+            "<text class=\"{class}\" font-size=\"{}\" fill=\"{color}\"{anchor}>",
+            N(block.font_size)
+        );
+        for (i, line) in block.lines.iter().enumerate() {
+            let y = block.first_baseline + i as f64 * block.line_height;
+            w!(
+                self.out,
+                "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+                N(block.x),
+                N(y),
+                E(line)
+            );
+        }
+        self.out.push_str("</text>\n");
+    }
+
+    fn header(&mut self, layout: &Layout) {
+        self.text(&layout.title, "title", INK);
+        self.text(&layout.summary, "summary", MUTED_INK);
+        self.out.push_str("<g class=\"legend\"><title>");
+        for (i, word) in self.words.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            w!(self.out, "{separator}{}", E(word));
+        }
+        self.out.push_str("</title>\n");
+        for (item, style) in layout.legend.iter().zip(ANSWER_STYLES) {
+            let fill = self.fill(&style);
+            let b = item.swatch;
+            w!(
+                self.out,
+                "<g class=\"legend-item answer-{key}\"><title>{word}</title>\
+                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{INK}\" stroke-width=\"{}\"/>\n",
+                N(b.x0),
+                N(b.y0),
+                N(b.width()),
+                N(b.height()),
+                N(STROKE),
+                key = style.key,
+                word = E(item.text.lines.first().map_or("", String::as_str)),
+            );
+            self.text(&item.text, "legend-text", INK);
+            self.out.push_str("</g>\n");
+        }
+        self.out.push_str("</g>\n");
+    }
+
+    fn flowers(&mut self, layout: &Layout) {
+        if layout.flowers.is_empty() {
+            return;
+        }
+        self.out.push_str("<g class=\"flowers\">\n");
+        for flower in &layout.flowers {
+            let area = &self.catalog.areas[flower.area];
+            w!(
+                self.out,
+                "<g class=\"flower\" data-area=\"{}\"><title>{}</title>\n",
+                E(&area.id),
+                E(&area.name)
+            );
+            let stem_width = (flower.disk_radius * 0.22).clamp(2.0, 4.0);
+            w!(
+                self.out,
+                "<path class=\"stem\" d=\"M{x} {top}V{bottom}\" stroke=\"{STEM}\" stroke-width=\"{}\" stroke-linecap=\"round\"/>\n",
+                N(stem_width),
+                x = N(flower.center.0),
+                top = N(flower.center.1),
+                bottom = N(flower.stem_bottom),
+            );
+            // Leaves behind petals; petals come first in the layout.
+            let shapes = &layout.shapes[flower.shapes.clone()];
+            for shape in shapes.iter().filter(|s| s.kind == Kind::Leaf) {
+                self.indicator(shape);
+            }
+            for shape in shapes.iter().filter(|s| s.kind == Kind::Petal) {
+                self.indicator(shape);
+            }
+            w!(
+                self.out,
+                "<circle class=\"disk\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{FLOWER_DISK}\" stroke=\"{INK}\" stroke-width=\"{}\"/>\n",
+                N(flower.center.0),
+                N(flower.center.1),
+                N(flower.disk_radius),
+                N(STROKE),
+            );
+            if !flower.label.lines.is_empty() {
+                let t = flower.tag;
+                w!(
+                    self.out,
+                    "<rect class=\"tag\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{TAG}\" stroke=\"{TAG_EDGE}\"/>\n",
+                    N(t.x0),
+                    N(t.y0),
+                    N(t.width()),
+                    N(t.height()),
+                );
+                self.text(&flower.label, "label", INK);
+            }
+            self.bar(&flower.bar);
+            self.out.push_str("</g>\n");
+        }
+        self.out.push_str("</g>\n");
+    }
+
+    fn grass(&mut self, layout: &Layout) {
+        if layout.grass.is_empty() {
+            return;
+        }
+        w!(
+            self.out,
+            "<g class=\"grass\"><title>{}</title>\n",
+            E(self.labels.grass)
+        );
+        self.segments(layout, &layout.grass);
+        self.out.push_str("</g>\n");
+    }
+
+    fn soil(&mut self, layout: &Layout) {
+        w!(
+            self.out,
+            "<g class=\"soil\"><title>{}</title>\n",
+            E(self.labels.soil)
+        );
+        let b = layout.soil_box;
+        let half = FRAME / 2.0;
+        w!(
+            self.out,
+            "<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{SOIL}\" stroke=\"{SOIL_FRAME}\" stroke-width=\"{}\"/>\n",
+            N(b.x0 + half),
+            N(b.y0 + half),
+            N(b.width() - FRAME),
+            N(b.height() - FRAME),
+            N(FRAME),
+        );
+        self.segments(layout, &layout.soil);
+        self.out.push_str("</g>\n");
+    }
+
+    fn segments(&mut self, layout: &Layout, segments: &[layout::StripSegment]) {
+        for segment in segments {
+            let area = &self.catalog.areas[segment.area];
+            w!(
+                self.out,
+                "<g class=\"area\" data-area=\"{}\"><title>{}</title>\n",
+                E(&area.id),
+                E(&area.name)
+            );
+            self.text(&segment.caption, "caption", INK);
+            self.bar(&segment.bar);
+            for shape in &layout.shapes[segment.shapes.clone()] {
+                self.indicator(shape);
+            }
+            self.out.push_str("</g>\n");
+        }
+    }
+
+    /// A bar of the area's answers, helt at the bottom.
+    fn bar(&mut self, bar: &Bar) {
+        let tally = self.area_tally(bar.area);
+        let area = &self.catalog.areas[bar.area];
+        w!(
+            self.out,
+            "<g class=\"bar\" data-area=\"{}\"><title>{}: ",
+            E(&area.id),
+            E(&area.name)
+        );
+        self.write_counts(&tally);
+        self.out.push_str("</title>");
+        let b = bar.bbox;
+        let total = tally.total();
+        if total > 0 {
+            let mut below = 0u32;
+            for (style, count) in ANSWER_STYLES.iter().zip(counts(&tally)) {
+                if count == 0 {
+                    continue;
+                }
+                let bottom = b.y1 - b.height() * f64::from(below) / f64::from(total);
+                below += count;
+                let top = b.y1 - b.height() * f64::from(below) / f64::from(total);
+                let fill = self.fill(style);
+                w!(
+                    self.out,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
+                    N(b.x0),
+                    N(top),
+                    N(b.width()),
+                    N(bottom - top),
+                );
+            }
+        }
+        w!(
+            self.out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"{}\"/></g>\n",
+            N(b.x0),
+            N(b.y0),
+            N(b.width()),
+            N(b.height()),
+            N(STROKE),
+        );
+    }
+
+    /// The outline of a shape in its local frame, as an SVG element without paint.
+    fn outline(&mut self, shape: &Shape, paint: &str) {
+        let (l, wd, s) = (shape.length, shape.width, shape.start);
+        match shape.kind {
+            Kind::Petal | Kind::Stone => w!(
+                self.out,
+                "<ellipse cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
+                N(-(s + l / 2.0)),
+                N(wd / 2.0),
+                N(l / 2.0)
+            ),
+            Kind::Leaf => w!(
+                self.out,
+                "<path d=\"M0 {base}Q{left} {mid} 0 {tip}Q{right} {mid} 0 {base}Z\"{paint}/>",
+                base = N(-s),
+                mid = N(-(s + l / 2.0)),
+                tip = N(-(s + l)),
+                left = N(-wd),
+                right = N(wd),
+            ),
+            Kind::Blade => {
+                let (half, bend) = (wd / 2.0, shape.bend);
+                w!(
+                    self.out,
+                    "<path d=\"M{} {base}Q{} {mid} {} {tip}Q{} {mid} {} {base}Z\"{paint}/>",
+                    N(-half),
+                    N(-half / 2.0),
+                    N(bend),
+                    N(half / 2.0),
+                    N(half),
+                    base = N(-s),
+                    mid = N(-(s + l / 2.0)),
+                    tip = N(-(s + l)),
+                )
+            }
+        }
+    }
+
+    fn indicator(&mut self, shape: &Shape) {
+        let tally = self.tally(shape.indicator);
+        let indicator = &self.catalog.indicators[shape.indicator];
+        let main = dominant(&tally);
+        w!(
+            self.out,
+            "<g class=\"indicator {} answer-{}\" data-indicator=\"{}\" tabindex=\"0\" transform=\"translate({} {})",
+            shape.kind.class(),
+            ANSWER_STYLES[main].key,
+            E(&indicator.id),
+            N(shape.x),
+            N(shape.y),
+        );
+        if shape.angle != 0.0 {
+            w!(self.out, " rotate({})", N(shape.angle));
+        }
+        w!(
+            self.out,
+            "\"><title>{}: {} — ",
+            E(&indicator.id),
+            E(&indicator.text)
+        );
+        if tally.total() == 1 {
+            w!(self.out, "{}", E(self.words[main]));
+        } else {
+            self.write_counts(&tally);
+        }
+        self.out.push_str("</title>");
+        let stroke = format!(
+            " stroke=\"{INK}\" stroke-width=\"{}\" stroke-linejoin=\"round\"",
+            N(STROKE)
+        );
+        if tally.total() <= 1 {
+            let paint = format!(
+                " class=\"shape\" fill=\"{}\"{stroke}",
+                self.fill(&ANSWER_STYLES[main])
+            );
+            self.outline(shape, &paint);
+        } else {
+            self.bands(shape, &tally);
+            self.outline(shape, &format!(" class=\"shape\" fill=\"none\"{stroke}"));
+        }
+        self.out.push_str("</g>\n");
+    }
+
+    /// Bands along the shape's axis from its base, one per answer, with areas in proportion
+    /// to the counts, clipped to the shape.
+    fn bands(&mut self, shape: &Shape, tally: &Tally) {
+        let clip = format!("{}clip-{}", self.prefix, shape.indicator);
+        w!(self.out, "<clipPath id=\"{clip}\">");
+        self.outline(shape, "");
+        w!(self.out, "</clipPath><g clip-path=\"url(#{clip})\">");
+        let total = f64::from(tally.total());
+        let half_width = shape.width / 2.0 + shape.bend.abs() + 2.0;
+        let mut below = 0u32;
+        let mut boundaries = Vec::with_capacity(3);
+        for (style, count) in ANSWER_STYLES.iter().zip(counts(tally)) {
+            if count == 0 {
+                continue;
+            }
+            let from = shape.axis_at_area(f64::from(below) / total);
+            below += count;
+            let to = shape.axis_at_area(f64::from(below) / total);
+            // Overshoot the ends so that no sliver of the shape stays unpainted.
+            let bottom = -(shape.start + from * shape.length) + if from == 0.0 { 2.0 } else { 0.0 };
+            let top = -(shape.start + to * shape.length) - if to >= 1.0 { 2.0 } else { 0.0 };
+            let fill = self.fill(style);
+            w!(
+                self.out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
+                N(-half_width),
+                N(top),
+                N(2.0 * half_width),
+                N(bottom - top),
+            );
+            if below < tally.total() {
+                boundaries.push(top);
+            }
+        }
+        // A thin line between bands, so that neighbouring bands read apart.
+        for y in boundaries {
+            w!(
+                self.out,
+                "<path d=\"M{} {}H{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
+                N(-half_width),
+                N(y),
+                N(half_width)
+            );
+        }
+        self.out.push_str("</g>");
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,332 @@
+//! A county: its aggregate flower box, its municipalities, its indicators with counts and the
+//! population-weighted share, its strongest and weakest indicators per area, participation
+//! and comparison with the nation. `lan/<slug>/` is the latest year; `lan/<slug>/<year>/`
+//! every year.
+
+use serde::Serialize;
+
+use crate::model::{Level, Year};
+use crate::output::{Contents, OutputFile};
+use crate::render::site::{Head, RenderError, Site, paths};
+use crate::stats::{Group, Scope, Tally};
+
+use super::TallyView;
+
+#[derive(Serialize)]
+struct MunicipalityRow<'a> {
+    name: &'a str,
+    code: &'a str,
+    path: Option<String>,
+    population: u64,
+    published: bool,
+    points: u32,
+    max_points: u32,
+    tally: Option<TallyView>,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorRow<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub path: String,
+    pub tally: TallyView,
+    pub population_share_helt: Option<f64>,
+    pub population_helt: u64,
+    pub nation_share_helt: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct Pick<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub path: String,
+    pub share_helt: Option<f64>,
+    pub share_inte: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct AreaView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub level: Level,
+    pub tally: TallyView,
+    pub nation_share_helt: Option<f64>,
+    pub strongest: Vec<Pick<'a>>,
+    pub weakest: Vec<Pick<'a>>,
+    pub indicators: Vec<IndicatorRow<'a>>,
+}
+
+/// The areas of a scope with their indicator rows, for county and national pages.
+pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<AreaView<'a>> {
+    let catalog = &site.content.catalogs[group.catalog];
+    let pick = |i: usize| {
+        let ind = &catalog.indicators[i];
+        let f = scope.indicators.get(i);
+        Pick {
+            id: &ind.id,
+            text: &ind.text,
+            path: paths::indicator(&catalog.id, &ind.id),
+            share_helt: f.and_then(|f| f.share_helt),
+            share_inte: f.and_then(|f| f.share_inte),
+        }
+    };
+    catalog
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(ai, area)| {
+            let figures = scope.areas.get(ai);
+            AreaView {
+                id: &area.id,
+                name: &area.name,
+                level: area.level,
+                tally: (&figures.map(|f| f.tally).unwrap_or_default()).into(),
+                nation_share_helt: group.nation.areas.get(ai).and_then(|f| f.share_helt),
+                strongest: figures
+                    .map(|f| f.strongest.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                weakest: figures
+                    .map(|f| f.weakest.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                indicators: area
+                    .indicators
+                    .clone()
+                    .filter_map(|i| {
+                        let ind = &catalog.indicators[i];
+                        let f = scope.indicators.get(i)?;
+                        Some(IndicatorRow {
+                            id: &ind.id,
+                            text: &ind.text,
+                            path: paths::indicator(&catalog.id, &ind.id),
+                            tally: (&f.tally).into(),
+                            population_share_helt: f.population_share_helt,
+                            population_helt: f.population_helt,
+                            nation_share_helt: group
+                                .nation
+                                .indicators
+                                .get(i)
+                                .and_then(|n| n.share_helt),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct YearLink {
+    year: Year,
+    path: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    catalog_name: &'a str,
+    svg: String,
+    svg_path: String,
+    png_path: String,
+    summary_sentence: String,
+    municipalities_published: u32,
+    municipalities_total: u32,
+    population_published: u64,
+    population_total: u64,
+    mean_points: f64,
+    nation_mean_points: f64,
+    max_points: u32,
+    total: TallyView,
+    nation_total: TallyView,
+    areas: Vec<AreaView<'a>>,
+    municipalities: Vec<MunicipalityRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    name: &'a str,
+    code: &'a str,
+    year: Option<Year>,
+    latest: bool,
+    years: Vec<YearLink>,
+    groups: Vec<GroupView<'a>>,
+    registry_municipalities: Vec<MunicipalityRow<'a>>,
+}
+
+pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
+    let years: Vec<Year> = site
+        .stats
+        .years
+        .iter()
+        .copied()
+        .filter(|&y| {
+            site.stats
+                .groups_of_year(y)
+                .any(|(_, g)| g.county(county).is_some())
+        })
+        .collect();
+    let mut files = Vec::new();
+    for &year in &years {
+        files.extend(render_year(site, county, Some(year), false, &years)?);
+    }
+    files.extend(render_year(
+        site,
+        county,
+        years.last().copied(),
+        true,
+        &years,
+    )?);
+    Ok(files)
+}
+
+fn render_year(
+    site: &Site<'_>,
+    county: usize,
+    year: Option<Year>,
+    as_latest: bool,
+    years: &[Year],
+) -> Result<Vec<OutputFile>, RenderError> {
+    let content = site.content;
+    let c = &content.registry.counties[county];
+    let folder = match (as_latest, year) {
+        (false, Some(y)) => paths::county_year(&c.slug, y),
+        _ => paths::county(&c.slug),
+    };
+    let members: Vec<usize> = content
+        .registry
+        .municipalities
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.county == county)
+        .map(|(i, _)| i)
+        .collect();
+    let mut files = Vec::new();
+    let mut groups = Vec::new();
+    let mut first_svg_path = None;
+    for (gi, group) in year
+        .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let Some(scope) = group.county(county) else {
+            continue;
+        };
+        let catalog = &content.catalogs[group.catalog];
+        let tallies: Vec<Tally> = scope.indicators.iter().map(|f| f.tally).collect();
+        let title = format!("{} {} {}", site.t("flowerbox_for"), c.name, group.year);
+        let sentence = site.tally_sentence(
+            &scope.total,
+            catalog.indicators.len(),
+            Some(scope.municipalities),
+        );
+        let suffix = if gi == 0 || groups.is_empty() {
+            String::new()
+        } else {
+            format!("-{}", catalog.id)
+        };
+        let svg = site.flowerbox(
+            group.catalog,
+            &tallies,
+            &title,
+            &sentence,
+            &format!("fb{suffix}-"),
+        );
+        let svg_path = format!("{folder}blomlada{suffix}.svg");
+        let png_path = format!("{folder}blomlada{suffix}.png");
+        first_svg_path.get_or_insert_with(|| png_path.clone());
+        files.push(OutputFile::bytes(
+            svg_path.clone(),
+            svg.clone().into_bytes(),
+        ));
+        files.push(OutputFile {
+            path: png_path.clone(),
+            contents: Contents::PngOf(svg_path.clone()),
+        });
+        let municipalities = group
+            .assessments
+            .iter()
+            .filter_map(|&a| {
+                let assessment = &content.assessments[a];
+                let m = &content.registry.municipalities[assessment.municipality];
+                (m.county == county).then(|| {
+                    let f = &site.stats.assessments[a];
+                    MunicipalityRow {
+                        name: &m.name,
+                        code: &m.code,
+                        path: Some(paths::municipality_year(&m.slug, group.year)),
+                        population: m.population,
+                        published: true,
+                        points: f.points,
+                        max_points: f.max_points,
+                        tally: Some((&f.total).into()),
+                    }
+                })
+            })
+            .collect();
+        groups.push(GroupView {
+            catalog_name: &catalog.name,
+            svg,
+            svg_path,
+            png_path,
+            summary_sentence: sentence,
+            municipalities_published: scope.municipalities,
+            municipalities_total: scope.registry_municipalities,
+            population_published: scope.population_published,
+            population_total: scope.population_total,
+            mean_points: scope.mean_points,
+            nation_mean_points: group.nation.mean_points,
+            max_points: group.max_points,
+            total: (&scope.total).into(),
+            nation_total: (&group.nation.total).into(),
+            areas: area_views(site, group, scope),
+            municipalities,
+        });
+    }
+    let registry_municipalities = members
+        .iter()
+        .map(|&mi| {
+            let m = &content.registry.municipalities[mi];
+            let latest = site.stats.latest(mi);
+            MunicipalityRow {
+                name: &m.name,
+                code: &m.code,
+                path: latest.map(|_| paths::municipality(&m.slug)),
+                population: m.population,
+                published: year.is_some_and(|y| {
+                    site.stats.by_municipality[mi]
+                        .assessments
+                        .iter()
+                        .any(|&a| content.assessments[a].year == y)
+                }),
+                points: 0,
+                max_points: 0,
+                tally: None,
+            }
+        })
+        .collect();
+    let page = Page {
+        name: &c.name,
+        code: &c.code,
+        year,
+        latest: as_latest,
+        years: years
+            .iter()
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::county_year(&c.slug, y),
+                current: Some(y) == year,
+            })
+            .collect(),
+        groups,
+        registry_municipalities,
+    };
+    let title = match year {
+        Some(y) => format!("{} {y} – {}", c.name, content.config.title),
+        None => format!("{} – {}", c.name, content.config.title),
+    };
+    let mut head = Head::new(title, "county");
+    if let Some(png) = first_svg_path {
+        head = head.image(png);
+    }
+    let html = site.render_page("county.html", &folder, head, &page)?;
+    files.push(OutputFile::bytes(paths::index(&folder), html));
+    Ok(files)
+}

@@ -1,0 +1,66 @@
+//! The page types of the site, one module each.
+
+pub mod compare;
+pub mod county;
+pub mod indicator;
+pub mod lists;
+pub mod misc;
+pub mod municipality;
+pub mod national;
+
+use serde::Serialize;
+
+use crate::model::{Answer, answer_word};
+use crate::stats::Tally;
+
+/// The four shares of a tally, for bars and tables (0 when nothing was counted).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Shares {
+    pub helt: f64,
+    pub delvis: f64,
+    pub inte: f64,
+    pub obesvarad: f64,
+}
+
+impl Shares {
+    pub fn of(t: &Tally) -> Shares {
+        let total = f64::from(t.total().max(1));
+        Shares {
+            helt: f64::from(t.helt) / total,
+            delvis: f64::from(t.delvis) / total,
+            inte: f64::from(t.inte) / total,
+            obesvarad: f64::from(t.obesvarad) / total,
+        }
+    }
+}
+
+/// A tally with its shares, as templates show it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TallyView {
+    pub helt: u32,
+    pub delvis: u32,
+    pub inte: u32,
+    pub obesvarad: u32,
+    pub total: u32,
+    pub shares: Shares,
+    /// helt / answered.
+    pub share_helt: Option<f64>,
+}
+
+impl From<&Tally> for TallyView {
+    fn from(t: &Tally) -> Self {
+        TallyView {
+            helt: t.helt,
+            delvis: t.delvis,
+            inte: t.inte,
+            obesvarad: t.obesvarad,
+            total: t.total(),
+            shares: Shares::of(t),
+            share_helt: t.share_helt(),
+        }
+    }
+}
+
+pub fn word(answer: Option<Answer>) -> &'static str {
+    answer_word(answer)
+}

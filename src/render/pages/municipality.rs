@@ -1,0 +1,315 @@
+//! A municipality: its latest assessment at `kommun/<slug>/`, and every year at
+//! `kommun/<slug>/<year>/`, each with its flower box (SVG, PNG) and its data as CSV.
+
+use serde::Serialize;
+
+use crate::model::{Level, Year};
+use crate::output::{Contents, OutputFile};
+use crate::render::markdown;
+use crate::render::opendata;
+use crate::render::site::{Head, RenderError, Site, paths};
+use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
+
+use super::{TallyView, word};
+
+#[derive(Serialize)]
+struct YearLink {
+    year: Year,
+    path: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct IndicatorRow<'a> {
+    id: &'a str,
+    text: &'a str,
+    path: String,
+    answer: &'static str,
+    comment_html: Option<String>,
+    /// improved, same, worse, new or unanswered; none for a first assessment.
+    change: Option<&'static str>,
+    previous: Option<&'static str>,
+    national_share_helt: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AreaView<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: Level,
+    tally: TallyView,
+    points: u32,
+    max_points: u32,
+    comparison: Option<ComparisonRow>,
+    indicators: Vec<IndicatorRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct Ranked<'a> {
+    id: &'a str,
+    text: &'a str,
+    path: String,
+    area: &'a str,
+    national_share_helt: f64,
+}
+
+#[derive(Serialize)]
+struct Previous {
+    year: Year,
+    path: String,
+    improved: u32,
+    same: u32,
+    worse: u32,
+    new: u32,
+    unanswered: u32,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    name: &'a str,
+    code: &'a str,
+    county_name: &'a str,
+    county_path: String,
+    population: u64,
+    population_year: Year,
+    size_class: &'a str,
+    year: Year,
+    catalog_name: &'a str,
+    catalog_id: &'a str,
+    indicator_count: usize,
+    published: Option<String>,
+    latest: bool,
+    latest_path: String,
+    years: Vec<YearLink>,
+    svg: &'a str,
+    svg_path: String,
+    png_path: String,
+    data_path: String,
+    summary_sentence: String,
+    summary_html: Option<String>,
+    total: TallyView,
+    points: u32,
+    max_points: u32,
+    overall: Option<ComparisonRow>,
+    areas: Vec<AreaView<'a>>,
+    best: Vec<Ranked<'a>>,
+    worst: Vec<Ranked<'a>>,
+    previous: Option<Previous>,
+    embed: String,
+}
+
+pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
+    let history = &site.stats.by_municipality[municipality].assessments;
+    let Some(&latest) = history.last() else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::with_capacity(history.len() * 5 + 5);
+    for &a in history {
+        files.extend(render_assessment(site, a, a == latest)?);
+    }
+    Ok(files)
+}
+
+/// The files of one assessment in its year's folder, and (`also_latest`) the same page at the
+/// municipality's own folder. The view is made once for both.
+fn render_assessment(
+    site: &Site<'_>,
+    index: usize,
+    also_latest: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let content = site.content;
+    let stats = site.stats;
+    let assessment = &content.assessments[index];
+    let figures = &stats.assessments[index];
+    let m = &content.registry.municipalities[assessment.municipality];
+    let county = &content.registry.counties[m.county];
+    let catalog = &content.catalogs[assessment.catalog];
+    let group = &stats.groups[figures.group];
+
+    let folder = paths::municipality_year(&m.slug, assessment.year);
+    let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
+    let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
+    let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
+    let svg = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+
+    let comparison = stats.comparison(index);
+    let relative = stats.relative_to_nation(content, index);
+    let change_of = |i: usize| figures.previous.as_ref().and_then(|p| p.changes.get(i));
+    let indicator_row = |i: usize| {
+        let indicator = &catalog.indicators[i];
+        let change = change_of(i);
+        IndicatorRow {
+            id: &indicator.id,
+            text: &indicator.text,
+            path: paths::indicator(&catalog.id, &indicator.id),
+            answer: word(assessment.answers[i]),
+            comment_html: assessment.comment(i).map(markdown::to_html),
+            change: change.map(|c| match c.kind {
+                crate::stats::ChangeKind::Improved => "improved",
+                crate::stats::ChangeKind::Same => "same",
+                crate::stats::ChangeKind::Worse => "worse",
+                crate::stats::ChangeKind::New => "new",
+                crate::stats::ChangeKind::Unanswered => "unanswered",
+            }),
+            previous: change
+                .filter(|c| c.kind != crate::stats::ChangeKind::New)
+                .map(|c| word(c.previous)),
+            national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
+        }
+    };
+    let areas = catalog
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(ai, area)| {
+            let tally = figures.areas.get(ai).copied().unwrap_or_default();
+            AreaView {
+                id: &area.id,
+                name: &area.name,
+                level: area.level,
+                tally: (&tally).into(),
+                points: tally.points(),
+                max_points: 3 * area.indicators.len() as u32,
+                comparison: comparison.as_ref().and_then(|c| c.areas.get(ai).copied()),
+                indicators: area.indicators.clone().map(indicator_row).collect(),
+            }
+        })
+        .collect();
+    let ranked = |list: &[RelativeIndicator]| -> Vec<_> {
+        list.iter()
+            .map(|r| {
+                let indicator = &catalog.indicators[r.indicator];
+                Ranked {
+                    id: &indicator.id,
+                    text: &indicator.text,
+                    path: paths::indicator(&catalog.id, &indicator.id),
+                    area: catalog.area_of(r.indicator).label(),
+                    national_share_helt: r.national_share_helt,
+                }
+            })
+            .collect()
+    };
+    let previous = figures.previous.as_ref().map(|p| Previous {
+        year: p.year,
+        path: paths::municipality_year(&m.slug, p.year),
+        improved: p.counts.improved,
+        same: p.counts.same,
+        worse: p.counts.worse,
+        new: p.counts.new,
+        unanswered: p.counts.unanswered,
+    });
+    let history = &stats.by_municipality[assessment.municipality].assessments;
+    let years = history
+        .iter()
+        .map(|&a| {
+            let year = content.assessments[a].year;
+            YearLink {
+                year,
+                path: paths::municipality_year(&m.slug, year),
+                current: a == index,
+            }
+        })
+        .collect();
+    let mut page = Page {
+        name: &m.name,
+        code: &m.code,
+        county_name: &county.name,
+        county_path: paths::county(&county.slug),
+        population: m.population,
+        population_year: m.population_year,
+        size_class: site.size_class_label(figures.size_class),
+        year: assessment.year,
+        catalog_name: &catalog.name,
+        catalog_id: &catalog.id,
+        indicator_count: catalog.indicators.len(),
+        published: assessment.published.map(|d| d.to_string()),
+        latest: false,
+        latest_path: paths::municipality(&m.slug),
+        years,
+        svg: &svg,
+        svg_path: format!("{folder}blomlada.svg"),
+        png_path: format!("{folder}blomlada.png"),
+        data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
+        summary_sentence: sentence.clone(),
+        summary_html: assessment.summary.as_deref().map(markdown::to_html),
+        total: (&figures.total).into(),
+        points: figures.points,
+        max_points: figures.max_points,
+        overall: comparison.as_ref().map(|c| c.overall),
+        areas,
+        best: relative
+            .as_ref()
+            .map(|r| ranked(&r.overall.best))
+            .unwrap_or_default(),
+        worst: relative
+            .as_ref()
+            .map(|r| ranked(&r.overall.worst))
+            .unwrap_or_default(),
+        previous,
+        embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
+    };
+    let head = |folder: &str| {
+        Head::new(
+            format!(
+                "{} {} – {}",
+                m.name, assessment.year, site.content.config.title
+            ),
+            "municipality",
+        )
+        .description(format!("{title}: {sentence}."))
+        .image(format!("{folder}blomlada.png"))
+    };
+    let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
+    let svg_path = format!("{folder}blomlada.svg");
+    let mut files = vec![
+        OutputFile::bytes(paths::index(&folder), html),
+        OutputFile {
+            path: format!("{folder}blomlada.png"),
+            contents: Contents::PngOf(svg_path.clone()),
+        },
+        OutputFile::bytes(svg_path.clone(), svg.clone().into_bytes()),
+    ];
+    if let Some(path) = opendata::municipality_csv_path(content, index) {
+        files.push(OutputFile::bytes(
+            path,
+            opendata::municipality_csv(content, stats, index),
+        ));
+    }
+    if also_latest {
+        // The same view at the municipality's own folder; only paths and the embed code differ.
+        let latest = paths::municipality(&m.slug);
+        page.latest = true;
+        page.svg_path = format!("{latest}blomlada.svg");
+        page.png_path = format!("{latest}blomlada.png");
+        page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
+        let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
+        files.push(OutputFile::bytes(paths::index(&latest), html));
+        files.push(OutputFile {
+            path: page.svg_path.clone(),
+            contents: Contents::SameAs(svg_path),
+        });
+        files.push(OutputFile {
+            path: page.png_path.clone(),
+            contents: Contents::PngOf(page.svg_path.clone()),
+        });
+    }
+    Ok(files)
+}
+
+/// A link with the picture, to paste on the municipality's own website.
+fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
+    let page_url = site
+        .absolute(folder)
+        .unwrap_or_else(|| format!("/{folder}"));
+    format!(
+        "<a href=\"{page_url}\"><img src=\"{page_url}blomlada.png\" width=\"600\" alt=\"{}\"></a>",
+        escape_attribute(alt)
+    )
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

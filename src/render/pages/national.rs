@@ -1,0 +1,334 @@
+//! The nation: `index.html` for the latest year and `riket/<year>/` for every year, with the
+//! figures of the national reports (seed 001): the distribution of all answers, the
+//! size-class breakdown, counties, the most and least common services per area, and the
+//! indicators over the years.
+
+use serde::Serialize;
+
+use crate::model::{Level, Year};
+use crate::output::{Contents, OutputFile};
+use crate::render::site::{Head, RenderError, Site, paths};
+use crate::stats::{Group, Tally};
+
+use super::TallyView;
+use super::county::{AreaView, Pick, area_views};
+
+#[derive(Serialize)]
+struct YearLink {
+    year: Year,
+    path: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct CountyRow<'a> {
+    name: &'a str,
+    path: String,
+    municipalities: u32,
+    registry_municipalities: u32,
+    population_published: u64,
+    population_total: u64,
+    mean_points: f64,
+    total: TallyView,
+}
+
+#[derive(Serialize)]
+struct SizeRow<'a> {
+    label: &'a str,
+    code: &'static str,
+    municipalities: u32,
+    registry_municipalities: u32,
+    mean_points: f64,
+    total: TallyView,
+}
+
+#[derive(Serialize)]
+struct CommonArea<'a> {
+    name: &'a str,
+    most: Vec<Pick<'a>>,
+    least: Vec<Pick<'a>>,
+}
+
+#[derive(Serialize)]
+struct SeriesRow<'a> {
+    id: &'a str,
+    text: &'a str,
+    path: String,
+    area: &'a str,
+    /// One cell per year of the site: share helt, or none.
+    shares: Vec<Option<f64>>,
+}
+
+#[derive(Serialize)]
+struct Recent<'a> {
+    name: &'a str,
+    path: String,
+    year: Year,
+    published: String,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    catalog_name: &'a str,
+    svg: String,
+    svg_path: String,
+    png_path: String,
+    summary_sentence: String,
+    municipalities: u32,
+    registry_municipalities: u32,
+    population_published: u64,
+    population_total: u64,
+    mean_points: f64,
+    max_points: u32,
+    total: TallyView,
+    counties: Vec<CountyRow<'a>>,
+    sizes: Vec<SizeRow<'a>>,
+    areas: Vec<AreaView<'a>>,
+    common: Vec<CommonArea<'a>>,
+    series_years: Vec<Year>,
+    series: Vec<SeriesRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    year: Option<Year>,
+    latest: bool,
+    years: Vec<YearLink>,
+    groups: Vec<GroupView<'a>>,
+    recent: Vec<Recent<'a>>,
+}
+
+pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    render(site, site.latest_year(), true)
+}
+
+pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+    render(site, Some(year), false)
+}
+
+fn group_view<'a>(
+    site: &Site<'a>,
+    gi: usize,
+    group: &Group,
+    folder: &str,
+    files: &mut Vec<OutputFile>,
+) -> GroupView<'a> {
+    let content = site.content;
+    let catalog = &content.catalogs[group.catalog];
+    let nation = &group.nation;
+    let tallies: Vec<Tally> = nation.indicators.iter().map(|f| f.tally).collect();
+    let title = format!("{} {}", site.t("flowerbox_nation"), group.year);
+    let sentence = site.tally_sentence(
+        &nation.total,
+        catalog.indicators.len(),
+        Some(nation.municipalities),
+    );
+    let suffix = if gi == 0 {
+        String::new()
+    } else {
+        format!("-{}", catalog.id)
+    };
+    let svg = site.flowerbox(
+        group.catalog,
+        &tallies,
+        &title,
+        &sentence,
+        &format!("fb{suffix}-"),
+    );
+    let svg_path = format!("{folder}blomlada{suffix}.svg");
+    let png_path = format!("{folder}blomlada{suffix}.png");
+    files.push(OutputFile::bytes(
+        svg_path.clone(),
+        svg.clone().into_bytes(),
+    ));
+    files.push(OutputFile {
+        path: png_path.clone(),
+        contents: Contents::PngOf(svg_path.clone()),
+    });
+    let counties = group
+        .counties
+        .iter()
+        .map(|(c, scope)| {
+            let county = &content.registry.counties[*c];
+            CountyRow {
+                name: &county.name,
+                path: paths::county_year(&county.slug, group.year),
+                municipalities: scope.municipalities,
+                registry_municipalities: scope.registry_municipalities,
+                population_published: scope.population_published,
+                population_total: scope.population_total,
+                mean_points: scope.mean_points,
+                total: (&scope.total).into(),
+            }
+        })
+        .collect();
+    let sizes = group
+        .sizes
+        .iter()
+        .map(|(class, scope)| SizeRow {
+            label: site.size_class_label(*class),
+            code: class.code(),
+            municipalities: scope.municipalities,
+            registry_municipalities: scope.registry_municipalities,
+            mean_points: scope.mean_points,
+            total: (&scope.total).into(),
+        })
+        .collect();
+    let pick = |i: usize| {
+        let ind = &catalog.indicators[i];
+        let f = nation.indicators.get(i);
+        Pick {
+            id: &ind.id,
+            text: &ind.text,
+            path: paths::indicator(&catalog.id, &ind.id),
+            share_helt: f.and_then(|f| f.share_helt),
+            share_inte: f.and_then(|f| f.share_inte),
+        }
+    };
+    let common = catalog
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.level == Level::Flower)
+        .map(|(ai, area)| {
+            let f = nation.areas.get(ai);
+            CommonArea {
+                name: &area.name,
+                most: f
+                    .map(|f| f.most_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                least: f
+                    .map(|f| f.least_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    // Indicators over the years, up to this group's year, when there is more than one year.
+    let series_years: Vec<Year> = site
+        .stats
+        .years
+        .iter()
+        .copied()
+        .filter(|&y| y <= group.year)
+        .collect();
+    let series = if series_years.len() > 1 {
+        catalog
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| {
+                let points = site
+                    .stats
+                    .indicator_series
+                    .get(group.catalog)
+                    .and_then(|s| s.get(i));
+                SeriesRow {
+                    id: &ind.id,
+                    text: &ind.text,
+                    path: paths::indicator(&catalog.id, &ind.id),
+                    area: catalog.area_of(i).label(),
+                    shares: series_years
+                        .iter()
+                        .map(|&y| {
+                            points
+                                .and_then(|p| p.iter().find(|pt| pt.year == y))
+                                .and_then(|pt| pt.share_helt)
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    GroupView {
+        catalog_name: &catalog.name,
+        svg,
+        svg_path,
+        png_path,
+        summary_sentence: sentence,
+        municipalities: nation.municipalities,
+        registry_municipalities: nation.registry_municipalities,
+        population_published: nation.population_published,
+        population_total: nation.population_total,
+        mean_points: nation.mean_points,
+        max_points: group.max_points,
+        total: (&nation.total).into(),
+        counties,
+        sizes,
+        areas: area_views(site, group, nation),
+        common,
+        series_years,
+        series,
+    }
+}
+
+fn render(
+    site: &Site<'_>,
+    year: Option<Year>,
+    as_home: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let content = site.content;
+    let folder = match (as_home, year) {
+        (false, Some(y)) => paths::national_year(y),
+        _ => String::new(),
+    };
+    let mut files = Vec::new();
+    let groups: Vec<GroupView> = year
+        .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(n, (_, g))| group_view(site, n, g, &folder, &mut files))
+        .collect();
+    let mut recent: Vec<(crate::model::Date, usize)> = content
+        .assessments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.published.map(|d| (d, i)))
+        .collect();
+    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let recent = recent
+        .into_iter()
+        .take(8)
+        .map(|(date, i)| {
+            let a = &content.assessments[i];
+            let m = &content.registry.municipalities[a.municipality];
+            Recent {
+                name: &m.name,
+                path: paths::municipality_year(&m.slug, a.year),
+                year: a.year,
+                published: date.to_string(),
+            }
+        })
+        .collect();
+    let image = groups.first().map(|g| g.png_path.clone());
+    let page = Page {
+        year,
+        latest: as_home,
+        years: site
+            .stats
+            .years
+            .iter()
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::national_year(y),
+                current: Some(y) == year,
+            })
+            .collect(),
+        groups,
+        recent,
+    };
+    let title = match (as_home, year) {
+        (true, _) => content.config.title.clone(),
+        (false, Some(y)) => format!("{} {y} – {}", site.t("nation"), content.config.title),
+        (false, None) => content.config.title.clone(),
+    };
+    let mut head = Head::new(title, "nation");
+    if let Some(image) = image {
+        head = head.image(image);
+    }
+    let html = site.render_page("national.html", &folder, head, &page)?;
+    files.push(OutputFile::bytes(paths::index(&folder), html));
+    Ok(files)
+}

@@ -1,0 +1,250 @@
+//! The whole site from content: every path of the contract, no broken links, well-formed
+//! pictures and feeds, deterministic bytes, and atomic replacement of the output.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use blomlada::content::{LoadOptions, load};
+use common::*;
+
+/// The relative links (`href`, `src`) of an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            if let Some(end) = rest.find('"') {
+                found.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    found
+}
+
+/// Follows every internal link of every page and returns those that lead nowhere.
+/// Pictures are left out of builds with `--no-png`, so `with_png: false` skips links to them.
+fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (path, bytes) in site {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let folder = Path::new(path).parent().unwrap_or(Path::new(""));
+        for link in links(&html) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with('#')
+            {
+                continue;
+            }
+            let target = link.split(['#', '?']).next().unwrap_or("");
+            let mut parts: Vec<&str> = folder.iter().map(|c| c.to_str().unwrap()).collect();
+            for piece in target.split('/') {
+                match piece {
+                    "" | "." => {}
+                    ".." => {
+                        if parts.pop().is_none() {
+                            broken.push(format!("{path}: {link} leaves the site"));
+                        }
+                    }
+                    p => parts.push(p),
+                }
+            }
+            let mut resolved = parts.join("/");
+            if target.is_empty() || target.ends_with('/') {
+                resolved = if resolved.is_empty() {
+                    "index.html".into()
+                } else {
+                    format!("{resolved}/index.html")
+                };
+            }
+            if !site.contains_key(&resolved) && (with_png || !resolved.ends_with(".png")) {
+                broken.push(format!("{path}: {link} → {resolved}"));
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn bundled_site_has_every_contract_path_no_broken_link_and_same_bytes_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("content");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_success(&build(&content, &a, &["--no-png"]));
+    assert_success(&build(&content, &b, &["--no-png"]));
+    let site = tree(&a);
+    assert!(site == tree(&b), "two builds differ");
+
+    let loaded = load(&content, &LoadOptions::default()).content.unwrap();
+    let mut expected: Vec<String> = [
+        "index.html",
+        "jamfor/index.html",
+        "data/answers.csv",
+        "data/municipalities.csv",
+        "data/indicators.csv",
+        "data/site.json",
+        "data/schema/assessment.schema.json",
+        "sitemap.xml",
+        "feed.xml",
+        "robots.txt",
+        "404.html",
+        "sida/metod/index.html",
+        "sida/tillganglighet/index.html",
+        "blomlada.svg",
+    ]
+    .map(String::from)
+    .to_vec();
+    for a in &loaded.assessments {
+        let m = &loaded.registry.municipalities[a.municipality];
+        let c = &loaded.registry.counties[m.county];
+        for p in ["index.html", "blomlada.svg"] {
+            expected.push(format!("kommun/{}/{p}", m.slug));
+            expected.push(format!("kommun/{}/{}/{p}", m.slug, a.year));
+            expected.push(format!("lan/{}/{p}", c.slug));
+        }
+        expected.push(format!("kommun/{}/index.html", m.code));
+        expected.push(format!("lan/{}/index.html", c.code));
+    }
+    for catalog in &loaded.catalogs {
+        for i in &catalog.indicators {
+            expected.push(format!("indikator/{}/{}/index.html", catalog.id, i.id));
+        }
+    }
+    let missing: Vec<&String> = expected.iter().filter(|p| !site.contains_key(*p)).collect();
+    assert!(missing.is_empty(), "missing: {missing:?}");
+    assert!(site.contains_key("kommun/upplands-vasby/index.html"));
+    assert!(site.contains_key("lan/stockholms-lan/index.html"));
+    // Håbo and Habo share the slug `habo`: each gets its code, and `habo` lets you choose.
+    assert!(
+        site.contains_key("kommun/habo-0305/index.html")
+            && site.contains_key("kommun/habo-0643/index.html")
+    );
+    let choose = String::from_utf8_lossy(&site["kommun/habo/index.html"]).into_owned();
+    assert!(choose.contains("habo-0305/") && choose.contains("habo-0643/"));
+
+    let broken = broken_links(&site, false);
+    assert!(
+        broken.is_empty(),
+        "{} broken links, e.g. {:?}",
+        broken.len(),
+        &broken[..broken.len().min(10)]
+    );
+
+    for (path, bytes) in &site {
+        if path.ends_with(".svg") || path.ends_with(".xml") {
+            let text = std::str::from_utf8(bytes).unwrap();
+            if let Err(e) = roxmltree::Document::parse(text) {
+                panic!("{path} is not well-formed XML: {e}");
+            }
+        }
+    }
+    // The example data is marked on every page.
+    let pages_without_banner: Vec<&String> = site
+        .iter()
+        .filter(|(p, b)| {
+            p.ends_with(".html")
+                && !p.starts_with("kommun/0")
+                && !String::from_utf8_lossy(b).contains("example-banner")
+        })
+        .map(|(p, _)| p)
+        .filter(|p| !is_redirect(&site[*p]))
+        .collect();
+    assert!(pages_without_banner.is_empty(), "{pages_without_banner:?}");
+}
+
+fn is_redirect(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).contains("http-equiv=\"refresh\"")
+}
+
+#[test]
+fn shapes_site_builds_with_pictures_the_same_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_success(&build(&content, &a, &[]));
+    assert_success(&build(&content, &b, &[]));
+    let site = tree(&a);
+    assert!(site == tree(&b), "two builds differ");
+    let pngs: Vec<&String> = site.keys().filter(|p| p.ends_with(".png")).collect();
+    assert!(!pngs.is_empty());
+    for p in pngs {
+        assert!(
+            site[p].starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{p} is not a PNG"
+        );
+        let svg = p.replace(".png", ".svg");
+        assert!(site.contains_key(&svg), "{p} has no SVG");
+    }
+    assert!(
+        broken_links(&site, true).is_empty(),
+        "{:?}",
+        broken_links(&site, true)
+    );
+    // English site: the pages speak English.
+    let home = String::from_utf8_lossy(&site["index.html"]).into_owned();
+    assert!(home.contains("<html lang=\"en\">"), "{}", &home[..200]);
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("tests/fixtures/sites/shapes"), &content);
+    let out = dir.path().join("site");
+    assert_success(&build(&content, &out, &["--no-png"]));
+    let before = tree(&out);
+
+    std::fs::write(
+        content.join("assessments/bad.yaml"),
+        "municipality: \"9999\"\nyear: 2017\ncatalog: new\nanswers: {}\n",
+    )
+    .unwrap();
+    let failed = build(&content, &out, &["--no-png"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("bad.yaml:1:15: error: unknown municipality \"9999\""),
+        "{stderr}"
+    );
+    assert!(tree(&out) == before, "the output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "a staging folder was left behind: {leftovers:?}"
+    );
+
+    // --keep-going skips the bad file, names it, and publishes the rest.
+    let kept = build(&content, &out, &["--no-png", "--keep-going"]);
+    assert_success(&kept);
+    assert!(String::from_utf8_lossy(&kept.stderr).contains("skipped (invalid):"));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("precious");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.txt"), "important").unwrap();
+    let result = build(
+        &repo().join("tests/fixtures/sites/shapes"),
+        &out,
+        &["--no-png"],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("refusing to replace"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "important"
+    );
+}

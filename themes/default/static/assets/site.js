@@ -1,0 +1,99 @@
+// blomlåda: small enhancements. Every page is complete without this file.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "sv";
+  var collator = new Intl.Collator(lang, { numeric: true, sensitivity: "base" });
+
+  // Sortable tables: a button in each column heading; numbers sort by data-sort.
+  function cellValue(row, index) {
+    var cell = row.children[index];
+    if (!cell) return "";
+    var sort = cell.getAttribute("data-sort");
+    return sort !== null ? parseFloat(sort) : cell.textContent.trim();
+  }
+  function sortTable(table, index, descending) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var order = (typeof x === "number" && typeof y === "number") ? x - y : collator.compare(String(x), String(y));
+      return descending ? -order : order;
+    });
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (r) { fragment.appendChild(r); });
+    body.appendChild(fragment);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var descending = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        sortTable(table, index, descending);
+      });
+    });
+  });
+
+  // Filters of the comparison table: by name and by county.
+  Array.prototype.forEach.call(document.querySelectorAll("form.filters"), function (form) {
+    var table = document.getElementById(form.getAttribute("data-filter-for"));
+    if (!table) return;
+    var name = form.querySelector("input[name=name]");
+    var county = form.querySelector("select[name=county]");
+    var status = form.querySelector(".filter-status");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    function apply() {
+      var wanted = name.value.trim().toLocaleLowerCase(lang);
+      var code = county.value;
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = row.cells[0].textContent.toLocaleLowerCase(lang);
+        var visible = (!wanted || text.indexOf(wanted) !== -1) && (!code || row.getAttribute("data-county") === code);
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      status.textContent = shown + " / " + rows.length;
+    }
+    form.hidden = false;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    name.addEventListener("input", apply);
+    county.addEventListener("change", apply);
+  });
+
+  // The flower box: show a shape's title on hover and on keyboard focus.
+  var tip = null;
+  function show(shape) {
+    var title = shape.querySelector("title");
+    if (!title) return;
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "tooltip";
+      tip.setAttribute("role", "tooltip");
+      tip.id = "flowerbox-tooltip";
+      document.body.appendChild(tip);
+    }
+    tip.textContent = title.textContent;
+    tip.hidden = false;
+    var box = shape.getBoundingClientRect();
+    tip.style.left = Math.max(8, window.scrollX + box.left + box.width / 2 - 120) + "px";
+    tip.style.top = (window.scrollY + box.bottom + 8) + "px";
+  }
+  function hide() { if (tip) tip.hidden = true; }
+  Array.prototype.forEach.call(document.querySelectorAll(".flowerbox-svg .indicator"), function (shape) {
+    shape.addEventListener("mouseenter", function () { show(shape); });
+    shape.addEventListener("mouseleave", hide);
+    shape.addEventListener("focus", function () { show(shape); });
+    shape.addEventListener("blur", hide);
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+
+  // Select the embed code when it gets focus, ready to copy.
+  Array.prototype.forEach.call(document.querySelectorAll("textarea.embed"), function (area) {
+    area.addEventListener("focus", function () { area.select(); });
+  });
+})();
