@@ -246,9 +246,9 @@ human_bytes() {
   calc "$1 / 1048576" "%.1f MiB"
 }
 
-# Removes an output folder and the siblings an atomic build may leave (OUT.tmp..., OUT.old...).
+# Removes an output folder and the siblings an atomic build may leave behind it.
 clear_out() {
-  rm -rf "$1" "$1".* "$1"-*
+  rm -rf "$1" "$1".* "$1"-* "$(dirname "$1")/.$(basename "$1")".*
 }
 
 # ---------------------------------------------------------------------------------------------
