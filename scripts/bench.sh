@@ -315,6 +315,12 @@ for n in "${size_list[@]}"; do
       rss[build-$p]+=" $m_rss"
       note "[$n] run $r/$runs: build ($p) ${m_wall} s, $(mib "$m_rss") MiB"
       rm -rf "$out.copy"
+      # A copy needs the output's size again, with a margin.
+      if (($(bytes_of "$out") * 11 / 10 > $(df --output=avail -B1 "$scratch" | tail -n 1))); then
+        note "[$n] run $r/$runs: cp -r ($p) skipped: not enough free disk space for a copy"
+        walls[cp-$p]+=" -"
+        continue
+      fi
       measure cp -r "$out" "$out.copy"
       walls[cp-$p]+=" $m_wall"
       note "[$n] run $r/$runs: cp -r ($p) ${m_wall} s"
@@ -344,7 +350,10 @@ for n in "${size_list[@]}"; do
     {
       wall=$(median ${walls[build-$p]})
       peak=$(median ${rss[build-$p]})
-      cp_wall=$(median ${walls[cp-$p]})
+      cp_wall=-
+      if [[ ${walls[cp-$p]} != *-* ]]; then
+        cp_wall=$(median ${walls[cp-$p]})
+      fi
       cpu=$(median ${cpus[build-$p]})
     }
     row_build[$n-$p]="$assessments $pages $bytes $wall $peak $cp_wall $cpu"
@@ -397,6 +406,14 @@ secs() {
   calc "$1" "%.2f s"
 }
 
+cp_cell() {
+  if [[ $1 == - ]]; then echo "not measured (disk full)"; else secs "$1"; fi
+}
+
+cp_ratio() {
+  if [[ $2 == - ]]; then echo "–"; else calc "$1 / $2" "%.1f×"; fi
+}
+
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 mem_total=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
@@ -427,7 +444,7 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
     for p in png nopng; do
       [[ -n ${row_build[$n-$p]:-} ]] || continue
       read -r assessments pages bytes wall peak cp_wall cpu <<<"${row_build[$n-$p]}"
-      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $([[ $p == png ]] && echo with || echo without) | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(secs "$wall") | $(secs "$cpu") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(secs "$cp_wall") | $(calc "$wall / $cp_wall" "%.1f")× |"
+      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $([[ $p == png ]] && echo with || echo without) | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(secs "$wall") | $(secs "$cpu") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(cp_cell "$cp_wall") | $(cp_ratio "$wall" "$cp_wall") |"
     done
   done
   echo
@@ -502,11 +519,15 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
   for n in "${size_list[@]}"; do
     if [[ -n ${row_build[$n-nopng]:-} ]]; then
       read -r _ _ _ wall _ cp_wall _ <<<"${row_build[$n-nopng]}"
+      if [[ $cp_wall == - ]]; then
+        echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` | not measured: no disk space for a copy | – |"
+        continue
+      fi
       ratio=$(calc "$wall / $cp_wall" "%.1f")
       echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` of its output | ${ratio}× | $(verdict "$ratio" 3 at-most) |"
     else
       read -r _ _ _ wall _ cp_wall _ <<<"${row_build[$n-png]}"
-      echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` | not measured: build cannot skip PNGs (with PNGs $(calc "$wall / $cp_wall" "%.1f")×) | – |"
+      echo "| $(fmt_int "$n") municipalities: build without PNGs ≤ 3× \`cp -r\` | not measured: build cannot skip PNGs (with PNGs $(cp_ratio "$wall" "$cp_wall")) | – |"
     fi
   done
   found=""
