@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use blomlada::build::{BuildOptions, load_content, load_theme};
-use blomlada::render::site::{Job, Site};
+use blomlada::render::site::Site;
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "content".into()));
@@ -56,6 +56,47 @@ fn main() {
             })
             .sum::<usize>();
     }
+    let sample: Vec<usize> = (0..content.assessments.len().min(400)).collect();
+    let t = Instant::now();
+    for &a in &sample {
+        let tallies: Vec<blomlada::stats::Tally> = content.assessments[a]
+            .answers
+            .iter()
+            .map(|&x| blomlada::stats::Tally::of(x))
+            .collect();
+        std::hint::black_box(site.flowerbox(
+            content.assessments[a].catalog,
+            &tallies,
+            "t",
+            "s",
+            "fb-",
+        ));
+    }
+    println!(
+        "{:20} {:8.3} ms each",
+        "flowerbox svg",
+        t.elapsed().as_secs_f64() * 1000.0 / sample.len() as f64
+    );
+    let t = Instant::now();
+    for &a in &sample {
+        std::hint::black_box(blomlada::render::opendata::municipality_csv(
+            &content, &stats, a,
+        ));
+    }
+    println!(
+        "{:20} {:8.3} ms each",
+        "assessment csv",
+        t.elapsed().as_secs_f64() * 1000.0 / sample.len() as f64
+    );
+    let t = Instant::now();
+    for &a in &sample {
+        std::hint::black_box((stats.comparison(a), stats.relative_to_nation(&content, a)));
+    }
+    println!(
+        "{:20} {:8.3} ms each",
+        "comparisons",
+        t.elapsed().as_secs_f64() * 1000.0 / sample.len() as f64
+    );
     for (kind, (time, count, bytes)) in by_kind {
         println!(
             "{kind:20} {count:6} jobs  {:8.2} ms/job  {:8} KB/job",
@@ -64,3 +105,7 @@ fn main() {
         );
     }
 }
+
+/// Times the parts of a municipality page for the first assessments.
+#[allow(dead_code)]
+fn parts() {}

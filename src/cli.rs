@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::content::{self, LoadOptions};
+use crate::content;
 use crate::diagnostics::Diagnostics;
 
 /// Exit status for content errors (bad submissions, bad catalogue).
@@ -219,83 +219,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
-/// Checks the whole content folder, or only the named files against it.
-pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
-    let loaded = content::load(dir, &LoadOptions { drafts: true });
-    if files.is_empty() {
-        return Ok(loaded.diagnostics);
-    }
-    let canonical = |p: &Path| {
-        std::fs::canonicalize(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
-    let dir_canonical = canonical(dir)?;
-    let mut wanted = Vec::new();
-    let mut outside = Vec::new();
-    for file in files {
-        let c = canonical(file)?;
-        if c.starts_with(&dir_canonical) && !c.starts_with(dir_canonical.join("assessments"))
-            || c.starts_with(dir_canonical.join("assessments"))
-        {
-            wanted.push(c);
-        } else {
-            outside.push(file.clone());
-        }
-    }
-    let mut result = Diagnostics::new();
-    // Problems in the files everything is checked against are always shown.
-    let base_paths = ["site.yaml", "registry", "catalogs"].map(|p| dir_canonical.join(p));
-    for d in loaded.diagnostics.iter() {
-        let Ok(c) = std::fs::canonicalize(&d.path) else {
-            continue;
-        };
-        let is_base = base_paths.iter().any(|b| c.starts_with(b));
-        let is_named_duplicate = d.message.starts_with("a second published assessment");
-        if (is_base && d.is_error()) || (wanted.contains(&c) && !is_named_duplicate) {
-            result.push(d.clone());
-        }
-    }
-    let Some(content) = loaded.content else {
-        return Ok(result);
-    };
-    let against = content::assessment::Against {
-        registry: &content.registry,
-        catalogs: &content.catalogs,
-    };
-    let mut candidates = Vec::new();
-    for c in &wanted {
-        if let Ok(rel) = c.strip_prefix(&dir_canonical)
-            && rel.starts_with("assessments")
-        {
-            let (ok, _) = content::load_assessment(&dir_canonical, rel, &against);
-            candidates.extend(ok.map(|(mut a, i)| {
-                a.source = dir.join(rel);
-                (a, i)
-            }));
-        }
-    }
-    for file in &outside {
-        let (parent, name) = (
-            file.parent().unwrap_or(Path::new("")),
-            file.file_name().map(PathBuf::from).unwrap_or_default(),
-        );
-        let (ok, d) = content::load_assessment(parent, &name, &against);
-        result.extend(d);
-        candidates.extend(ok.map(|(mut a, i)| {
-            a.source = file.clone();
-            (a, i)
-        }));
-    }
-    // Duplicates among the named files only: a resubmission is not a duplicate of itself.
-    content::select_assessments(
-        Path::new(""),
-        candidates,
-        &content.registry,
-        false,
-        &mut result,
-    );
-    result.sort();
-    Ok(result)
-}
+pub use crate::check::check;
 
 /// Prints an assessment skeleton for a municipality and year.
 fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, String> {
@@ -316,10 +240,7 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
         code.to_string()
     };
     let Some(municipality) = base.registry.municipality(&code) else {
-        let hint = crate::suggest::did_you_mean(
-            &code,
-            base.registry.municipalities.iter().map(|m| m.code.as_str()),
-        );
+        let hint = content::assessment::unknown_municipality_hint(&code, &base.registry);
         return Err(format!(
             "unknown municipality \"{code}\"{hint}; expected a code from registry/municipalities.csv"
         ));

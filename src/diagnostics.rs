@@ -89,9 +89,88 @@ pub struct SourceText<'a> {
 
 impl SourceText<'_> {
     pub fn line(&self, line: u32) -> Option<String> {
-        let index = line.checked_sub(1)? as usize;
-        let raw = self.text.lines().nth(index)?;
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        LineCursor::default().line(self, line)
+    }
+}
+
+/// Where the line after the one at `offset` starts. Lines end at "\n", "\r\n" or a lone
+/// "\r", as YAML counts them (and so the positions in messages).
+fn next_line_start(text: &str, offset: usize) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    let at = rest.find(['\n', '\r'])?;
+    let width = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+    Some(offset + at + width)
+}
+
+/// The line and column just after `before`, counting lines as YAML does.
+pub fn position_after(before: &str) -> Pos {
+    let mut line = 1u64;
+    let mut line_start = 0;
+    let mut offset = 0;
+    while let Some(next) = next_line_start(before, offset) {
+        line += 1;
+        line_start = next;
+        offset = next;
+    }
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) as u64 + 1;
+    Pos::new(line, column)
+}
+
+/// The lines of a text, without their line ends, counted as YAML does.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut offset = Some(0);
+    std::iter::from_fn(move || {
+        let start = offset?;
+        let rest = text.get(start..)?;
+        offset = next_line_start(text, start);
+        Some(rest.split(['\n', '\r']).next().unwrap_or(""))
+    })
+}
+
+/// How many lines a text has, counted as YAML does.
+pub fn line_count(text: &str) -> u32 {
+    lines(text).count() as u32
+}
+
+/// Finds source lines for snippets, carrying on from the last line found in the same text:
+/// problems come mostly in line order, so a file with thousands of them stays linear.
+#[derive(Debug, Default, Clone)]
+pub struct LineCursor {
+    /// The text last looked in (its file, address and length), the line found and where it
+    /// starts.
+    at: Option<(PathBuf, usize, usize, u32, usize)>,
+}
+
+impl LineCursor {
+    pub fn line(&mut self, source: &SourceText<'_>, line: u32) -> Option<String> {
+        if line == 0 {
+            return None;
+        }
+        let text = source.text;
+        let key = (text.as_ptr() as usize, text.len());
+        let (mut current, mut offset) = match &self.at {
+            Some((path, ptr, len, l, o))
+                if (*ptr, *len) == key && *l <= line && path == source.path =>
+            {
+                (*l, *o)
+            }
+            _ => (1, 0),
+        };
+        while current < line {
+            offset = next_line_start(text, offset)?;
+            current += 1;
+        }
+        match &mut self.at {
+            Some((path, ptr, len, l, o)) if path == source.path => {
+                (*ptr, *len, *l, *o) = (key.0, key.1, current, offset);
+            }
+            _ => self.at = Some((source.path.to_path_buf(), key.0, key.1, current, offset)),
+        }
+        let rest = text.get(offset..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let raw = rest.split(['\n', '\r']).next().unwrap_or("");
         // Very long lines are cut so that a snippet stays readable.
         Some(raw.chars().take(200).collect())
     }
@@ -101,6 +180,7 @@ impl SourceText<'_> {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    cursor: LineCursor,
 }
 
 impl Diagnostics {
@@ -108,7 +188,8 @@ impl Diagnostics {
         Self::default()
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        diagnostic.message = one_line(diagnostic.message);
         self.items.push(diagnostic);
     }
 
@@ -130,7 +211,7 @@ impl Diagnostics {
             path: path.to_path_buf(),
             pos,
             severity: Severity::Error,
-            message: message.into(),
+            message: one_line(message.into()),
             source_line: None,
         });
     }
@@ -140,8 +221,8 @@ impl Diagnostics {
             path: source.path.to_path_buf(),
             pos,
             severity,
-            message,
-            source_line: source.line(pos.line),
+            message: one_line(message),
+            source_line: self.cursor.line(source, pos.line),
         });
     }
 
@@ -175,6 +256,24 @@ impl Diagnostics {
             (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
         });
     }
+}
+
+/// Messages quote content, which may hold line breaks and other control characters (a key
+/// such as `"a\nb"`): they are shown escaped, so that every diagnostic stays one line.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl IntoIterator for Diagnostics {

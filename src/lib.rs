@@ -5,6 +5,7 @@
 //! `output` writes them atomically. The command line in [`cli`] only wires them together.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod content;
 pub mod diagnostics;

@@ -42,3 +42,50 @@ mod tests {
         assert_eq!(slugify("!!!"), "");
     }
 }
+
+/// A key that sorts names as Swedish does: a–z, then å, ä, ö; case and other accents aside
+/// ("Ale" < "Åre" < "Älvdalen" < "Örebro").
+pub fn sort_key(name: &str) -> Vec<u32> {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' => 'z' as u32 + 1,
+            'ä' | 'æ' => 'z' as u32 + 2,
+            'ö' | 'ø' => 'z' as u32 + 3,
+            'é' | 'è' => 'e' as u32,
+            'ü' => 'y' as u32,
+            other => other as u32,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::sort_key;
+
+    #[test]
+    fn swedish_order() {
+        let mut names = vec![
+            "Örebro",
+            "Älvdalen",
+            "Åre",
+            "Ale",
+            "Eda",
+            "Överkalix",
+            "ale",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "Ale",
+                "ale",
+                "Eda",
+                "Åre",
+                "Älvdalen",
+                "Örebro",
+                "Överkalix"
+            ]
+        );
+    }
+}

@@ -1,13 +1,16 @@
 //! "Did you mean" for near misses: indicator ids, answers, keys, codes and names.
 
-/// Folds case and the Swedish letters so that `Malmo` finds `Malmö` and `HELT` finds `helt`.
+/// Folds case and the Swedish letters so that `Malmo` finds `Malmö` and `HELT` finds `helt`,
+/// and characters that look alike (`l` and `1`, `O` and `0`) so that `aldre-l` finds
+/// `aldre-1` before `aldre-2`.
 fn fold(s: &str) -> Vec<char> {
     s.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {
             'å' | 'ä' | 'á' | 'à' => 'a',
-            'ö' | 'ó' | 'ø' => 'o',
+            'ö' | 'ó' | 'ø' | '0' => 'o',
             'é' | 'è' => 'e',
+            'l' | '|' => '1',
             '_' | ' ' => '-',
             other => other,
         })
@@ -47,7 +50,9 @@ where
         return None;
     }
     let limit = (folded.len() / 3).clamp(1, 4);
-    let mut best: Option<(usize, &'a str)> = None;
+    // The nearest candidate, and whether another one is just as near: then neither is a
+    // better guess than the list of what is expected.
+    let mut best: Option<(usize, &'a str, bool)> = None;
     for candidate in candidates {
         let other = fold(candidate);
         // Cheap length check first: long candidate lists (290 names) stay fast.
@@ -55,11 +60,16 @@ where
             continue;
         }
         let d = distance(&folded, &other);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, candidate));
+        if d > limit {
+            continue;
         }
+        best = match best {
+            Some((bd, bc, _)) if d == bd && bc != candidate => Some((bd, bc, true)),
+            Some((bd, _, _)) if d >= bd => best,
+            _ => Some((d, candidate, false)),
+        };
     }
-    best.map(|(_, c)| c)
+    best.filter(|(_, _, tied)| !tied).map(|(_, c, _)| c)
 }
 
 /// `" (did you mean \"x\"?)"`, or nothing.
@@ -96,6 +106,13 @@ mod tests {
         assert_eq!(closest("Malmo", ["Malmö", "Lund"]), Some("Malmö"));
         assert_eq!(closest("aldre-l", ["aldre-1", "aldre-2"]), Some("aldre-1"));
         assert_eq!(closest("anwsers", ["answers", "summary"]), Some("answers"));
+        assert_eq!(closest("O18O", ["0180", "0181"]), Some("0180"));
+    }
+
+    #[test]
+    fn gives_no_guess_between_equals() {
+        assert_eq!(closest("v4", ["v2", "v3"]), None);
+        assert_eq!(closest("13", ["03", "12", "18"]), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::diagnostics::Pos;
 use crate::model::{Answer, Assessment, Catalog, Date, Registry};
 use crate::suggest;
 
-use super::read::Reader;
+use super::read::{Fields, Reader};
 use super::yaml::{Node, Value};
 
 pub const KEYS: &[&str] = &[
@@ -26,6 +26,8 @@ pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub municipality_pos: Pos,
+    /// The `published` key, where a second published assessment is reported.
+    pub published_pos: Option<Pos>,
 }
 
 /// What an assessment is checked against.
@@ -56,6 +58,13 @@ pub fn read(
         );
         return None;
     }
+    if root.as_map().is_none() {
+        reader.error(
+            root.pos,
+            format!("found {}; expected an assessment: lines of key: value with municipality, year, catalog and answers (run `blomlada new` for a skeleton)", root.describe()),
+        );
+        return None;
+    }
     let fields = reader.fields(root, KEYS, "an assessment")?;
 
     let municipality_node = reader.required(
@@ -71,21 +80,14 @@ pub fn read(
         match against.registry.municipality_by_code.get(&code) {
             Some(&index) => Some(index),
             None => {
-                let municipalities = &against.registry.municipalities;
-                let by_name = municipalities
-                    .iter()
-                    .find(|m| m.name.eq_ignore_ascii_case(&code) || m.slug == code.to_lowercase())
-                    .or_else(|| {
-                        let near = suggest::closest(&code, municipalities.iter().map(|m| m.name.as_str()))?;
-                        municipalities.iter().find(|m| m.name == near)
-                    });
-                let hint = match by_name {
-                    Some(m) => format!(" (did you mean \"{}\", the code of {}?)", m.code, m.name),
-                    None => suggest::did_you_mean(&code, municipalities.iter().map(|m| m.code.as_str())),
+                let hint = unknown_municipality_hint(&code, against.registry);
+                let written = match (&node.value, &node.raw) {
+                    (Value::Int(_), Some(raw)) if *raw != code => format!(" (written {raw})"),
+                    _ => String::new(),
                 };
                 reader.error(
                     node.pos,
-                    format!("unknown municipality \"{code}\"{hint}; expected a code from registry/municipalities.csv"),
+                    format!("unknown municipality \"{code}\"{written}{hint}; expected a code from registry/municipalities.csv"),
                 );
                 None
             }
@@ -136,8 +138,14 @@ pub fn read(
     let published = match fields.get("published") {
         None => Some(None),
         Some(node) if node.is_null() => Some(None),
-        Some(node) => match node.as_text().as_deref().and_then(Date::parse) {
-            Some(date) => Some(Some(date)),
+        Some(node) => match node.as_text().as_deref().map(str::trim) {
+            Some(text) => match Date::parse(text) {
+                Some(date) => Some(Some(date)),
+                None => {
+                    reader.error(node.pos, date_problem(text));
+                    None
+                }
+            },
             None => {
                 reader.error(
                     node.pos,
@@ -149,7 +157,7 @@ pub fn read(
     };
 
     let catalog_ref = catalog.map(|i| &against.catalogs[i]);
-    let answers = read_answers(reader, fields.get("answers"), fields.pos, catalog_ref);
+    let answers = read_answers(reader, &fields, catalog_ref);
     let summary = match fields.get("summary") {
         Some(node) if !node.is_null() => reader.text(node, "a summary in Markdown").map(Some),
         _ => Some(None),
@@ -178,6 +186,7 @@ pub fn read(
     };
     let identity = Identity {
         municipality_pos: municipality_node.map_or(Pos::START, |n| n.pos),
+        published_pos: fields.key("published").map(|k| k.pos),
     };
     Some((
         Assessment {
@@ -192,6 +201,67 @@ pub fn read(
         },
         identity,
     ))
+}
+
+/// " (did you mean ...)" for a municipality code that is not in the registry: the code of a
+/// municipality whose name was given instead, or a near code.
+pub fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
+    let municipalities = &registry.municipalities;
+    let by_name = municipalities
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(code) || m.slug == code.to_lowercase())
+        .or_else(|| {
+            let near = suggest::closest(code, municipalities.iter().map(|m| m.name.as_str()))?;
+            municipalities.iter().find(|m| m.name == near)
+        });
+    match by_name {
+        Some(m) => format!(" (did you mean \"{}\", the code of {}?)", m.code, m.name),
+        None => suggest::did_you_mean(code, municipalities.iter().map(|m| m.code.as_str())),
+    }
+}
+
+/// Why `text` is not a publication date: a date that does not exist, or another format.
+fn date_problem(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    if let (3, Some([year, month, _])) = (parts.len(), numbers.as_deref())
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+    {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        return match MONTHS.get((*month as usize).wrapping_sub(1)) {
+            None => format!(
+                "found the date {text}, which has no month {month}; expected the publication date as YYYY-MM-DD with a month from 01 to 12"
+            ),
+            Some(name) => {
+                let last = (28..=31)
+                    .rev()
+                    .find(|d| Date::parse(&format!("{year:04}-{month:02}-{d:02}")).is_some())
+                    .unwrap_or(28);
+                format!(
+                    "found the date {text}, which does not exist ({name} {year} has {last} days); expected a real date as YYYY-MM-DD"
+                )
+            }
+        };
+    }
+    format!(
+        "found the text \"{}\"; expected the publication date as YYYY-MM-DD, e.g. published: 2017-11-15 (leave it out for a draft)",
+        text.escape_debug()
+    )
 }
 
 /// Suggests the answer word someone probably meant, such as `helt` for `Uppfyller helt`.
@@ -210,21 +280,26 @@ fn answer_hint(word: &str) -> String {
 
 fn read_answers(
     reader: &mut Reader<'_>,
-    node: Option<&Node>,
-    assessment_pos: Pos,
+    fields: &Fields<'_>,
     catalog: Option<&Catalog>,
 ) -> Option<Vec<Option<Answer>>> {
-    let Some(node) = node else {
-        reader.error(
-            assessment_pos,
-            "missing key \"answers\"; expected a mapping from indicator id to helt, delvis or inte",
-        );
+    let (Some(node), Some(answers_key)) = (fields.get("answers"), fields.key("answers")) else {
+        if !fields.is_misspelled("answers") {
+            reader.error(
+                fields.pos,
+                "missing key \"answers\"; expected a mapping from indicator id to helt, delvis or inte",
+            );
+        }
         return None;
     };
+    let answers_key_pos = answers_key.pos;
     let entries: &[_] = if node.is_null() {
         &[]
     } else {
-        reader.map(node, "a mapping from indicator id to helt, delvis or inte")?
+        reader.map(
+            node,
+            "a mapping from indicator id to answer, one per line, such as `aldre-1: helt`",
+        )?
     };
     let mut answers = catalog.map(|c| vec![None; c.indicators.len()]);
     let mut seen: HashMap<&str, u32> = HashMap::with_capacity(entries.len());
@@ -238,24 +313,29 @@ fn read_answers(
         seen.insert(&key.name, key.pos.line);
         let answer = match &value.value {
             Value::Null => None,
-            _ => match value.as_text() {
-                Some(word) => match Answer::parse(word.trim()) {
-                    Some(a) => Some(a),
-                    None => {
-                        reader.error(
-                            value.pos,
-                            format!("unknown answer \"{}\" for indicator \"{}\"{}; expected \"helt\", \"delvis\" or \"inte\"", word.escape_debug(), key.name, answer_hint(&word)),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                },
+            Value::Str(word) => match Answer::parse(word.trim()) {
+                Some(a) => Some(a),
                 None => {
-                    reader.error(value.pos, format!("found {} for indicator \"{}\"; expected \"helt\", \"delvis\" or \"inte\"", value.describe(), key.name));
+                    reader.error(
+                            value.pos,
+                            format!("unknown answer \"{}\" for indicator \"{}\"{}; expected \"helt\", \"delvis\" or \"inte\"", word.escape_debug(), key.name, answer_hint(word)),
+                        );
                     ok = false;
                     continue;
                 }
             },
+            _ => {
+                reader.error(
+                    value.pos,
+                    format!(
+                        "found {} for indicator \"{}\"; expected \"helt\", \"delvis\" or \"inte\"",
+                        value.describe(),
+                        key.name
+                    ),
+                );
+                ok = false;
+                continue;
+            }
         };
         if let (Some(catalog), Some(answers)) = (catalog, answers.as_mut()) {
             match catalog.indicator_by_id.get(&key.name) {
@@ -283,6 +363,12 @@ fn read_answers(
             .map(|(_, i)| i.id.as_str())
             .collect();
         if !missing.is_empty() {
+            // At the first unanswered indicator that is listed without an answer, or else at
+            // `answers:` itself.
+            let pos = entries
+                .iter()
+                .find(|(key, value)| value.is_null() && missing.contains(&key.name.as_str()))
+                .map_or(answers_key_pos, |(key, _)| key.pos);
             let listed: Vec<&str> = missing.iter().take(5).copied().collect();
             let more = if missing.len() > 5 {
                 format!(" and {} more", missing.len() - 5)
@@ -290,7 +376,7 @@ fn read_answers(
                 String::new()
             };
             reader.warning(
-                node.pos,
+                pos,
                 format!(
                     "{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey",
                     missing.len(),
@@ -313,8 +399,18 @@ fn read_comments(
     };
     let entries = reader.map(node, "a mapping from indicator id to a comment in Markdown")?;
     let mut comments = Vec::new();
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(entries.len());
     let mut ok = true;
     for (key, value) in entries {
+        if let Some(line) = seen.get(key.name.as_str()) {
+            reader.error(
+                key.pos,
+                format!("indicator \"{}\" is commented twice: it already has a comment on line {line}; expected one comment per indicator", key.name),
+            );
+            ok = false;
+            continue;
+        }
+        seen.insert(&key.name, key.pos.line);
         let index = match catalog {
             Some(catalog) => match catalog.indicator_by_id.get(&key.name) {
                 Some(&i) => Some(i),
@@ -338,14 +434,6 @@ fn read_comments(
             continue;
         };
         if let Some(index) = index {
-            if comments.iter().any(|(i, _)| *i == index) {
-                reader.error(
-                    key.pos,
-                    format!("indicator \"{}\" has two comments; expected one", key.name),
-                );
-                ok = false;
-                continue;
-            }
             comments.push((index, text));
         }
     }

@@ -27,6 +27,16 @@ pub struct LoadedCatalog {
 }
 
 pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
+    if root.as_map().is_none() {
+        reader.error(
+            root.pos,
+            format!(
+                "found {}; expected a catalogue: lines of key: value with id, name and areas",
+                root.describe()
+            ),
+        );
+        return None;
+    }
     let fields = reader.fields(root, CATALOG_KEYS, "a catalogue")?;
     let id_node = reader.required(&fields, "id", "the catalogue's id, e.g. id: v3");
     let id = id_node.and_then(|n| reader.id(n, "a catalogue id"));
@@ -106,7 +116,14 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
                     "soil" => Some(Level::Soil),
                     other => {
                         let options = ["flower", "grass", "soil"];
-                        let hint = suggest::did_you_mean(other, options);
+                        let hint = match other.to_lowercase().as_str() {
+                            "blomma" | "blommor" | "blomman" => {
+                                " (did you mean \"flower\"?)".to_string()
+                            }
+                            "gräs" | "gräset" => " (did you mean \"grass\"?)".to_string(),
+                            "jord" | "jorden" | "mylla" => " (did you mean \"soil\"?)".to_string(),
+                            _ => suggest::did_you_mean(other, options),
+                        };
                         reader.error(
                             n.pos,
                             format!(
@@ -148,9 +165,10 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
         }
         let start = indicators.len();
         let area_index = areas.len();
+        let mut area_complete = true;
         for item in items {
             let Some(ind_fields) = reader.fields(item, INDICATOR_KEYS, "an indicator") else {
-                complete = false;
+                area_complete = false;
                 continue;
             };
             let ind_id = reader
@@ -165,16 +183,19 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
                     let word = reader.text(n, "a part: petal or leaf");
                     match word.as_deref() {
                         Some("petal") => Some(Part::Petal),
-                        Some("leaf") => {
-                            if level.is_some_and(|l| l != Level::Flower) {
-                                reader.error(n.pos, "found part: leaf in an area that is not a flower; expected part only in flower areas");
+                        Some("leaf") => match level {
+                            Some(other @ (Level::Grass | Level::Soil)) => {
+                                reader.error(n.pos, format!("found part: leaf in the {} area{}; expected leaves only in flower areas (leave `part` out here)", other.as_str(), area_id.as_deref().map_or(String::new(), |id| format!(" \"{id}\""))));
                                 None
-                            } else {
-                                Some(Part::Leaf)
                             }
-                        }
+                            _ => Some(Part::Leaf),
+                        },
                         Some(other) => {
-                            let hint = suggest::did_you_mean(other, ["petal", "leaf"]);
+                            let hint = match other.to_lowercase().as_str() {
+                                "blad" | "kronblad" => " (did you mean \"petal\"?)".to_string(),
+                                "löv" | "stjälk" => " (did you mean \"leaf\"?)".to_string(),
+                                _ => suggest::did_you_mean(other, ["petal", "leaf"]),
+                            };
                             reader.error(
                                 n.pos,
                                 format!(
@@ -192,13 +213,13 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
                 .map(|n| reader.text_list(n, "an indicator id of an earlier catalogue"))
                 .unwrap_or_default();
             let (Some(ind_id), Some(text), Some(part)) = (ind_id, text, part) else {
-                complete = false;
+                area_complete = false;
                 continue;
             };
             if let Some(line) = indicator_lines.get(&ind_id) {
                 let pos = ind_fields.get("id").map_or(item.pos, |n| n.pos);
                 reader.error(pos, format!("duplicate indicator id \"{ind_id}\": it is already used on line {line}; expected ids that are unique within the catalogue"));
-                complete = false;
+                area_complete = false;
                 continue;
             }
             indicator_lines.insert(
@@ -221,11 +242,14 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
                 replaces: Vec::new(),
             });
         }
+        complete &= area_complete;
         let (Some(area_id), Some(level), Some(name)) = (area_id, level, name) else {
             complete = false;
             continue;
         };
-        if level == Level::Flower
+        // Only a flower read in full is known to have no petal.
+        if area_complete
+            && level == Level::Flower
             && indicators[start..].iter().all(|i| i.part == Part::Leaf)
             && indicators.len() > start
         {
@@ -278,7 +302,34 @@ pub fn resolve_replaces(
                     None => (None, target.as_str()),
                 };
                 if wanted_catalog == Some(entry.catalog.id.as_str()) {
-                    diagnostics.error(&source, *pos, format!("\"{target}\" names an indicator of this same catalogue; expected an indicator of an earlier catalogue"));
+                    diagnostics.error(&source, *pos, format!("found \"{target}\" in replaces, an indicator of this same catalogue; expected an indicator of an earlier catalogue"));
+                    continue;
+                }
+                if let Some(wanted) = wanted_catalog
+                    && !loaded.iter().any(|other| other.catalog.id == wanted)
+                {
+                    let others: Vec<&str> = loaded
+                        .iter()
+                        .filter(|o| o.catalog.id != entry.catalog.id)
+                        .map(|o| o.catalog.id.as_str())
+                        .collect();
+                    let hint = suggest::closest(wanted, others.iter().copied())
+                        .map_or(String::new(), |c| {
+                            format!(" (did you mean \"{c}/{wanted_id}\"?)")
+                        });
+                    let expected = if others.is_empty() {
+                        "no other catalogue is loaded; expected replaces only in a catalogue that follows another one".to_string()
+                    } else {
+                        format!(
+                            "expected catalog/id with the catalogue {}",
+                            suggest::one_of(&others)
+                        )
+                    };
+                    diagnostics.error(
+                        &source,
+                        *pos,
+                        format!("unknown catalogue \"{wanted}\" in \"{target}\"{hint}; {expected}"),
+                    );
                     continue;
                 }
                 let matches: Vec<IndicatorRef> = loaded
@@ -301,26 +352,34 @@ pub fn resolve_replaces(
                 match matches.as_slice() {
                     [one] => refs.push(*one),
                     [] => {
-                        let candidates: Vec<String> = loaded
+                        let candidates: Vec<&str> = loaded
                             .iter()
                             .enumerate()
-                            .filter(|(oi, _)| *oi != ci)
-                            .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.clone()))
+                            .filter(|(oi, o)| {
+                                *oi != ci && wanted_catalog.is_none_or(|w| w == o.catalog.id)
+                            })
+                            .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.as_str()))
                             .collect();
-                        let hint =
-                            suggest::did_you_mean(wanted_id, candidates.iter().map(String::as_str));
+                        let hint = suggest::closest(wanted_id, candidates.iter().copied()).map_or(
+                            String::new(),
+                            |near| match wanted_catalog {
+                                Some(c) => format!(" (did you mean \"{c}/{near}\"?)"),
+                                None => format!(" (did you mean \"{near}\"?)"),
+                            },
+                        );
                         let within = wanted_catalog
-                            .map_or("any other catalogue".to_string(), |c| {
-                                format!("catalogue \"{c}\"")
+                            .map_or("no other catalogue has it".to_string(), |c| {
+                                format!("catalogue \"{c}\" has no indicator \"{wanted_id}\"")
                             });
-                        diagnostics.error(&source, *pos, format!("\"{target}\" is not an indicator of {within}{hint}; expected the id of the indicator this one continues"));
+                        diagnostics.error(&source, *pos, format!("unknown indicator \"{target}\" in replaces: {within}{hint}; expected the id of the indicator of an earlier catalogue that this one continues, as id or catalog/id"));
                     }
                     many => {
                         let names: Vec<String> = many
                             .iter()
                             .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
                             .collect();
-                        diagnostics.error(&source, *pos, format!("\"{target}\" is an indicator of several catalogues; expected one of {}", names.join(", ")));
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        diagnostics.error(&source, *pos, format!("found \"{target}\" in replaces, an indicator of several catalogues; expected one of them as catalog/id: {}", suggest::one_of(&names)));
                     }
                 }
             }

@@ -2,6 +2,20 @@
 //!
 //! Every problem of every file is collected as a [`Diagnostic`](crate::diagnostics::Diagnostic);
 //! nothing that comes from content can panic here.
+//!
+//! [`load`] reads a whole folder. The pieces it is made of are public for tools that reload
+//! part of a folder, such as a watcher:
+//!
+//! - [`load_base`]: `site.yaml`, the registry and the catalogues, which assessments are
+//!   checked against (reload all of it when one of those files changes);
+//! - [`assessment_files`]: the assessment files of a folder;
+//! - [`load_assessment`]: one assessment file, checked on its own;
+//! - [`select_assessments`]: what is published, one per municipality and year, with an error
+//!   for a second published assessment.
+//!
+//! The `*_from_text` functions do the same for text already read (tests and fuzzing use
+//! them). Files are at most [`yaml::MAX_FILE_BYTES`]; YAML is parsed within the limits of
+//! [`yaml`].
 
 pub mod assessment;
 pub mod catalog;
@@ -38,10 +52,12 @@ pub struct Loaded {
     pub invalid_assessments: Vec<PathBuf>,
 }
 
-/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that.
+/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that (one
+/// byte more is read, so that a bigger file is known to be too big).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let expected = file.metadata().map_or(0, |m| m.len()) as usize;
+    let mut bytes = Vec::with_capacity(expected.min(yaml::MAX_FILE_BYTES) + 1);
     file.take(yaml::MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
@@ -57,10 +73,27 @@ fn read_text(dir: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<St
             return None;
         }
     };
-    match yaml::decode(&bytes) {
-        Ok(text) => Some(text.to_string()),
+    if bytes.len() > yaml::MAX_FILE_BYTES {
+        // Only the first MiB was read; the file system knows the whole size.
+        let size = std::fs::metadata(&path).map_or(bytes.len() as u64, |m| m.len());
+        let e = yaml::too_big(size);
+        diagnostics.file_error(&path, e.pos, e.message);
+        return None;
+    }
+    text_from_bytes(&path, bytes, diagnostics)
+}
+
+/// The text of a content file from its bytes: at most 1 MiB, UTF-8, without a byte-order
+/// mark. Problems are reported at `path`.
+pub fn text_from_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    match yaml::decode_owned(bytes) {
+        Ok(text) => Some(text),
         Err(e) => {
-            diagnostics.file_error(&path, e.pos, e.message);
+            diagnostics.file_error(path, e.pos, e.message);
             None
         }
     }
@@ -77,13 +110,15 @@ fn parse_yaml(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<
     }
 }
 
-/// The fixed part of a content folder that assessments are checked against.
+/// The fixed part of a content folder that assessments are checked against: build an
+/// [`Against`] from its registry and catalogues.
 pub struct Base {
     pub config: SiteConfig,
     pub registry: Registry,
     pub catalogs: Vec<Catalog>,
 }
 
+/// Loads `site.yaml` of a content folder.
 pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.yaml");
     let path = dir.join(rel);
@@ -91,32 +126,50 @@ pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Sit
         diagnostics.file_error(
             &path,
             Pos::START,
-            "missing site.yaml; expected a file with at least `title: ...`",
+            "found no site.yaml; expected a site.yaml with at least `title: ...` in the content folder",
         );
         return None;
     }
     let text = read_text(dir, rel, diagnostics)?;
-    let node = parse_yaml(&path, &text, diagnostics)?;
+    site_config_from_text(&path, &text, diagnostics)
+}
+
+/// `site.yaml` from its text; diagnostics name `path`.
+pub fn site_config_from_text(
+    path: &Path,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<SiteConfig> {
+    let node = parse_yaml(path, text, diagnostics)?;
     let mut reader = Reader {
-        source: SourceText {
-            path: &path,
-            text: &text,
-        },
+        source: SourceText { path, text },
         diagnostics,
     };
     site_config::read(&mut reader, &node)
 }
 
+/// Loads `registry/counties.csv` and `registry/municipalities.csv`. `None` when either has
+/// an error, as every assessment is checked against them.
 pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Registry> {
     let counties_rel = Path::new("registry/counties.csv");
     let municipalities_rel = Path::new("registry/municipalities.csv");
     let mut missing = false;
     for rel in [counties_rel, municipalities_rel] {
         if !dir.join(rel).is_file() {
+            let header = if rel == counties_rel {
+                registry::COUNTY_COLUMNS
+            } else {
+                registry::MUNICIPALITY_COLUMNS
+            };
             diagnostics.file_error(
                 &dir.join(rel),
                 Pos::START,
-                "missing registry file; expected the registry CSV with its header row",
+                format!(
+                    "found no {}; expected the registry file with the header \"{}\" and a row per {}",
+                    rel.display(),
+                    header.join(","),
+                    if rel == counties_rel { "county" } else { "municipality" }
+                ),
             );
             missing = true;
         }
@@ -124,16 +177,31 @@ pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Regist
     if missing {
         return None;
     }
-    let errors_before = diagnostics.error_count();
     let counties_text = read_text(dir, counties_rel, diagnostics)?;
-    let mut counties =
-        registry::read_counties(&dir.join(counties_rel), &counties_text, diagnostics);
-    counties.sort_by(|a, b| a.code.cmp(&b.code));
     let municipalities_text = read_text(dir, municipalities_rel, diagnostics)?;
+    registry_from_texts(dir, &counties_text, &municipalities_text, diagnostics)
+}
+
+/// The registry from the texts of its two files; diagnostics name them inside `dir`.
+pub fn registry_from_texts(
+    dir: &Path,
+    counties_text: &str,
+    municipalities_text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Registry> {
+    let errors_before = diagnostics.error_count();
+    let mut counties = registry::read_counties(
+        &dir.join("registry/counties.csv"),
+        counties_text,
+        diagnostics,
+    );
+    counties.sort_by(|a, b| a.code.cmp(&b.code));
+    let counties_complete = diagnostics.error_count() == errors_before;
     let municipalities = registry::read_municipalities(
-        &dir.join(municipalities_rel),
-        &municipalities_text,
+        &dir.join("registry/municipalities.csv"),
+        municipalities_text,
         &counties,
+        counties_complete,
         diagnostics,
     );
     (diagnostics.error_count() == errors_before).then(|| registry::build(counties, municipalities))
@@ -152,6 +220,8 @@ fn files_with(dir: &Path, recursive: bool, extensions: &[&str]) -> Vec<PathBuf> 
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .max_depth(if recursive { 64 } else { 1 })
         .into_iter()
+        // Hidden folders (.git, editors' backups) are skipped whole.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| {
@@ -168,6 +238,8 @@ fn files_with(dir: &Path, recursive: bool, extensions: &[&str]) -> Vec<PathBuf> 
     files
 }
 
+/// Loads every `catalogs/*.yaml`, sorted by id, with `replaces` resolved across them. `None`
+/// when any has an error.
 pub fn load_catalogs(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Vec<Catalog>> {
     let catalogs_dir = dir.join("catalogs");
     let files = yaml_files(&catalogs_dir, false);
@@ -175,32 +247,43 @@ pub fn load_catalogs(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Vec<Ca
         diagnostics.file_error(
             &catalogs_dir,
             Pos::START,
-            "no catalogue found; expected at least one catalogs/<id>.yaml",
+            "found no catalogue; expected at least one catalogs/<id>.yaml",
         );
         return None;
     }
     let errors_before = diagnostics.error_count();
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|file| {
+            let rel = Path::new("catalogs").join(&file);
+            read_text(dir, &rel, diagnostics).map(|text| (rel, text))
+        })
+        .collect();
+    let catalogs = catalogs_from_texts(dir, &texts, diagnostics);
+    catalogs.filter(|_| diagnostics.error_count() == errors_before)
+}
+
+/// Catalogues from their texts, given with their paths relative to `dir`.
+pub fn catalogs_from_texts(
+    dir: &Path,
+    files: &[(PathBuf, String)],
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<Catalog>> {
+    let errors_before = diagnostics.error_count();
     let mut loaded = Vec::new();
     let mut texts = Vec::new();
-    for file in files {
-        let rel = Path::new("catalogs").join(&file);
-        let path = dir.join(&rel);
-        let Some(text) = read_text(dir, &rel, diagnostics) else {
-            continue;
-        };
-        let Some(node) = parse_yaml(&path, &text, diagnostics) else {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        let Some(node) = parse_yaml(&path, text, diagnostics) else {
             continue;
         };
         let mut reader = Reader {
-            source: SourceText {
-                path: &path,
-                text: &text,
-            },
+            source: SourceText { path: &path, text },
             diagnostics,
         };
-        if let Some(catalog) = catalog::read(&mut reader, &node, &rel) {
+        if let Some(catalog) = catalog::read(&mut reader, &node, rel) {
             loaded.push(catalog);
-            texts.push((path, text));
+            texts.push((path, text.clone()));
         }
     }
     // Same id in two files: the second is reported.
@@ -216,24 +299,16 @@ pub fn load_catalogs(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Vec<Ca
             first.insert(entry.catalog.id.clone(), path.clone());
         }
     }
-    let mut order: Vec<usize> = (0..loaded.len()).collect();
-    order.sort_by(|&a, &b| loaded[a].catalog.id.cmp(&loaded[b].catalog.id));
-    let mut sorted_loaded = Vec::with_capacity(loaded.len());
-    let mut sorted_texts = Vec::with_capacity(loaded.len());
-    let mut slots: Vec<Option<_>> = loaded.into_iter().map(Some).collect();
-    let mut text_slots: Vec<Option<_>> = texts.into_iter().map(Some).collect();
-    for i in order {
-        if let (Some(l), Some(t)) = (slots[i].take(), text_slots[i].take()) {
-            sorted_loaded.push(l);
-            sorted_texts.push(t);
-        }
-    }
+    let mut pairs: Vec<_> = loaded.into_iter().zip(texts).collect();
+    pairs.sort_by(|a, b| a.0.catalog.id.cmp(&b.0.catalog.id));
+    let (mut sorted_loaded, sorted_texts): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
     catalog::resolve_replaces(&mut sorted_loaded, &sorted_texts, diagnostics);
     (diagnostics.error_count() == errors_before)
         .then(|| sorted_loaded.into_iter().map(|l| l.catalog).collect())
 }
 
-/// Loads the site configuration, registry and catalogues.
+/// Loads the site configuration, registry and catalogues, reporting every problem in them.
+/// `None` when any of them has an error, as nothing can be checked against them then.
 pub fn load_base(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Base> {
     let config = load_site_config(dir, diagnostics);
     let registry = load_registry(dir, diagnostics);
@@ -245,22 +320,38 @@ pub fn load_base(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Base> {
     })
 }
 
-/// One assessment file, read and checked on its own. `rel` is relative to `dir`; diagnostics
-/// name `dir/rel`.
+/// One assessment file, read and checked on its own against the registry and catalogues.
+/// `rel` is relative to `dir` and becomes [`Assessment::source`]; diagnostics name `dir/rel`.
+/// The assessment is `None` when the file has any error. It is not compared with other
+/// assessments: [`select_assessments`] does that. A watcher reloads a changed file with this.
 pub fn load_assessment(
     dir: &Path,
     rel: &Path,
     against: &Against<'_>,
 ) -> (Option<(Assessment, Identity)>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
+    match read_text(dir, rel, &mut diagnostics) {
+        Some(text) => {
+            let (result, more) = assessment_from_text(dir, rel, &text, against);
+            diagnostics.extend(more);
+            (result, diagnostics)
+        }
+        None => (None, diagnostics),
+    }
+}
+
+/// Like [`load_assessment`], for text already read.
+pub fn assessment_from_text(
+    dir: &Path,
+    rel: &Path,
+    text: &str,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
     let path = dir.join(rel);
-    let result = read_text(dir, rel, &mut diagnostics).and_then(|text| {
-        let node = parse_yaml(&path, &text, &mut diagnostics)?;
+    let result = parse_yaml(&path, text, &mut diagnostics).and_then(|node| {
         let mut reader = Reader {
-            source: SourceText {
-                path: &path,
-                text: &text,
-            },
+            source: SourceText { path: &path, text },
             diagnostics: &mut diagnostics,
         };
         assessment::read(&mut reader, &node, rel, against)
@@ -274,7 +365,8 @@ pub fn load_assessment(
     (result, diagnostics)
 }
 
-/// The assessment files of a content folder, relative to it.
+/// The assessment files of a content folder (`assessments/**/*.yaml` and `*.yml`, hidden files
+/// and symbolic links left out), relative to it and sorted.
 pub fn assessment_files(dir: &Path) -> Vec<PathBuf> {
     yaml_files(&dir.join("assessments"), true)
         .into_iter()
@@ -283,8 +375,10 @@ pub fn assessment_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Picks what is published: one assessment per municipality and year. Two published
-/// assessments of the same municipality and year are an error naming both files; with
-/// `drafts`, a draft stands in where nothing is published.
+/// assessments of the same municipality and year are an error naming both files, reported at
+/// the later one in `candidates`, which is left out (its path is returned in the second
+/// list). With `drafts`, a draft stands in where nothing is published. The result is sorted
+/// by year, then municipality code; `dir` is only used to name files in messages.
 pub fn select_assessments(
     dir: &Path,
     candidates: Vec<(Assessment, Identity)>,
@@ -308,9 +402,9 @@ pub fn select_assessments(
             let m = &registry.municipalities[assessment.municipality];
             diagnostics.file_error(
                 &path,
-                identity.municipality_pos,
+                identity.published_pos.unwrap_or(identity.municipality_pos),
                 format!(
-                    "a second published assessment of {} ({}) for {}: {} is already published; expected one published assessment per municipality and year (remove `published` from one of them)",
+                    "found a second published assessment of {} ({}) for {}: {} is already published; expected one published assessment per municipality and year (remove `published` from one of them)",
                     m.name, m.code, assessment.year, dir.join(&first.source).display()
                 ),
             );
@@ -329,6 +423,7 @@ pub fn select_assessments(
     (assessments, rejected)
 }
 
+/// Sorts by year, then municipality code: the order of [`Content::assessments`].
 pub fn sort_assessments(assessments: &mut [Assessment], registry: &Registry) {
     assessments.sort_by(|a, b| {
         (a.year, &registry.municipalities[a.municipality].code)
@@ -336,6 +431,7 @@ pub fn sort_assessments(assessments: &mut [Assessment], registry: &Registry) {
     });
 }
 
+/// Loads `pages/*.md`, sorted by their `order`, then name. A page with an error is left out.
 pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let mut pages: Vec<Page> = files_with(&dir.join("pages"), false, &["md"])
         .into_iter()

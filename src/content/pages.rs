@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::diagnostics::{Diagnostics, LineCursor, Pos, SourceText};
 use crate::model::Page;
 use crate::slug::slugify;
 
@@ -28,7 +28,14 @@ pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) 
         );
         return None;
     }
-    let (front, body) = split_front_matter(text);
+    let Some((front, body)) = split_front_matter(text) else {
+        diagnostics.error(
+            &source,
+            Pos::START,
+            "found a front matter block (the first line is ---) that is never closed; expected a line with --- after the title and other keys",
+        );
+        return None;
+    };
     let mut title = None;
     let mut description = None;
     let mut order = 0;
@@ -66,9 +73,10 @@ pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) 
             }
         }
         let failed = shifted.has_errors();
+        let mut cursor = LineCursor::default();
         for mut d in shifted {
             d.pos.line += 1;
-            d.source_line = source.line(d.pos.line);
+            d.source_line = cursor.line(&source, d.pos.line);
             diagnostics.push(d);
         }
         if failed {
@@ -88,24 +96,25 @@ pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) 
     })
 }
 
-/// Splits `---\n...\n---\n` off the top: the front matter and the body.
-fn split_front_matter(text: &str) -> (Option<&str>, &str) {
+/// Splits `---\n...\n---\n` off the top: the front matter and the body. `None` when the
+/// block is opened but never closed.
+fn split_front_matter(text: &str) -> Option<(Option<&str>, &str)> {
     let Some(rest) = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
     else {
-        return (None, text);
+        return Some((None, text));
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
             let front = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            return (Some(front), body);
+            return Some((Some(front), body));
         }
         offset += line.len();
     }
-    (None, text)
+    None
 }
 
 fn first_heading(markdown: &str) -> Option<String> {

@@ -17,6 +17,9 @@ pub struct Reader<'a> {
 pub struct Fields<'n> {
     pub pos: Pos,
     entries: Vec<(&'n Key, &'n Node)>,
+    /// Allowed keys that an unknown key was a near miss of: that key's error already says
+    /// "did you mean", so the key is not reported missing as well.
+    misspelled: Vec<&'static str>,
 }
 
 impl<'n> Fields<'n> {
@@ -32,6 +35,11 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(k, _)| k.name == name)
             .map(|(k, _)| *k)
+    }
+
+    /// Whether an unknown key was reported as a near miss of `name`.
+    pub fn is_misspelled(&self, name: &str) -> bool {
+        self.misspelled.contains(&name)
     }
 }
 
@@ -63,14 +71,17 @@ impl<'a> Reader<'a> {
     pub fn fields<'n>(
         &mut self,
         node: &'n Node,
-        allowed: &[&str],
+        allowed: &[&'static str],
         what: &str,
     ) -> Option<Fields<'n>> {
         let entries = self.map(node, what)?;
         let mut kept: Vec<(&'n Key, &'n Node)> = Vec::with_capacity(entries.len());
+        let mut misspelled = Vec::new();
         for (key, value) in entries {
             if !allowed.contains(&key.name.as_str()) {
-                let hint = suggest::did_you_mean(&key.name, allowed.iter().copied());
+                let near = suggest::closest(&key.name, allowed.iter().copied());
+                let hint = near.map_or(String::new(), |n| format!(" (did you mean \"{n}\"?)"));
+                misspelled.extend(near);
                 self.error(
                     key.pos,
                     format!(
@@ -97,6 +108,7 @@ impl<'a> Reader<'a> {
         Some(Fields {
             pos: node.pos,
             entries: kept,
+            misspelled,
         })
     }
 
@@ -108,7 +120,7 @@ impl<'a> Reader<'a> {
         hint: &str,
     ) -> Option<&'n Node> {
         let node = fields.get(name);
-        if node.is_none() {
+        if node.is_none() && !fields.is_misspelled(name) {
             self.error(
                 fields.pos,
                 format!("missing key \"{name}\"; expected {hint}"),
@@ -153,7 +165,7 @@ impl<'a> Reader<'a> {
             Some(problem) => {
                 self.error(
                     node.pos,
-                    format!("found the id \"{}\", which {problem}; expected {what}: letters a–z, digits, \".\", \"_\" and \"-\", starting with a letter or digit", text.escape_debug()),
+                    format!("found the id \"{}\", which {problem}; expected {what} of letters a–z (not å, ä or ö), digits, \".\", \"_\" and \"-\", starting with a letter or digit", text.escape_debug()),
                 );
                 None
             }
@@ -206,9 +218,6 @@ impl<'a> Reader<'a> {
 /// Why `id` can't be used as an identifier, if it can't.
 pub fn id_problem(id: &str) -> Option<Cow<'static, str>> {
     let first = id.chars().next()?;
-    if !first.is_ascii_alphanumeric() {
-        return Some("does not start with a letter or digit".into());
-    }
     if let Some(bad) = id
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
@@ -217,6 +226,9 @@ pub fn id_problem(id: &str) -> Option<Cow<'static, str>> {
     }
     if id.contains("..") {
         return Some("contains \"..\"".into());
+    }
+    if !first.is_ascii_alphanumeric() {
+        return Some("does not start with a letter or digit".into());
     }
     if id.len() > 64 {
         return Some("is longer than 64 characters".into());

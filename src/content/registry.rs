@@ -46,8 +46,7 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut header_seen = false;
-    // Indexed once: looking each row's line up from the start would be quadratic.
-    let lines: Vec<&str> = text.lines().collect();
+    let mut lines_to = LineCounter { offset: 0, line: 1 };
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
@@ -60,11 +59,15 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
                 continue;
             }
         };
-        let line = record.position().map_or(1, |p| p.line()) as u32;
-        let line_text = lines
-            .get((line as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or_default();
+        // The record's line, counted on from the previous record as everywhere else ("\r"
+        // alone ends a line too), and its text found by its byte offset: looking either up
+        // from the top would make a large registry quadratic.
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let line = lines_to.advance(text, start);
+        let line_text = text
+            .get(start..)
+            .and_then(|rest| rest.split(['\n', '\r']).next())
+            .unwrap_or("");
         let row = Row {
             line,
             fields: record.iter().map(|f| f.trim().to_string()).collect(),
@@ -73,18 +76,20 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         if !header_seen {
             header_seen = true;
             if row.fields != columns {
-                diagnostics.error(
-                    &source,
-                    Pos { line, column: 1 },
-                    format!(
-                        "found the header \"{}\"; expected exactly \"{}\"",
-                        row.fields.join(","),
-                        columns.join(",")
-                    ),
-                );
+                let (pos, message) = header_problem(&row, columns);
+                diagnostics.error(&source, pos, message);
                 return Vec::new();
             }
             continue;
+        }
+        if let Some(at) = row.fields.iter().position(|f| f.contains('\n')) {
+            // A quote that is never closed swallows the lines after it into one field.
+            diagnostics.error(
+                &source,
+                row.pos(at),
+                "found a field that starts with a quote (\") that is never closed, so the lines after it run into it; expected a closing quote in the same line",
+            );
+            return rows;
         }
         if row.fields.len() == 1 && row.fields[0].is_empty() {
             continue;
@@ -115,6 +120,71 @@ fn read_rows(path: &Path, text: &str, columns: &[&str], diagnostics: &mut Diagno
         );
     }
     rows
+}
+
+/// Counts lines up to a byte offset, carrying on from the previous offset.
+struct LineCounter {
+    offset: usize,
+    line: u32,
+}
+
+impl LineCounter {
+    /// The line (from 1) that the byte at `offset` is on; offsets must not go back.
+    fn advance(&mut self, text: &str, offset: usize) -> u32 {
+        let start = self.offset.min(offset);
+        let between = text.get(start..offset).unwrap_or("");
+        self.line += crate::diagnostics::line_count(between) - 1;
+        // A "\r\n" split by the offset would be counted twice; records never start there.
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// Where and how a header row differs from the expected columns.
+fn header_problem(row: &Row, columns: &[&str]) -> (Pos, String) {
+    let expected = columns.join(",");
+    if row.fields.len() == 1 && row.fields[0].contains(';') {
+        return (
+            row.pos(0),
+            format!(
+                "found fields separated by \";\" (as spreadsheet programs with Swedish settings write them); expected a comma-separated header \"{expected}\" and comma-separated rows"
+            ),
+        );
+    }
+    for (at, wanted) in columns.iter().enumerate() {
+        match row.fields.get(at) {
+            Some(found) if found == wanted => continue,
+            Some(found) => {
+                let hint = suggest::did_you_mean(found, columns.iter().copied());
+                return (
+                    row.pos(at),
+                    format!(
+                        "found the column \"{}\" in the header{hint}; expected \"{wanted}\" as column {} of \"{expected}\"",
+                        found.escape_debug(),
+                        at + 1
+                    ),
+                );
+            }
+            None => {
+                return (
+                    row.pos(at.saturating_sub(1)),
+                    format!(
+                        "found {} columns in the header; expected {} columns: \"{expected}\"",
+                        row.fields.len(),
+                        columns.len()
+                    ),
+                );
+            }
+        }
+    }
+    (
+        row.pos(columns.len()),
+        format!(
+            "found {} columns in the header; expected {} columns: \"{expected}\"",
+            row.fields.len(),
+            columns.len()
+        ),
+    )
 }
 
 /// The 1-based column at which each field of a CSV line starts (quotes understood).
@@ -235,10 +305,13 @@ pub fn read_counties(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> 
     counties
 }
 
+/// Reads municipalities.csv. With `counties_complete` false (counties.csv had errors), an
+/// unknown county code is not reported: it is most likely one of those errors.
 pub fn read_municipalities(
     path: &Path,
     text: &str,
     counties: &[County],
+    counties_complete: bool,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Municipality> {
     let source = SourceText { path, text };
@@ -280,6 +353,7 @@ pub fn read_municipalities(
                 }
                 Some(i)
             }
+            None if !counties_complete => None,
             None => {
                 let hint = suggest::did_you_mean(&f[2], counties.iter().map(|c| c.code.as_str()));
                 diagnostics.error(

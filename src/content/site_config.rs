@@ -16,7 +16,18 @@ const KEYS: &[&str] = &[
 ];
 
 pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
+    if root.as_map().is_none() {
+        reader.error(
+            root.pos,
+            format!(
+                "found {}; expected lines of key: value with at least title: ...",
+                root.describe()
+            ),
+        );
+        return None;
+    }
     let fields = reader.fields(root, KEYS, "site.yaml")?;
+    // Every key is read even after a problem, so that all problems are reported at once.
     let title = reader
         .required(
             &fields,
@@ -26,41 +37,41 @@ pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
         .and_then(|n| reader.text(n, "the site's title"));
     let base_url = match fields.get("base_url") {
         Some(node) if !node.is_null() && node.as_text().is_some_and(|t| !t.trim().is_empty()) => {
-            let text = reader.text(
-                node,
-                "the address the site is published at, e.g. https://example.org",
-            )?;
-            match normalize_base_url(&text) {
-                Ok(url) => url,
-                Err(problem) => {
-                    reader.error(node.pos, problem);
-                    return None;
-                }
-            }
+            reader
+                .text(
+                    node,
+                    "the address the site is published at, e.g. https://example.org",
+                )
+                .and_then(|text| match normalize_base_url(&text) {
+                    Ok(url) => Some(url),
+                    Err(problem) => {
+                        reader.error(node.pos, problem);
+                        None
+                    }
+                })
         }
-        _ => String::new(),
+        _ => Some(String::new()),
     };
     let language = match fields.get("language") {
-        Some(node) => {
-            let word = reader.text(node, "a language, sv or en")?;
-            match word.as_str() {
-                "sv" => Language::Sv,
-                "en" => Language::En,
+        Some(node) => reader
+            .text(node, "a language, sv or en")
+            .and_then(|word| match word.as_str() {
+                "sv" => Some(Language::Sv),
+                "en" => Some(Language::En),
                 other => {
                     let hint = suggest::did_you_mean(other, ["sv", "en"]);
                     reader.error(
                         node.pos,
-                        format!("unknown language \"{other}\"{hint}; expected \"sv\" or \"en\""),
+                        format!("unknown language \"{other}\"{hint}; expected \"sv\" (Swedish) or \"en\" (English)"),
                     );
-                    return None;
+                    None
                 }
-            }
-        }
-        None => Language::Sv,
+            }),
+        None => Some(Language::Sv),
     };
     let example_data = match fields.get("example_data") {
-        Some(node) => reader.boolean(node, "whether the assessments are example data")?,
-        None => false,
+        Some(node) => reader.boolean(node, "whether the assessments are example data"),
+        None => Some(false),
     };
     let description = reader.optional_text(
         fields.get("description"),
@@ -69,9 +80,9 @@ pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
     let publisher = reader.optional_text(fields.get("publisher"), "the name of the publisher");
     Some(SiteConfig {
         title: title?,
-        base_url,
-        language,
-        example_data,
+        base_url: base_url?,
+        language: language?,
+        example_data: example_data?,
         description,
         publisher,
     })

@@ -53,6 +53,10 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 /// Markdown to sanitised HTML. Headings are moved down one level (`#` becomes `<h2>`) so that
 /// a submitted text can't compete with the page's own `<h1>`.
 pub fn to_html(markdown: &str) -> String {
+    render(markdown, true)
+}
+
+fn render(markdown: &str, demote_headings: bool) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parser = Parser::new_ext(markdown, options).map(|event| match event {
         pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
@@ -60,13 +64,13 @@ pub fn to_html(markdown: &str) -> String {
             id,
             classes,
             attrs,
-        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+        }) if demote_headings => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
             level: demote(level),
             id,
             classes,
             attrs,
         }),
-        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) if demote_headings => {
             pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
         }
         other => other,
@@ -76,10 +80,11 @@ pub fn to_html(markdown: &str) -> String {
     cleaner().clean(&raw).to_string()
 }
 
-/// Publisher pages keep their own `#` heading as the page title, so their first level stays.
+/// Publisher pages: their first `#` heading is the page's title (the template shows it), and
+/// their `##` sections stay `<h2>`. The allowed tags include `h2`–`h4` only, so a second `#`
+/// heading loses its tag but keeps its text.
 pub fn page_to_html(markdown: &str) -> String {
-    let body = strip_first_heading(markdown);
-    to_html(body)
+    render(strip_first_heading(markdown), false)
 }
 
 fn strip_first_heading(markdown: &str) -> &str {

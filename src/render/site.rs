@@ -246,10 +246,10 @@ impl<'a> Site<'a> {
             .try_for_each(|&job| match self.render_job(job) {
                 Ok(files) => sink(files).map_err(JobsFailed::Sink),
                 Err(e) => {
-                    if let Ok(mut list) = errors.lock() {
-                        if !list.contains(&e) {
-                            list.push(e);
-                        }
+                    if let Ok(mut list) = errors.lock()
+                        && !list.contains(&e)
+                    {
+                        list.push(e);
                     }
                     Ok(())
                 }

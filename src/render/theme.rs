@@ -49,27 +49,28 @@ fn write_value(
     state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
-        if let Some(text) = value.as_str() {
-            let mut start = 0;
-            for (i, c) in text.char_indices() {
-                let entity = match c {
-                    '&' => "&amp;",
-                    '<' => "&lt;",
-                    '>' => "&gt;",
-                    '"' => "&quot;",
-                    '\'' => "&#39;",
-                    _ => continue,
-                };
-                out.write_str(&text[start..i])
-                    .map_err(minijinja::Error::from)?;
-                out.write_str(entity).map_err(minijinja::Error::from)?;
-                start = i + 1;
-            }
-            return out
-                .write_str(&text[start..])
-                .map_err(minijinja::Error::from);
+    if matches!(state.auto_escape(), AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            out.write_str(&text[start..i])
+                .map_err(minijinja::Error::from)?;
+            out.write_str(entity).map_err(minijinja::Error::from)?;
+            start = i + 1;
         }
+        return out
+            .write_str(&text[start..])
+            .map_err(minijinja::Error::from);
     }
     minijinja::escape_formatter(out, state, value)
 }

@@ -92,27 +92,30 @@ fn render_year(
                         name: &a.name,
                     })
                     .collect(),
-                rows: group
-                    .assessments
-                    .iter()
-                    .map(|&a| {
-                        let assessment = &content.assessments[a];
-                        let m = &content.registry.municipalities[assessment.municipality];
-                        let county = &content.registry.counties[m.county];
-                        let f = &stats.assessments[a];
-                        Row {
-                            name: &m.name,
-                            path: paths::municipality_year(&m.slug, group.year),
-                            county: &county.name,
-                            county_code: &county.code,
-                            population: m.population,
-                            size_class: f.size_class.code(),
-                            points: f.points,
-                            share_helt: f.share_helt,
-                            areas: f.areas.iter().map(|t| t.share_helt()).collect(),
-                        }
-                    })
-                    .collect(),
+                rows: super::by_name(
+                    group
+                        .assessments
+                        .iter()
+                        .map(|&a| {
+                            let assessment = &content.assessments[a];
+                            let m = &content.registry.municipalities[assessment.municipality];
+                            let county = &content.registry.counties[m.county];
+                            let f = &stats.assessments[a];
+                            Row {
+                                name: &m.name,
+                                path: paths::municipality_year(&m.slug, group.year),
+                                county: &county.name,
+                                county_code: &county.code,
+                                population: m.population,
+                                size_class: f.size_class.code(),
+                                points: f.points,
+                                share_helt: f.share_helt,
+                                areas: f.areas.iter().map(|t| t.share_helt()).collect(),
+                            }
+                        })
+                        .collect(),
+                    |r| r.name,
+                ),
             }
         })
         .collect();

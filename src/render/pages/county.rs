@@ -240,27 +240,30 @@ fn render_year(
             path: png_path.clone(),
             contents: Contents::PngOf(svg_path.clone()),
         });
-        let municipalities = group
-            .assessments
-            .iter()
-            .filter_map(|&a| {
-                let assessment = &content.assessments[a];
-                let m = &content.registry.municipalities[assessment.municipality];
-                (m.county == county).then(|| {
-                    let f = &site.stats.assessments[a];
-                    MunicipalityRow {
-                        name: &m.name,
-                        code: &m.code,
-                        path: Some(paths::municipality_year(&m.slug, group.year)),
-                        population: m.population,
-                        published: true,
-                        points: f.points,
-                        max_points: f.max_points,
-                        tally: Some((&f.total).into()),
-                    }
+        let municipalities = super::by_name(
+            group
+                .assessments
+                .iter()
+                .filter_map(|&a| {
+                    let assessment = &content.assessments[a];
+                    let m = &content.registry.municipalities[assessment.municipality];
+                    (m.county == county).then(|| {
+                        let f = &site.stats.assessments[a];
+                        MunicipalityRow {
+                            name: &m.name,
+                            code: &m.code,
+                            path: Some(paths::municipality_year(&m.slug, group.year)),
+                            population: m.population,
+                            published: true,
+                            points: f.points,
+                            max_points: f.max_points,
+                            tally: Some((&f.total).into()),
+                        }
+                    })
                 })
-            })
-            .collect();
+                .collect(),
+            |r: &MunicipalityRow| r.name,
+        );
         groups.push(GroupView {
             catalog_name: &catalog.name,
             svg,
@@ -280,28 +283,31 @@ fn render_year(
             municipalities,
         });
     }
-    let registry_municipalities = members
-        .iter()
-        .map(|&mi| {
-            let m = &content.registry.municipalities[mi];
-            let latest = site.stats.latest(mi);
-            MunicipalityRow {
-                name: &m.name,
-                code: &m.code,
-                path: latest.map(|_| paths::municipality(&m.slug)),
-                population: m.population,
-                published: year.is_some_and(|y| {
-                    site.stats.by_municipality[mi]
-                        .assessments
-                        .iter()
-                        .any(|&a| content.assessments[a].year == y)
-                }),
-                points: 0,
-                max_points: 0,
-                tally: None,
-            }
-        })
-        .collect();
+    let registry_municipalities = super::by_name(
+        members
+            .iter()
+            .map(|&mi| {
+                let m = &content.registry.municipalities[mi];
+                let latest = site.stats.latest(mi);
+                MunicipalityRow {
+                    name: &m.name,
+                    code: &m.code,
+                    path: latest.map(|_| paths::municipality(&m.slug)),
+                    population: m.population,
+                    published: year.is_some_and(|y| {
+                        site.stats.by_municipality[mi]
+                            .assessments
+                            .iter()
+                            .any(|&a| content.assessments[a].year == y)
+                    }),
+                    points: 0,
+                    max_points: 0,
+                    tally: None,
+                }
+            })
+            .collect(),
+        |r: &MunicipalityRow| r.name,
+    );
     let page = Page {
         name: &c.name,
         code: &c.code,

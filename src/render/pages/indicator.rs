@@ -124,16 +124,19 @@ pub fn render(
             let f = group.nation.indicators.get(indicator)?;
             let lists = stats.answers_by_indicator(content, gi, indicator);
             let named = |list: &[usize]| -> Vec<Named> {
-                list.iter()
-                    .map(|&a| {
-                        let m =
-                            &content.registry.municipalities[content.assessments[a].municipality];
-                        Named {
-                            name: &m.name,
-                            path: paths::municipality_year(&m.slug, group.year),
-                        }
-                    })
-                    .collect()
+                super::by_name(
+                    list.iter()
+                        .map(|&a| {
+                            let m = &content.registry.municipalities
+                                [content.assessments[a].municipality];
+                            Named {
+                                name: &m.name,
+                                path: paths::municipality_year(&m.slug, group.year),
+                            }
+                        })
+                        .collect(),
+                    |n| n.name,
+                )
             };
             let mut answer_lists = vec![
                 AnswerList {

@@ -70,7 +70,9 @@ fn county_items<'a>(site: &Site<'a>) -> Vec<CountyItem<'a>> {
         });
     }
     for county in &mut counties {
-        county.municipalities.sort_by(|a, b| a.name.cmp(b.name));
+        county
+            .municipalities
+            .sort_by_cached_key(|m| crate::slug::sort_key(m.name));
     }
     counties
 }

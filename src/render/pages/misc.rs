@@ -119,25 +119,68 @@ pub fn redirects(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     Ok(files)
 }
 
+#[derive(Serialize)]
+struct DataFile {
+    path: &'static str,
+    key: &'static str,
+    columns: Option<String>,
+    kilobytes: u64,
+}
+
+#[derive(Serialize)]
+struct DataPage {
+    files: Vec<DataFile>,
+}
+
+/// The open data files and `data/index.html`, a page that lists them.
 pub fn data(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let (content, stats) = (site.content, site.stats);
     let schema_url = site.absolute("data/schema/assessment.schema.json");
-    Ok(vec![
-        OutputFile::bytes("data/answers.csv", opendata::answers_csv(content, stats)),
-        OutputFile::bytes(
-            "data/municipalities.csv",
-            opendata::municipalities_csv(content, stats),
-        ),
-        OutputFile::bytes(
-            "data/indicators.csv",
-            opendata::indicators_csv(content, stats),
-        ),
-        OutputFile::bytes("data/site.json", opendata::site_json(content, stats)),
-        OutputFile::bytes(
-            "data/schema/assessment.schema.json",
-            schema::assessment_schema(&content.catalogs, schema_url.as_deref()),
-        ),
-    ])
+    let contents = [
+        opendata::answers_csv(content, stats),
+        opendata::municipalities_csv(content, stats),
+        opendata::indicators_csv(content, stats),
+        opendata::site_json(content, stats),
+        schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
+    ];
+    let keys = [
+        "answers",
+        "municipalities",
+        "indicators",
+        "site_json",
+        "schema",
+    ];
+    let listed = contents
+        .iter()
+        .zip(keys)
+        .zip(opendata::DATA_FILES)
+        .map(|((bytes, key), path)| {
+            // A CSV file's columns are its first line.
+            let columns = path.ends_with(".csv").then(|| {
+                let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                String::from_utf8_lossy(header).replace(',', ", ")
+            });
+            DataFile {
+                path,
+                key,
+                columns,
+                kilobytes: (bytes.len() as u64).div_ceil(1024),
+            }
+        })
+        .collect();
+    let head = Head::new(
+        format!("{} – {}", site.t("open_data"), content.config.title),
+        "data",
+    );
+    let html = site.render_page("data.html", "data/", head, DataPage { files: listed })?;
+    let mut files = vec![OutputFile::bytes("data/index.html", html)];
+    files.extend(
+        opendata::DATA_FILES
+            .into_iter()
+            .zip(contents)
+            .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
+    );
+    Ok(files)
 }
 
 #[derive(Serialize)]

@@ -64,3 +64,9 @@ impl From<&Tally> for TallyView {
 pub fn word(answer: Option<Answer>) -> &'static str {
     answer_word(answer)
 }
+
+/// Sorts rows by a name in Swedish order, so that a table's first column reads in order.
+pub fn by_name<T>(mut rows: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
+    rows.sort_by_cached_key(|r| crate::slug::sort_key(name(r)));
+    rows
+}

@@ -81,7 +81,8 @@ struct Page<'a> {
     latest: bool,
     latest_path: String,
     years: Vec<YearLink>,
-    svg: &'a str,
+    /// Inlined on the latest page (interactive); year pages show the SVG file as an image.
+    svg: Option<&'a str>,
     svg_path: String,
     png_path: String,
     data_path: String,
@@ -91,7 +92,8 @@ struct Page<'a> {
     points: u32,
     max_points: u32,
     overall: Option<ComparisonRow>,
-    areas: Vec<AreaView<'a>>,
+    /// Converted for the templates once, for both the year's page and the latest page.
+    areas: minijinja::Value,
     best: Vec<Ranked<'a>>,
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
@@ -157,7 +159,7 @@ fn render_assessment(
             national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
         }
     };
-    let areas = catalog
+    let areas: Vec<AreaView> = catalog
         .areas
         .iter()
         .enumerate()
@@ -203,9 +205,15 @@ fn render_assessment(
         .iter()
         .map(|&a| {
             let year = content.assessments[a].year;
+            // The newest year leads to the municipality's own page, where the picture is live.
+            let path = if Some(&a) == history.last() {
+                paths::municipality(&m.slug)
+            } else {
+                paths::municipality_year(&m.slug, year)
+            };
             YearLink {
                 year,
-                path: paths::municipality_year(&m.slug, year),
+                path,
                 current: a == index,
             }
         })
@@ -226,7 +234,7 @@ fn render_assessment(
         latest: false,
         latest_path: paths::municipality(&m.slug),
         years,
-        svg: &svg,
+        svg: None,
         svg_path: format!("{folder}blomlada.svg"),
         png_path: format!("{folder}blomlada.png"),
         data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
@@ -236,7 +244,7 @@ fn render_assessment(
         points: figures.points,
         max_points: figures.max_points,
         overall: comparison.as_ref().map(|c| c.overall),
-        areas,
+        areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
         best: relative
             .as_ref()
             .map(|r| ranked(&r.overall.best))
@@ -279,6 +287,7 @@ fn render_assessment(
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
         page.latest = true;
+        page.svg = Some(&svg);
         page.svg_path = format!("{latest}blomlada.svg");
         page.png_path = format!("{latest}blomlada.png");
         page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
