@@ -180,7 +180,7 @@ def main():
                 time.sleep(0.1)
                 first = output.text().strip().splitlines()
                 reason = first[-1] if first else f"exit status {proc.returncode}"
-                print(f"skipped\twatch exited before publishing ({reason})")
+                print(f"skipped\twatch exited before publishing: {reason}")
                 return 0
             if time.perf_counter() > deadline:
                 print(f"skipped\twatch published nothing in {args.ready_timeout:.0f} s")

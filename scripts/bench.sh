@@ -247,7 +247,7 @@ mib() {
 }
 
 human_bytes() {
-  calc "$1 / 1048576" "%.1f MiB"
+  if (($1 >= 1073741824)); then calc "$1 / 1073741824" "%.1f GiB"; else calc "$1 / 1048576" "%.1f MiB"; fi
 }
 
 # Removes an output folder and the siblings an atomic build may leave behind it.
@@ -420,7 +420,7 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
 
 {
   echo "Measured $started on $(nproc) cores ($cpu), $mem_total of memory, scratch on $fs_type; blomlåda $commit${hugo_version:+, Hugo $hugo_version}."
-  echo "Load average before and after: $load_before / $load_after. Median of $runs runs."
+  echo "Load average before and after: $load_before / $load_after. Each figure is the median of $runs run(s)."
   echo
   echo '```'
   options="--sizes $sizes --years $years --seed $seed --runs $runs"
@@ -537,13 +537,13 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
     if ((assessments >= 100000)); then
       found=1
       kind="full build"
-      [[ $key == *-nopng ]] && kind="without PNGs (--png-max)"
+      [[ $key == *-nopng ]] && kind="without PNGs"
       echo "| $(fmt_int "$assessments") assessments: build < 60 s ($kind) | $(secs "$wall") | $(verdict "$wall" 60 at-most) |"
       echo "| $(fmt_int "$assessments") assessments: peak memory < 1 GiB ($kind) | $(mib "$peak") MiB | $(verdict "$(mib "$peak")" 1024 at-most) |"
       break
     fi
   done
-  [[ -n $found ]] || echo "| 100 000 assessments: < 60 s, < 1 GiB | not measured (add --sizes 100000 or more) | – |"
+  [[ -n $found ]] || echo "| 100 000 assessments: < 60 s, < 1 GiB | not measured (needs 100 000 assessments: e.g. --sizes 20000 --years 2013,2014,2015,2016,2017) | – |"
   IFS=$'\t' read -r status _ med _ <<<"${row_watch[$ten]:-none}"
   if [[ $status == ok ]]; then
     echo "| 10 000 municipalities: watch < 50 ms (median) | $med ms | $(verdict "$med" 50 at-most) |"
