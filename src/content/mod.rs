@@ -252,15 +252,38 @@ pub fn load_assessment(
     rel: &Path,
     against: &Against<'_>,
 ) -> (Option<(Assessment, Identity)>, Diagnostics) {
+    let (result, _, diagnostics) = load_assessment_keeping_text(dir, rel, against);
+    (result, diagnostics)
+}
+
+/// [`load_assessment`], also giving back the text it read, so that a valid file can be checked
+/// again later (against a changed registry or catalogue) even when it has since been broken.
+pub fn load_assessment_keeping_text(
+    dir: &Path,
+    rel: &Path,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Option<String>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let Some(text) = read_text(dir, rel, &mut diagnostics) else {
+        return (None, None, diagnostics);
+    };
+    let (result, more) = parse_assessment(dir, rel, &text, against);
+    diagnostics.extend(more);
+    (result, Some(text), diagnostics)
+}
+
+/// Checks the text of an assessment file; diagnostics name `dir/rel`.
+pub fn parse_assessment(
+    dir: &Path,
+    rel: &Path,
+    text: &str,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let path = dir.join(rel);
-    let result = read_text(dir, rel, &mut diagnostics).and_then(|text| {
-        let node = parse_yaml(&path, &text, &mut diagnostics)?;
+    let result = parse_yaml(&path, text, &mut diagnostics).and_then(|node| {
         let mut reader = Reader {
-            source: SourceText {
-                path: &path,
-                text: &text,
-            },
+            source: SourceText { path: &path, text },
             diagnostics: &mut diagnostics,
         };
         assessment::read(&mut reader, &node, rel, against)
