@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod skeleton;
 pub mod slug;
 pub mod stats;
