@@ -2,11 +2,12 @@
 //! municipality's page updated in the output folder: what a publisher sees.
 //!
 //! ```text
-//! cargo run --release --example watch_latency -- --content DIR --out DIR [--changes 20] [--busy] [--log FILE]
+//! cargo run --release --example watch_latency -- --content DIR --out DIR \
+//!     [--changes 20] [--busy] [--png] [--log FILE] [--bin PATH]
 //! ```
 //!
-//! Starts `target/release/blomlada watch --no-png` (or `--bin PATH`), waits for its first
-//! build, then changes one answer in a different assessment file each time (written and
+//! Starts `target/release/blomlada watch --no-png` (`--png`: with the pictures), waits for
+//! its first build, then changes one answer in a different assessment file each time (written and
 //! renamed into place, as an upload or an editor does) and polls that municipality's page
 //! (a stat every 0.2 ms) until it is replaced. Without `--busy`, each change waits for the
 //! previous rebuild to finish both phases, so each is measured on an idle watcher; with
@@ -28,6 +29,8 @@ struct Args {
     busy: bool,
     /// Where to save the watcher's log.
     log: Option<PathBuf>,
+    /// Make the PNG pictures too.
+    png: bool,
 }
 
 fn parse_args() -> Args {
@@ -38,6 +41,7 @@ fn parse_args() -> Args {
         changes: 20,
         busy: false,
         log: None,
+        png: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -49,6 +53,7 @@ fn parse_args() -> Args {
             "--changes" => args.changes = value().parse().expect("--changes N"),
             "--busy" => args.busy = true,
             "--log" => args.log = Some(value().into()),
+            "--png" => args.png = true,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -151,7 +156,7 @@ fn main() {
         .arg(&args.content)
         .arg("--out")
         .arg(&args.out)
-        .arg("--no-png")
+        .args((!args.png).then_some("--no-png"))
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
