@@ -1,12 +1,11 @@
 //! Which jobs a change of assessments touches, and in which phase they run.
 //!
 //! Phase 1 is what has to be live at once: the changed municipalities' pages, pictures and
-//! data, the national front pages and the feed, plus whatever those link to that did not
-//! exist before (a new county page, the redirect of a newly published municipality, every
+//! data, and the feed, plus whatever those link to that did not exist before (a new county page, the redirect of a newly published municipality, every
 //! aggregate page when a year or catalogue appears or disappears). Phase 2 is everything
 //! else the change can have moved: every municipality page of the changed years shows its
 //! county, size class and the nation, so they all change with any assessment of that year;
-//! so do the county, indicator, comparison, list and data pages. After phase 2 the output is
+//! so do the national, county, indicator, comparison, list and data pages. After phase 2 the output is
 //! the same as a full build's.
 
 use std::collections::BTreeSet;
@@ -67,9 +66,7 @@ pub fn plan(
 ) -> Plan {
     let mut first: BTreeSet<Job> = BTreeSet::new();
     first.extend(touched.municipalities.iter().map(|&m| Job::Municipality(m)));
-    first.insert(Job::Home);
     first.insert(Job::Feed);
-    first.extend(touched.years.iter().map(|&y| Job::NationalYear(y)));
     // A municipality page links to its county's page and to its page by code.
     if !after.municipalities.is_subset(&before.municipalities) {
         first.insert(Job::Redirects);
@@ -188,8 +185,9 @@ mod tests {
         let year = *touched.years.first().unwrap();
         assert_eq!(year, 2017);
         assert!(plan.phase1.contains(&Job::Municipality(m)));
-        for job in [Job::Home, Job::Feed, Job::NationalYear(2017)] {
-            assert!(plan.phase1.contains(&job), "{job:?}");
+        assert!(plan.phase1.contains(&Job::Feed));
+        for job in [Job::Home, Job::NationalYear(2017)] {
+            assert!(plan.phase2.contains(&job), "{job:?}");
         }
         assert!(!plan.phase1.contains(&Job::Redirects));
         assert!(!plan.phase1.iter().any(|j| matches!(j, Job::County(_))));

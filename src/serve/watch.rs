@@ -109,7 +109,7 @@ impl Timing {
     /// How long the loop waits for more of a burst after a batch: a little over one tick,
     /// as the debouncer hands over a burst one tick at a time.
     fn settle(&self) -> Duration {
-        self.tick + self.tick / 2 + Duration::from_millis(1)
+        self.tick + Duration::from_millis(1)
     }
 }
 
