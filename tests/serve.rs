@@ -86,10 +86,39 @@ impl Serve {
     }
 }
 
+impl Serve {
+    /// The folder it serves, from the line `serving FOLDER at http://...`.
+    fn folder(&self) -> PathBuf {
+        let log = self.log.lock().unwrap();
+        let line = log.iter().find(|l| l.contains("serving ")).unwrap();
+        let rest = &line[line.find("serving ").unwrap() + "serving ".len()..];
+        PathBuf::from(&rest[..rest.find(" at http://").unwrap()])
+    }
+
+    /// SIGTERM; returns whether it exited successfully.
+    fn stop(&mut self) -> bool {
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            assert!(started.elapsed() < TIMEOUT, "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
 impl Drop for Serve {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.stop();
+        }
     }
 }
 
@@ -185,4 +214,11 @@ fn serves_pages_reloads_them_and_shows_errors_over_the_last_good_page() {
     serve.wait_until("the overlay to go", || {
         !serve.get(&page).1.contains("blomlada-errors")
     });
+
+    // SIGTERM ends it cleanly, and its temporary folder goes with it.
+    let folder = serve.folder();
+    assert!(folder.join("index.html").is_file());
+    let mut serve = serve;
+    assert!(serve.stop());
+    assert!(!folder.exists());
 }
