@@ -121,9 +121,11 @@ def write(path, text):
 
 
 def reported_ms(lines):
-    """The duration the watch command printed for a rebuild, in milliseconds."""
-    for line in reversed(lines):
-        found = DURATION.findall(line)
+    """The duration the watch command printed for publishing a change (its phase 1), in
+    milliseconds; any duration on a line when no such line is there."""
+    published = [l for l in lines if "published in" in l]
+    for line in reversed(published or lines):
+        found = DURATION.findall(line.split("published in", 1)[-1][:40]) if published else DURATION.findall(line)
         if found:
             value, unit = found[-1]
             factor = {"s": 1000.0, "ms": 1.0, "µs": 0.001, "us": 0.001}[unit]

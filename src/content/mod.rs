@@ -352,6 +352,33 @@ pub fn load_assessment(
     rel: &Path,
     against: &Against<'_>,
 ) -> (Option<(Assessment, Identity)>, Diagnostics) {
+    let (result, _, diagnostics) = load_assessment_keeping_text(dir, rel, against);
+    (result, diagnostics)
+}
+
+/// [`load_assessment`], also giving back the text it read, so that a valid file can be checked
+/// again later (against a changed registry or catalogue) even when it has since been broken.
+pub fn load_assessment_keeping_text(
+    dir: &Path,
+    rel: &Path,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Option<String>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let Some(text) = read_text(dir, rel, &mut diagnostics) else {
+        return (None, None, diagnostics);
+    };
+    let (result, more) = parse_assessment(dir, rel, &text, against);
+    diagnostics.extend(more);
+    (result, Some(text), diagnostics)
+}
+
+/// Checks the text of an assessment file; diagnostics name `dir/rel`.
+pub fn parse_assessment(
+    dir: &Path,
+    rel: &Path,
+    text: &str,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     match read_text(dir, rel, &mut diagnostics) {
         Some(text) => {

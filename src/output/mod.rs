@@ -5,6 +5,7 @@
 //! Pictures are rasterised only when their SVG changed: an unchanged SVG keeps its PNG from the
 //! previous output.
 
+pub mod incremental;
 pub mod swap;
 
 use std::collections::{HashMap, HashSet};
