@@ -367,27 +367,9 @@ pub fn load_assessment_keeping_text(
     let Some(text) = read_text(dir, rel, &mut diagnostics) else {
         return (None, None, diagnostics);
     };
-    let (result, more) = parse_assessment(dir, rel, &text, against);
+    let (result, more) = assessment_from_text(dir, rel, &text, against);
     diagnostics.extend(more);
     (result, Some(text), diagnostics)
-}
-
-/// Checks the text of an assessment file; diagnostics name `dir/rel`.
-pub fn parse_assessment(
-    dir: &Path,
-    rel: &Path,
-    text: &str,
-    against: &Against<'_>,
-) -> (Option<(Assessment, Identity)>, Diagnostics) {
-    let mut diagnostics = Diagnostics::new();
-    match read_text(dir, rel, &mut diagnostics) {
-        Some(text) => {
-            let (result, more) = assessment_from_text(dir, rel, &text, against);
-            diagnostics.extend(more);
-            (result, diagnostics)
-        }
-        None => (None, diagnostics),
-    }
 }
 
 /// Like [`load_assessment`], for text already read.

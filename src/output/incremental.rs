@@ -55,12 +55,15 @@ impl Written {
 impl PublishedFolder {
     /// The record of `out` just after [`super::publish`] wrote exactly `files` there.
     pub fn after_publish(out: &Path, files: &[OutputFile]) -> PublishedFolder {
+        let resolved = resolve_same_as(files);
+        let files: &[OutputFile] = &resolved;
         let svgs = svgs_of(files);
         let held: Vec<(String, Held)> = files
             .par_iter()
             .map(|f| {
                 let held = match &f.contents {
                     Contents::Bytes(b) => Held::Bytes(digest(b)),
+                    Contents::SameAs(_) => Held::Bytes(digest(&[])),
                     Contents::PngOf(svg) => {
                         Held::PngOf(digest(svgs.get(svg.as_str()).copied().unwrap_or_default()))
                     }
@@ -98,6 +101,7 @@ impl PublishedFolder {
         };
         match &file.contents {
             Contents::Bytes(b) => *held == Held::Bytes(digest(b)),
+            Contents::SameAs(_) => false,
             Contents::PngOf(svg) => svgs
                 .get(svg.as_str())
                 .is_some_and(|b| *held == Held::PngOf(digest(b))),
@@ -112,6 +116,8 @@ impl PublishedFolder {
         extra_svgs: &HashMap<&str, &[u8]>,
         rasterizer: &dyn Rasterize,
     ) -> io::Result<Written> {
+        let resolved = resolve_same_as(files);
+        let files: &[OutputFile] = &resolved;
         for f in files {
             check_path(&f.path).map_err(io::Error::other)?;
         }
@@ -173,6 +179,12 @@ impl PublishedFolder {
                             let png = pngs.get(&d).map(Vec::as_slice).unwrap_or_default();
                             write_atomically(&target, png)?;
                             Held::PngOf(d)
+                        }
+                        Contents::SameAs(source) => {
+                            return Err(io::Error::other(format!(
+                                "{} is to be a copy of {source}, which is not among the files",
+                                f.path
+                            )));
                         }
                     };
                     Ok((f.path.clone(), held))
@@ -260,6 +272,36 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// Files written as a link to another file of the same job (`SameAs`) become copies of its
+/// bytes here: a published file is updated in place of its own, never as a shared link.
+fn resolve_same_as(files: &[OutputFile]) -> std::borrow::Cow<'_, [OutputFile]> {
+    if !files
+        .iter()
+        .any(|f| matches!(f.contents, Contents::SameAs(_)))
+    {
+        return std::borrow::Cow::Borrowed(files);
+    }
+    let bytes_of: HashMap<&str, &Vec<u8>> = files
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::Bytes(b) => Some((f.path.as_str(), b)),
+            _ => None,
+        })
+        .collect();
+    std::borrow::Cow::Owned(
+        files
+            .iter()
+            .map(|f| match &f.contents {
+                Contents::SameAs(source) => match bytes_of.get(source.as_str()) {
+                    Some(b) => OutputFile::bytes(f.path.clone(), (*b).clone()),
+                    None => f.clone(),
+                },
+                _ => f.clone(),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -887,7 +887,7 @@ fn load_everything(
                 content::load_assessment_keeping_text(dir, &rel, &against);
             let fallback = match (&result, previous.and_then(|p| p.get(&rel))) {
                 (None, Some(old)) => Some((
-                    content::parse_assessment(dir, &rel, &old.text, &against).0,
+                    content::assessment_from_text(dir, &rel, &old.text, &against).0,
                     old.text.clone(),
                 )),
                 _ => None,
