@@ -72,8 +72,21 @@ pub enum Command {
         /// The address to listen on (loopback by default).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// The port (0 picks a free one; the address is logged).
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Where to write the preview (default: a temporary folder, removed at the end).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include unpublished assessments.
+        #[arg(long)]
+        drafts: bool,
+        /// Leave out the PNG pictures.
+        #[arg(long)]
+        no_png: bool,
+        /// Milliseconds a file must be quiet before it is read.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
+        debounce_ms: u64,
     },
     /// Build, then rebuild what a change touches whenever content or theme change.
     Watch {
@@ -83,6 +96,12 @@ pub enum Command {
         theme: PathBuf,
         #[arg(long, default_value = "site")]
         out: PathBuf,
+        /// Leave out the PNG pictures.
+        #[arg(long)]
+        no_png: bool,
+        /// Milliseconds a file must be quiet before it is read.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
+        debounce_ms: u64,
     },
     /// Print a complete assessment skeleton for a municipality and year.
     New {
@@ -215,7 +234,42 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             eprintln!("wrote {written} assessments to {}", out.display());
             Ok(0)
         }
-        _ => Err("this command is not available yet".into()),
+        Command::Watch {
+            content,
+            theme,
+            out,
+            no_png,
+            debounce_ms,
+        } => crate::serve::watch(
+            crate::serve::state::Options {
+                content: content.content,
+                theme,
+                out,
+                base_url: None,
+                drafts: false,
+                no_png,
+            },
+            std::time::Duration::from_millis(debounce_ms),
+        ),
+        Command::Serve {
+            content,
+            theme,
+            bind,
+            port,
+            out,
+            drafts,
+            no_png,
+            debounce_ms,
+        } => crate::serve::serve(crate::serve::ServeOptions {
+            content: content.content,
+            theme,
+            out,
+            bind,
+            port,
+            drafts,
+            no_png,
+            debounce: std::time::Duration::from_millis(debounce_ms),
+        }),
     }
 }
 

@@ -55,32 +55,50 @@ pub struct Loaded {
 /// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that (one
 /// byte more is read, so that a bigger file is known to be too big).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_within(path, yaml::MAX_FILE_BYTES)
+}
+
+fn read_within(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let expected = file.metadata().map_or(0, |m| m.len()) as usize;
-    let mut bytes = Vec::with_capacity(expected.min(yaml::MAX_FILE_BYTES) + 1);
-    file.take(yaml::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(expected.min(limit) + 1);
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
 /// Reads a file as text, reporting size, encoding and I/O problems at its first line.
 fn read_text(dir: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
+    read_text_within(dir, rel, yaml::MAX_FILE_BYTES, diagnostics)
+}
+
+fn read_text_within(
+    dir: &Path,
+    rel: &Path,
+    limit: usize,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     let path = dir.join(rel);
-    let bytes = match read_bounded(&path) {
+    let bytes = match read_within(&path, limit) {
         Ok(b) => b,
         Err(e) => {
             diagnostics.file_error(&path, Pos::START, format!("cannot read the file: {e}"));
             return None;
         }
     };
-    if bytes.len() > yaml::MAX_FILE_BYTES {
+    if bytes.len() > limit {
         // Only the first MiB was read; the file system knows the whole size.
         let size = std::fs::metadata(&path).map_or(bytes.len() as u64, |m| m.len());
-        let e = yaml::too_big(size);
+        let e = yaml::too_big_for(size, limit);
         diagnostics.file_error(&path, e.pos, e.message);
         return None;
     }
-    text_from_bytes(&path, bytes, diagnostics)
+    match yaml::decode_owned_within(bytes, limit) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            diagnostics.file_error(&path, e.pos, e.message);
+            None
+        }
+    }
 }
 
 /// The text of a content file from its bytes: at most 1 MiB, UTF-8, without a byte-order
@@ -177,8 +195,13 @@ pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Regist
     if missing {
         return None;
     }
-    let counties_text = read_text(dir, counties_rel, diagnostics)?;
-    let municipalities_text = read_text(dir, municipalities_rel, diagnostics)?;
+    let counties_text = read_text_within(dir, counties_rel, yaml::MAX_REGISTRY_BYTES, diagnostics)?;
+    let municipalities_text = read_text_within(
+        dir,
+        municipalities_rel,
+        yaml::MAX_REGISTRY_BYTES,
+        diagnostics,
+    )?;
     registry_from_texts(dir, &counties_text, &municipalities_text, diagnostics)
 }
 
@@ -329,15 +352,24 @@ pub fn load_assessment(
     rel: &Path,
     against: &Against<'_>,
 ) -> (Option<(Assessment, Identity)>, Diagnostics) {
+    let (result, _, diagnostics) = load_assessment_keeping_text(dir, rel, against);
+    (result, diagnostics)
+}
+
+/// [`load_assessment`], also giving back the text it read, so that a valid file can be checked
+/// again later (against a changed registry or catalogue) even when it has since been broken.
+pub fn load_assessment_keeping_text(
+    dir: &Path,
+    rel: &Path,
+    against: &Against<'_>,
+) -> (Option<(Assessment, Identity)>, Option<String>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    match read_text(dir, rel, &mut diagnostics) {
-        Some(text) => {
-            let (result, more) = assessment_from_text(dir, rel, &text, against);
-            diagnostics.extend(more);
-            (result, diagnostics)
-        }
-        None => (None, diagnostics),
-    }
+    let Some(text) = read_text(dir, rel, &mut diagnostics) else {
+        return (None, None, diagnostics);
+    };
+    let (result, more) = assessment_from_text(dir, rel, &text, against);
+    diagnostics.extend(more);
+    (result, Some(text), diagnostics)
 }
 
 /// Like [`load_assessment`], for text already read.

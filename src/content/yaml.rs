@@ -22,6 +22,10 @@ use crate::diagnostics::Pos;
 /// The largest content file we read. Bigger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
+/// The registry is the publisher's own list and grows with the country (100 000 local units
+/// are about 5 MB), so its files have a higher limit than submissions.
+pub const MAX_REGISTRY_BYTES: usize = 64 * 1024 * 1024;
+
 /// The deepest nesting of lists and mappings accepted. Content needs four levels at most.
 pub const MAX_DEPTH: usize = 48;
 
@@ -143,9 +147,14 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
 }
 
 /// Like [`decode`], but keeps the bytes as the text instead of copying them.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, ParseError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_big(bytes.len() as u64));
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, ParseError> {
+    decode_owned_within(bytes, MAX_FILE_BYTES)
+}
+
+/// Like [`decode_owned`], with a size limit of `limit` bytes.
+pub fn decode_owned_within(mut bytes: Vec<u8>, limit: usize) -> Result<String, ParseError> {
+    if bytes.len() > limit {
+        return Err(too_big_for(bytes.len() as u64, limit));
     }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
@@ -170,10 +179,15 @@ fn utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> ParseError {
 
 /// The error for a file over [`MAX_FILE_BYTES`]; `size` is what is known of its size.
 pub fn too_big(size: u64) -> ParseError {
+    too_big_for(size, MAX_FILE_BYTES)
+}
+
+pub fn too_big_for(size: u64, limit: usize) -> ParseError {
+    let mib = limit / (1024 * 1024);
     ParseError::at(
         Pos::START,
         format!(
-            "found a file of {size} bytes; expected at most {MAX_FILE_BYTES} bytes (1 MiB) per file"
+            "found a file of {size} bytes; expected at most {limit} bytes ({mib} MiB) per file"
         ),
     )
 }

@@ -5,6 +5,7 @@
 //! Pictures are rasterised only when their SVG changed: an unchanged SVG keeps its PNG from the
 //! previous output.
 
+pub mod incremental;
 pub mod swap;
 
 use std::collections::{HashMap, HashSet};
@@ -343,8 +344,11 @@ pub fn publish(
     bytes
         .par_iter()
         .try_for_each(|f| staging.write(std::slice::from_ref(*f)))?;
-    // Links and pictures refer to files written above.
-    for f in others {
+    // Links refer to files written above, and pictures to SVGs that may be links.
+    let (links, pictures): (Vec<&OutputFile>, Vec<&OutputFile>) = others
+        .into_iter()
+        .partition(|f| matches!(f.contents, Contents::SameAs(_)));
+    for f in links.into_iter().chain(pictures) {
         staging.write(std::slice::from_ref(f))?;
     }
     staging.finish(rasterizer)

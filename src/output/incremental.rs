@@ -1,0 +1,457 @@
+//! Updating a published folder in place, file by file (`watch` and `serve`).
+//!
+//! The folder keeps a digest of every file it holds, so a rebuild writes only the files whose
+//! bytes changed, and rasterises only the PNGs whose SVG changed. Each file is written to a
+//! temporary file beside it and renamed over the old one, so a reader sees either the old file
+//! or the new one. Files are written in an order that never links to something missing:
+//! pictures and data first, then pages from the deepest folder up (a page links down to its
+//! years and pictures, and lists link down to pages), the feed and sitemap last. Removals are
+//! separate, so that callers can do them once nothing links to the files any more.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use siphasher::sip128::SipHasher13;
+
+use super::{Contents, OutputFile, Rasterize, check_path};
+
+/// A 128-bit digest of a file's bytes.
+pub type Digest = u128;
+
+pub fn digest(bytes: &[u8]) -> Digest {
+    SipHasher13::new().hash(bytes).as_u128()
+}
+
+/// What a published file holds, as far as a rebuild needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Bytes(Digest),
+    /// A PNG rasterised from an SVG with this digest.
+    PngOf(Digest),
+}
+
+/// The files of a published folder and what they hold.
+#[derive(Debug, Default)]
+pub struct PublishedFolder {
+    out: PathBuf,
+    files: HashMap<String, Held>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    pub rasterized: usize,
+}
+
+impl Written {
+    pub fn add(&mut self, other: Written) {
+        self.files += other.files;
+        self.rasterized += other.rasterized;
+    }
+}
+
+impl PublishedFolder {
+    /// The record of `out` just after [`super::publish`] wrote exactly `files` there.
+    pub fn after_publish(out: &Path, files: &[OutputFile]) -> PublishedFolder {
+        let resolved = resolve_same_as(files);
+        let files: &[OutputFile] = &resolved;
+        let svgs = svgs_of(files);
+        let held: Vec<(String, Held)> = files
+            .par_iter()
+            .map(|f| {
+                let held = match &f.contents {
+                    Contents::Bytes(b) => Held::Bytes(digest(b)),
+                    Contents::SameAs(_) => Held::Bytes(digest(&[])),
+                    Contents::PngOf(svg) => {
+                        Held::PngOf(digest(svgs.get(svg.as_str()).copied().unwrap_or_default()))
+                    }
+                };
+                (f.path.clone(), held)
+            })
+            .collect();
+        PublishedFolder {
+            out: out.to_path_buf(),
+            files: held.into_iter().collect(),
+        }
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Whether `file` is published with the same bytes (a PNG: made from the same SVG).
+    /// `svgs` has the bytes of the SVGs that PNGs refer to.
+    pub fn is_current(&self, file: &OutputFile, svgs: &HashMap<&str, &[u8]>) -> bool {
+        let Some(held) = self.files.get(&file.path) else {
+            return false;
+        };
+        match &file.contents {
+            Contents::Bytes(b) => *held == Held::Bytes(digest(b)),
+            Contents::SameAs(_) => false,
+            Contents::PngOf(svg) => svgs
+                .get(svg.as_str())
+                .is_some_and(|b| *held == Held::PngOf(digest(b))),
+        }
+    }
+
+    /// Writes those of `files` whose bytes differ from what is published. PNGs are made from
+    /// the SVG bytes in `files` or, for a PNG whose SVG is not among them, in `extra_svgs`.
+    pub fn write(
+        &mut self,
+        files: &[OutputFile],
+        extra_svgs: &HashMap<&str, &[u8]>,
+        rasterizer: &dyn Rasterize,
+    ) -> io::Result<Written> {
+        let resolved = resolve_same_as(files);
+        let files: &[OutputFile] = &resolved;
+        for f in files {
+            check_path(&f.path).map_err(io::Error::other)?;
+        }
+        let mut svgs = svgs_of(files);
+        for (path, bytes) in extra_svgs {
+            svgs.entry(path).or_insert(bytes);
+        }
+        let changed: Vec<&OutputFile> = files
+            .par_iter()
+            .filter(|f| !self.is_current(f, &svgs))
+            .collect();
+        if changed.is_empty() {
+            return Ok(Written::default());
+        }
+        let folders: BTreeSet<&str> = changed
+            .iter()
+            .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for folder in folders {
+            std::fs::create_dir_all(self.out.join(folder))?;
+        }
+        // Each distinct SVG is rasterised once.
+        let mut pngs_needed: BTreeMap<Digest, &[u8]> = BTreeMap::new();
+        for f in &changed {
+            if let Contents::PngOf(svg_path) = &f.contents {
+                let svg = svgs.get(svg_path.as_str()).ok_or_else(|| {
+                    io::Error::other(format!("no SVG at {svg_path} for {}", f.path))
+                })?;
+                pngs_needed.entry(digest(svg)).or_insert(svg);
+            }
+        }
+        let pngs: HashMap<Digest, Vec<u8>> = pngs_needed
+            .into_par_iter()
+            .map(|(d, svg)| {
+                rasterizer
+                    .png(svg)
+                    .map(|png| (d, png))
+                    .map_err(io::Error::other)
+            })
+            .collect::<io::Result<_>>()?;
+        let rasterized = pngs.len();
+
+        let mut ordered = changed;
+        ordered.sort_by_key(|f| write_rank(&f.path));
+        let mut written = 0;
+        for rank_group in ordered.chunk_by(|a, b| write_rank(&a.path) == write_rank(&b.path)) {
+            let held: Vec<(String, Held)> = rank_group
+                .par_iter()
+                .map(|f| -> io::Result<(String, Held)> {
+                    let target = self.out.join(&f.path);
+                    let held = match &f.contents {
+                        Contents::Bytes(b) => {
+                            write_atomically(&target, b)?;
+                            Held::Bytes(digest(b))
+                        }
+                        Contents::PngOf(svg_path) => {
+                            let svg = svgs.get(svg_path.as_str()).copied().unwrap_or_default();
+                            let d = digest(svg);
+                            let png = pngs.get(&d).map(Vec::as_slice).unwrap_or_default();
+                            write_atomically(&target, png)?;
+                            Held::PngOf(d)
+                        }
+                        Contents::SameAs(source) => {
+                            return Err(io::Error::other(format!(
+                                "{} is to be a copy of {source}, which is not among the files",
+                                f.path
+                            )));
+                        }
+                    };
+                    Ok((f.path.clone(), held))
+                })
+                .collect::<io::Result<_>>()?;
+            written += held.len();
+            self.files.extend(held);
+        }
+        Ok(Written {
+            files: written,
+            rasterized,
+        })
+    }
+
+    /// Removes published files, and the folders they leave empty. Returns how many were removed.
+    pub fn remove<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> io::Result<usize> {
+        let mut removed = 0;
+        let mut folders = BTreeSet::new();
+        for path in paths {
+            if self.files.remove(path).is_none() {
+                continue;
+            }
+            check_path(path).map_err(io::Error::other)?;
+            match std::fs::remove_file(self.out.join(path)) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            let mut folder = path;
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folders.insert(parent.to_string());
+                folder = parent;
+            }
+        }
+        // Deepest first, so that a folder is emptied before its parent is tried.
+        let mut folders: Vec<String> = folders.into_iter().collect();
+        folders.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+        for folder in folders {
+            // Fails, as it should, when the folder still holds something.
+            let _ = std::fs::remove_dir(self.out.join(folder));
+        }
+        Ok(removed)
+    }
+}
+
+/// The bytes of the SVG files among `files`, by path.
+pub fn svgs_of(files: &[OutputFile]) -> HashMap<&str, &[u8]> {
+    files
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::Bytes(b) if f.path.ends_with(".svg") => Some((f.path.as_str(), b.as_slice())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// When a file is written in an update: lower first.
+fn write_rank(path: &str) -> (u8, std::cmp::Reverse<usize>) {
+    let depth = path.matches('/').count();
+    let is_page = path.ends_with(".html") || path == "feed.xml" || path == "sitemap.xml";
+    if is_page {
+        (1, std::cmp::Reverse(depth))
+    } else {
+        (0, std::cmp::Reverse(0))
+    }
+}
+
+/// The temporary name a file is written under before it is renamed into place.
+fn temporary_name(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `bytes` to a temporary file beside `target` and renames it into place, so that
+/// `target` is never seen half-written. A file that is hard-linked from elsewhere (a PNG
+/// shared with an earlier build) is replaced, not changed.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temporary = temporary_name(target);
+    let result =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Files written as a link to another file of the same job (`SameAs`) become copies of its
+/// bytes here: a published file is updated in place of its own, never as a shared link.
+fn resolve_same_as(files: &[OutputFile]) -> std::borrow::Cow<'_, [OutputFile]> {
+    if !files
+        .iter()
+        .any(|f| matches!(f.contents, Contents::SameAs(_)))
+    {
+        return std::borrow::Cow::Borrowed(files);
+    }
+    let bytes_of: HashMap<&str, &Vec<u8>> = files
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::Bytes(b) => Some((f.path.as_str(), b)),
+            _ => None,
+        })
+        .collect();
+    std::borrow::Cow::Owned(
+        files
+            .iter()
+            .map(|f| match &f.contents {
+                Contents::SameAs(source) => match bytes_of.get(source.as_str()) {
+                    Some(b) => OutputFile::bytes(f.path.clone(), (*b).clone()),
+                    None => f.clone(),
+                },
+                _ => f.clone(),
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FakeRasterizer;
+
+    impl Rasterize for FakeRasterizer {
+        fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+            let mut png = b"PNG:".to_vec();
+            png.extend_from_slice(svg);
+            Ok(png)
+        }
+    }
+
+    fn png_of(path: &str, svg: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::PngOf(svg.into()),
+        }
+    }
+
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn first_site() -> Vec<OutputFile> {
+        vec![
+            OutputFile::bytes("index.html", "home"),
+            OutputFile::bytes("kommun/a/index.html", "a"),
+            OutputFile::bytes("kommun/a/blomlada.svg", "<svg a/>"),
+            png_of("kommun/a/blomlada.png", "kommun/a/blomlada.svg"),
+            OutputFile::bytes("kommun/b/2017/index.html", "b"),
+        ]
+    }
+
+    #[test]
+    fn writes_only_what_changed_and_rasterises_only_changed_pictures() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let files = first_site();
+        crate::output::publish(&out, &files, &FakeRasterizer).unwrap();
+        let mut folder = PublishedFolder::after_publish(&out, &files);
+        assert_eq!(folder.len(), files.len());
+
+        let same = folder
+            .write(&files, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(same, Written::default());
+
+        let mut changed = files.clone();
+        changed[1] = OutputFile::bytes("kommun/a/index.html", "a2");
+        let written = folder
+            .write(&changed, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(
+            written,
+            Written {
+                files: 1,
+                rasterized: 0
+            }
+        );
+
+        changed[2] = OutputFile::bytes("kommun/a/blomlada.svg", "<svg a2/>");
+        let written = folder
+            .write(&changed, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(
+            written,
+            Written {
+                files: 2,
+                rasterized: 1
+            }
+        );
+        let site = tree(&out);
+        assert_eq!(site["kommun/a/blomlada.png"], b"PNG:<svg a2/>");
+        assert_eq!(site["kommun/a/index.html"], b"a2");
+        assert!(site.keys().all(|k| !k.ends_with(".tmp")));
+    }
+
+    #[test]
+    fn removes_files_and_the_folders_they_leave_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let files = first_site();
+        crate::output::publish(&out, &files, &FakeRasterizer).unwrap();
+        let mut folder = PublishedFolder::after_publish(&out, &files);
+        let removed = folder
+            .remove(["kommun/b/2017/index.html", "not/published.html"])
+            .unwrap();
+        assert_eq!(removed, 1);
+        assert!(!out.join("kommun/b").exists());
+        assert!(out.join("kommun/a/index.html").exists());
+        assert!(!folder.contains("kommun/b/2017/index.html"));
+    }
+
+    #[test]
+    fn new_folders_are_made_and_paths_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        std::fs::create_dir(&out).unwrap();
+        let mut folder = PublishedFolder::after_publish(&out, &[]);
+        let files = first_site();
+        let written = folder
+            .write(&files, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(written.files, files.len());
+        assert_eq!(tree(&out).len(), files.len());
+        let escape = [OutputFile::bytes("../outside.html", "x")];
+        assert!(
+            folder
+                .write(&escape, &HashMap::new(), &FakeRasterizer)
+                .is_err()
+        );
+        assert!(!dir.path().join("outside.html").exists());
+    }
+
+    #[test]
+    fn pictures_and_data_come_before_pages_and_deep_pages_before_lists() {
+        let mut paths = vec![
+            "feed.xml",
+            "index.html",
+            "kommun/a/index.html",
+            "kommun/a/2017/index.html",
+            "kommun/a/2017/blomlada.png",
+            "data/answers.csv",
+        ];
+        paths.sort_by_key(|p| write_rank(p));
+        assert_eq!(
+            paths,
+            [
+                "kommun/a/2017/blomlada.png",
+                "data/answers.csv",
+                "kommun/a/2017/index.html",
+                "kommun/a/index.html",
+                "feed.xml",
+                "index.html",
+            ]
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! Which jobs a change of assessments touches, and in which phase they run.
+//!
+//! Phase 1 is what has to be live at once: the changed municipalities' pages, pictures and
+//! data, and the feed, plus whatever those link to that did not exist before (a new county page, the redirect of a newly published municipality, every
+//! aggregate page when a year or catalogue appears or disappears). Phase 2 is everything
+//! else the change can have moved: every municipality page of the changed years shows its
+//! county, size class and the nation, so they all change with any assessment of that year;
+//! so do the national, county, indicator, comparison, list and data pages. After phase 2 the output is
+//! the same as a full build's.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Content, Year};
+use crate::render::site::Job;
+use crate::stats::Stats;
+
+/// What a change of assessments touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Municipalities whose assessments may have changed (indices into the registry).
+    pub municipalities: BTreeSet<usize>,
+    /// The years of the assessments before and after the change.
+    pub years: BTreeSet<Year>,
+}
+
+/// The parts of a site whose appearance or disappearance decides what phase 1 must include.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// (year, catalogue) of every group.
+    pub groups: BTreeSet<(Year, usize)>,
+    /// Counties with at least one assessment.
+    pub counties: BTreeSet<usize>,
+    /// Municipalities with at least one assessment.
+    pub municipalities: BTreeSet<usize>,
+}
+
+impl Shape {
+    pub fn of(content: &Content, stats: &Stats) -> Shape {
+        Shape {
+            groups: stats.groups.iter().map(|g| (g.year, g.catalog)).collect(),
+            counties: stats
+                .groups
+                .iter()
+                .flat_map(|g| g.counties.iter().map(|(c, _)| *c))
+                .collect(),
+            municipalities: content.assessments.iter().map(|a| a.municipality).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub phase1: Vec<Job>,
+    pub phase2: Vec<Job>,
+}
+
+/// Splits the jobs of the site after a change (`all_jobs`, from the new content) into the two
+/// phases. Jobs that the change cannot affect are in neither.
+pub fn plan(
+    touched: &Touched,
+    before: &Shape,
+    after: &Shape,
+    all_jobs: &[Job],
+    content: &Content,
+    stats: &Stats,
+) -> Plan {
+    let mut first: BTreeSet<Job> = BTreeSet::new();
+    first.extend(touched.municipalities.iter().map(|&m| Job::Municipality(m)));
+    first.insert(Job::Feed);
+    // A municipality page links to its county's page and to its page by code.
+    if !after.municipalities.is_subset(&before.municipalities) {
+        first.insert(Job::Redirects);
+    }
+    first.extend(
+        after
+            .counties
+            .difference(&before.counties)
+            .map(|&c| Job::County(c)),
+    );
+    // A year or catalogue that appears or disappears changes what every aggregate page links to.
+    let structural = before.groups != after.groups;
+
+    let has_touched_year = |m: usize| {
+        stats.by_municipality.get(m).is_some_and(|h| {
+            h.assessments
+                .iter()
+                .any(|&a| touched.years.contains(&content.assessments[a].year))
+        })
+    };
+    let mut plan = Plan::default();
+    for &job in all_jobs {
+        let in_first = first.contains(&job) || (structural && !matches!(job, Job::Municipality(_)));
+        if in_first {
+            plan.phase1.push(job);
+        } else if match job {
+            Job::Municipality(m) => has_touched_year(m),
+            _ => true,
+        } {
+            plan.phase2.push(job);
+        }
+    }
+    plan
+}
+
+/// The order of phase 2: aggregate pages first, then the municipality pages.
+pub fn phase2_rank(job: Job) -> u8 {
+    match job {
+        Job::Municipality(_) => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{self, LoadOptions};
+    use crate::render::site::Site;
+    use crate::render::theme::Theme;
+
+    fn generated(municipalities: usize, years: &[Year]) -> Content {
+        let dir = tempfile::tempdir().unwrap();
+        crate::generate::generate(
+            dir.path(),
+            &crate::generate::Options {
+                municipalities,
+                years: years.to_vec(),
+                seed: 7,
+            },
+        )
+        .unwrap();
+        content::load(dir.path(), &LoadOptions::default())
+            .content
+            .unwrap()
+    }
+
+    fn jobs_of(content: &Content, stats: &Stats) -> Vec<Job> {
+        let theme = Theme {
+            env: minijinja::Environment::new(),
+            translations: Default::default(),
+            static_files: Vec::new(),
+            dir: Default::default(),
+        };
+        Site {
+            content,
+            stats,
+            theme: &theme,
+            base_url: String::new(),
+        }
+        .all_jobs()
+    }
+
+    /// Plans a change from `before` to `after`.
+    fn plan_of(before: &Content, after: &Content, touched: &Touched) -> (Plan, Vec<Job>) {
+        let stats_before = crate::stats::compute(before);
+        let stats_after = crate::stats::compute(after);
+        let jobs = jobs_of(after, &stats_after);
+        let plan = plan(
+            touched,
+            &Shape::of(before, &stats_before),
+            &Shape::of(after, &stats_after),
+            &jobs,
+            after,
+            &stats_after,
+        );
+        (plan, jobs)
+    }
+
+    fn touching(content: &Content, assessment: usize) -> Touched {
+        let a = &content.assessments[assessment];
+        Touched {
+            municipalities: [a.municipality].into(),
+            years: [a.year].into(),
+        }
+    }
+
+    #[test]
+    fn a_resubmission_publishes_its_municipality_first_and_its_year_after() {
+        let before = generated(12, &[2016, 2017]);
+        let mut after = before.clone();
+        let last = after.assessments.len() - 1;
+        let touched = touching(&after, last);
+        after.assessments[last].answers.reverse();
+        let (plan, jobs) = plan_of(&before, &after, &touched);
+        let m = *touched.municipalities.first().unwrap();
+        let year = *touched.years.first().unwrap();
+        assert_eq!(year, 2017);
+        assert!(plan.phase1.contains(&Job::Municipality(m)));
+        assert!(plan.phase1.contains(&Job::Feed));
+        for job in [Job::Home, Job::NationalYear(2017)] {
+            assert!(plan.phase2.contains(&job), "{job:?}");
+        }
+        assert!(!plan.phase1.contains(&Job::Redirects));
+        assert!(!plan.phase1.iter().any(|j| matches!(j, Job::County(_))));
+        // Every other municipality with a 2017 page, and every aggregate, follow in phase 2.
+        for a in &after.assessments {
+            let job = Job::Municipality(a.municipality);
+            if a.municipality != m && a.year == 2017 {
+                assert!(plan.phase2.contains(&job), "{job:?}");
+            }
+        }
+        for job in &jobs {
+            if !matches!(job, Job::Municipality(_)) {
+                assert!(
+                    plan.phase1.contains(job) || plan.phase2.contains(job),
+                    "{job:?}"
+                );
+            }
+        }
+        assert!(plan.phase1.iter().all(|j| !plan.phase2.contains(j)));
+    }
+
+    #[test]
+    fn municipalities_without_the_changed_year_are_left_alone() {
+        let before = generated(12, &[2016, 2017]);
+        let mut after = before.clone();
+        // Leave one municipality with 2016 only.
+        let only_2016 = after.assessments[0].municipality;
+        after
+            .assessments
+            .retain(|a| !(a.municipality == only_2016 && a.year == 2017));
+        let before = after.clone();
+        let last = after.assessments.len() - 1;
+        let touched = touching(&after, last);
+        after.assessments[last].answers.reverse();
+        let (plan, _) = plan_of(&before, &after, &touched);
+        assert!(!plan.phase1.contains(&Job::Municipality(only_2016)));
+        assert!(!plan.phase2.contains(&Job::Municipality(only_2016)));
+    }
+
+    #[test]
+    fn a_first_publication_brings_its_redirect_and_county_into_phase_1() {
+        let after = generated(12, &[2017]);
+        let mut before = after.clone();
+        let newcomer = after.assessments[3].municipality;
+        let county = after.registry.municipalities[newcomer].county;
+        // Before: no assessment in that county at all.
+        before
+            .assessments
+            .retain(|a| after.registry.municipalities[a.municipality].county != county);
+        let touched = touching(&after, 3);
+        let (plan, _) = plan_of(&before, &after, &touched);
+        assert!(plan.phase1.contains(&Job::Municipality(newcomer)));
+        assert!(plan.phase1.contains(&Job::Redirects));
+        assert!(plan.phase1.contains(&Job::County(county)));
+    }
+
+    #[test]
+    fn a_new_year_brings_every_aggregate_page_into_phase_1() {
+        let before = generated(12, &[2016]);
+        let mut after = before.clone();
+        let mut next = after.assessments[0].clone();
+        next.year = 2017;
+        after.assessments.push(next);
+        content::sort_assessments(&mut after.assessments, &after.registry);
+        let at = after
+            .assessments
+            .iter()
+            .position(|a| a.year == 2017)
+            .unwrap();
+        let touched = touching(&after, at);
+        let (plan, jobs) = plan_of(&before, &after, &touched);
+        for job in &jobs {
+            match job {
+                Job::Municipality(m) if !touched.municipalities.contains(m) => {
+                    // Only 2017 pages can change; the others have 2016 only.
+                    assert!(!plan.phase1.contains(job));
+                }
+                _ => assert!(plan.phase1.contains(job), "{job:?}"),
+            }
+        }
+        assert!(plan.phase1.contains(&Job::NationalYear(2017)));
+    }
+}

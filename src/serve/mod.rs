@@ -1,0 +1,241 @@
+//! `blomlada watch` and `blomlada serve`: build once, then publish each change within
+//! milliseconds, never leaving the published folder broken. See `docs/watch.md`.
+//!
+//! [`state`] keeps what a rebuild needs and does the rebuilds, [`jobs`] decides what a change
+//! touches, [`watch`] turns file system events into changes and runs the loop, [`server`]
+//! serves the output with live reload and the error overlay of [`overlay`].
+
+pub mod jobs;
+pub mod overlay;
+pub mod server;
+pub mod state;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::cli::{EXIT_CONTENT, EXIT_USAGE};
+
+use self::state::{Options, StartError, State};
+use self::watch::{Event, Message, Roots, Timing};
+
+/// The debounce time unless asked otherwise: short, as it counts in the time to publish.
+pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
+
+/// Reports a failed start; returns the exit status.
+fn report_start_error(error: StartError) -> u8 {
+    match error {
+        StartError::Content(problems) => {
+            for d in &problems {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "{} error(s): nothing was published; fix them and start again",
+                problems.len()
+            );
+            EXIT_CONTENT
+        }
+        StartError::Io(message) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `blomlada watch`: builds, then rebuilds what each change touches until SIGTERM or Ctrl-C.
+pub fn watch(options: Options, debounce: Duration) -> Result<u8, String> {
+    let timing = Timing::new(debounce);
+    let roots = Roots::new(&options.content, &options.theme)
+        .map_err(|e| format!("cannot watch {}: {e}", options.content.display()))?;
+    let (sender, messages) = mpsc::channel();
+    let interrupt = Arc::new(AtomicBool::new(false));
+    watch::stop_on_signals(sender.clone(), interrupt.clone())?;
+    // Watching starts before the first build, so that nothing changed during it is missed.
+    let _watcher = watch::start(&roots, timing, sender, interrupt.clone())?;
+    let started = Instant::now();
+    let (mut state, outcome) = match State::start(options) {
+        Ok(s) => s,
+        Err(e) => return Ok(report_start_error(e)),
+    };
+    tracing::info!(
+        "built {} files in {} ms; watching {} and {}, publishing to {}",
+        outcome.written.files,
+        started.elapsed().as_millis(),
+        state.options().content.display(),
+        state.options().theme.display(),
+        state.options().out.display()
+    );
+    watch::run(&mut state, &roots, &messages, &interrupt, timing, |_, _| {});
+    Ok(0)
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub content: PathBuf,
+    pub theme: PathBuf,
+    /// Where the site is written; a temporary folder (removed at the end) when not given.
+    pub out: Option<PathBuf>,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+    pub no_png: bool,
+    pub debounce: Duration,
+}
+
+/// A temporary output folder, removed when dropped.
+struct TemporaryOut(PathBuf);
+
+impl Drop for TemporaryOut {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `blomlada serve`: builds into a preview folder, serves it, rebuilds on change and reloads
+/// open pages; while there are problems, pages show them over the last good site.
+pub fn serve(options: ServeOptions) -> Result<u8, String> {
+    let ip: IpAddr = match options.bind.as_str() {
+        "localhost" => IpAddr::from([127, 0, 0, 1]),
+        other => other
+            .parse()
+            .map_err(|_| format!("--bind {other}: expected an IP address such as 127.0.0.1"))?,
+    };
+    if !ip.is_loopback() {
+        tracing::warn!(
+            "serving on {ip}, which is not loopback: other machines can see the preview"
+        );
+    }
+    let listener = std::net::TcpListener::bind(SocketAddr::new(ip, options.port))
+        .map_err(|e| format!("cannot listen on {ip}:{}: {e}", options.port))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot listen: {e}"))?;
+
+    let (out, _temporary) = match &options.out {
+        Some(out) => (out.clone(), None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("blomlada-serve-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+            (dir.join("site"), Some(TemporaryOut(dir)))
+        }
+    };
+    let site_options = Options {
+        content: options.content.clone(),
+        theme: options.theme.clone(),
+        out: out.clone(),
+        base_url: Some(format!("http://{address}")),
+        drafts: options.drafts,
+        no_png: options.no_png,
+    };
+    let timing = Timing::new(options.debounce);
+    let roots = Roots::new(&options.content, &options.theme)
+        .map_err(|e| format!("cannot watch {}: {e}", options.content.display()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    // Signals are caught from here on, so that one during the first build ends it cleanly too.
+    let signals = runtime
+        .block_on(async { Signals::new() })
+        .map_err(|e| format!("cannot listen for signals: {e}"))?;
+    let (sender, messages) = mpsc::channel();
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let _watcher = watch::start(&roots, timing, sender.clone(), interrupt.clone())?;
+    let started = Instant::now();
+    let (mut state, outcome) = match State::start(site_options) {
+        Ok(s) => s,
+        Err(e) => return Ok(report_start_error(e)),
+    };
+    tracing::info!(
+        "built {} files in {} ms",
+        outcome.written.files,
+        started.elapsed().as_millis()
+    );
+
+    let overlay = Arc::new(server::Overlay::default());
+    overlay.set(&state.problems());
+    let live_reload = tower_livereload::LiveReloadLayer::new();
+    let reloader = live_reload.reloader();
+    let app = server::router(&out, overlay.clone(), live_reload);
+
+    let rebuilds = {
+        let interrupt = interrupt.clone();
+        std::thread::Builder::new()
+            .name("rebuild".into())
+            .spawn(move || {
+                watch::run(
+                    &mut state,
+                    &roots,
+                    &messages,
+                    &interrupt,
+                    timing,
+                    |state, event| {
+                        let shown_changed = overlay.set(&state.problems());
+                        let files = match event {
+                            Event::Published { files } | Event::Settled { files } => files,
+                            Event::Failed => 0,
+                        };
+                        if shown_changed || files > 0 {
+                            reloader.reload();
+                        }
+                    },
+                );
+            })
+            .map_err(|e| format!("cannot start the rebuild thread: {e}"))?
+    };
+
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tracing::info!(
+            "serving {} at http://{address}/ (watching {} and {})",
+            out.display(),
+            options.content.display(),
+            options.theme.display()
+        );
+        tokio::select! {
+            result = axum::serve(listener, app) => result,
+            () = signals.stopped() => Ok(()),
+        }
+    });
+    tracing::info!("stopping");
+    interrupt.store(true, Ordering::SeqCst);
+    let _ = sender.send(Message::Stop);
+    let _ = rebuilds.join();
+    // Open event streams would keep the runtime busy; they end with the process.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    served.map_err(|e| format!("the server stopped: {e}"))?;
+    Ok(0)
+}
+
+/// SIGTERM and Ctrl-C (SIGINT).
+struct Signals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Resolves when one of them arrives.
+    async fn stopped(mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+    }
+}
