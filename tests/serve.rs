@@ -64,10 +64,15 @@ impl Serve {
 
     /// GET `path`: the status and the body (HTTP/1.0, so that the body comes unchunked).
     fn get(&self, path: &str) -> (u16, String) {
+        self.get_with(path, "")
+    }
+
+    /// GET `path` with extra header lines (each ending in `\r\n`).
+    fn get_with(&self, path: &str, headers: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n",
+            "GET {path} HTTP/1.0\r\nHost: {}\r\n{headers}\r\n",
             self.address
         )
         .unwrap();
@@ -208,6 +213,14 @@ fn serves_pages_reloads_them_and_shows_errors_over_the_last_good_page() {
     let start = body.find(r#"<div id="blomlada-errors""#).unwrap();
     let end = body[start..].find("</style>").unwrap() + start + "</style>".len();
     assert_eq!(format!("{}{}", &body[..start], &body[end..]), last_good);
+    // A browser revalidates the page it has cached; the file is unchanged, but the answer must
+    // carry the overlay, not say 304 Not Modified.
+    let (status, body) = serve.get_with(
+        &page,
+        "If-Modified-Since: Fri, 31 Dec 2100 23:59:59 GMT\r\nIf-None-Match: *\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"<div id="blomlada-errors" role="alert""#));
 
     // Fixed: the overlay is gone.
     std::fs::write(&file, &good).unwrap();

@@ -53,12 +53,19 @@ pub fn router(out: &Path, overlay: Arc<Overlay>, live_reload: LiveReloadLayer) -
 }
 
 /// Pages always come fresh (they change under the browser), and carry the overlay while
-/// there are problems.
+/// there are problems. While there are, a browser's revalidation of a page it has cached
+/// (`If-None-Match`, `If-Modified-Since`) is answered in full: the file is unchanged (the last
+/// good version stays), so a `304 Not Modified` would show the cached page without the overlay.
 async fn add_overlay(
     State(overlay): State<Arc<Overlay>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    if overlay.get().is_some() {
+        let headers = request.headers_mut();
+        headers.remove(header::IF_NONE_MATCH);
+        headers.remove(header::IF_MODIFIED_SINCE);
+    }
     let mut response = next.run(request).await;
     response
         .headers_mut()
