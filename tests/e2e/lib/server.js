@@ -1,18 +1,17 @@
-// Serves a built site on loopback for the browser tests.
+// Serves a site on loopback for the browser tests.
 //
-// Until `blomlada serve` is available the tests use the small static server below, on the
-// folder `blomlada build` wrote. To test through `blomlada serve` instead, set
-// USE_BLOMLADA_SERVE to true: it then runs `blomlada serve --content <the site's content>` on
-// a free port (its live-reload script is then the one script besides the theme's allowed on a page).
+// By default through `blomlada serve --content <the site's content>` on a free port, as a
+// publisher previews a site (its live-reload script is then the one script besides the
+// theme's that the hostile tests allow). Set USE_BLOMLADA_SERVE to false to serve the folder
+// `blomlada build` wrote with the small static server below instead.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 
 import { BINARY, ROOT, THEME } from './sites.js';
 
-export const USE_BLOMLADA_SERVE = false;
+export const USE_BLOMLADA_SERVE = true;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -76,43 +75,41 @@ function startStatic(root) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startBlomladaServe(site) {
-  const port = await freePort();
-  const child = spawn(BINARY, ['serve', '--content', site.content, '--theme', THEME, '--bind', '127.0.0.1', '--port', String(port)], {
+  // --no-png: the browser tests never load the PNG pictures, and every suite starts its own
+  // server, so each saves the rasterising.
+  const child = spawn(BINARY, ['serve', '--content', site.content, '--theme', THEME, '--bind', '127.0.0.1', '--port', '0', '--no-png'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`blomlada serve exited (${child.exitCode}):\n${stderr}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`blomlada serve did not answer on ${url}:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  let log = '';
+  const address = new Promise((resolve, reject) => {
+    const read = (d) => {
+      log += d;
+      const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+      if (m) resolve(m[1]);
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`blomlada serve exited (${code}):\n${log}`)));
+  });
+  const timeout = new Promise((_, reject) => {
+    const t = setTimeout(() => reject(new Error(`blomlada serve gave no address in 120 s:\n${log}`)), 120_000);
+    t.unref();
+  });
+  let url;
+  try {
+    url = await Promise.race([address, timeout]);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  } catch (e) {
+    child.kill('SIGTERM');
+    throw e;
   }
   return {
     url,
     close: () => new Promise((done) => {
-      if (child.exitCode !== null) return done();
+      if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once('exit', () => done());
       child.kill('SIGTERM');
     }),

@@ -121,6 +121,7 @@ export function pageTypes(s) {
     { type: 'redirect-county', path: `lan/${countyCodes[0]}/` },
     { type: 'not-found', path: '404.html' },
   ];
+  if (fs.existsSync(path.join(s.out, 'data/index.html'))) list.push({ type: 'open-data', path: 'data/' });
   // Two municipalities whose names give one slug (Håbo, Habo) share a page that links to both.
   const choose = fs.readdirSync(path.join(s.out, 'kommun')).find((d) => {
     const f = path.join(s.out, 'kommun', d, 'index.html');
