@@ -83,7 +83,10 @@ describe('no hostile payload runs on any page', () => {
         await page.goto(server.url + p, { waitUntil: 'load' });
         if (await page.locator('meta[http-equiv=refresh]').count()) {
           await page.waitForURL((u) => !/\/\d+\/$/.test(u.pathname));
-          await page.waitForLoadState('load');
+          // The URL changes when the next page commits, before it has loaded: wait until the
+          // document in the frame is the page redirected to, complete.
+          await page.waitForFunction(() => document.readyState === 'complete'
+            && !document.querySelector('meta[http-equiv=refresh]'));
         }
         // Time for anything delayed (animations, refreshes, lazy frames).
         await page.waitForTimeout(150);
