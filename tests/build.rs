@@ -191,6 +191,45 @@ fn shapes_site_builds_with_pictures_the_same_twice() {
     assert!(home.contains("<html lang=\"en\">"), "{}", &home[..200]);
 }
 
+/// The number in "N pictures rasterised" of a build's report.
+fn pictures_rasterised(output: &std::process::Output) -> usize {
+    let report = String::from_utf8_lossy(&output.stderr);
+    let before = report
+        .split(" pictures rasterised")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .unwrap_or_default();
+    before
+        .parse()
+        .unwrap_or_else(|_| panic!("no count of pictures in {report}"))
+}
+
+#[test]
+fn pictures_are_reused_from_the_previous_output_only_when_made_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let out = dir.path().join("site");
+    let first = build(&content, &out, &[]);
+    assert_success(&first);
+    assert!(pictures_rasterised(&first) > 0);
+    let before = tree(&out);
+    // Same content, same output folder: every picture is taken from the previous output.
+    let second = build(&content, &out, &[]);
+    assert_success(&second);
+    assert_eq!(pictures_rasterised(&second), 0);
+    assert!(tree(&out) == before);
+    // An output whose pictures were made by another encoder (its marker says so) gets them
+    // all made again.
+    let marker = out.join(".blomlada");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    assert!(text.contains("pictures: "), "{text}");
+    std::fs::write(&marker, text.replace("pictures: ", "pictures: older ")).unwrap();
+    let third = build(&content, &out, &[]);
+    assert_success(&third);
+    assert_eq!(pictures_rasterised(&third), pictures_rasterised(&first));
+    assert!(tree(&out) == before);
+}
+
 #[test]
 fn a_failed_build_leaves_the_output_as_it_was() {
     let dir = tempfile::tempdir().unwrap();

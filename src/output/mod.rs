@@ -19,6 +19,11 @@ use rayon::prelude::*;
 /// is not a site it made.
 pub const MARKER: &str = ".blomlada";
 
+/// What the marker file says. Its last line names the way PNGs are made: pictures from a
+/// previous output are reused only when it is the same, so that a new encoder never leaves old
+/// PNG bytes behind.
+const MARKER_TEXT: &[u8] = b"This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: resvg 0.49, png level 2 without filter\n";
+
 /// One file of the site: a path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -255,7 +260,9 @@ impl Staging {
     pub fn finish(mut self, rasterizer: &dyn Rasterize) -> io::Result<WriteStats> {
         let requests =
             std::mem::take(&mut *self.pngs.lock().map_err(|_| io::Error::other("lock"))?);
-        let previous = self.out.is_dir().then(|| self.out.clone());
+        let previous = std::fs::read(self.out.join(MARKER))
+            .is_ok_and(|marker| marker == MARKER_TEXT)
+            .then(|| self.out.clone());
         // Each distinct SVG is rasterised once; its other PNGs are links to the first.
         let mut first: HashMap<u64, usize> = HashMap::new();
         let mut primary = Vec::new();
@@ -315,7 +322,7 @@ impl Staging {
                 stats.rasterized += 1;
             }
         }
-        std::fs::write(self.dir.join(MARKER), b"This folder was written by blomlada build. It is replaced as a whole on each build.\n")?;
+        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
         swap::replace_dir(&self.dir, &self.out)?;
         self.finished = true;
         Ok(stats)
