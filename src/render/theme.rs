@@ -16,7 +16,7 @@ use crate::content::yaml;
 use crate::diagnostics::{Diagnostics, Pos, SourceText};
 use crate::model::Language;
 
-use super::format;
+use super::{escape, format};
 
 pub struct Theme {
     pub env: Environment<'static>,
@@ -44,6 +44,16 @@ fn escape_for(name: &str) -> AutoEscape {
 
 /// Code points that HTML calls parse errors and XML 1.0 cannot hold: C0 controls other than
 /// tab, line feed and carriage return, DEL, C1 controls and noncharacters.
+fn html_entity(b: u8) -> &'static str {
+    match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        _ => "&#39;",
+    }
+}
+
 fn forbidden_in_markup(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
         || (u32::from(c) & 0xFFFE) == 0xFFFE
@@ -60,6 +70,7 @@ fn write_value(
 ) -> Result<(), minijinja::Error> {
     if !matches!(state.auto_escape(), AutoEscape::None)
         && let Some(text) = value.as_str()
+        && escape::may_hold_forbidden(text)
         && text.chars().any(forbidden_in_markup)
     {
         let cleaned: String = text.chars().filter(|&c| !forbidden_in_markup(c)).collect();
@@ -74,23 +85,7 @@ fn write_value(
         && !value.is_safe()
         && let Some(text) = value.as_str()
     {
-        let mut start = 0;
-        for (i, c) in text.char_indices() {
-            let entity = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => continue,
-            };
-            out.write_str(&text[start..i])
-                .map_err(minijinja::Error::from)?;
-            out.write_str(entity).map_err(minijinja::Error::from)?;
-            start = i + 1;
-        }
-        return out
-            .write_str(&text[start..])
+        return escape::escape_with(text, html_entity, |part| out.write_str(part))
             .map_err(minijinja::Error::from);
     }
     minijinja::escape_formatter(out, state, value)

@@ -188,7 +188,7 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 
 /// `text` escaped for XML text and attribute values.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    if !crate::render::escape::may_need_escaping(text) || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
