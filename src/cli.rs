@@ -67,6 +67,7 @@ pub enum Command {
     Serve {
         #[command(flatten)]
         content: ContentArg,
+        /// The theme folder (templates, translations, static files); watched too.
         #[arg(long, default_value = "themes/default")]
         theme: PathBuf,
         /// The address to listen on (loopback by default).
@@ -92,8 +93,10 @@ pub enum Command {
     Watch {
         #[command(flatten)]
         content: ContentArg,
+        /// The theme folder (templates, translations, static files); watched too.
         #[arg(long, default_value = "themes/default")]
         theme: PathBuf,
+        /// The published folder, kept up to date; it only ever holds a complete site.
         #[arg(long, default_value = "site")]
         out: PathBuf,
         /// Leave out the PNG pictures.
