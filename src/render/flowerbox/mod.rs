@@ -110,6 +110,48 @@ impl fmt::Display for E<'_> {
     }
 }
 
+/// A point, for `write!`: "x y".
+struct P((f64, f64));
+
+impl fmt::Display for P {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", N(self.0.0), N(self.0.1))
+    }
+}
+
+/// A shape's turn about its anchor, applied to its coordinates rather than written as
+/// `rotate()`. Under a transform that only moves, resvg fills the hatched patterns pixel for
+/// pixel; under a rotation it samples them bicubically, which made drawing a PNG more than
+/// twice as slow.
+#[derive(Clone, Copy)]
+struct Turn {
+    turned: bool,
+    degrees: f64,
+    sin: f64,
+    cos: f64,
+}
+
+impl Turn {
+    fn of(shape: &Shape) -> Turn {
+        let (sin, cos) = shape.angle.to_radians().sin_cos();
+        Turn {
+            turned: shape.angle != 0.0,
+            degrees: shape.angle,
+            sin,
+            cos,
+        }
+    }
+
+    /// A point of the shape's upright frame, turned clockwise as SVG's `rotate()` would.
+    fn point(&self, x: f64, y: f64) -> (f64, f64) {
+        if self.turned {
+            (x * self.cos - y * self.sin, x * self.sin + y * self.cos)
+        } else {
+            (x, y)
+        }
+    }
+}
+
 /// Writing to a `String` cannot fail.
 macro_rules! w {
     ($out:expr, $($arg:tt)*) => {{
@@ -210,10 +252,19 @@ impl Writer<'_> {
     fn patterns(&mut self) {
         let p = self.prefix;
         self.out.push_str("<defs>\n");
+        // Tiles are upright and a whole number of units wide: resvg then samples them pixel
+        // for pixel instead of bicubically (see `Turn`). The diagonal lines run on into the
+        // neighbouring tiles, with the bits that cross a corner drawn too.
         for style in &ANSWER_STYLES[1..] {
             let (size, marks) = match style.key {
-                "delvis" => (5, "<path d=\"M1.2 0V5\" stroke-width=\"1.3\"/>"),
-                "inte" => (6, "<path d=\"M1.5 0V6M0 1.5H6\" stroke-width=\"1.2\"/>"),
+                "delvis" => (
+                    7,
+                    "<path d=\"M0 7L7 0M-1 1L1 -1M6 8L8 6\" stroke-width=\"1.3\"/>",
+                ),
+                "inte" => (
+                    8,
+                    "<path d=\"M0 8L8 0M-1 1L1 -1M7 9L9 7M0 0L8 8M-1 7L1 9M7 -1L9 1\" stroke-width=\"1.2\"/>",
+                ),
                 _ => (
                     5,
                     "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" stroke=\"none\"/>",
@@ -221,8 +272,8 @@ impl Writer<'_> {
             };
             w!(
                 self.out,
-                "<pattern id=\"{p}fill-{key}\" patternUnits=\"userSpaceOnUse\" width=\"{size}\" height=\"{size}\" \
-                 patternTransform=\"rotate(45)\"><rect width=\"{size}\" height=\"{size}\" fill=\"{fill}\"/>\
+                "<pattern id=\"{p}fill-{key}\" patternUnits=\"userSpaceOnUse\" width=\"{size}\" height=\"{size}\">\
+                 <rect width=\"{size}\" height=\"{size}\" fill=\"{fill}\"/>\
                  <g stroke=\"{ink}\" fill=\"{ink}\">{marks}</g></pattern>\n",
                 key = style.key,
                 fill = style.fill,
@@ -441,39 +492,49 @@ impl Writer<'_> {
         );
     }
 
-    /// The outline of a shape in its local frame, as an SVG element without paint.
+    /// The outline of a shape, turned by its angle, as an SVG element without paint.
     fn outline(&mut self, shape: &Shape, paint: &str) {
         let (l, wd, s) = (shape.length, shape.width, shape.start);
+        let turn = Turn::of(shape);
         match shape.kind {
-            Kind::Petal | Kind::Stone => w!(
+            Kind::Petal | Kind::Stone if !turn.turned => w!(
                 self.out,
                 "<ellipse cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
                 N(-(s + l / 2.0)),
                 N(wd / 2.0),
                 N(l / 2.0)
             ),
+            Kind::Petal | Kind::Stone => {
+                // Two half ellipses between the ends of the turned horizontal axis.
+                let (rx, ry, cy) = (wd / 2.0, l / 2.0, -(s + l / 2.0));
+                let (from, to) = (turn.point(-rx, cy), turn.point(rx, cy));
+                let arc = format!("A{} {} {} 0 1", N(rx), N(ry), N(turn.degrees));
+                w!(
+                    self.out,
+                    "<path d=\"M{from}{arc} {to}{arc} {from}Z\"{paint}/>",
+                    from = P(from),
+                    to = P(to),
+                )
+            }
             Kind::Leaf => w!(
                 self.out,
-                "<path d=\"M0 {base}Q{left} {mid} 0 {tip}Q{right} {mid} 0 {base}Z\"{paint}/>",
-                base = N(-s),
-                mid = N(-(s + l / 2.0)),
-                tip = N(-(s + l)),
-                left = N(-wd),
-                right = N(wd),
+                "<path d=\"M{base}Q{left} {tip}Q{right} {base}Z\"{paint}/>",
+                base = P(turn.point(0.0, -s)),
+                left = P(turn.point(-wd, -(s + l / 2.0))),
+                tip = P(turn.point(0.0, -(s + l))),
+                right = P(turn.point(wd, -(s + l / 2.0))),
             ),
             Kind::Blade => {
                 let (half, bend) = (wd / 2.0, shape.bend);
+                let mid = -(s + l / 2.0);
                 w!(
                     self.out,
-                    "<path d=\"M{} {base}Q{} {mid} {} {tip}Q{} {mid} {} {base}Z\"{paint}/>",
-                    N(-half),
-                    N(-half / 2.0),
-                    N(bend),
-                    N(half / 2.0),
-                    N(half),
-                    base = N(-s),
-                    mid = N(-(s + l / 2.0)),
-                    tip = N(-(s + l)),
+                    "<path d=\"M{}Q{} {}Q{} {}Z\"{paint}/>",
+                    P(turn.point(-half, -s)),
+                    P(turn.point(-half / 2.0, mid)),
+                    P(turn.point(bend, -(s + l))),
+                    P(turn.point(half / 2.0, mid)),
+                    P(turn.point(half, -s)),
                 )
             }
         }
@@ -492,9 +553,6 @@ impl Writer<'_> {
             N(shape.x),
             N(shape.y),
         );
-        if shape.angle != 0.0 {
-            w!(self.out, " rotate({})", N(shape.angle));
-        }
         w!(
             self.out,
             "\"><title>{}: {} — ",
@@ -532,6 +590,7 @@ impl Writer<'_> {
         self.outline(shape, "");
         w!(self.out, "</clipPath><g clip-path=\"url(#{clip})\">");
         let total = f64::from(tally.total());
+        let turn = Turn::of(shape);
         let half_width = shape.width / 2.0 + shape.bend.abs() + 2.0;
         let mut below = 0u32;
         let mut boundaries = Vec::with_capacity(3);
@@ -546,27 +605,47 @@ impl Writer<'_> {
             let bottom = -(shape.start + from * shape.length) + if from == 0.0 { 2.0 } else { 0.0 };
             let top = -(shape.start + to * shape.length) - if to >= 1.0 { 2.0 } else { 0.0 };
             let fill = self.fill(style);
-            w!(
-                self.out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
-                N(-half_width),
-                N(top),
-                N(2.0 * half_width),
-                N(bottom - top),
-            );
+            if turn.turned {
+                w!(
+                    self.out,
+                    "<path d=\"M{}L{}L{}L{}Z\" fill=\"{fill}\"/>",
+                    P(turn.point(-half_width, top)),
+                    P(turn.point(half_width, top)),
+                    P(turn.point(half_width, bottom)),
+                    P(turn.point(-half_width, bottom)),
+                );
+            } else {
+                w!(
+                    self.out,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
+                    N(-half_width),
+                    N(top),
+                    N(2.0 * half_width),
+                    N(bottom - top),
+                );
+            }
             if below < tally.total() {
                 boundaries.push(top);
             }
         }
         // A thin line between bands, so that neighbouring bands read apart.
         for y in boundaries {
-            w!(
-                self.out,
-                "<path d=\"M{} {}H{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
-                N(-half_width),
-                N(y),
-                N(half_width)
-            );
+            if turn.turned {
+                w!(
+                    self.out,
+                    "<path d=\"M{}L{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
+                    P(turn.point(-half_width, y)),
+                    P(turn.point(half_width, y)),
+                );
+            } else {
+                w!(
+                    self.out,
+                    "<path d=\"M{} {}H{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
+                    N(-half_width),
+                    N(y),
+                    N(half_width)
+                );
+            }
         }
         self.out.push_str("</g>");
     }
