@@ -230,15 +230,24 @@ impl PublishedFolder {
     }
 }
 
-/// The bytes of the SVG files among `files`, by path.
+/// The bytes of the SVG files among `files`, by path; an SVG that is a copy of another
+/// (`SameAs`) has the bytes of its source.
 pub fn svgs_of(files: &[OutputFile]) -> HashMap<&str, &[u8]> {
-    files
+    let mut svgs: HashMap<&str, &[u8]> = files
         .iter()
         .filter_map(|f| match &f.contents {
             Contents::Bytes(b) if f.path.ends_with(".svg") => Some((f.path.as_str(), b.as_slice())),
             _ => None,
         })
-        .collect()
+        .collect();
+    for f in files {
+        if let Contents::SameAs(source) = &f.contents
+            && let Some(&bytes) = svgs.get(source.as_str())
+        {
+            svgs.insert(f.path.as_str(), bytes);
+        }
+    }
+    svgs
 }
 
 /// When a file is written in an update: lower first.

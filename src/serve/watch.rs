@@ -340,11 +340,12 @@ fn log_phase1(change: &Change, outcome: &Outcome, took: Duration) {
         return;
     }
     tracing::info!(
-        "published in {:.1} ms (phase 1{}): {} changed, {} files written ({})",
+        "published in {:.1} ms (phase 1{}): {} changed, {} files written, {} pictures rasterised ({})",
         millis(took),
         if outcome.full { ", whole site" } else { "" },
         outcome.changed,
         outcome.written.files,
+        outcome.written.rasterized,
         change.describe()
     );
 }
