@@ -1,6 +1,8 @@
 //! `blomlada watch` as a publisher runs it: a real process on a generated content folder,
 //! changed underneath it. Each test waits for results with a timeout and never for a fixed time.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -202,21 +204,9 @@ fn terminate(child: &Child) {
 
 /// Every file under `dir` (but the marker) and its bytes, by relative path.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| !e.file_type().is_dir())
-        .filter(|e| e.file_name() != ".blomlada")
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    let mut files = common::tree(dir);
+    files.remove(".blomlada");
+    files
 }
 
 /// Every folder under `dir`, to see that none is left empty.

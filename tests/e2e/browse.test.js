@@ -7,24 +7,13 @@
 // breaking the sort comparator failed the sorting test; a typo in the stylesheet's link in
 // base.html failed every page type (a 404 in the console).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launch, openPage } from './lib/browser.js';
-import { startServer } from './lib/server.js';
+import { openPage, serveAndBrowse } from './lib/browser.js';
 import { catalogs, pageTypes, site } from './lib/sites.js';
 
 const sv = site('sv');
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(sv);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = serveAndBrowse(sv);
 
 function assertClean(problems, where) {
   assert.deepEqual(problems.console, [], `${where}: console errors`);
@@ -36,9 +25,9 @@ function assertClean(problems, where) {
 describe('every page type loads without errors', () => {
   for (const { type, path } of pageTypes(sv)) {
     test(`${type} (/${path})`, async () => {
-      const { page, context, problems } = await openPage(browser);
+      const { page, context, problems } = await openPage(live.browser);
       try {
-        const res = await page.goto(server.url + path, { waitUntil: 'load' });
+        const res = await page.goto(live.server.url + path, { waitUntil: 'load' });
         if (type === 'not-found') assert.equal(res.status(), 200);
         else assert.ok(res.ok(), `status ${res.status()}`);
         if (type.startsWith('redirect')) await page.waitForURL((u) => !/\/\d+\/$/.test(u.pathname));
@@ -56,9 +45,9 @@ describe('every page type loads without errors', () => {
   }
 
   test('an unknown address gets the 404 page', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(live.browser);
     try {
-      const res = await page.goto(`${server.url}finns/inte/`);
+      const res = await page.goto(`${live.server.url}finns/inte/`);
       assert.equal(res.status(), 404);
       await assert.doesNotReject(page.locator('main h1').waitFor());
       assert.ok(await page.locator('main a').count() >= 1, 'links back to the start');
@@ -69,9 +58,9 @@ describe('every page type loads without errors', () => {
 });
 
 test('national → county → municipality by clicking links', async () => {
-  const { page, context, problems } = await openPage(browser);
+  const { page, context, problems } = await openPage(live.browser);
   try {
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     const h1 = await page.locator('h1').innerText();
     assert.match(h1, /eBlomlådan/);
 
@@ -107,9 +96,9 @@ describe('the flower box', () => {
   const types = pageTypes(sv).filter((p) => /^(national|county|municipality)/.test(p.type) && !p.type.endsWith('list'));
   for (const { type, path } of types) {
     test(`is visible on the ${type} page with one shape per indicator`, async () => {
-      const { page, context } = await openPage(browser);
+      const { page, context } = await openPage(live.browser);
       try {
-        await page.goto(server.url + path);
+        await page.goto(live.server.url + path);
         const img = page.locator('.flowerbox-svg img').first();
         if (await img.count()) {
           // Pages of earlier years show the picture as an image of the SVG file.
@@ -142,9 +131,9 @@ describe('the flower box', () => {
   }
 
   test('a petal\'s title shows as a tooltip on hover and on focus', async () => {
-    const { page, context, problems } = await openPage(browser);
+    const { page, context, problems } = await openPage(live.browser);
     try {
-      await page.goto(`${server.url}${types.find((t) => t.type === 'municipality').path}`);
+      await page.goto(`${live.server.url}${types.find((t) => t.type === 'municipality').path}`);
       const petal = page.locator('.flowerbox-svg g.indicator.petal').first();
       const title = (await petal.locator('title').textContent()).trim();
       const tooltip = page.locator('.tooltip[role="tooltip"]');
@@ -184,9 +173,9 @@ describe('the comparison table', () => {
   );
 
   test('sorts by a column, both ways, and says so with aria-sort', async () => {
-    const { page, context, problems } = await openPage(browser);
+    const { page, context, problems } = await openPage(live.browser);
     try {
-      await page.goto(`${server.url}jamfor/`);
+      await page.goto(`${live.server.url}jamfor/`);
       const table = page.locator('table.compare').first();
       const heads = table.locator('thead th');
       const points = heads.nth(3);
@@ -218,9 +207,9 @@ describe('the comparison table', () => {
   });
 
   test('filters by name and by county, and tells how many rows are shown', async () => {
-    const { page, context, problems } = await openPage(browser);
+    const { page, context, problems } = await openPage(live.browser);
     try {
-      await page.goto(`${server.url}jamfor/`);
+      await page.goto(`${live.server.url}jamfor/`);
       const form = page.locator('form.filters').first();
       assert.ok(await form.isVisible(), 'the filter form is shown when JavaScript runs');
       const total = await rowsOf(page).count();

@@ -7,25 +7,14 @@
 // listener on the shapes failed the flower box test. (With JavaScript on, Chromium lets an SVG
 // shape with a focus listener take focus even without tabindex; nojs.test.js checks tabindex.)
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launch, openPage } from './lib/browser.js';
-import { startServer } from './lib/server.js';
+import { openPage, serveAndBrowse } from './lib/browser.js';
 import { catalogs, pageTypes, site } from './lib/sites.js';
 
 const sv = site('sv');
 const [catalog] = catalogs(sv);
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(sv);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = serveAndBrowse(sv);
 
 /** What has focus, and whether it can be seen to have it. */
 function describeFocus() {
@@ -72,9 +61,9 @@ describe('Tab reaches everything, focus is visible, in a sensible order', () => 
   for (const { type, path } of pageTypes(sv)) {
     if (type.startsWith('redirect')) continue;
     test(`${type} (/${path})`, async () => {
-      const { page, context } = await openPage(browser);
+      const { page, context } = await openPage(live.browser);
       try {
-        await page.goto(server.url + path);
+        await page.goto(live.server.url + path);
         const stops = await tabThrough(page);
         assert.ok(stops.length >= 8, `only ${stops.length} tab stops`);
         assert.equal(stops[0].cls, 'skip', 'the skip link comes first');
@@ -97,9 +86,9 @@ describe('Tab reaches everything, focus is visible, in a sensible order', () => 
 });
 
 test('the skip link is shown on focus and moves focus to the main content', async () => {
-  const { page, context } = await openPage(browser);
+  const { page, context } = await openPage(live.browser);
   try {
-    await page.goto(`${server.url}kommun/`);
+    await page.goto(`${live.server.url}kommun/`);
     await page.keyboard.press('Tab');
     const skip = page.locator('a.skip');
     assert.ok(await skip.evaluate((a) => a === document.activeElement));
@@ -117,9 +106,9 @@ test('the skip link is shown on focus and moves focus to the main content', asyn
 });
 
 test('sort buttons work with Enter and Space', async () => {
-  const { page, context } = await openPage(browser);
+  const { page, context } = await openPage(live.browser);
   try {
-    await page.goto(`${server.url}jamfor/`);
+    await page.goto(`${live.server.url}jamfor/`);
     // Tab to the "points" heading's button.
     let found = false;
     for (let i = 0; i < 60 && !found; i += 1) {
@@ -147,9 +136,9 @@ test('sort buttons work with Enter and Space', async () => {
 });
 
 test('the comparison filter works by keyboard', async () => {
-  const { page, context } = await openPage(browser);
+  const { page, context } = await openPage(live.browser);
   try {
-    await page.goto(`${server.url}jamfor/`);
+    await page.goto(`${live.server.url}jamfor/`);
     const rows = page.locator('table.compare tbody tr:not([hidden])');
     const total = await rows.count();
     let onSearch = false;
@@ -176,9 +165,9 @@ test('the comparison filter works by keyboard', async () => {
 });
 
 test('the flower box\'s shapes take focus, in order, and show their tooltip', async () => {
-  const { page, context } = await openPage(browser);
+  const { page, context } = await openPage(live.browser);
   try {
-    await page.goto(`${server.url}${pageTypes(sv).find((t) => t.type === 'municipality').path}`);
+    await page.goto(`${live.server.url}${pageTypes(sv).find((t) => t.type === 'municipality').path}`);
     let onShape = false;
     for (let i = 0; i < 40 && !onShape; i += 1) {
       await page.keyboard.press('Tab');

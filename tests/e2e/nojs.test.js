@@ -9,25 +9,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launch, openPage } from './lib/browser.js';
-import { startServer } from './lib/server.js';
+import { openPage, serveAndBrowse } from './lib/browser.js';
 import { catalogs, pageTypes, site } from './lib/sites.js';
 
 const sv = site('sv');
 const [catalog] = catalogs(sv);
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(sv);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = serveAndBrowse(sv);
 
 /** What a page shows: its links, table rows and cells, pictures and shapes, visible text size. */
 function inventory() {
@@ -51,11 +40,11 @@ describe('every page type is complete with JavaScript off', () => {
   for (const { type, path: p } of pageTypes(sv)) {
     if (type.startsWith('redirect')) continue;
     test(`${type} (/${p})`, async () => {
-      const on = await openPage(browser);
-      const off = await openPage(browser, { javaScriptEnabled: false });
+      const on = await openPage(live.browser);
+      const off = await openPage(live.browser, { javaScriptEnabled: false });
       try {
-        await on.page.goto(server.url + p);
-        await off.page.goto(server.url + p);
+        await on.page.goto(live.server.url + p);
+        await off.page.goto(live.server.url + p);
         const [withJs, withoutJs] = [await on.page.evaluate(inventory), await off.page.evaluate(inventory)];
         assert.ok(withoutJs.h1, 'has a heading');
         assert.equal(withoutJs.title, withJs.title);
@@ -91,9 +80,9 @@ describe('every page type is complete with JavaScript off', () => {
 });
 
 test('the comparison table lists every published municipality without JavaScript', async () => {
-  const { page, context } = await openPage(browser, { javaScriptEnabled: false });
+  const { page, context } = await openPage(live.browser, { javaScriptEnabled: false });
   try {
-    await page.goto(`${server.url}jamfor/`);
+    await page.goto(`${live.server.url}jamfor/`);
     const csv = fs.readFileSync(path.join(sv.out, 'data/municipalities.csv'), 'utf8').trim().split('\n').slice(1);
     const latest = Math.max(...csv.map((l) => Number(l.split(',')[0])));
     const published = csv.filter((l) => Number(l.split(',')[0]) === latest).length;
@@ -106,14 +95,14 @@ test('the comparison table lists every published municipality without JavaScript
 });
 
 test('national → county → municipality by clicking, and redirects, without JavaScript', async () => {
-  const { page, context, problems } = await openPage(browser, { javaScriptEnabled: false });
+  const { page, context, problems } = await openPage(live.browser, { javaScriptEnabled: false });
   try {
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await Promise.all([page.waitForURL(/\/lan\/[a-z0-9-]+\/(\d{4}\/)?$/), page.locator('main table a[href*="lan/"]').first().click()]);
     await Promise.all([page.waitForURL(/\/kommun\/[a-z0-9-]+\/(\d{4}\/)?$/), page.locator('main table a[href*="kommun/"]').first().click()]);
     assert.ok(await page.locator('.flowerbox-svg svg, .flowerbox-svg img').first().isVisible());
     for (const { path: p } of pageTypes(sv).filter((t) => t.type.startsWith('redirect'))) {
-      await page.goto(server.url + p);
+      await page.goto(live.server.url + p);
       await page.waitForURL((u) => !/\/\d+\/$/.test(u.pathname), { timeout: 5000 });
       assert.ok(await page.locator('h1').count() >= 1, `${p} leads to a page`);
     }

@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
+
+import { startServer } from './server.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +20,23 @@ export function launch() {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * For a suite: serves `site` and launches Chromium before its tests, and closes both after.
+ * The returned object holds them (`live.server.url`, `live.browser`) once the tests run.
+ */
+export function serveAndBrowse(site) {
+  const live = {};
+  before(async () => {
+    live.server = await startServer(site);
+    live.browser = await launch();
+  });
+  after(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }
 
 /**
