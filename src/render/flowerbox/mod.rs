@@ -125,7 +125,6 @@ impl fmt::Display for P {
 /// twice as slow.
 #[derive(Clone, Copy)]
 struct Turn {
-    turned: bool,
     degrees: f64,
     sin: f64,
     cos: f64,
@@ -135,20 +134,16 @@ impl Turn {
     fn of(shape: &Shape) -> Turn {
         let (sin, cos) = shape.angle.to_radians().sin_cos();
         Turn {
-            turned: shape.angle != 0.0,
             degrees: shape.angle,
             sin,
             cos,
         }
     }
 
-    /// A point of the shape's upright frame, turned clockwise as SVG's `rotate()` would.
+    /// A point of the shape's upright frame, turned clockwise as SVG's `rotate()` would
+    /// (exactly the same point when the shape is not turned: sin 0 and cos 1).
     fn point(&self, x: f64, y: f64) -> (f64, f64) {
-        if self.turned {
-            (x * self.cos - y * self.sin, x * self.sin + y * self.cos)
-        } else {
-            (x, y)
-        }
+        (x * self.cos - y * self.sin, x * self.sin + y * self.cos)
     }
 }
 
@@ -497,7 +492,7 @@ impl Writer<'_> {
         let (l, wd, s) = (shape.length, shape.width, shape.start);
         let turn = Turn::of(shape);
         match shape.kind {
-            Kind::Petal | Kind::Stone if !turn.turned => w!(
+            Kind::Petal | Kind::Stone if turn.degrees == 0.0 => w!(
                 self.out,
                 "<ellipse cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
                 N(-(s + l / 2.0)),
@@ -605,47 +600,26 @@ impl Writer<'_> {
             let bottom = -(shape.start + from * shape.length) + if from == 0.0 { 2.0 } else { 0.0 };
             let top = -(shape.start + to * shape.length) - if to >= 1.0 { 2.0 } else { 0.0 };
             let fill = self.fill(style);
-            if turn.turned {
-                w!(
-                    self.out,
-                    "<path d=\"M{}L{}L{}L{}Z\" fill=\"{fill}\"/>",
-                    P(turn.point(-half_width, top)),
-                    P(turn.point(half_width, top)),
-                    P(turn.point(half_width, bottom)),
-                    P(turn.point(-half_width, bottom)),
-                );
-            } else {
-                w!(
-                    self.out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
-                    N(-half_width),
-                    N(top),
-                    N(2.0 * half_width),
-                    N(bottom - top),
-                );
-            }
+            w!(
+                self.out,
+                "<path d=\"M{}L{}L{}L{}Z\" fill=\"{fill}\"/>",
+                P(turn.point(-half_width, top)),
+                P(turn.point(half_width, top)),
+                P(turn.point(half_width, bottom)),
+                P(turn.point(-half_width, bottom)),
+            );
             if below < tally.total() {
                 boundaries.push(top);
             }
         }
         // A thin line between bands, so that neighbouring bands read apart.
         for y in boundaries {
-            if turn.turned {
-                w!(
-                    self.out,
-                    "<path d=\"M{}L{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
-                    P(turn.point(-half_width, y)),
-                    P(turn.point(half_width, y)),
-                );
-            } else {
-                w!(
-                    self.out,
-                    "<path d=\"M{} {}H{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
-                    N(-half_width),
-                    N(y),
-                    N(half_width)
-                );
-            }
+            w!(
+                self.out,
+                "<path d=\"M{}L{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
+                P(turn.point(-half_width, y)),
+                P(turn.point(half_width, y)),
+            );
         }
         self.out.push_str("</g>");
     }
