@@ -4,6 +4,13 @@
 //! says so far faster than decoding its characters. Only text that may need a change is then
 //! looked at character by character.
 
+/// Code points that HTML calls parse errors and XML 1.0 cannot hold: C0 controls other than
+/// tab, line feed and carriage return, DEL, C1 controls and noncharacters.
+pub fn forbidden_in_markup(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
 /// Bytes that start or are a character needing attention: ASCII controls other than tab and
 /// line breaks, DEL, the lead byte of U+0080–U+00BF (the C1 controls are there) and lead bytes
 /// from U+F000 up (the noncharacters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF are there).
@@ -58,19 +65,13 @@ pub fn escape_with<E>(
 mod tests {
     use super::*;
 
-    /// The character-by-character definition the byte checks must agree with.
-    fn forbidden(c: char) -> bool {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
-            || (u32::from(c) & 0xFFFE) == 0xFFFE
-    }
-
     #[test]
     fn byte_check_never_misses_a_forbidden_character() {
         for code in 0..=0x10FFFF_u32 {
             let Some(c) = char::from_u32(code) else {
                 continue;
             };
-            if forbidden(c) {
+            if forbidden_in_markup(c) {
                 let text = format!("Äldre{c}omsorg och en lång text efter, längre än ett block");
                 assert!(may_hold_forbidden(&text), "U+{code:04X}");
                 assert!(may_need_escaping(&text), "U+{code:04X}");

@@ -42,8 +42,7 @@ fn escape_for(name: &str) -> AutoEscape {
     }
 }
 
-/// Code points that HTML calls parse errors and XML 1.0 cannot hold: C0 controls other than
-/// tab, line feed and carriage return, DEL, C1 controls and noncharacters.
+/// The entity of one of the bytes `escape::escape_with` replaces.
 fn html_entity(b: u8) -> &'static str {
     match b {
         b'&' => "&amp;",
@@ -52,11 +51,6 @@ fn html_entity(b: u8) -> &'static str {
         b'"' => "&quot;",
         _ => "&#39;",
     }
-}
-
-fn forbidden_in_markup(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
-        || (u32::from(c) & 0xFFFE) == 0xFFFE
 }
 
 /// Like minijinja's own formatter, but leaves `/` alone: escaping it is not needed in HTML or
@@ -71,9 +65,12 @@ fn write_value(
     if !matches!(state.auto_escape(), AutoEscape::None)
         && let Some(text) = value.as_str()
         && escape::may_hold_forbidden(text)
-        && text.chars().any(forbidden_in_markup)
+        && text.chars().any(escape::forbidden_in_markup)
     {
-        let cleaned: String = text.chars().filter(|&c| !forbidden_in_markup(c)).collect();
+        let cleaned: String = text
+            .chars()
+            .filter(|&c| !escape::forbidden_in_markup(c))
+            .collect();
         let cleaned = if value.is_safe() {
             Value::from_safe_string(cleaned)
         } else {
