@@ -151,14 +151,7 @@ struct PngRequest {
     png: String,
     svg: String,
     /// A hash of the SVG's bytes, so that the same picture is rasterised only once.
-    svg_hash: u64,
-}
-
-fn hash_of(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    svg_hash: incremental::Digest,
 }
 
 /// The folder a build writes into before it replaces the output. Jobs write their files as soon
@@ -234,12 +227,8 @@ impl Staging {
                 Contents::Bytes(bytes) => std::fs::write(&target, bytes)?,
                 Contents::SameAs(source) => link_or_copy(&self.dir.join(source), &target)?,
                 Contents::PngOf(svg) => {
-                    let svg_bytes = files.iter().find_map(|g| match &g.contents {
-                        Contents::Bytes(b) if &g.path == svg => Some(b.as_slice()),
-                        _ => None,
-                    });
-                    let svg_bytes = match svg_bytes {
-                        Some(b) => std::borrow::Cow::Borrowed(b),
+                    let svg_bytes = match incremental::svgs_of(files).get(svg.as_str()) {
+                        Some(&b) => std::borrow::Cow::Borrowed(b),
                         None => std::borrow::Cow::Owned(std::fs::read(self.dir.join(svg))?),
                     };
                     self.pngs
@@ -248,7 +237,7 @@ impl Staging {
                         .push(PngRequest {
                             png: f.path.clone(),
                             svg: svg.clone(),
-                            svg_hash: hash_of(&svg_bytes),
+                            svg_hash: incremental::digest(&svg_bytes),
                         });
                 }
             }
@@ -264,7 +253,7 @@ impl Staging {
             .is_ok_and(|marker| marker == MARKER_TEXT)
             .then(|| self.out.clone());
         // Each distinct SVG is rasterised once; its other PNGs are links to the first.
-        let mut first: HashMap<u64, usize> = HashMap::new();
+        let mut first: HashMap<incremental::Digest, usize> = HashMap::new();
         let mut primary = Vec::new();
         let mut copies = Vec::new();
         for (i, r) in requests.iter().enumerate() {
