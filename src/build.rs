@@ -108,7 +108,7 @@ pub fn render_all(
         .render_jobs(&site.all_jobs())
         .map_err(BuildError::Render)?;
     if no_png {
-        files.retain(|f| !matches!(f.contents, output::Contents::PngOf(_)));
+        output::drop_pngs(&mut files);
     }
     Ok(files)
 }
@@ -155,7 +155,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let sink = |mut files: Vec<OutputFile>| -> std::io::Result<()> {
         if options.no_png {
-            files.retain(|f| !matches!(f.contents, output::Contents::PngOf(_)));
+            output::drop_pngs(&mut files);
         }
         pages.fetch_add(
             files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -183,16 +183,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let mut warnings = Diagnostics::new();
-    for d in diagnostics.into_iter() {
-        warnings.push(d);
-    }
     Ok(BuildReport {
         files: written.files,
         pages: pages.into_inner(),
         rasterized: written.rasterized,
         skipped,
-        warnings,
+        warnings: diagnostics,
         millis: started.elapsed().as_millis(),
     })
 }

@@ -49,6 +49,11 @@ impl OutputFile {
     }
 }
 
+/// Leaves out the PNG pictures (`--no-png`); their SVGs stay.
+pub fn drop_pngs(files: &mut Vec<OutputFile>) {
+    files.retain(|f| !matches!(f.contents, Contents::PngOf(_)));
+}
+
 /// A relative output path must stay inside the output folder: no `..`, no root, no empty or
 /// hidden components (the marker aside).
 pub fn check_path(path: &str) -> Result<(), String> {

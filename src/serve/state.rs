@@ -591,7 +591,7 @@ impl State {
         };
         self.render_problems.remove(&job);
         if self.options.no_png {
-            files.retain(|f| !matches!(f.contents, Contents::PngOf(_)));
+            output::drop_pngs(&mut files);
         }
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         for path in &paths {
@@ -990,7 +990,7 @@ fn render_everything(
         match result {
             Ok(mut files) => {
                 if no_png {
-                    files.retain(|f| !matches!(f.contents, Contents::PngOf(_)));
+                    output::drop_pngs(&mut files);
                 }
                 rendered.push((job, files));
             }
