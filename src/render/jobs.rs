@@ -5,10 +5,12 @@
 //! This module sits above the page types: it names them, lists the jobs of a site and runs
 //! them; the pages know only [`Site`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::model::Year;
-use crate::output::OutputFile;
+use crate::output::{self, OutputFile};
 
 use super::pages;
 use super::site::{RenderError, Site};
@@ -32,13 +34,6 @@ pub enum Job {
     Feed,
     Sitemap,
     Extras,
-}
-
-/// Why rendering into a sink stopped.
-#[derive(Debug)]
-pub enum JobsFailed<E> {
-    Render(Vec<RenderError>),
-    Sink(E),
 }
 
 /// Every job of a site.
@@ -106,66 +101,44 @@ impl Job {
     }
 }
 
-/// Runs jobs in parallel and hands each job's files to `sink` as soon as they are rendered,
-/// so that the whole site never has to be in memory. Stops at the first error of `sink`;
-/// template errors are collected.
-pub fn render_into<E: Send>(
-    site: &Site<'_>,
-    jobs: &[Job],
-    sink: &(dyn Fn(Vec<OutputFile>) -> Result<(), E> + Sync),
-) -> Result<(), JobsFailed<E>> {
-    let errors = std::sync::Mutex::new(Vec::new());
-    jobs.par_iter()
-        .try_for_each(|&job| match job.render(site) {
-            Ok(files) => sink(files).map_err(JobsFailed::Sink),
-            Err(e) => {
-                if let Ok(mut list) = errors.lock()
-                    && !list.contains(&e)
-                {
-                    list.push(e);
-                }
-                Ok(())
-            }
-        })?;
-    let errors = errors.into_inner().unwrap_or_default();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(JobsFailed::Render(errors))
-    }
-}
+/// What rendering a job gave.
+pub type Rendered = Result<Vec<OutputFile>, RenderError>;
 
-/// Runs jobs in parallel; the files come out sorted by path, so output is deterministic.
-pub fn render_sorted(site: &Site<'_>, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-    let results: Vec<Result<Vec<OutputFile>, RenderError>> =
-        jobs.par_iter().map(|&j| j.render(site)).collect();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(e) => {
-                if !errors.contains(&e) {
-                    errors.push(e)
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let clashes: Vec<RenderError> = files
-        .windows(2)
-        .filter(|w| w[0].path == w[1].path)
-        .map(|w| RenderError {
-            template: "-".into(),
-            line: None,
-            message: format!("two pages would be written to {}", w[0].path),
-        })
-        .collect();
-    if !clashes.is_empty() {
-        return Err(clashes);
+/// Renders one job; with `no_png`, its PNG pictures are left out (their SVGs stay).
+pub fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
+    let mut files = job.render(site)?;
+    if no_png {
+        output::drop_pngs(&mut files);
     }
     Ok(files)
+}
+
+/// Renders jobs in parallel and hands each job's outcome to `take` as soon as it is rendered,
+/// so that the whole site never has to be in memory. Stops at the first error of `take`.
+pub fn render_each<E: Send>(
+    site: &Site<'_>,
+    jobs: &[Job],
+    no_png: bool,
+    take: &(dyn Fn(Job, Rendered) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    jobs.par_iter()
+        .try_for_each(|&job| take(job, render_one(site, job, no_png)))
+}
+
+/// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not yet started
+/// when `stop` is set are left out (`None`).
+pub fn render_in_order(
+    site: &Site<'_>,
+    jobs: &[Job],
+    no_png: bool,
+    stop: Option<&AtomicBool>,
+) -> Vec<(Job, Option<Rendered>)> {
+    jobs.par_iter()
+        .map(|&job| {
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return (job, None);
+            }
+            (job, Some(render_one(site, job, no_png)))
+        })
+        .collect()
 }

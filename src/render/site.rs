@@ -4,10 +4,12 @@
 //! [`super::jobs`].
 
 use std::fmt;
+use std::path::Path;
 
 use minijinja::Value;
 use serde::Serialize;
 
+use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
 use crate::model::{Content, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
@@ -31,6 +33,29 @@ impl fmt::Display for RenderError {
             self.line.unwrap_or(1),
             self.message
         )
+    }
+}
+
+impl RenderError {
+    /// The error as a problem in its template file (under `theme`), with the line quoted
+    /// when it is known.
+    pub fn diagnostic(&self, theme: &Path) -> Diagnostic {
+        let path = theme.join("templates").join(&self.template);
+        let line = self.line.unwrap_or(1);
+        let source_line = std::fs::read_to_string(&path).ok().and_then(|text| {
+            SourceText {
+                path: &path,
+                text: &text,
+            }
+            .line(line as u32)
+        });
+        Diagnostic {
+            path,
+            pos: Pos::new(line as u64, 1),
+            severity: Severity::Error,
+            message: self.message.clone(),
+            source_line,
+        }
     }
 }
 
