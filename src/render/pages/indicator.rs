@@ -73,6 +73,7 @@ struct Page<'a> {
     replaced_by: Vec<Link<'a>>,
     years: Vec<YearView<'a>>,
     history: Vec<HistoryRow<'a>>,
+    csv_path: String,
 }
 
 #[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
@@ -218,6 +219,7 @@ pub fn render(
         replaced_by,
         years,
         history,
+        csv_path: paths::indicator_csv(&catalog.id, &ind.id),
     };
     let folder = paths::indicator(&catalog.id, &ind.id);
     let head = Head::new(
@@ -231,5 +233,11 @@ pub fn render(
     )
     .description(ind.text.clone());
     let html = site.render_page("indicator.html", &folder, head, &page)?;
-    Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+    Ok(vec![
+        OutputFile::bytes(paths::index(&folder), html),
+        OutputFile::bytes(
+            page.csv_path.clone(),
+            crate::render::opendata::indicator_csv(content, stats, catalog_index, indicator),
+        ),
+    ])
 }

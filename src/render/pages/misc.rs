@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::{Date, Year};
 use crate::output::OutputFile;
+use crate::render::dcat;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
@@ -131,8 +132,16 @@ struct DataFile {
 }
 
 #[derive(Serialize)]
-struct DataPage {
+struct DataPage<'a> {
     files: Vec<DataFile>,
+    /// The catalogue for Sveriges dataportal, when the site's address is known.
+    dcat: Option<String>,
+    license: crate::model::License,
+    /// The newest publication date: the day the data last changed.
+    changed: Option<String>,
+    /// The data page's own address, for the citation (none when unknown).
+    url: Option<String>,
+    publisher: Option<&'a str>,
 }
 
 /// The open data files and `data/index.html`, a page that lists them.
@@ -171,11 +180,25 @@ pub fn data(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             }
         })
         .collect();
+    let sizes: Vec<(&str, usize)> = opendata::DATA_FILES
+        .iter()
+        .zip(&contents)
+        .map(|(path, bytes)| (*path, bytes.len()))
+        .collect();
+    let dcat = dcat::catalog(content, stats, &sizes);
     let head = Head::new(
         format!("{} – {}", site.t("open_data"), content.config.title),
         "data",
     );
-    let html = site.render_page("data.html", "data/", head, DataPage { files: listed })?;
+    let page = DataPage {
+        files: listed,
+        dcat: dcat.as_ref().map(|_| dcat::PATH.to_string()),
+        license: content.config.license,
+        changed: dcat::publication_dates(content).map(|(_, last)| last.to_string()),
+        url: site.absolute("data/"),
+        publisher: content.config.publisher.as_deref(),
+    };
+    let html = site.render_page("data.html", "data/", head, page)?;
     let mut files = vec![OutputFile::bytes("data/index.html", html)];
     files.extend(
         opendata::DATA_FILES
@@ -183,6 +206,9 @@ pub fn data(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             .zip(contents)
             .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
     );
+    if let Some(rdf) = dcat {
+        files.push(OutputFile::bytes(dcat::PATH, rdf));
+    }
     Ok(files)
 }
 

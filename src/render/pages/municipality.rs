@@ -11,7 +11,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
-use super::{TallyView, word};
+use super::{ShareView, TallyView, word};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -86,7 +86,6 @@ struct Page<'a> {
     svg: Option<&'a str>,
     svg_path: String,
     png_path: String,
-    data_path: String,
     summary_sentence: String,
     summary_html: Option<String>,
     total: TallyView,
@@ -98,7 +97,7 @@ struct Page<'a> {
     best: Vec<Ranked<'a>>,
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
-    embed: String,
+    share: ShareView,
 }
 
 pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
@@ -134,7 +133,14 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let svg = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let svg = site.flowerbox(
+        assessment.catalog,
+        &tallies,
+        assessment.year,
+        &title,
+        &sentence,
+        "fb-",
+    );
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -239,7 +245,6 @@ fn render_assessment(
         svg: None,
         svg_path: format!("{folder}blomlada.svg"),
         png_path: format!("{folder}blomlada.png"),
-        data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
         summary_sentence: sentence.clone(),
         summary_html: assessment.summary.as_deref().map(markdown::to_html),
         total: (&figures.total).into(),
@@ -256,7 +261,18 @@ fn render_assessment(
             .map(|r| ranked(&r.overall.worst))
             .unwrap_or_default(),
         previous,
-        embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
+        share: ShareView::new(
+            site,
+            &folder,
+            &format!("{folder}blomlada.png"),
+            &format!("{title}: {sentence}"),
+        )
+        .download(
+            opendata::municipality_csv_path(content, index).unwrap_or_default(),
+            "download_csv",
+        )
+        .download(format!("{folder}blomlada.png"), "download_png")
+        .download(format!("{folder}blomlada.svg"), "download_svg"),
     };
     let head = |folder: &str| {
         Head::new(
@@ -292,7 +308,6 @@ fn render_assessment(
         page.svg = Some(&svg);
         page.svg_path = format!("{latest}blomlada.svg");
         page.png_path = format!("{latest}blomlada.png");
-        page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
         files.push(OutputFile::bytes(paths::index(&latest), html));
         files.push(OutputFile {
@@ -305,22 +320,4 @@ fn render_assessment(
         });
     }
     Ok(files)
-}
-
-/// A link with the picture, to paste on the municipality's own website.
-fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
-    let page_url = site
-        .absolute(folder)
-        .unwrap_or_else(|| format!("/{folder}"));
-    format!(
-        "<a href=\"{page_url}\"><img src=\"{page_url}blomlada.png\" width=\"600\" alt=\"{}\"></a>",
-        escape_attribute(alt)
-    )
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
