@@ -1,0 +1,104 @@
+//! Open data: the files under `data/` and `data/index.html`, a page that lists them.
+
+use serde::Serialize;
+
+use crate::output::OutputFile;
+use crate::render::dcat;
+use crate::render::opendata;
+use crate::render::paths::{self, Page};
+use crate::render::site::{Head, RenderError, Site};
+use crate::schema;
+
+#[derive(Serialize)]
+struct DataFile {
+    path: &'static str,
+    key: &'static str,
+    columns: Option<String>,
+    kilobytes: u64,
+}
+
+#[derive(Serialize)]
+struct DataPage<'a> {
+    files: Vec<DataFile>,
+    /// The catalogue for Sveriges dataportal, when the site's address is known.
+    dcat: Option<String>,
+    license: crate::model::License,
+    /// The newest publication date: the day the data last changed.
+    changed: Option<String>,
+    /// The data page's own address, for the citation (none when unknown).
+    url: Option<String>,
+    publisher: Option<&'a str>,
+}
+
+/// The page of this job: the data page, which the sitemap leaves out.
+pub fn pages() -> Vec<Page> {
+    vec![Page::unlisted(paths::DATA)]
+}
+
+/// The open data files and `data/index.html`, a page that lists them.
+pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    let (content, stats) = (site.content, site.stats);
+    let schema_url = site.absolute(paths::ASSESSMENT_SCHEMA);
+    let contents = [
+        opendata::answers_csv(content, stats),
+        opendata::municipalities_csv(content, stats),
+        opendata::indicators_csv(content, stats),
+        opendata::site_json(content, stats),
+        schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
+    ];
+    let keys = [
+        "answers",
+        "municipalities",
+        "indicators",
+        "site_json",
+        "schema",
+    ];
+    let listed = contents
+        .iter()
+        .zip(keys)
+        .zip(paths::DATA_FILES)
+        .map(|((bytes, key), path)| {
+            // A CSV file's columns are its first line.
+            let columns = path.ends_with(".csv").then(|| {
+                let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                String::from_utf8_lossy(header).replace(',', ", ")
+            });
+            DataFile {
+                path,
+                key,
+                columns,
+                kilobytes: (bytes.len() as u64).div_ceil(1024),
+            }
+        })
+        .collect();
+    let head = Head::new(
+        format!("{} – {}", site.t("open_data"), content.config.title),
+        "data",
+    );
+    let sizes: Vec<(&str, usize)> = paths::DATA_FILES
+        .iter()
+        .zip(&contents)
+        .map(|(path, bytes)| (*path, bytes.len()))
+        .collect();
+    let dcat = dcat::catalog(content, stats, &sizes);
+    let page = DataPage {
+        files: listed,
+        dcat: dcat.as_ref().map(|_| dcat::PATH.to_string()),
+        license: content.config.license,
+        changed: dcat::publication_dates(content).map(|(_, last)| last.to_string()),
+        url: site.absolute(paths::DATA),
+        publisher: content.config.publisher.as_deref(),
+    };
+    let html = site.render_page("data.html", paths::DATA, head, page)?;
+    let mut files = vec![OutputFile::bytes(paths::index(paths::DATA), html)];
+    files.extend(
+        paths::DATA_FILES
+            .into_iter()
+            .zip(contents)
+            .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
+    );
+    if let Some(rdf) = dcat {
+        files.push(OutputFile::bytes(dcat::PATH, rdf));
+    }
+    Ok(files)
+}
