@@ -98,6 +98,7 @@ fn main() -> Result<(), String> {
             source: "Källa: eBlomlådan · 2017",
             example_mark: Some("EXEMPELDATA"),
         }),
+        language: blomlada::model::Language::Sv,
     };
     let single_labels = labels("Blomlåda för Exempelkommun 2017", &single_summary);
     let aggregate_labels = labels("Blomlåda för riket 2017 (exempeldata)", &aggregate_summary);

@@ -23,7 +23,7 @@ fn main() {
     let Ok((content, _, _)) = load_content(&options) else {
         panic!("content errors")
     };
-    let Ok(theme) = load_theme(&options.theme, &content) else {
+    let Ok(theme) = load_theme(&options.theme, &content, content.config.language) else {
         panic!("theme errors")
     };
     let stats = blomlada::stats::compute(&content);

@@ -66,11 +66,25 @@ pub enum Language {
 }
 
 impl Language {
+    pub const ALL: [Language; 2] = [Language::Sv, Language::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Language::Sv => "sv",
             Language::En => "en",
         }
+    }
+
+    /// The language's name in itself, for the link that switches to it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Language::Sv => "Svenska",
+            Language::En => "English",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
     }
 }
 
@@ -134,6 +148,9 @@ pub struct SiteConfig {
     /// Without a trailing slash; empty for a site served at the root of any host.
     pub base_url: String,
     pub language: Language,
+    /// Other languages the whole site is also published in, each in its own folder
+    /// (`en/`), in the order of `translations:`.
+    pub translations: Vec<Language>,
     pub example_data: bool,
     pub description: Option<String>,
     pub description_en: Option<String>,
@@ -161,6 +178,7 @@ impl SiteConfig {
             title_en: None,
             base_url: String::new(),
             language: Language::Sv,
+            translations: Vec::new(),
             example_data: false,
             description: None,
             description_en: None,
@@ -170,6 +188,29 @@ impl SiteConfig {
             contact: None,
             license: License::default(),
             base_url_pos: crate::diagnostics::Pos::START,
+        }
+    }
+
+    /// Every language the site is published in: its own first (at the root), then its
+    /// translations.
+    pub fn languages(&self) -> impl Iterator<Item = Language> + '_ {
+        std::iter::once(self.language).chain(self.translations.iter().copied())
+    }
+
+    /// The site's title in a language: `title_en` in English where the site's own language
+    /// is another.
+    pub fn title_in(&self, language: Language) -> &str {
+        match (language, &self.title_en) {
+            (Language::En, Some(title)) if self.language != Language::En => title,
+            _ => &self.title,
+        }
+    }
+
+    /// The site's description in a language, like [`SiteConfig::title_in`].
+    pub fn description_in(&self, language: Language) -> Option<&str> {
+        match (language, &self.description_en) {
+            (Language::En, Some(d)) if self.language != Language::En => Some(d),
+            _ => self.description.as_deref(),
         }
     }
 
@@ -414,19 +455,24 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    /// The text in a language, and the language it is really in: the Swedish text stands in
-    /// where the English one is missing.
-    pub fn text_in(&self, language: Language) -> (&str, Language) {
+    /// The text in a language, and whether it is in English (`Some`) or the catalogue's own
+    /// text, in the site's language (`None`), which stands in where `text_en` is missing.
+    pub fn text_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.text, self.text_en.as_deref(), language)
     }
 }
 
-/// A catalogue text in `language`: the English form when asked for and given, otherwise the
-/// Swedish one, with the language it is in.
-fn in_language<'a>(sv: &'a str, en: Option<&'a str>, language: Language) -> (&'a str, Language) {
+/// A catalogue text in `language`: the English form when asked for and given (with
+/// `Some(Language::En)`), otherwise the catalogue's own text, which is in the site's own
+/// language (`None`: the caller knows which that is).
+fn in_language<'a>(
+    own: &'a str,
+    en: Option<&'a str>,
+    language: Language,
+) -> (&'a str, Option<Language>) {
     match (language, en) {
-        (Language::En, Some(en)) => (en, Language::En),
-        _ => (sv, Language::Sv),
+        (Language::En, Some(en)) => (en, Some(Language::En)),
+        _ => (own, None),
     }
 }
 
@@ -448,20 +494,20 @@ impl Area {
         self.short.as_deref().unwrap_or(&self.name)
     }
 
-    /// The name in a language, and the language it is really in.
-    pub fn name_in(&self, language: Language) -> (&str, Language) {
+    /// The name in a language, as [`Indicator::text_in`].
+    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     /// The label of the picture in a language: the short form where there is one, in the
     /// language asked for where that is given.
-    pub fn label_in(&self, language: Language) -> (&str, Language) {
+    pub fn label_in(&self, language: Language) -> (&str, Option<Language>) {
         match language {
-            Language::Sv => (self.label(), Language::Sv),
+            Language::Sv => (self.label(), None),
             Language::En => match (&self.short_en, &self.name_en) {
-                (Some(short), _) => (short, Language::En),
-                (None, Some(name)) if self.short.is_none() => (name, Language::En),
-                _ => (self.label(), Language::Sv),
+                (Some(short), _) => (short, Some(Language::En)),
+                (None, Some(name)) if self.short.is_none() => (name, Some(Language::En)),
+                _ => (self.label(), None),
             },
         }
     }
@@ -487,9 +533,19 @@ impl Catalog {
         3 * self.indicators.len() as u32
     }
 
-    /// The name in a language, and the language it is really in.
-    pub fn name_in(&self, language: Language) -> (&str, Language) {
+    /// The name in a language, as [`Indicator::text_in`].
+    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
+    }
+
+    /// The description in a language, as [`Indicator::text_in`].
+    pub fn description_in(&self, language: Language) -> Option<(&str, Option<Language>)> {
+        let description = self.description.as_deref()?;
+        Some(in_language(
+            description,
+            self.description_en.as_deref(),
+            language,
+        ))
     }
 
     pub fn area_of(&self, indicator: usize) -> &Area {

@@ -29,7 +29,8 @@ fn links(html: &str) -> Vec<String> {
 fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String> {
     let mut broken = Vec::new();
     for (path, bytes) in site {
-        if !path.ends_with(".html") || path == "404.html" {
+        // The not-found pages link from the root of the host: they are served at any depth.
+        if !path.ends_with(".html") || path.ends_with("404.html") {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
@@ -156,6 +157,176 @@ fn bundled_site_has_every_contract_path_no_broken_link_and_same_bytes_twice() {
         .filter(|p| !is_redirect(&site[*p]))
         .collect();
     assert!(pages_without_banner.is_empty(), "{pages_without_banner:?}");
+
+    assert_english_copy(&site, &loaded);
+}
+
+/// Text as the templates escape it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// The bundled site publishes English under `en/` (`translations: [en]`): every page has
+/// its English twin, linked both ways with `hreflang` and the language switch; English pages
+/// show the catalogue's English texts; the open data and the theme's files exist once.
+fn assert_english_copy(site: &BTreeMap<String, Vec<u8>>, content: &blomlada::model::Content) {
+    let page = |path: &str| String::from_utf8_lossy(&site[path]).into_owned();
+    let swedish: Vec<&String> = site
+        .keys()
+        .filter(|p| p.ends_with(".html") && !p.starts_with("en/"))
+        .collect();
+    let english: Vec<&String> = site
+        .keys()
+        .filter(|p| p.ends_with(".html") && p.starts_with("en/"))
+        .collect();
+    assert_eq!(swedish.len(), english.len());
+    for path in &swedish {
+        assert!(site.contains_key(&format!("en/{path}")), "no en/{path}");
+    }
+    let shared_in_copy: Vec<&String> = site
+        .keys()
+        .filter(|p| {
+            p.starts_with("en/")
+                && !(p.ends_with(".html")
+                    || p.ends_with(".svg")
+                    || p.ends_with(".png")
+                    || p.as_str() == "en/feed.xml")
+        })
+        .collect();
+    assert!(shared_in_copy.is_empty(), "{shared_in_copy:?}");
+
+    // Both ways: hreflang and the switch, relative to each page.
+    let sv = page("kommun/kumla/index.html");
+    let en = page("en/kommun/kumla/index.html");
+    assert!(sv.contains("<html lang=\"sv\">") && en.contains("<html lang=\"en\">"));
+    for html in [&sv, &en] {
+        assert!(
+            html.contains("<link rel=\"alternate\" hreflang=\"sv\" href=\"../../"),
+            "{html}"
+        );
+        assert!(html.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"../../"));
+    }
+    assert!(
+        sv.contains("<a href=\"../../en/kommun/kumla/\" hreflang=\"en\" lang=\"en\">English</a>")
+    );
+    assert!(
+        en.contains("<a href=\"../../../kommun/kumla/\" hreflang=\"sv\" lang=\"sv\">Svenska</a>")
+    );
+    assert!(en.contains("href=\"../../../assets/style.css\""));
+    // Every page but the redirects has the switch.
+    for path in swedish.iter().chain(&english) {
+        let html = page(path);
+        assert!(
+            is_redirect(&site[*path]) || html.contains("<nav class=\"languages\""),
+            "{path} has no language switch"
+        );
+    }
+    let sitemap = page("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>/en/kommun/kumla/</loc>")
+            && sitemap.contains("<loc>/kommun/kumla/</loc>")
+    );
+
+    // Every indicator and area in English, nothing left in Swedish (the bundled catalogue
+    // translates everything): only the switch and the publisher's pages (in the footer) are
+    // marked as Swedish.
+    let v3 = &content.catalogs[content.catalog_by_id("v3").unwrap()];
+    let list = page("en/indikator/index.html");
+    for area in &v3.areas {
+        assert!(
+            list.contains(&escaped(area.name_en.as_deref().unwrap())),
+            "{}",
+            area.id
+        );
+    }
+    for indicator in &v3.indicators {
+        let html = page(&format!("en/indikator/v3/{}/index.html", indicator.id));
+        let h1 = format!(
+            "<h1 class=\"indicator-text\">{}</h1>",
+            escaped(indicator.text_en.as_deref().unwrap())
+        );
+        assert!(html.contains(&h1), "{}: {h1}", indicator.id);
+        assert!(list.contains(&escaped(indicator.text_en.as_deref().unwrap())));
+    }
+    let marks = 1 + content.pages.len();
+    for path in english.iter().filter(|p| !p.starts_with("en/sida/")) {
+        let html = page(path);
+        // ` lang`: not `hreflang`.
+        let found = html.matches(" lang=\"sv\"").count();
+        assert!(
+            is_redirect(&site[*path]) || found == marks,
+            "{path}: {found} lang=\"sv\""
+        );
+    }
+    // The pictures in English: the areas' short English labels.
+    let svg = page("en/kommun/kumla/blomlada.svg");
+    assert!(
+        svg.contains(">Older people<") && !svg.contains(">Äldre<"),
+        "{svg}"
+    );
+    assert!(page("kommun/kumla/blomlada.svg").contains(">Äldre<"));
+}
+
+/// Where the catalogue has no English text, the English pages show the Swedish one, marked
+/// `lang="sv"`; the Swedish pages mark nothing.
+#[test]
+fn english_pages_mark_the_swedish_texts_they_fall_back_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    // Two municipalities are enough.
+    for entry in walkdir::WalkDir::new(content.join("assessments"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") && !name.starts_with("1881-") && !name.starts_with("0114-") {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    let catalog = content.join("catalogs/v3.yaml");
+    let yaml = std::fs::read_to_string(&catalog).unwrap();
+    let english_text = "        text_en: \"Residents can use a digital service to compare the quality of the municipality's residential care homes.\"\n";
+    let english_name = "    name_en: \"Older people & people in need of care\"\n    short: \"Äldre\"\n    short_en: \"Older people\"\n";
+    assert!(yaml.contains(english_text) && yaml.contains(english_name));
+    let yaml = yaml
+        .replace(english_text, "")
+        .replace(english_name, "    short: \"Äldre\"\n");
+    std::fs::write(&catalog, yaml).unwrap();
+    let out = dir.path().join("out");
+    assert_success(&build(&content, &out, &["--no-png"]));
+    let page = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+
+    let swedish_text = "Privatpersoner kan via digital tjänst göra en kvalitetsjämförelse av särskilda boenden inom kommunen.";
+    let indicator = page("en/indikator/v3/aldre-1/index.html");
+    assert!(
+        indicator.contains(&format!(
+            "<h1 class=\"indicator-text\" lang=\"sv\">{swedish_text}</h1>"
+        )),
+        "{indicator}"
+    );
+    assert!(indicator.contains("<span lang=\"sv\">Äldre &amp; personer i behov av omsorg</span>"));
+    let municipality = page("en/kommun/kumla/index.html");
+    assert!(municipality.contains(&format!("lang=\"sv\">{swedish_text}</a>")));
+    assert!(municipality.contains(
+        "<h3 id=\"area-aldre-h\"><span lang=\"sv\">Äldre &amp; personer i behov av omsorg</span>"
+    ));
+    // Other texts are in English, unmarked.
+    assert!(municipality.contains("<h3 id=\"area-barn-h\"><span>"));
+    // The Swedish pages need no marks.
+    let swedish = page("indikator/v3/aldre-1/index.html");
+    assert_eq!(
+        swedish.matches(" lang=\"sv\"").count(),
+        2,
+        "<html> and the switch"
+    );
+    assert!(swedish.contains(&format!("<h1 class=\"indicator-text\">{swedish_text}</h1>")));
+    // The picture falls back to the Swedish label.
+    assert!(page("en/kommun/kumla/blomlada.svg").contains(">Äldre<"));
 }
 
 fn is_redirect(bytes: &[u8]) -> bool {

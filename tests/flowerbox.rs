@@ -24,6 +24,7 @@ const LABELS: Labels<'static> = Labels {
         source: "Källa: eBlomlådan · example.org · 2017",
         example_mark: Some("EXEMPELDATA"),
     }),
+    language: blomlada::model::Language::Sv,
 };
 
 fn v3() -> Catalog {

@@ -311,6 +311,35 @@ fn a_change_is_published_and_equals_a_full_build() {
     assert!(watch.stop().success());
 }
 
+/// With an English copy (`translations: [en]`), a change reaches the pages of both languages
+/// and the published folder is still exactly a full build.
+#[test]
+fn a_change_reaches_every_language_and_equals_a_full_build() {
+    let fixture = Fixture::new(6, &[2017]);
+    let site_yaml = fixture.content().join("site.yaml");
+    write(
+        &site_yaml,
+        &format!("{}translations: [en]\n", read(&site_yaml)),
+    );
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let stem = fixture.stems(2017)[0].clone();
+    let (_, slug) = code_and_slug(&stem);
+    let file = fixture.assessment(2017, &stem);
+    save_atomically(&file, &with_summary(&read(&file), "Nytt i år: e-arkiv"));
+    for page in [
+        format!("kommun/{slug}/index.html"),
+        format!("en/kommun/{slug}/index.html"),
+    ] {
+        let page = fixture.out().join(page);
+        watch.wait_until("the page to change", || {
+            read(&page).contains("Nytt i år: e-arkiv")
+        });
+    }
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
+    assert!(watch.stop().success());
+}
+
 #[test]
 fn an_invalid_resubmission_keeps_the_last_good_result_and_the_watcher_runs_on() {
     let fixture = Fixture::new(12, &[2016, 2017]);

@@ -12,6 +12,7 @@ const KEYS: &[&str] = &[
     "title_en",
     "base_url",
     "language",
+    "translations",
     "example_data",
     "description",
     "description_en",
@@ -86,6 +87,10 @@ pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
             }),
         None => Some(Language::Sv),
     };
+    let translations = fields
+        .get("translations")
+        .map(|node| read_translations(reader, node, language))
+        .unwrap_or_default();
     let example_data = match fields.get("example_data") {
         Some(node) => reader.boolean(node, "whether the assessments are example data"),
         None => Some(false),
@@ -113,6 +118,7 @@ pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
         title_en,
         base_url: base_url?,
         language: language?,
+        translations,
         example_data: example_data?,
         description,
         description_en,
@@ -123,6 +129,50 @@ pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
         license: license?,
         base_url_pos: fields.key("base_url").map_or(Pos::START, |k| k.pos),
     })
+}
+
+/// `translations: [en]`: the other languages the site is also published in, each under its
+/// code's folder. A language that is unknown, the site's own or listed twice is an error.
+fn read_translations(
+    reader: &mut Reader<'_>,
+    node: &Node,
+    language: Option<Language>,
+) -> Vec<Language> {
+    if node.is_null() {
+        return Vec::new();
+    }
+    let mut translations = Vec::new();
+    for (code, pos) in reader.text_list(node, "the languages of the site's translations, e.g. [en]")
+    {
+        let Some(translation) = Language::parse(&code) else {
+            let codes = Language::ALL.map(Language::code);
+            let hint = suggest::did_you_mean(&code, codes);
+            reader.error(
+                pos,
+                format!(
+                    "unknown language \"{code}\"{hint} in translations; expected {}",
+                    suggest::one_of(&codes)
+                ),
+            );
+            continue;
+        };
+        if Some(translation) == language {
+            reader.error(
+                pos,
+                format!(
+                    "found the site's own language \"{code}\" in translations; expected only other languages (the site's own is published at the root)"
+                ),
+            );
+        } else if translations.contains(&translation) {
+            reader.error(
+                pos,
+                format!("found \"{code}\" twice in translations; expected each language once"),
+            );
+        } else {
+            translations.push(translation);
+        }
+    }
+    translations
 }
 
 /// `license:` as an SPDX identifier or the licence's address; CC BY 4.0 when left out.

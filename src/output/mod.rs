@@ -65,6 +65,19 @@ impl OutputFile {
             contents: Contents::SameAs(source.into()),
         }
     }
+
+    /// The same file in `folder` (which ends in `/`), with the paths it refers to moved too.
+    pub fn moved_into(self, folder: &str) -> OutputFile {
+        let contents = match self.contents {
+            Contents::Bytes(bytes) => Contents::Bytes(bytes),
+            Contents::PngOf(svg) => Contents::PngOf(format!("{folder}{svg}")),
+            Contents::SameAs(source) => Contents::SameAs(format!("{folder}{source}")),
+        };
+        OutputFile {
+            path: format!("{folder}{}", self.path),
+            contents,
+        }
+    }
 }
 
 /// Leaves out the PNG pictures (`--no-png`); their SVGs stay.

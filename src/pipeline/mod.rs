@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::model::{Content, SiteConfig};
+use crate::model::{Content, Language, SiteConfig};
 use crate::render::jobs;
 use crate::render::png::Rasterizer;
 use crate::render::site::{self, Site};
@@ -62,33 +62,44 @@ impl From<String> for Error {
 pub struct Loaded {
     pub content: Content,
     pub stats: Stats,
+    /// The theme in the site's own language.
     pub theme: Theme,
+    /// The theme in each language of `translations:`, in that order.
+    pub translations: Vec<Theme>,
 }
 
 impl Loaded {
-    /// Loads the theme for the content and computes the figures.
+    /// Loads the theme for the content (once per language of the site) and computes the
+    /// figures.
     pub fn new(content: Content, theme_dir: &Path) -> Result<Loaded, Error> {
-        let theme = load_theme(theme_dir, &content)?;
+        let theme = load_theme(theme_dir, &content, content.config.language)?;
+        let translations = content
+            .config
+            .translations
+            .iter()
+            .map(|&language| load_theme(theme_dir, &content, language))
+            .collect::<Result<_, _>>()?;
         let stats = stats::compute(&content);
         Ok(Loaded {
             content,
             stats,
             theme,
+            translations,
         })
     }
 
     /// What the pages read.
     pub fn site(&self) -> Site<'_> {
-        Site::new(&self.content, &self.stats, &self.theme)
+        Site::with_translations(&self.content, &self.stats, &self.theme, &self.translations)
     }
 }
 
-/// Loads the theme, with what every template of the content can read.
-pub fn load_theme(dir: &Path, content: &Content) -> Result<Theme, Error> {
+/// Loads the theme in `language`, with what every template of the content can read.
+pub fn load_theme(dir: &Path, content: &Content, language: Language) -> Result<Theme, Error> {
     let mut diagnostics = Diagnostics::new();
-    let mut theme = theme::load(dir, content.config.language, &mut diagnostics)
-        .ok_or(Error::Content(diagnostics))?;
-    site::add_site_globals(&mut theme, content);
+    let mut theme =
+        theme::load(dir, language, &mut diagnostics).ok_or(Error::Content(diagnostics))?;
+    site::add_site_globals(&mut theme, content, language);
     Ok(theme)
 }
 

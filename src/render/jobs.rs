@@ -129,8 +129,34 @@ pub fn all_pages(site: &Site<'_>) -> Vec<Page> {
 }
 
 impl Job {
-    /// Renders the job's files.
+    /// Renders the job's files: in the site's own language, then in each of its translations
+    /// in the translation's folder, without the files every language shares
+    /// ([`paths::is_shared`]).
     pub fn render(self, site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = self.render_in(site)?;
+        if self.is_translated() {
+            for copy in site.translations() {
+                let folder = copy.folder();
+                files.extend(
+                    self.render_in(&copy)?
+                        .into_iter()
+                        .filter(|f| !paths::is_shared(&f.path))
+                        .map(|f| f.moved_into(folder)),
+                );
+            }
+        }
+        Ok(files)
+    }
+
+    /// Whether a translation of the site has this job's files too. The theme's files and
+    /// the sitemap (which lists the pages of every language) are the site's only once; the
+    /// open data job writes its one set of files and its page in every language itself.
+    fn is_translated(self) -> bool {
+        !matches!(self, Job::Static | Job::Sitemap | Job::Data)
+    }
+
+    /// The job's files in one language's copy of the site, with paths from its root.
+    fn render_in(self, site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         match self {
             Job::Static => Ok(site
                 .theme
@@ -157,8 +183,25 @@ impl Job {
         }
     }
 
-    /// The pages the job writes, in the order the sitemap lists them.
+    /// The pages the job writes, in the order the sitemap lists them: the site's own, then
+    /// those of each translation.
     pub fn pages(self, site: &Site<'_>) -> Vec<Page> {
+        let mut pages = self.pages_in(site);
+        if self.is_translated() {
+            for copy in site.translations() {
+                let folder = copy.folder();
+                pages.extend(
+                    self.pages_in(&copy)
+                        .into_iter()
+                        .map(|p| p.in_folder(folder)),
+                );
+            }
+        }
+        pages
+    }
+
+    /// The pages of the job in one language's copy of the site.
+    fn pages_in(self, site: &Site<'_>) -> Vec<Page> {
         match self {
             Job::Static | Job::Feed | Job::Sitemap => Vec::new(),
             Job::Home => vec![Page::listed(paths::HOME)],
@@ -173,7 +216,7 @@ impl Job {
             Job::Indicator(i) => pages::indicator::pages(site, i),
             Job::Page(p) => pages::publisher::pages(site, p),
             Job::Redirects => pages::redirects::pages(site),
-            Job::Data => pages::data::pages(),
+            Job::Data => pages::data::pages(site),
             Job::Extras => pages::extras::pages(),
         }
     }

@@ -5,7 +5,7 @@
 //! page) has that file as its path. Links, output files, the sitemap and open data all take
 //! their addresses from here.
 
-use crate::model::{Date, Year};
+use crate::model::{Date, Language, Year};
 
 /// The home page: the nation's latest year.
 pub const HOME: &str = "";
@@ -34,6 +34,22 @@ pub const DATA_FILES: [&str; 5] = [
     "data/site.json",
     ASSESSMENT_SCHEMA,
 ];
+
+/// The folder of a translation of the site: the whole site again, in that language, beside
+/// the site's own pages (which are at the root). Paths of a copy are relative to its folder.
+pub fn language_folder(language: Language) -> &'static str {
+    match language {
+        Language::Sv => "sv/",
+        Language::En => "en/",
+    }
+}
+
+/// Whether every language of the site shares the file at `path`: the open data and every file
+/// that is neither a page, a picture nor the feed. A translation has its own pages, pictures
+/// (their words are in its language) and feed, and links to the shared files at the root.
+pub fn is_shared(path: &str) -> bool {
+    !(path.ends_with(".html") || path.ends_with(".svg") || path.ends_with(".png") || path == FEED)
+}
 
 pub fn municipality(slug: &str) -> String {
     format!("kommun/{slug}/")
@@ -140,6 +156,14 @@ impl Page {
         Page {
             path: path.into(),
             sitemap: Sitemap::Unlisted,
+        }
+    }
+
+    /// The same page in a translation's folder (see [`language_folder`]).
+    pub fn in_folder(self, folder: &str) -> Page {
+        Page {
+            path: format!("{folder}{}", self.path),
+            ..self
         }
     }
 

@@ -10,11 +10,12 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
-use crate::model::{Content, Language, SizeClass, Year};
+use crate::model::{Area, Catalog, Content, Indicator, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
 use super::credit;
 use super::flowerbox;
+use super::paths;
 use super::theme::Theme;
 
 /// A template that failed to render (a theme error).
@@ -78,53 +79,154 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
-/// Everything a job reads.
+/// Everything a job reads, for one language's copy of the site: the site's own language at
+/// the root, or a translation in its folder (`en/`). Page paths are relative to the copy's
+/// root; the jobs put a translation's files in its folder.
 pub struct Site<'a> {
     pub content: &'a Content,
     pub stats: &'a Stats,
+    /// The theme with this copy's words.
     pub theme: &'a Theme,
     /// Without a trailing slash; empty when the site's address is unknown.
     pub base_url: String,
+    /// The language of this copy.
+    pub language: Language,
+    /// The themes of the translations, in the order of `translations:` (only in the copy of
+    /// the site's own language).
+    translations: &'a [Theme],
 }
 
 #[derive(Serialize)]
 struct FooterPage<'a> {
     slug: &'a str,
     title: &'a str,
+    /// The language of the title, when it is not the page's: the publisher's pages are
+    /// written in the site's own language.
+    lang: Option<&'static str>,
 }
 
-/// Adds what every template of this site can read: `site` (site.yaml) and `footer_pages`.
-pub fn add_site_globals(theme: &mut Theme, content: &Content) {
+/// Adds what every template of this site in `language` can read: `site` (site.yaml, with
+/// the title and description in that language) and `footer_pages`.
+pub fn add_site_globals(theme: &mut Theme, content: &Content, language: Language) {
+    let own = content.config.language;
     let pages: Vec<FooterPage> = content
         .pages
         .iter()
         .map(|p| FooterPage {
             slug: &p.slug,
             title: &p.title,
+            lang: (language != own).then(|| own.code()),
         })
         .collect();
     theme
         .env
         .add_global("footer_pages", Value::from(minijinja::value::Serde(&pages)));
-    theme.env.add_global(
-        "site",
-        Value::from(minijinja::value::Serde(&content.config)),
-    );
+    let mut config = content.config.clone();
+    config.title = content.config.title_in(language).to_string();
+    config.description = content.config.description_in(language).map(str::to_string);
+    theme
+        .env
+        .add_global("site", Value::from(minijinja::value::Serde(&config)));
 }
 
 impl<'a> Site<'a> {
-    /// The site of some content, its figures and a theme, at the address of `site.yaml`.
+    /// The site of some content, its figures and a theme, at the address of `site.yaml`, in
+    /// the site's own language only.
     pub fn new(content: &'a Content, stats: &'a Stats, theme: &'a Theme) -> Site<'a> {
+        Site::with_translations(content, stats, theme, &[])
+    }
+
+    /// The site in its own language with `theme`, and in the languages of `translations:`
+    /// with theirs (one theme each, in the same order).
+    pub fn with_translations(
+        content: &'a Content,
+        stats: &'a Stats,
+        theme: &'a Theme,
+        translations: &'a [Theme],
+    ) -> Site<'a> {
         Site {
             content,
             stats,
             theme,
             base_url: content.config.base_url.clone(),
+            language: content.config.language,
+            translations,
         }
     }
 
+    /// The copies of the site in its translations' languages (none in a copy itself).
+    pub fn translations(&self) -> impl Iterator<Item = Site<'a>> + '_ {
+        self.content
+            .config
+            .translations
+            .iter()
+            .zip(self.translations)
+            .map(|(&language, theme)| Site {
+                content: self.content,
+                stats: self.stats,
+                theme,
+                base_url: self.base_url.clone(),
+                language,
+                translations: &[],
+            })
+    }
+
     pub fn language(&self) -> Language {
-        self.content.config.language
+        self.language
+    }
+
+    /// Whether this is a translation: a copy in a folder of its own, beside the site.
+    pub fn is_translation(&self) -> bool {
+        self.language != self.content.config.language
+    }
+
+    /// The folder of this copy: empty for the site's own language, `en/` for a translation.
+    pub fn folder(&self) -> &'static str {
+        self.folder_of(self.language)
+    }
+
+    /// The folder of the copy in `language`.
+    fn folder_of(&self, language: Language) -> &'static str {
+        if language == self.content.config.language {
+            ""
+        } else {
+            paths::language_folder(language)
+        }
+    }
+
+    /// The site's title in this copy's language.
+    pub fn title(&self) -> &'a str {
+        self.content.config.title_in(self.language)
+    }
+
+    /// A catalogue text as this copy shows it (see [`Shown`]).
+    pub fn shown(&self, (text, language): (&'a str, Option<Language>)) -> Shown<'a> {
+        // A catalogue's own texts are in the site's own language.
+        let language = language.unwrap_or(self.content.config.language);
+        Shown {
+            text,
+            lang: (language != self.language).then(|| language.code()),
+        }
+    }
+
+    /// An indicator's text in this copy's language (see [`Shown`]).
+    pub fn indicator_text(&self, indicator: &'a Indicator) -> Shown<'a> {
+        self.shown(indicator.text_in(self.language))
+    }
+
+    /// An area's name in this copy's language.
+    pub fn area_name(&self, area: &'a Area) -> Shown<'a> {
+        self.shown(area.name_in(self.language))
+    }
+
+    /// An area's short label in this copy's language.
+    pub fn area_label(&self, area: &'a Area) -> Shown<'a> {
+        self.shown(area.label_in(self.language))
+    }
+
+    /// A catalogue's name in this copy's language.
+    pub fn catalog_name(&self, catalog: &'a Catalog) -> Shown<'a> {
+        self.shown(catalog.name_in(self.language))
     }
 
     pub fn latest_year(&self) -> Option<Year> {
@@ -136,16 +238,56 @@ impl<'a> Site<'a> {
         "../".repeat(path.matches('/').count())
     }
 
-    /// The absolute address of a path, when the site's address is known.
+    /// The absolute address of a path of this copy, when the site's address is known.
     pub fn absolute(&self, path: &str) -> Option<String> {
+        self.absolute_in_site(&format!("{}{path}", self.folder()))
+    }
+
+    /// The absolute address of a path from the root of the whole site (the open data, the
+    /// pages of every copy), when the site's address is known.
+    pub fn absolute_in_site(&self, path: &str) -> Option<String> {
         (self.base_url.starts_with("http://") || self.base_url.starts_with("https://"))
             .then(|| format!("{}/{path}", self.base_url))
     }
 
-    /// The address of a path: absolute when the site's address is known, else from the root
-    /// of the host (`/kommun/kumla/`).
+    /// The address of a path of this copy: absolute when the site's address is known, else
+    /// from the root of the host (`/kommun/kumla/`).
     pub fn url_of(&self, path: &str) -> String {
-        self.absolute(path).unwrap_or_else(|| format!("/{path}"))
+        self.url_in_site(&format!("{}{path}", self.folder()))
+    }
+
+    /// Like [`Site::url_of`], for a path from the root of the whole site.
+    pub fn url_in_site(&self, path: &str) -> String {
+        self.absolute_in_site(path)
+            .unwrap_or_else(|| format!("/{path}"))
+    }
+
+    /// The page at `path` in every language of the site, for `hreflang` links and the
+    /// language switch; empty for a site in one language.
+    fn alternates(&self, path: &str, root: &str) -> Vec<Alternate> {
+        if self.content.config.translations.is_empty() {
+            return Vec::new();
+        }
+        // From this copy's root up to the site's, then down into the other copy.
+        let up = Self::root_of(self.folder());
+        self.content
+            .config
+            .languages()
+            .map(|language| {
+                let folder = self.folder_of(language);
+                let href = format!("{root}{up}{folder}{path}");
+                Alternate {
+                    lang: language.code(),
+                    name: language.own_name(),
+                    // Absolute where the site's address is known, as search engines want.
+                    url: self
+                        .absolute_in_site(&format!("{folder}{path}"))
+                        .unwrap_or_else(|| href.clone()),
+                    href,
+                    current: language == self.language,
+                }
+            })
+            .collect()
     }
 
     pub fn t(&self, key: &'a str) -> &'a str {
@@ -160,15 +302,28 @@ impl<'a> Site<'a> {
         head: Head,
         page: P,
     ) -> Result<String, RenderError> {
+        let root = head.root.clone().unwrap_or_else(|| Self::root_of(path));
+        // The not-found page gives its root as an address from the host; the site's own
+        // files are then at the root of the whole site.
+        let shared = match head.root {
+            Some(_) => self.url_in_site(""),
+            None => format!("{root}{}", Self::root_of(self.folder())),
+        };
         let common = Common {
-            root: head.root.clone().unwrap_or_else(|| Self::root_of(path)),
+            alternates: self.alternates(path, &root),
+            root,
+            shared,
             path: path.to_string(),
             canonical: self.absolute(path),
             og_image: head.image.as_deref().and_then(|i| self.absolute(i)),
             title: head.title,
-            description: head
-                .description
-                .unwrap_or_else(|| self.content.config.description.clone().unwrap_or_default()),
+            description: head.description.unwrap_or_else(|| {
+                self.content
+                    .config
+                    .description_in(self.language)
+                    .unwrap_or_default()
+                    .to_string()
+            }),
             section: head.section,
             noindex: head.noindex,
         };
@@ -206,6 +361,7 @@ impl<'a> Site<'a> {
             grass: self.t("level_grass"),
             soil: self.t("level_soil"),
             credit: Some(self.picture_credit(&source)),
+            language: self.language,
         };
         flowerbox::render_svg(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
     }
@@ -214,7 +370,7 @@ impl<'a> Site<'a> {
     pub fn picture_source(&self, year: Year) -> String {
         credit::source_line(
             self.t("picture_source"),
-            &self.content.config.title,
+            self.title(),
             self.absolute("").as_deref(),
             year,
         )
@@ -321,9 +477,36 @@ impl Head {
     }
 }
 
+/// A catalogue text as a page shows it: in the page's language where the catalogue gives
+/// it, else in Swedish, with `lang` saying so (`lang="sv"` on the element that holds it).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Shown<'a> {
+    pub text: &'a str,
+    /// The text's language, when it is not the page's.
+    pub lang: Option<&'static str>,
+}
+
+/// The same page in one of the site's languages.
+#[derive(Serialize)]
+struct Alternate {
+    lang: &'static str,
+    /// The language's name in itself.
+    name: &'static str,
+    /// A link from the page.
+    href: String,
+    /// Its address for `hreflang` links: absolute when the site's address is known.
+    url: String,
+    current: bool,
+}
+
 #[derive(Serialize)]
 struct Common {
+    /// From the page to the root of its language's copy: links to pages start here.
     root: String,
+    /// From the page to the root of the whole site: the theme's files and the open data,
+    /// which every language shares.
+    shared: String,
+    alternates: Vec<Alternate>,
     path: String,
     canonical: Option<String>,
     og_image: Option<String>,

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { OUTPUT, buildSite } from './lib/sites.js';
 
 fs.mkdirSync(OUTPUT, { recursive: true });
-for (const name of ['sv', 'en', 'hostile']) {
+// The English site is the en/ folder of the Swedish build.
+for (const name of ['sv', 'hostile']) {
   const started = Date.now();
   buildSite(name);
   console.log(`built the ${name} site in ${((Date.now() - started) / 1000).toFixed(1)} s`);

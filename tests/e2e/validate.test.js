@@ -24,6 +24,7 @@ for (const p of allPages(sites.hostile)) files.push({ name: `hostile: /${p}`, fi
 const pictures = [
   { name: 'national flower box (aggregate)', file: path.join(sites.sv.out, 'blomlada.svg') },
   { name: 'municipality flower box', file: fileOf(sites.sv, `${pageTypes(sites.sv).find((t) => t.type === 'municipality').path}blomlada.svg`) },
+  { name: 'municipality flower box in English', file: fileOf(sites.en, `${pageTypes(sites.en).find((t) => t.type === 'municipality').path}blomlada.svg`) },
   { name: 'hostile national flower box', file: path.join(sites.hostile.out, 'blomlada.svg') },
   { name: 'favicon', file: path.join(ROOT, 'themes/default/static/assets/favicon.svg') },
 ];

@@ -7,7 +7,7 @@
 use std::f64::consts::PI;
 use std::ops::Range;
 
-use crate::model::{Catalog, Level, Part};
+use crate::model::{Catalog, Language, Level, Part};
 
 use super::Labels;
 use super::text::{text_width, truncate, wrap};
@@ -363,14 +363,21 @@ impl Layout {
             &[16.0, 15.0, 14.0, 13.0],
             text_room,
         );
-        let flowers = flowers(catalog, &mut shapes);
+        let flowers = flowers(catalog, labels.language, &mut shapes);
         let grass_zone = BBox {
             x0: MARGIN,
             y0: GRASS_TOP,
             x1: WIDTH - MARGIN,
             y1: SOIL_TOP,
         };
-        let grass = strip(catalog, Level::Grass, grass_zone, labels.grass, &mut shapes);
+        let grass = strip(
+            catalog,
+            labels.language,
+            Level::Grass,
+            grass_zone,
+            labels.grass,
+            &mut shapes,
+        );
         let soil_box = BBox {
             x0: MARGIN - 4.0,
             y0: SOIL_TOP,
@@ -383,7 +390,14 @@ impl Layout {
             x1: soil_box.x1 - FRAME,
             y1: soil_box.y1 - FRAME,
         };
-        let soil = strip(catalog, Level::Soil, soil_inside, labels.soil, &mut shapes);
+        let soil = strip(
+            catalog,
+            labels.language,
+            Level::Soil,
+            soil_inside,
+            labels.soil,
+            &mut shapes,
+        );
         Layout {
             title,
             summary,
@@ -479,7 +493,7 @@ fn fitted_line(text: &str, x: f64, top: f64, sizes: &[f64], max_width: f64) -> T
     TextBlock::new(lines, x, top, size, Anchor::Start)
 }
 
-fn flowers(catalog: &Catalog, shapes: &mut Vec<Shape>) -> Vec<FlowerLayout> {
+fn flowers(catalog: &Catalog, language: Language, shapes: &mut Vec<Shape>) -> Vec<FlowerLayout> {
     let areas: Vec<usize> = (0..catalog.areas.len())
         .filter(|&a| catalog.areas[a].level == Level::Flower)
         .collect();
@@ -497,7 +511,7 @@ fn flowers(catalog: &Catalog, shapes: &mut Vec<Shape>) -> Vec<FlowerLayout> {
             .iter()
             .map(|&a| {
                 wrap(
-                    catalog.areas[a].label(),
+                    catalog.areas[a].label_in(language).0,
                     label_font_size(rows),
                     label_width(cell_width),
                     2,
@@ -524,6 +538,7 @@ fn flowers(catalog: &Catalog, shapes: &mut Vec<Shape>) -> Vec<FlowerLayout> {
             );
             laid_out.push(flower(
                 catalog,
+                language,
                 area,
                 cell,
                 rows,
@@ -546,8 +561,13 @@ fn label_width(cell_width: f64) -> f64 {
 }
 
 #[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the steps of one layout, each a plain value"
+)]
 fn flower(
     catalog: &Catalog,
+    language: Language,
     area: usize,
     cell: BBox,
     rows: usize,
@@ -572,7 +592,7 @@ fn flower(
     let half_room = cell.width() / 2.0 - 3.0;
 
     let lines = wrap(
-        catalog.areas[area].label(),
+        catalog.areas[area].label_in(language).0,
         font_size,
         label_width(cell.width()),
         2,
@@ -750,6 +770,7 @@ fn wobble(i: usize) -> f64 {
 /// each a caption, a bar, then one blade or stone per indicator.
 fn strip(
     catalog: &Catalog,
+    language: Language,
     level: Level,
     zone: BBox,
     fallback: &str,
@@ -770,23 +791,13 @@ fn strip(
     let max_rows = areas
         .len()
         .min(((zone.height() / MIN_ROW_HEIGHT).floor() as usize).max(1));
-    let plan = (1..=max_rows)
-        .find_map(|rows| {
-            plan_rows(
-                catalog,
-                &areas,
-                zone,
-                rows,
-                kind,
-                fallback,
-                Fit::Comfortable,
-            )
-        })
-        .or_else(|| {
-            (1..=max_rows)
-                .find_map(|rows| plan_rows(catalog, &areas, zone, rows, kind, fallback, Fit::Tight))
-        })
-        .unwrap_or_else(|| force_plan(catalog, &areas, zone, max_rows, fallback));
+    let plan_with = |fit: Fit| {
+        (1..=max_rows)
+            .find_map(|rows| plan_rows(catalog, language, &areas, zone, rows, kind, fallback, fit))
+    };
+    let plan = plan_with(Fit::Comfortable)
+        .or_else(|| plan_with(Fit::Tight))
+        .unwrap_or_else(|| force_plan(catalog, language, &areas, zone, max_rows, fallback));
     let mut segments = Vec::with_capacity(areas.len());
     for planned in plan {
         let first = shapes.len();
@@ -861,8 +872,13 @@ enum Fit {
     Tight,
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the steps of one layout, each a plain value"
+)]
 fn plan_rows(
     catalog: &Catalog,
+    language: Language,
     areas: &[usize],
     zone: BBox,
     rows: usize,
@@ -887,7 +903,7 @@ fn plan_rows(
         let nominal_width = zone.width() / row_areas.len() as f64;
         let mut captions = Vec::with_capacity(row_areas.len());
         for &a in row_areas {
-            let label = catalog.areas[a].label();
+            let label = catalog.areas[a].label_in(language).0;
             let label = if label.trim().is_empty() {
                 fallback
             } else {
@@ -945,6 +961,7 @@ fn plan_rows(
 /// width anyway; shapes get thinner than usual but still do not overlap.
 fn force_plan(
     catalog: &Catalog,
+    language: Language,
     areas: &[usize],
     zone: BBox,
     rows: usize,
@@ -957,7 +974,7 @@ fn force_plan(
     for (row, row_areas) in areas.chunks(per_row).enumerate() {
         let width = zone.width() / row_areas.len() as f64;
         for (column, &area) in row_areas.iter().enumerate() {
-            let label = catalog.areas[area].label();
+            let label = catalog.areas[area].label_in(language).0;
             let label = if label.trim().is_empty() {
                 fallback
             } else {

@@ -15,7 +15,7 @@ pub(crate) mod text;
 
 use std::fmt::{self, Write as _};
 
-use crate::model::Catalog;
+use crate::model::{Catalog, Language};
 use crate::render::credit::{self, Credit};
 use crate::stats::Tally;
 
@@ -43,6 +43,9 @@ pub struct Labels<'a> {
     pub soil: &'a str,
     /// The source strip under the picture (every picture of a site has one).
     pub credit: Option<Credit<'a>>,
+    /// The language of the catalogue's texts in the picture (where the catalogue gives them
+    /// in it).
+    pub language: Language,
 }
 
 impl Labels<'_> {
@@ -356,7 +359,7 @@ impl Writer<'_> {
                 self.out,
                 "<g class=\"flower\" data-area=\"{}\"><title>{}</title>\n",
                 E(&area.id),
-                E(&area.name)
+                E(area.name_in(self.labels.language).0)
             );
             let stem_width = (flower.disk_radius * 0.22).clamp(2.0, 4.0);
             w!(
@@ -442,7 +445,7 @@ impl Writer<'_> {
                 self.out,
                 "<g class=\"area\" data-area=\"{}\"><title>{}</title>\n",
                 E(&area.id),
-                E(&area.name)
+                E(area.name_in(self.labels.language).0)
             );
             self.text(&segment.caption, "caption", INK);
             self.bar(&segment.bar);
@@ -461,7 +464,7 @@ impl Writer<'_> {
             self.out,
             "<g class=\"bar\" data-area=\"{}\"><title>{}: ",
             E(&area.id),
-            E(&area.name)
+            E(area.name_in(self.labels.language).0)
         );
         self.write_counts(&tally);
         self.out.push_str("</title>");
@@ -563,7 +566,7 @@ impl Writer<'_> {
             self.out,
             "\"><title>{}: {} — ",
             E(&indicator.id),
-            E(&indicator.text)
+            E(indicator.text_in(self.labels.language).0)
         );
         if tally.total() == 1 {
             w!(self.out, "{}", E(self.words[main]));

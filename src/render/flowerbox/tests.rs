@@ -15,6 +15,7 @@ pub(super) const LABELS: Labels<'static> = Labels {
     grass: "Gräset: ledning och arbetssätt",
     soil: "Jorden: tekniska förutsättningar",
     credit: None,
+    language: crate::model::Language::Sv,
 };
 
 /// One area of a synthetic catalogue.

@@ -14,6 +14,8 @@ struct AreaHead<'a> {
     id: &'a str,
     label: &'a str,
     name: &'a str,
+    /// The language of the label and name, when it is not the page's.
+    lang: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,7 @@ struct Row<'a> {
 #[derive(Serialize)]
 struct Table<'a> {
     catalog_name: &'a str,
+    catalog_name_lang: Option<&'static str>,
     max_points: u32,
     areas: Vec<AreaHead<'a>>,
     rows: Vec<Row<'a>>,
@@ -83,15 +86,20 @@ fn render_year(
         .map(|(_, group)| {
             let catalog = &content.catalogs[group.catalog];
             Table {
-                catalog_name: &catalog.name,
+                catalog_name: site.catalog_name(catalog).text,
+                catalog_name_lang: site.catalog_name(catalog).lang,
                 max_points: group.max_points,
                 areas: catalog
                     .areas
                     .iter()
-                    .map(|a| AreaHead {
-                        id: &a.id,
-                        label: a.label(),
-                        name: &a.name,
+                    .map(|a| {
+                        let (label, name) = (site.area_label(a), site.area_name(a));
+                        AreaHead {
+                            id: &a.id,
+                            label: label.text,
+                            name: name.text,
+                            lang: label.lang.or(name.lang),
+                        }
                     })
                     .collect(),
                 rows: super::by_name(
@@ -149,8 +157,8 @@ fn render_year(
         _ => paths::COMPARE.to_string(),
     };
     let title = match year {
-        Some(y) => format!("{} {y} – {}", site.t("compare"), content.config.title),
-        None => format!("{} – {}", site.t("compare"), content.config.title),
+        Some(y) => format!("{} {y} – {}", site.t("compare"), site.title()),
+        None => format!("{} – {}", site.t("compare"), site.title()),
     };
     let html = site.render_page("compare.html", &folder, Head::new(title, "compare"), &page)?;
     Ok(OutputFile::bytes(paths::index(&folder), html))

@@ -30,6 +30,7 @@ struct MunicipalityRow<'a> {
 pub struct IndicatorRow<'a> {
     pub id: &'a str,
     pub text: &'a str,
+    pub text_lang: Option<&'static str>,
     pub path: String,
     pub tally: TallyView,
     pub population_share_helt: Option<f64>,
@@ -41,6 +42,7 @@ pub struct IndicatorRow<'a> {
 pub struct Pick<'a> {
     pub id: &'a str,
     pub text: &'a str,
+    pub text_lang: Option<&'static str>,
     pub path: String,
     pub share_helt: Option<f64>,
     pub share_inte: Option<f64>,
@@ -50,6 +52,7 @@ pub struct Pick<'a> {
 pub struct AreaView<'a> {
     pub id: &'a str,
     pub name: &'a str,
+    pub name_lang: Option<&'static str>,
     pub level: Level,
     pub tally: TallyView,
     pub nation_share_helt: Option<f64>,
@@ -64,9 +67,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
     let pick = |i: usize| {
         let ind = &catalog.indicators[i];
         let f = scope.indicators.get(i);
+        let text = site.indicator_text(ind);
         Pick {
             id: &ind.id,
-            text: &ind.text,
+            text: text.text,
+            text_lang: text.lang,
             path: paths::indicator(&catalog.id, &ind.id),
             share_helt: f.and_then(|f| f.share_helt),
             share_inte: f.and_then(|f| f.share_inte),
@@ -78,9 +83,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
         .enumerate()
         .map(|(ai, area)| {
             let figures = scope.areas.get(ai);
+            let name = site.area_name(area);
             AreaView {
                 id: &area.id,
-                name: &area.name,
+                name: name.text,
+                name_lang: name.lang,
                 level: area.level,
                 tally: (&figures.map(|f| f.tally).unwrap_or_default()).into(),
                 nation_share_helt: group.nation.areas.get(ai).and_then(|f| f.share_helt),
@@ -96,9 +103,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
                     .filter_map(|i| {
                         let ind = &catalog.indicators[i];
                         let f = scope.indicators.get(i)?;
+                        let text = site.indicator_text(ind);
                         Some(IndicatorRow {
                             id: &ind.id,
-                            text: &ind.text,
+                            text: text.text,
+                            text_lang: text.lang,
                             path: paths::indicator(&catalog.id, &ind.id),
                             tally: (&f.tally).into(),
                             population_share_helt: f.population_share_helt,
@@ -126,6 +135,7 @@ struct YearLink {
 #[derive(Serialize)]
 struct GroupView<'a> {
     catalog_name: &'a str,
+    catalog_name_lang: Option<&'static str>,
     svg: String,
     svg_path: String,
     png_path: String,
@@ -193,11 +203,14 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
         true,
         &years,
     )?);
-    let slug = &site.content.registry.counties[county].slug;
-    files.push(OutputFile::bytes(
-        paths::county_csv(slug),
-        opendata::county_csv(site.content, site.stats, county),
-    ));
+    // Open data is written once, by the site's own language (translations link to it).
+    if !site.is_translation() {
+        let slug = &site.content.registry.counties[county].slug;
+        files.push(OutputFile::bytes(
+            paths::county_csv(slug),
+            opendata::county_csv(site.content, site.stats, county),
+        ));
+    }
     Ok(files)
 }
 
@@ -305,7 +318,8 @@ fn render_year(
             |r: &MunicipalityRow| r.name,
         );
         groups.push(GroupView {
-            catalog_name: &catalog.name,
+            catalog_name: site.catalog_name(catalog).text,
+            catalog_name_lang: site.catalog_name(catalog).lang,
             svg,
             svg_path,
             png_path,
@@ -366,8 +380,8 @@ fn render_year(
         share,
     };
     let title = match year {
-        Some(y) => format!("{} {y} – {}", c.name, content.config.title),
-        None => format!("{} – {}", c.name, content.config.title),
+        Some(y) => format!("{} {y} – {}", c.name, site.title()),
+        None => format!("{} – {}", c.name, site.title()),
     };
     let mut head = Head::new(title, "county");
     if let Some(png) = first_svg_path {

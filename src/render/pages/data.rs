@@ -19,9 +19,9 @@ struct DataFile {
 
 #[derive(Serialize)]
 struct DataPage<'a> {
-    files: Vec<DataFile>,
+    files: &'a [DataFile],
     /// The catalogue for Sveriges dataportal, when the site's address is known.
-    dcat: Option<String>,
+    dcat: Option<&'static str>,
     license: crate::model::License,
     /// The newest publication date: the day the data last changed.
     changed: Option<String>,
@@ -30,15 +30,21 @@ struct DataPage<'a> {
     publisher: Option<&'a str>,
 }
 
-/// The page of this job: the data page, which the sitemap leaves out.
-pub fn pages() -> Vec<Page> {
-    vec![Page::unlisted(paths::DATA)]
+/// The pages of this job: the data page in every language, which the sitemap leaves out.
+pub fn pages(site: &Site<'_>) -> Vec<Page> {
+    std::iter::once(Page::unlisted(paths::DATA))
+        .chain(
+            site.translations()
+                .map(|copy| Page::unlisted(paths::DATA).in_folder(copy.folder())),
+        )
+        .collect()
 }
 
-/// The open data files and `data/index.html`, a page that lists them.
+/// The open data files (one set, at the root, whatever the language) and `data/index.html`,
+/// a page that lists them, in every language of the site.
 pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let (content, stats) = (site.content, site.stats);
-    let schema_url = site.absolute(paths::ASSESSMENT_SCHEMA);
+    let schema_url = site.absolute_in_site(paths::ASSESSMENT_SCHEMA);
     let contents = [
         opendata::answers_csv(content, stats),
         opendata::municipalities_csv(content, stats),
@@ -53,7 +59,7 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         "site_json",
         "schema",
     ];
-    let listed = contents
+    let listed: Vec<DataFile> = contents
         .iter()
         .zip(keys)
         .zip(paths::DATA_FILES)
@@ -71,26 +77,23 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             }
         })
         .collect();
-    let head = Head::new(
-        format!("{} – {}", site.t("open_data"), content.config.title),
-        "data",
-    );
     let sizes: Vec<(&str, usize)> = paths::DATA_FILES
         .iter()
         .zip(&contents)
         .map(|(path, bytes)| (*path, bytes.len()))
         .collect();
     let dcat = dcat::catalog(content, stats, &sizes);
-    let page = DataPage {
-        files: listed,
-        dcat: dcat.as_ref().map(|_| dcat::PATH.to_string()),
-        license: content.config.license,
-        changed: dcat::publication_dates(content).map(|(_, last)| last.to_string()),
-        url: site.absolute(paths::DATA),
-        publisher: content.config.publisher.as_deref(),
-    };
-    let html = site.render_page("data.html", paths::DATA, head, page)?;
-    let mut files = vec![OutputFile::bytes(paths::index(paths::DATA), html)];
+    let dcat_path = dcat.as_ref().map(|_| dcat::PATH);
+    let mut files = vec![OutputFile::bytes(
+        paths::index(paths::DATA),
+        page(site, &listed, dcat_path)?,
+    )];
+    for copy in site.translations() {
+        files.push(OutputFile::bytes(
+            format!("{}{}", copy.folder(), paths::index(paths::DATA)),
+            page(&copy, &listed, dcat_path)?,
+        ));
+    }
     files.extend(
         paths::DATA_FILES
             .into_iter()
@@ -101,4 +104,26 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         files.push(OutputFile::bytes(dcat::PATH, rdf));
     }
     Ok(files)
+}
+
+/// The data page of one language's copy: the files are the same for every language.
+fn page(
+    site: &Site<'_>,
+    files: &[DataFile],
+    dcat: Option<&'static str>,
+) -> Result<String, RenderError> {
+    let content = site.content;
+    let head = Head::new(
+        format!("{} – {}", site.t("open_data"), site.title()),
+        "data",
+    );
+    let page = DataPage {
+        files,
+        dcat,
+        license: content.config.license,
+        changed: dcat::publication_dates(content).map(|(_, last)| last.to_string()),
+        url: site.absolute(paths::DATA),
+        publisher: content.config.publisher.as_deref(),
+    };
+    site.render_page("data.html", paths::DATA, head, page)
 }

@@ -18,9 +18,7 @@ pub fn pages() -> Vec<Page> {
 
 pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     // The not-found page is served at any depth, so its links start at the site's root.
-    let home = site
-        .absolute(paths::HOME)
-        .unwrap_or_else(|| "/".to_string());
+    let home = site.url_of(paths::HOME);
     let home = if home.ends_with('/') {
         home
     } else {
@@ -30,7 +28,7 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         noindex: true,
         root: Some(home.clone()),
         ..Head::new(
-            format!("{} – {}", site.t("not_found"), site.content.config.title),
+            format!("{} – {}", site.t("not_found"), site.title()),
             "none",
         )
     };

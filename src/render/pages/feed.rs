@@ -83,15 +83,12 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         .map(|e| e.published.clone())
         .unwrap_or_else(|| "1990-01-01T00:00:00Z".to_string());
     let feed = Feed {
-        title: &content.config.title,
+        title: site.title(),
         url: url_of(paths::HOME),
         self_url: url_of(paths::FEED),
-        id: site.absolute(paths::HOME).unwrap_or_else(|| {
-            format!(
-                "urn:blomlada:{}",
-                crate::slug::slugify(&content.config.title)
-            )
-        }),
+        id: site
+            .absolute(paths::HOME)
+            .unwrap_or_else(|| format!("urn:blomlada:{}", crate::slug::slugify(site.title()))),
         updated,
         entries,
     };

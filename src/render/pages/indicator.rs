@@ -16,6 +16,7 @@ struct Link<'a> {
     id: &'a str,
     catalog: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     path: String,
 }
 
@@ -64,9 +65,12 @@ struct HistoryRow<'a> {
 struct Page<'a> {
     id: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     catalog_id: &'a str,
     catalog_name: &'a str,
+    catalog_name_lang: Option<&'static str>,
     area_name: &'a str,
+    area_name_lang: Option<&'static str>,
     level: Level,
     leaf: bool,
     replaces: Vec<Link<'a>>,
@@ -91,12 +95,17 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
     let catalog = &content.catalogs[of.catalog];
     let ind = &catalog.indicators[of.indicator];
     let area = catalog.area_of(of.indicator);
+    let text = site.indicator_text(ind);
+    let (catalog_name, area_name) = (site.catalog_name(catalog), site.area_name(area));
     let page = Page {
         id: &ind.id,
-        text: &ind.text,
+        text: text.text,
+        text_lang: text.lang,
         catalog_id: &catalog.id,
-        catalog_name: &catalog.name,
-        area_name: &area.name,
+        catalog_name: catalog_name.text,
+        catalog_name_lang: catalog_name.lang,
+        area_name: area_name.text,
+        area_name_lang: area_name.lang,
         level: area.level,
         leaf: ind.part == crate::model::Part::Leaf,
         replaces: ind.replaces.iter().map(|&r| link(site, r)).collect(),
@@ -107,32 +116,31 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
     };
     let folder = folder(site, of);
     let head = Head::new(
-        format!(
-            "{} {} – {}",
-            site.t("indicator"),
-            ind.id,
-            content.config.title
-        ),
+        format!("{} {} – {}", site.t("indicator"), ind.id, site.title()),
         "indicators",
     )
-    .description(ind.text.clone());
+    .description(text.text);
     let html = site.render_page("indicator.html", &folder, head, &page)?;
-    Ok(vec![
-        OutputFile::bytes(paths::index(&folder), html),
-        OutputFile::bytes(
+    let mut files = vec![OutputFile::bytes(paths::index(&folder), html)];
+    // Open data is written once, by the site's own language (translations link to it).
+    if !site.is_translation() {
+        files.push(OutputFile::bytes(
             page.csv_path.clone(),
             crate::render::opendata::indicator_csv(content, site.stats, of.catalog, of.indicator),
-        ),
-    ])
+        ));
+    }
+    Ok(files)
 }
 
 fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {
     let c = &site.content.catalogs[r.catalog];
     let i = &c.indicators[r.indicator];
+    let text = site.indicator_text(i);
     Link {
         id: &i.id,
         catalog: &c.id,
-        text: &i.text,
+        text: text.text,
+        text_lang: text.lang,
         path: paths::indicator(&c.id, &i.id),
     }
 }

@@ -90,7 +90,7 @@ fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {
 
 pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
-        format!("{} – {}", site.t("counties"), site.content.config.title),
+        format!("{} – {}", site.t("counties"), site.title()),
         "counties",
     );
     let html = site.render_page("counties.html", paths::COUNTIES, head, list_page(site))?;
@@ -99,11 +99,7 @@ pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
 
 pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
-        format!(
-            "{} – {}",
-            site.t("municipalities"),
-            site.content.config.title
-        ),
+        format!("{} – {}", site.t("municipalities"), site.title()),
         "municipalities",
     );
     let html = site.render_page(
@@ -122,6 +118,7 @@ pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
 struct IndicatorItem<'a> {
     id: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     path: String,
     leaf: bool,
     share_helt: Option<f64>,
@@ -130,6 +127,7 @@ struct IndicatorItem<'a> {
 #[derive(Serialize)]
 struct AreaItem<'a> {
     name: &'a str,
+    name_lang: Option<&'static str>,
     level: Level,
     indicators: Vec<IndicatorItem<'a>>,
 }
@@ -138,7 +136,9 @@ struct AreaItem<'a> {
 struct CatalogItem<'a> {
     id: &'a str,
     name: &'a str,
+    name_lang: Option<&'static str>,
     description: Option<&'a str>,
+    description_lang: Option<&'static str>,
     year: Option<Year>,
     areas: Vec<AreaItem<'a>>,
 }
@@ -157,25 +157,34 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         .map(|(ci, catalog)| {
             // The newest year this catalogue was answered, for the shares shown.
             let group = site.stats.groups.iter().rev().find(|g| g.catalog == ci);
+            let name = site.catalog_name(catalog);
+            let description = catalog
+                .description_in(site.language())
+                .map(|d| site.shown(d));
             CatalogItem {
                 id: &catalog.id,
-                name: &catalog.name,
-                description: catalog.description.as_deref(),
+                name: name.text,
+                name_lang: name.lang,
+                description: description.map(|d| d.text),
+                description_lang: description.and_then(|d| d.lang),
                 year: group.map(|g| g.year),
                 areas: catalog
                     .areas
                     .iter()
                     .map(|area| AreaItem {
-                        name: &area.name,
+                        name: site.area_name(area).text,
+                        name_lang: site.area_name(area).lang,
                         level: area.level,
                         indicators: area
                             .indicators
                             .clone()
                             .map(|i| {
                                 let ind = &catalog.indicators[i];
+                                let text = site.indicator_text(ind);
                                 IndicatorItem {
                                     id: &ind.id,
-                                    text: &ind.text,
+                                    text: text.text,
+                                    text_lang: text.lang,
                                     path: paths::indicator(&catalog.id, &ind.id),
                                     leaf: ind.part == crate::model::Part::Leaf,
                                     share_helt: group
@@ -192,7 +201,7 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     // The newest catalogue first.
     catalogs.sort_by(|a, b| b.year.cmp(&a.year).then(b.id.cmp(a.id)));
     let head = Head::new(
-        format!("{} – {}", site.t("indicators"), content.config.title),
+        format!("{} – {}", site.t("indicators"), site.title()),
         "indicators",
     );
     let html = site.render_page(

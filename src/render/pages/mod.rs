@@ -16,6 +16,7 @@ pub mod sitemap;
 use serde::Serialize;
 
 use crate::model::{Answer, answer_word};
+use crate::render::paths;
 use crate::render::site::Site;
 use crate::stats::Tally;
 
@@ -83,6 +84,9 @@ pub struct ShareView {
 pub struct Download {
     pub path: String,
     pub label: &'static str,
+    /// Whether the file is at the root of the whole site (open data, which every language
+    /// shares), not in the page's language's copy (a picture).
+    pub shared: bool,
 }
 
 impl ShareView {
@@ -106,8 +110,10 @@ impl ShareView {
     }
 
     pub fn download(mut self, path: impl Into<String>, label: &'static str) -> ShareView {
+        let path = path.into();
         self.downloads.push(Download {
-            path: path.into(),
+            shared: paths::is_shared(&path),
+            path,
             label,
         });
         self

@@ -24,6 +24,7 @@ struct YearLink {
 struct IndicatorRow<'a> {
     id: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     path: String,
     answer: &'static str,
     comment_html: Option<String>,
@@ -37,6 +38,7 @@ struct IndicatorRow<'a> {
 struct AreaView<'a> {
     id: &'a str,
     name: &'a str,
+    name_lang: Option<&'static str>,
     level: Level,
     tally: TallyView,
     points: u32,
@@ -49,8 +51,10 @@ struct AreaView<'a> {
 struct Ranked<'a> {
     id: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     path: String,
     area: &'a str,
+    area_lang: Option<&'static str>,
     national_share_helt: f64,
 }
 
@@ -76,6 +80,7 @@ struct Page<'a> {
     size_class: &'a str,
     year: Year,
     catalog_name: &'a str,
+    catalog_name_lang: Option<&'static str>,
     catalog_id: &'a str,
     indicator_count: usize,
     published: Option<String>,
@@ -172,9 +177,11 @@ fn render_assessment(
     let indicator_row = |i: usize| {
         let indicator = &catalog.indicators[i];
         let change = change_of(i);
+        let text = site.indicator_text(indicator);
         IndicatorRow {
             id: &indicator.id,
-            text: &indicator.text,
+            text: text.text,
+            text_lang: text.lang,
             path: paths::indicator(&catalog.id, &indicator.id),
             answer: word(assessment.answers[i]),
             comment_html: assessment.comment(i).map(markdown::to_html),
@@ -197,9 +204,11 @@ fn render_assessment(
         .enumerate()
         .map(|(ai, area)| {
             let tally = figures.areas.get(ai).copied().unwrap_or_default();
+            let name = site.area_name(area);
             AreaView {
                 id: &area.id,
-                name: &area.name,
+                name: name.text,
+                name_lang: name.lang,
                 level: area.level,
                 tally: (&tally).into(),
                 points: tally.points(),
@@ -213,11 +222,15 @@ fn render_assessment(
         list.iter()
             .map(|r| {
                 let indicator = &catalog.indicators[r.indicator];
+                let text = site.indicator_text(indicator);
+                let area = site.area_label(catalog.area_of(r.indicator));
                 Ranked {
                     id: &indicator.id,
-                    text: &indicator.text,
+                    text: text.text,
+                    text_lang: text.lang,
                     path: paths::indicator(&catalog.id, &indicator.id),
-                    area: catalog.area_of(r.indicator).label(),
+                    area: area.text,
+                    area_lang: area.lang,
                     national_share_helt: r.national_share_helt,
                 }
             })
@@ -259,7 +272,8 @@ fn render_assessment(
         population_year: m.population_year,
         size_class: site.size_class_label(figures.size_class),
         year: assessment.year,
-        catalog_name: &catalog.name,
+        catalog_name: site.catalog_name(catalog).text,
+        catalog_name_lang: site.catalog_name(catalog).lang,
         catalog_id: &catalog.id,
         indicator_count: catalog.indicators.len(),
         published: assessment.published.map(|d| d.to_string()),
@@ -295,10 +309,7 @@ fn render_assessment(
     };
     let head = |folder: &str| {
         Head::new(
-            format!(
-                "{} {} – {}",
-                m.name, assessment.year, site.content.config.title
-            ),
+            format!("{} {} – {}", m.name, assessment.year, site.title()),
             "municipality",
         )
         .description(format!("{title}: {sentence}."))
@@ -310,7 +321,10 @@ fn render_assessment(
         OutputFile::png_of(picture.png.clone(), picture.svg.clone()),
         OutputFile::bytes(picture.svg.clone(), svg.clone().into_bytes()),
     ];
-    if let Some(path) = opendata::municipality_csv_path(content, index) {
+    // Open data is written once, by the site's own language (translations link to it).
+    if let Some(path) =
+        opendata::municipality_csv_path(content, index).filter(|_| !site.is_translation())
+    {
         files.push(OutputFile::bytes(
             path,
             opendata::municipality_csv(content, stats, index),

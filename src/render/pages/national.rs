@@ -46,6 +46,7 @@ struct SizeRow<'a> {
 #[derive(Serialize)]
 struct CommonArea<'a> {
     name: &'a str,
+    name_lang: Option<&'static str>,
     most: Vec<Pick<'a>>,
     least: Vec<Pick<'a>>,
 }
@@ -54,8 +55,10 @@ struct CommonArea<'a> {
 struct SeriesRow<'a> {
     id: &'a str,
     text: &'a str,
+    text_lang: Option<&'static str>,
     path: String,
     area: &'a str,
+    area_lang: Option<&'static str>,
     /// One cell per year of the site: share helt, or none.
     shares: Vec<Option<f64>>,
 }
@@ -71,6 +74,7 @@ struct Recent<'a> {
 #[derive(Serialize)]
 struct GroupView<'a> {
     catalog_name: &'a str,
+    catalog_name_lang: Option<&'static str>,
     svg: String,
     svg_path: String,
     png_path: String,
@@ -180,9 +184,11 @@ fn group_view<'a>(
     let pick = |i: usize| {
         let ind = &catalog.indicators[i];
         let f = nation.indicators.get(i);
+        let text = site.indicator_text(ind);
         Pick {
             id: &ind.id,
-            text: &ind.text,
+            text: text.text,
+            text_lang: text.lang,
             path: paths::indicator(&catalog.id, &ind.id),
             share_helt: f.and_then(|f| f.share_helt),
             share_inte: f.and_then(|f| f.share_inte),
@@ -195,8 +201,10 @@ fn group_view<'a>(
         .filter(|(_, a)| a.level == Level::Flower)
         .map(|(ai, area)| {
             let f = nation.areas.get(ai);
+            let name = site.area_name(area);
             CommonArea {
-                name: &area.name,
+                name: name.text,
+                name_lang: name.lang,
                 most: f
                     .map(|f| f.most_common.iter().map(|&i| pick(i)).collect())
                     .unwrap_or_default(),
@@ -225,11 +233,15 @@ fn group_view<'a>(
                     .indicator_series
                     .get(group.catalog)
                     .and_then(|s| s.get(i));
+                let text = site.indicator_text(ind);
+                let area = site.area_label(catalog.area_of(i));
                 SeriesRow {
                     id: &ind.id,
-                    text: &ind.text,
+                    text: text.text,
+                    text_lang: text.lang,
                     path: paths::indicator(&catalog.id, &ind.id),
-                    area: catalog.area_of(i).label(),
+                    area: area.text,
+                    area_lang: area.lang,
                     shares: series_years
                         .iter()
                         .map(|&y| {
@@ -245,7 +257,8 @@ fn group_view<'a>(
         Vec::new()
     };
     GroupView {
-        catalog_name: &catalog.name,
+        catalog_name: site.catalog_name(catalog).text,
+        catalog_name_lang: site.catalog_name(catalog).lang,
         svg,
         svg_path,
         png_path,
@@ -341,9 +354,9 @@ fn render(
         share,
     };
     let title = match (as_home, year) {
-        (true, _) => content.config.title.clone(),
-        (false, Some(y)) => format!("{} {y} – {}", site.t("nation"), content.config.title),
-        (false, None) => content.config.title.clone(),
+        (true, _) => site.title().to_string(),
+        (false, Some(y)) => format!("{} {y} – {}", site.t("nation"), site.title()),
+        (false, None) => site.title().to_string(),
     };
     let mut head = Head::new(title, "nation");
     if let Some(image) = image {

@@ -12,6 +12,9 @@ use crate::render::site::{Head, RenderError, Site};
 struct MarkdownPage<'a> {
     title: &'a str,
     html: String,
+    /// The page's language, when it is not the copy's: the publisher writes the pages in
+    /// the site's own language.
+    lang: Option<&'static str>,
 }
 
 /// The page of this job, listed in the sitemap.
@@ -22,10 +25,7 @@ pub fn pages(site: &Site<'_>, index: usize) -> Vec<Page> {
 pub fn render(site: &Site<'_>, index: usize) -> Result<Vec<OutputFile>, RenderError> {
     let page = &site.content.pages[index];
     let folder = paths::page(&page.slug);
-    let mut head = Head::new(
-        format!("{} – {}", page.title, site.content.config.title),
-        "page",
-    );
+    let mut head = Head::new(format!("{} – {}", page.title, site.title()), "page");
     if let Some(d) = &page.description {
         head = head.description(d.clone());
     }
@@ -36,6 +36,9 @@ pub fn render(site: &Site<'_>, index: usize) -> Result<Vec<OutputFile>, RenderEr
         MarkdownPage {
             title: &page.title,
             html: markdown::page_to_html(&page.markdown),
+            lang: site
+                .is_translation()
+                .then(|| site.content.config.language.code()),
         },
     )?;
     Ok(vec![OutputFile::bytes(paths::index(&folder), html)])

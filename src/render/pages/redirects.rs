@@ -124,7 +124,7 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
                 }
                 Entry::Choose { choices, .. } => {
                     let names: Vec<&str> = choices.iter().map(|c| c.name).collect();
-                    let title = format!("{} – {}", names.join(" / "), site.content.config.title);
+                    let title = format!("{} – {}", names.join(" / "), site.title());
                     site.render_page(
                         "choose.html",
                         &folder,

@@ -10,31 +10,13 @@ export const OUTPUT = path.join(ROOT, 'tests/e2e/output');
 export const BINARY = process.env.BLOMLADA_BIN || path.join(ROOT, 'target/release/blomlada');
 export const THEME = path.join(ROOT, 'themes/default');
 
-/** name -> how to get its content folder. */
+/** name -> how to get its content folder; a copy is a language's folder in another site. */
 const SITES = {
   sv: { content: () => path.join(ROOT, 'content'), args: [] },
-  // Only axe and vnu look at the English pages: the PNG pictures are left out to save time.
-  en: { content: englishContent, args: ['--no-png'] },
+  // The bundled content publishes English under en/ (`translations: [en]` in site.yaml).
+  en: { copyOf: 'sv', folder: 'en/' },
   hostile: { content: () => path.join(ROOT, 'tests/fixtures/hostile'), args: [] },
 };
-
-/** The bundled content with `language: en`, copied beside the output. */
-function englishContent() {
-  const dir = path.join(OUTPUT, 'en-content');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(path.join(ROOT, 'content'), dir, { recursive: true });
-  const file = path.join(dir, 'site.yaml');
-  const yaml = fs.readFileSync(file, 'utf8');
-  if (!/^language: sv$/m.test(yaml)) throw new Error('content/site.yaml: expected a line "language: sv"');
-  fs.writeFileSync(
-    file,
-    yaml
-      .replace(/^language: sv$/m, 'language: en')
-      .replace(/^title: .*$/m, 'title: eBlomlådan – digital development of Swedish municipalities')
-      .replace(/^description: .*$/m, 'description: Self-assessments of the digital services and digital maturity of Swedish municipalities.'),
-  );
-  return dir;
-}
 
 export function ensureBinary() {
   if (!fs.existsSync(BINARY)) {
@@ -43,8 +25,12 @@ export function ensureBinary() {
   }
 }
 
-/** Builds a site (always) and returns { name, content, out }. */
+/**
+ * Builds a site (always) and returns { name, content, out, folder }: `folder` is where the
+ * site's pages are under `out` ('' but for a language's copy, e.g. 'en/').
+ */
 export function buildSite(name) {
+  if (SITES[name].copyOf) return copyIn(name, buildSite(SITES[name].copyOf));
   ensureBinary();
   const content = SITES[name].content();
   const out = path.join(OUTPUT, name);
@@ -54,15 +40,21 @@ export function buildSite(name) {
   });
   if (r.status !== 0) throw new Error(`blomlada build of ${name} failed (${r.status}):\n${r.stderr}`);
   fs.writeFileSync(path.join(OUTPUT, `${name}.content`), content);
-  return { name, content, out };
+  return { name, content, out, folder: '' };
+}
+
+/** A language's copy of a built site: the same output, pages under the copy's folder. */
+function copyIn(name, of) {
+  return { ...of, name, folder: SITES[name].folder };
 }
 
 /** A site built earlier (by `npm test`'s pretest step), or built now when missing. */
 export function site(name) {
+  if (SITES[name].copyOf) return copyIn(name, site(SITES[name].copyOf));
   const out = path.join(OUTPUT, name);
   const stamp = path.join(OUTPUT, `${name}.content`);
   if (fs.existsSync(path.join(out, 'index.html')) && fs.existsSync(stamp)) {
-    return { name, content: fs.readFileSync(stamp, 'utf8'), out };
+    return { name, content: fs.readFileSync(stamp, 'utf8'), out, folder: '' };
   }
   fs.mkdirSync(OUTPUT, { recursive: true });
   return buildSite(name);
@@ -95,11 +87,17 @@ function withYears(s, section) {
  * Paths are relative to the site root, with a trailing slash for folders.
  */
 export function pageTypes(s) {
+  const [catalog] = catalogs(s);
+  // A language's copy: its pages are those of a site at its folder.
+  const pagesOf = { ...s, out: path.join(s.out, s.folder) };
+  return typesOf(pagesOf, catalog).map(({ type, path: p }) => ({ type, path: s.folder + p }));
+}
+
+function typesOf(s, catalog) {
   const county = withYears(s, 'lan');
   const muni = withYears(s, 'kommun');
   const codes = fs.readdirSync(path.join(s.out, 'kommun')).filter((d) => /^\d{4}$/.test(d)).sort();
   const countyCodes = fs.readdirSync(path.join(s.out, 'lan')).filter((d) => /^\d{2}$/.test(d)).sort();
-  const [catalog] = catalogs(s);
   const nationYears = years(path.join(s.out, 'riket'));
   const compareYears = years(path.join(s.out, 'jamfor'));
   const pages = fs.readdirSync(path.join(s.out, 'sida')).sort();
