@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::Diagnostics;
 use crate::model::Content;
+use crate::output::lock::OutputLock;
 use crate::output::{self, OutputFile, Rasterize, Staging};
 use crate::render::png::Rasterizer;
 use crate::render::site::{self, JobsFailed, RenderError, Site};
@@ -123,6 +124,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     output::check_out_dir(&options.out, &[&options.content, &options.theme])
         .map_err(BuildError::Io)?;
+    // Held until the build has ended: one writer per output folder.
+    let _lock = OutputLock::claim(&options.out).map_err(BuildError::Io)?;
     let (content, skipped, diagnostics) = load_content(options)?;
     tracing::debug!(
         "loaded {} assessments in {} ms",

@@ -18,6 +18,7 @@ use crate::content::{self, Base};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceText};
 use crate::model::{Assessment, Content, Year};
 use crate::output::incremental::{PublishedFolder, Written};
+use crate::output::lock::OutputLock;
 use crate::output::{self, Contents, OutputFile};
 use crate::render::png::Rasterizer;
 use crate::render::site::{Job, RenderError, Site};
@@ -170,6 +171,8 @@ pub struct State {
     /// Phase 2 has reported `Done` since the last change.
     settled: bool,
     rasterizer: Rasterizer,
+    /// This process is the only one writing the output folder while the state lives.
+    _lock: OutputLock,
 }
 
 /// How many jobs phase 2 renders between looks at new events: a chunk of municipality pages
@@ -194,6 +197,7 @@ impl State {
         }
         output::check_out_dir(&options.out, &[&options.content, &options.theme])
             .map_err(StartError::Io)?;
+        let lock = OutputLock::claim(&options.out).map_err(StartError::Io)?;
         let (content, assessments) =
             load_everything(&options, None).map_err(StartError::Content)?;
         let theme = load_theme(&options, &content).map_err(StartError::Content)?;
@@ -228,6 +232,7 @@ impl State {
             pending_removals: BTreeSet::new(),
             settled: true,
             rasterizer,
+            _lock: lock,
         };
         let outcome = Outcome {
             changed: state.assessments.kept.len(),
