@@ -124,8 +124,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     output::check_out_dir(&options.out, &[&options.content, &options.theme])
         .map_err(BuildError::Io)?;
-    // Held until the build has ended: one writer per output folder.
-    let _lock = OutputLock::claim(&options.out).map_err(BuildError::Io)?;
     let (content, skipped, diagnostics) = load_content(options)?;
     tracing::debug!(
         "loaded {} assessments in {} ms",
@@ -138,6 +136,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let io_error =
         |e: std::io::Error| BuildError::Io(format!("cannot write {}: {e}", options.out.display()));
+    // From here until the build has ended, no other process writes the output folder; a
+    // build that stops before this writes nothing at all.
+    let _lock = OutputLock::claim(&options.out).map_err(BuildError::Io)?;
     let staging = Staging::begin(&options.out).map_err(io_error)?;
     let site = Site {
         content: &content,

@@ -719,3 +719,50 @@ fn killed_in_the_middle_of_a_burst_a_restart_converges_to_a_full_build() {
     );
     assert!(watch.stop().success());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_content_folder_is_an_invalid_submission_and_one_inside_is_followed() {
+    use std::os::unix::fs::symlink;
+    let fixture = Fixture::new(12, &[2017]);
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let stem = fixture.stems(2017)[0].clone();
+    let (_, slug) = code_and_slug(&stem);
+    let file = fixture.assessment(2017, &stem);
+    let page = fixture.out().join(format!("kommun/{slug}/2017/index.html"));
+    let before = read(&page);
+    let original = read(&file);
+
+    // The submission is replaced by a link to a file outside the content folder.
+    let outside = fixture.dir.path().join("utanfor.yaml");
+    write(&outside, &with_summary(&original, "HEMLIGT-UTANFOR"));
+    std::fs::remove_file(&file).unwrap();
+    symlink(&outside, &file).unwrap();
+    let link = file.display().to_string();
+    watch.wait_for_log("the link to be reported", |l| {
+        l.contains(&format!(
+            "{link}:1:1: error: found a symbolic link that leads outside"
+        ))
+    });
+    watch.wait_for_log("the file to be skipped", |l| {
+        l.contains(&format!("{link}: invalid, skipped"))
+            && l.contains("the last good version stays published")
+    });
+    assert_eq!(read(&page), before, "the last good result changed");
+    assert!(
+        !watch.log().iter().any(|l| l.contains("HEMLIGT-UTANFOR")),
+        "the target was read"
+    );
+
+    // A link to a file inside the content folder is followed.
+    let inside = fixture.content().join("inkommet.yaml");
+    write(&inside, &with_summary(&original, "Via en länk inifrån"));
+    std::fs::remove_file(&file).unwrap();
+    symlink("../../inkommet.yaml", &file).unwrap();
+    watch.wait_until("the linked file to be published", || {
+        read(&page).contains("Via en länk inifrån")
+    });
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
+    assert!(watch.stop().success());
+}

@@ -197,7 +197,6 @@ impl State {
         }
         output::check_out_dir(&options.out, &[&options.content, &options.theme])
             .map_err(StartError::Io)?;
-        let lock = OutputLock::claim(&options.out).map_err(StartError::Io)?;
         let (content, assessments) =
             load_everything(&options, None).map_err(StartError::Content)?;
         let theme = load_theme(&options, &content).map_err(StartError::Content)?;
@@ -205,6 +204,8 @@ impl State {
         let rendered = render_everything(&content, &stats, &theme, options.no_png)
             .map_err(StartError::Content)?;
         let rasterizer = Rasterizer::new();
+        // Held while the state lives: no other process writes the output folder meanwhile.
+        let lock = OutputLock::claim(&options.out).map_err(StartError::Io)?;
         let (folder, owned, written) =
             publish_everything(&options.out, rendered, &rasterizer).map_err(StartError::Io)?;
         for (path, problems) in &assessments.invalid {
@@ -429,17 +430,37 @@ impl State {
         let dir = self.options.content.clone();
         let mut to_read = BTreeSet::new();
         let mut gone = BTreeSet::new();
+        // Links that lead outside the content folder or nowhere: invalid, like a broken file.
+        let mut refused: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
         for rel in paths {
             let path = dir.join(rel);
-            match std::fs::symlink_metadata(&path) {
+            if let Some((link, reason)) = content::files::link_problem(&dir, rel) {
+                // As the loader: a link that could not be an assessment or a folder of them
+                // is left alone.
+                if !is_assessment_file(&link) && link.extension().is_some() {
+                    continue;
+                }
+                let problem = Diagnostic {
+                    path: dir.join(&link),
+                    pos: Pos::START,
+                    severity: crate::diagnostics::Severity::Error,
+                    message: reason.to_string(),
+                    source_line: None,
+                };
+                refused.insert(link, problem);
+                continue;
+            }
+            // Links within the content folder are followed.
+            match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => {
-                    let found: BTreeSet<PathBuf> = assessment_files_under(&dir, rel);
+                    let (found, refused_under) = assessment_files_under(&dir, rel);
                     gone.extend(
                         self.known_paths_under(rel)
-                            .filter(|p| !found.contains(p))
+                            .filter(|p| !found.contains(p) && !refused_under.contains_key(p))
                             .collect::<Vec<_>>(),
                     );
                     to_read.extend(found);
+                    refused.extend(refused_under);
                 }
                 Ok(m) if m.is_file() && is_assessment_file(rel) => {
                     to_read.insert(rel.clone());
@@ -463,7 +484,11 @@ impl State {
             })
             .collect();
         let mut keys = BTreeSet::new();
-        let changed = results.len() + gone.len();
+        let changed = results.len() + gone.len() + refused.len();
+        for (rel, problem) in refused {
+            self.report_invalid(&rel, &[problem.clone()]);
+            self.assessments.invalid.insert(rel, vec![problem]);
+        }
         for (rel, (result, text, diagnostics)) in results {
             match (result, text) {
                 (Some((assessment, identity)), Some(text)) => {
@@ -485,19 +510,7 @@ impl State {
                 _ => {
                     let errors: Vec<Diagnostic> =
                         diagnostics.into_iter().filter(|d| d.is_error()).collect();
-                    let kept = if self.assessments.kept.contains_key(&rel) {
-                        "the last good version stays published"
-                    } else {
-                        "nothing is published from it"
-                    };
-                    tracing::error!(
-                        "{}: invalid, skipped ({} error(s)); {kept}",
-                        dir.join(&rel).display(),
-                        errors.len()
-                    );
-                    for d in &errors {
-                        tracing::error!("{d}");
-                    }
+                    self.report_invalid(&rel, &errors);
                     self.assessments.invalid.insert(rel, errors);
                 }
             }
@@ -510,6 +523,23 @@ impl State {
             }
         }
         (changed, keys)
+    }
+
+    /// Logs the errors of an assessment file that is skipped.
+    fn report_invalid(&self, rel: &Path, errors: &[Diagnostic]) {
+        let kept = if self.assessments.kept.contains_key(rel) {
+            "the last good version stays published"
+        } else {
+            "nothing is published from it"
+        };
+        tracing::error!(
+            "{}: invalid, skipped ({} error(s)); {kept}",
+            self.options.content.join(rel).display(),
+            errors.len()
+        );
+        for d in errors {
+            tracing::error!("{d}");
+        }
     }
 
     /// The kept or invalid files at `rel` or under it.
@@ -835,12 +865,19 @@ pub fn is_assessment_file(rel: &Path) -> bool {
 }
 
 /// The assessment files under a folder (relative to the content folder), as the loader
-/// finds them.
-fn assessment_files_under(dir: &Path, rel: &Path) -> BTreeSet<PathBuf> {
-    content::assessment_files(dir)
-        .into_iter()
-        .filter(|p| p.starts_with(rel))
-        .collect()
+/// finds them, and the links there that are not followed.
+fn assessment_files_under(
+    dir: &Path,
+    rel: &Path,
+) -> (BTreeSet<PathBuf>, BTreeMap<PathBuf, Diagnostic>) {
+    let (files, refused) = content::find_assessment_files(dir);
+    (
+        files.into_iter().filter(|p| p.starts_with(rel)).collect(),
+        refused
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(rel))
+            .collect(),
+    )
 }
 
 fn errors_of(diagnostics: Diagnostics) -> Vec<Diagnostic> {
@@ -884,7 +921,7 @@ fn load_everything(
         registry: &registry,
         catalogs: &catalogs,
     };
-    let files = content::assessment_files(dir);
+    let (files, refused) = content::find_assessment_files(dir);
     let results: Vec<_> = files
         .into_par_iter()
         .map(|rel| {
@@ -901,7 +938,10 @@ fn load_everything(
         })
         .collect();
     let mut kept = Vec::with_capacity(results.len());
-    let mut invalid = BTreeMap::new();
+    let mut invalid: BTreeMap<PathBuf, Vec<Diagnostic>> = refused
+        .into_iter()
+        .map(|(rel, problem)| (rel, vec![problem]))
+        .collect();
     for (rel, result, text, diagnostics, fallback) in results {
         match (result, text) {
             (Some((assessment, identity)), Some(text)) => kept.push((
