@@ -26,22 +26,17 @@ enum Named {
     Outside(PathBuf),
 }
 
-/// Checks the whole content folder, or only the named files against it. Errors that stop
-/// the check itself (a named file that can't be found) are returned as `Err`.
-pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
-    if files.is_empty() {
-        return Ok(content::load(dir, &LoadOptions { drafts: true }).diagnostics);
-    }
-    let canonical = |p: &Path| {
-        std::fs::canonicalize(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
-    let dir_canonical = canonical(dir)?;
-    let mut named = Vec::with_capacity(files.len());
-    for file in &expand_folders(files) {
+fn canonical(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+impl Named {
+    /// What `file` is to the content folder at `dir` (canonical).
+    fn of(file: &Path, dir: &Path) -> Result<Named, String> {
         // Where the file is: links in the folders above it followed, a link in its own name
         // not (a link inside the content folder is judged as the loader judges it).
         let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.is_symlink());
-        let c = match (file.parent(), file.file_name()) {
+        let placed = match (file.parent(), file.file_name()) {
             (Some(parent), Some(name)) if is_link => {
                 let parent = if parent.as_os_str().is_empty() {
                     Path::new(".")
@@ -52,7 +47,7 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
             }
             _ => canonical(file)?,
         };
-        named.push(match c.strip_prefix(&dir_canonical) {
+        Ok(match placed.strip_prefix(dir) {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
             Ok(rel)
                 if rel == Path::new("site.yaml")
@@ -64,9 +59,22 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
             }
             // A file from elsewhere is read where a link to it leads.
             _ if is_link => Named::Outside(canonical(file)?),
-            _ => Named::Outside(file.clone()),
-        });
+            _ => Named::Outside(file.to_path_buf()),
+        })
     }
+}
+
+/// Checks the whole content folder, or only the named files against it. Errors that stop
+/// the check itself (a named file that can't be found) are returned as `Err`.
+pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
+    if files.is_empty() {
+        return Ok(content::load(dir, &LoadOptions { drafts: true }).diagnostics);
+    }
+    let dir_canonical = canonical(dir)?;
+    let named = expand_folders(files)
+        .iter()
+        .map(|file| Named::of(file, &dir_canonical))
+        .collect::<Result<Vec<_>, _>>()?;
     let is_named_inside = |rel: &Path| {
         named.iter().any(|n| match n {
             Named::Assessment(r) | Named::Other(r) => r == rel,

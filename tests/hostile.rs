@@ -583,7 +583,9 @@ fn secret(root: &Path) -> PathBuf {
 #[test]
 fn links_out_of_the_content_folder_are_errors_naming_the_link() {
     use std::os::unix::fs::symlink;
-    let cases: [(&str, fn(&Path, &Path)); 4] = [
+    // The link, and how to make it in a content folder, to a file outside it.
+    type MakeLink = fn(&Path, &Path);
+    let cases: [(&str, MakeLink); 4] = [
         ("pages/hemligt.md", |c, s| {
             symlink(s, c.join("pages/hemligt.md")).unwrap()
         }),

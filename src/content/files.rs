@@ -59,7 +59,7 @@ pub fn find(root: &Path, dir: &Path, recursive: bool, extensions: &[&str]) -> Fo
             if !e.path_is_symlink() {
                 return true;
             }
-            if !(e.file_type().is_dir() && recursive) && !wanted(e.path()) {
+            if !(wanted(e.path()) || (recursive && e.file_type().is_dir())) {
                 return false;
             }
             let inside = root.as_ref().is_some_and(|root| {
@@ -127,7 +127,7 @@ pub fn link_problem(root: &Path, rel: &Path) -> Option<(PathBuf, &'static str)> 
             None => root_real.insert(std::fs::canonicalize(root).ok()?),
         };
         match std::fs::canonicalize(&path) {
-            Ok(target) if target.starts_with(&*root_real) => {}
+            Ok(target) if target.starts_with(root_real) => {}
             Ok(_) => return Some((prefix, LINK_OUTSIDE)),
             Err(_) => return Some((prefix, LINK_BROKEN)),
         }

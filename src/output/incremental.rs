@@ -26,7 +26,7 @@ pub fn digest(bytes: &[u8]) -> Digest {
 
 /// What a published file holds, as far as a rebuild needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
+pub(crate) enum Held {
     Bytes(Digest),
     /// A PNG rasterised from an SVG with this digest.
     PngOf(Digest),
@@ -83,6 +83,22 @@ impl PublishedFolder {
             out: out.to_path_buf(),
             files: held.into_iter().collect(),
             sources: sources_of(files),
+            lagging: BTreeSet::new(),
+            marked: BTreeSet::new(),
+        }
+    }
+
+    /// The record of `out` holding these files, as [`super::Staging`] noted them, with the
+    /// SVG each PNG is made from.
+    pub(crate) fn from_held(
+        out: &Path,
+        files: HashMap<String, Held>,
+        sources: HashMap<String, String>,
+    ) -> PublishedFolder {
+        PublishedFolder {
+            out: out.to_path_buf(),
+            files,
+            sources,
             lagging: BTreeSet::new(),
             marked: BTreeSet::new(),
         }
