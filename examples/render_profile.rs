@@ -19,6 +19,7 @@ fn main() {
         drafts: false,
         keep_going: true,
         no_png: true,
+        picture_cache: None,
     };
     let Ok((content, _, _)) = load_content(&options) else {
         panic!("content errors")

@@ -7,7 +7,8 @@ use std::time::Instant;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::Diagnostics;
 use crate::model::Content;
-use crate::output::{self, OutputFile, Rasterize, Staging};
+use crate::output::picture_cache::{self, Cached, PictureCache};
+use crate::output::{self, OutputFile, Picture, Rasterize, Staging};
 use crate::render::png::Rasterizer;
 use crate::render::site::{self, JobsFailed, RenderError, Site};
 use crate::render::theme::{self, Theme};
@@ -23,6 +24,8 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Leave out the PNG pictures (quick previews and benchmarks).
     pub no_png: bool,
+    /// The picture cache's folder; `None`: no cache.
+    pub picture_cache: Option<PathBuf>,
 }
 
 /// Why a build did not write its output.
@@ -41,15 +44,62 @@ pub struct BuildReport {
     pub files: usize,
     pub pages: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
     pub skipped: Vec<PathBuf>,
     pub warnings: Diagnostics,
     pub millis: u128,
 }
 
 impl Rasterize for Rasterizer {
-    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+    fn png(&self, svg: &[u8]) -> Result<Picture, String> {
         let text = std::str::from_utf8(svg).map_err(|e| e.to_string())?;
-        Rasterizer::png(self, text)
+        Ok(Picture {
+            png: Rasterizer::png(self, text)?,
+            cached: false,
+        })
+    }
+
+    fn maker(&self) -> &str {
+        Rasterizer::maker(self)
+    }
+}
+
+/// Opens the picture cache in `dir`; a cache that cannot be opened is reported and done
+/// without (pictures are then drawn).
+pub fn open_picture_cache(dir: Option<&Path>, rasterizer: &Rasterizer) -> Option<PictureCache> {
+    let dir = dir?;
+    match PictureCache::open(dir, rasterizer.maker(), picture_cache::DEFAULT_MAX_BYTES) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            tracing::warn!(
+                "picture cache: cannot use {}: {e}; pictures are drawn",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+/// Makes pictures with `rasterizer`, through `cache` when there is one.
+pub fn pictures<'a>(
+    rasterizer: &'a Rasterizer,
+    cache: Option<&'a PictureCache>,
+) -> Cached<'a, Rasterizer> {
+    Cached {
+        rasterizer,
+        cache,
+        width: crate::render::png::PNG_WIDTH,
+    }
+}
+
+/// Brings the picture cache back within its size (see [`PictureCache::trim`]); a failure
+/// is only reported.
+pub fn trim_picture_cache(cache: &PictureCache) {
+    match cache.trim() {
+        Ok(0) => {}
+        Ok(removed) => tracing::debug!("picture cache: removed {removed} old pictures"),
+        Err(e) => tracing::warn!("picture cache: cannot trim {}: {e}", cache.dir().display()),
     }
 }
 
@@ -121,8 +171,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             options.content.display()
         )));
     }
-    output::check_out_dir(&options.out, &[&options.content, &options.theme])
-        .map_err(BuildError::Io)?;
+    let mut protected = vec![options.content.as_path(), options.theme.as_path()];
+    protected.extend(options.picture_cache.as_deref());
+    output::check_out_dir(&options.out, &protected).map_err(BuildError::Io)?;
     let (content, skipped, diagnostics) = load_content(options)?;
     tracing::debug!(
         "loaded {} assessments in {} ms",
@@ -179,7 +230,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         bar.set_message("pictures");
     }
     let rasterizer = Rasterizer::new();
-    let written = staging.finish(&rasterizer).map_err(io_error)?;
+    let cache = open_picture_cache(options.picture_cache.as_deref(), &rasterizer);
+    let pictures = pictures(&rasterizer, cache.as_ref());
+    let written = staging.finish(&pictures).map_err(io_error)?;
+    if let Some(cache) = &cache {
+        trim_picture_cache(cache);
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -187,6 +243,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: written.files,
         pages: pages.into_inner(),
         rasterized: written.rasterized,
+        cached: written.cached,
         skipped,
         warnings: diagnostics,
         millis: started.elapsed().as_millis(),

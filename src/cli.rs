@@ -31,6 +31,30 @@ pub struct ContentArg {
     pub content: PathBuf,
 }
 
+/// Where PNG pictures are kept between builds (see docs/pictures.md).
+#[derive(Args, Debug, Clone)]
+pub struct CacheArgs {
+    /// The picture cache folder [default: $XDG_CACHE_HOME/blomlada or ~/.cache/blomlada].
+    #[arg(long, env = "BLOMLADA_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Draw every picture; neither read nor fill the picture cache.
+    #[arg(long, env = "BLOMLADA_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The picture cache folder to use, if any.
+    pub fn picture_cache(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache_dir
+                .clone()
+                .or_else(crate::output::picture_cache::default_dir)
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the whole site (atomically: the output is replaced only when all succeeded).
@@ -55,6 +79,8 @@ pub enum Command {
         /// Leave out the PNG pictures (for quick previews and benchmarks).
         #[arg(long)]
         no_png: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Check content without writing anything; reports every problem.
     Check {
@@ -88,6 +114,8 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Build, then rebuild what a change touches whenever content or theme change.
     Watch {
@@ -105,6 +133,8 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Print a complete assessment skeleton for a municipality and year.
     New {
@@ -203,6 +233,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             keep_going,
             no_png,
+            cache,
         } => {
             let options = crate::build::BuildOptions {
                 content: content.content,
@@ -212,6 +243,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 drafts,
                 keep_going,
                 no_png,
+                picture_cache: cache.picture_cache(),
             };
             Ok(run_build(&options))
         }
@@ -243,6 +275,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             out,
             no_png,
             debounce_ms,
+            cache,
         } => crate::serve::watch(
             crate::serve::state::Options {
                 content: content.content,
@@ -251,6 +284,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 base_url: None,
                 drafts: false,
                 no_png,
+                picture_cache: cache.picture_cache(),
             },
             std::time::Duration::from_millis(debounce_ms),
         ),
@@ -263,6 +297,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             no_png,
             debounce_ms,
+            cache,
         } => crate::serve::serve(crate::serve::ServeOptions {
             content: content.content,
             theme,
@@ -271,6 +306,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             port,
             drafts,
             no_png,
+            picture_cache: cache.picture_cache(),
             debounce: std::time::Duration::from_millis(debounce_ms),
         }),
     }
@@ -327,10 +363,15 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
             report_skipped(&report.skipped, options);
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
             eprintln!(
-                "built {} pages ({} files, {} pictures rasterised) into {} in {} ms{}",
+                "built {} pages ({} files, {} pictures rasterised{}) into {} in {} ms{}",
                 report.pages,
                 report.files,
                 report.rasterized,
+                if report.cached > 0 {
+                    format!(", {} from the picture cache", report.cached)
+                } else {
+                    String::new()
+                },
                 options.out.display(),
                 report.millis,
                 if warnings > 0 {

@@ -230,6 +230,100 @@ fn pictures_are_reused_from_the_previous_output_only_when_made_the_same_way() {
     assert!(tree(&out) == before);
 }
 
+/// The number in "N from the picture cache" of a build's report (0 when it says nothing).
+fn pictures_from_cache(output: &std::process::Output) -> usize {
+    let report = String::from_utf8_lossy(&output.stderr);
+    report
+        .split(" from the picture cache")
+        .next()
+        .filter(|before| before.len() < report.len())
+        .and_then(|s| s.rsplit(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// `blomlada build` with the picture cache in `cache`.
+fn build_with_cache(content: &Path, out: &Path, cache: &Path) -> std::process::Output {
+    build_command(content, out)
+        .env_remove("BLOMLADA_NO_CACHE")
+        .arg("--cache-dir")
+        .arg(cache)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_build_into_an_empty_folder_takes_its_pictures_from_the_picture_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let cache = dir.path().join("cache");
+    let first = build_with_cache(&content, &dir.path().join("first"), &cache);
+    assert_success(&first);
+    let drawn = pictures_rasterised(&first);
+    assert!(drawn > 0);
+    assert_eq!(pictures_from_cache(&first), 0);
+    let expected = tree(&dir.path().join("first"));
+    // The cache lives outside the output, one entry per picture drawn.
+    let entries: Vec<std::path::PathBuf> = walk_files(&cache.join("pictures"));
+    assert_eq!(entries.len(), drawn);
+    assert!(!expected.keys().any(|p| p.contains("cache")));
+
+    // A fresh output folder (as in a fresh checkout) draws nothing.
+    let second = build_with_cache(&content, &dir.path().join("second"), &cache);
+    assert_success(&second);
+    assert_eq!(pictures_rasterised(&second), 0);
+    assert_eq!(pictures_from_cache(&second), drawn);
+    assert!(tree(&dir.path().join("second")) == expected);
+
+    // Broken entries are not published: those pictures are drawn again, the same as before.
+    let mut flipped = std::fs::read(&entries[0]).unwrap();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x10;
+    std::fs::write(&entries[0], flipped).unwrap();
+    std::fs::write(&entries[1], b"").unwrap();
+    let third = build_with_cache(&content, &dir.path().join("third"), &cache);
+    assert_success(&third);
+    assert_eq!(pictures_rasterised(&third), 2);
+    assert_eq!(pictures_from_cache(&third), drawn - 2);
+    assert!(tree(&dir.path().join("third")) == expected);
+    let report = String::from_utf8_lossy(&third.stderr);
+    assert_eq!(report.matches("is not sound").count(), 2, "{report}");
+
+    // --no-cache draws everything.
+    let fourth = build_command(&content, &dir.path().join("fourth"))
+        .env_remove("BLOMLADA_NO_CACHE")
+        .arg("--cache-dir")
+        .arg(&cache)
+        .arg("--no-cache")
+        .output()
+        .unwrap();
+    assert_success(&fourth);
+    assert_eq!(pictures_rasterised(&fourth), drawn);
+}
+
+#[test]
+fn the_picture_cache_may_not_be_inside_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let out = dir.path().join("site");
+    let refused = build_with_cache(&content, &out, &out.join("cache"));
+    assert_eq!(refused.status.code(), Some(2));
+    let report = String::from_utf8_lossy(&refused.stderr);
+    assert!(report.contains("overlaps"), "{report}");
+    assert!(!out.exists());
+}
+
+/// Every file under `dir`, sorted.
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
 fn a_failed_build_leaves_the_output_as_it_was() {
     let dir = tempfile::tempdir().unwrap();

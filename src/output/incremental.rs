@@ -43,12 +43,15 @@ pub struct PublishedFolder {
 pub struct Written {
     pub files: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
 }
 
 impl Written {
     pub fn add(&mut self, other: Written) {
         self.files += other.files;
         self.rasterized += other.rasterized;
+        self.cached += other.cached;
     }
 }
 
@@ -149,7 +152,7 @@ impl PublishedFolder {
                 pngs_needed.entry(digest(svg)).or_insert(svg);
             }
         }
-        let pngs: HashMap<Digest, Vec<u8>> = pngs_needed
+        let pngs: HashMap<Digest, super::Picture> = pngs_needed
             .into_par_iter()
             .map(|(d, svg)| {
                 rasterizer
@@ -158,7 +161,8 @@ impl PublishedFolder {
                     .map_err(io::Error::other)
             })
             .collect::<io::Result<_>>()?;
-        let rasterized = pngs.len();
+        let cached = pngs.values().filter(|p| p.cached).count();
+        let rasterized = pngs.len() - cached;
 
         let mut ordered = changed;
         ordered.sort_by_key(|f| write_rank(&f.path));
@@ -176,7 +180,7 @@ impl PublishedFolder {
                         Contents::PngOf(svg_path) => {
                             let svg = svgs.get(svg_path.as_str()).copied().unwrap_or_default();
                             let d = digest(svg);
-                            let png = pngs.get(&d).map(Vec::as_slice).unwrap_or_default();
+                            let png = pngs.get(&d).map(|p| p.png.as_slice()).unwrap_or_default();
                             write_atomically(&target, png)?;
                             Held::PngOf(d)
                         }
@@ -196,6 +200,7 @@ impl PublishedFolder {
         Ok(Written {
             files: written,
             rasterized,
+            cached,
         })
     }
 
@@ -320,10 +325,14 @@ mod tests {
     struct FakeRasterizer;
 
     impl Rasterize for FakeRasterizer {
-        fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+        fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
             let mut png = b"PNG:".to_vec();
             png.extend_from_slice(svg);
-            Ok(png)
+            Ok(crate::output::Picture { png, cached: false })
+        }
+
+        fn maker(&self) -> &str {
+            "fake"
         }
     }
 
@@ -382,7 +391,7 @@ mod tests {
             written,
             Written {
                 files: 1,
-                rasterized: 0
+                ..Written::default()
             }
         );
 
@@ -394,7 +403,8 @@ mod tests {
             written,
             Written {
                 files: 2,
-                rasterized: 1
+                rasterized: 1,
+                cached: 0
             }
         );
         let site = tree(&out);

@@ -6,6 +6,7 @@
 //! previous output.
 
 pub mod incremental;
+pub mod picture_cache;
 pub mod swap;
 
 use std::collections::{HashMap, HashSet};
@@ -19,10 +20,14 @@ use rayon::prelude::*;
 /// is not a site it made.
 pub const MARKER: &str = ".blomlada";
 
-/// What the marker file says. Its last line names the way PNGs are made: pictures from a
-/// previous output are reused only when it is the same, so that a new encoder never leaves old
-/// PNG bytes behind.
-const MARKER_TEXT: &[u8] = b"This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: resvg 0.49, png level 2 without filter\n";
+/// What the marker file says. Its last line names the way PNGs are made
+/// ([`Rasterize::maker`]): pictures from a previous output are reused only when it is the
+/// same, so that a new encoder never leaves old PNG bytes behind.
+fn marker_text(maker: &str) -> String {
+    format!(
+        "This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: {maker}\n"
+    )
+}
 
 /// One file of the site: a path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +142,17 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 
 /// Makes the PNGs that `PngOf` asks for.
 pub trait Rasterize: Sync {
-    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String>;
+    fn png(&self, svg: &[u8]) -> Result<Picture, String>;
+    /// How pictures are made (renderer, encoder settings, font): two makers that say the same
+    /// make the same PNG of the same SVG.
+    fn maker(&self) -> &str;
+}
+
+/// A PNG, and whether it came from the picture cache rather than being drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub png: Vec<u8>,
+    pub cached: bool,
 }
 
 /// A hard link where the file system allows one (instant, no space), else a copy.
@@ -149,6 +164,8 @@ pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
 pub struct WriteStats {
     pub files: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
 }
 
 /// A picture to make once every page is written.
@@ -255,7 +272,7 @@ impl Staging {
         let requests =
             std::mem::take(&mut *self.pngs.lock().map_err(|_| io::Error::other("lock"))?);
         let previous = std::fs::read(self.out.join(MARKER))
-            .is_ok_and(|marker| marker == MARKER_TEXT)
+            .is_ok_and(|marker| marker == marker_text(rasterizer.maker()).as_bytes())
             .then(|| self.out.clone());
         // Each distinct SVG is rasterised once; its other PNGs are links to the first.
         let mut first: HashMap<incremental::Digest, usize> = HashMap::new();
@@ -270,9 +287,15 @@ impl Staging {
                 }
             }
         }
-        let rasterized: Vec<io::Result<bool>> = primary
+        /// Where a picture came from.
+        enum Made {
+            PreviousOutput,
+            Cache,
+            Drawn,
+        }
+        let made: Vec<io::Result<Made>> = primary
             .par_iter()
-            .map(|&i| -> io::Result<bool> {
+            .map(|&i| -> io::Result<Made> {
                 let r = &requests[i];
                 let svg = std::fs::read(self.dir.join(&r.svg))?;
                 let target = self.dir.join(&r.png);
@@ -280,13 +303,18 @@ impl Staging {
                     let same_svg = std::fs::read(prev.join(&r.svg)).is_ok_and(|old| old == svg);
                     let old_png = prev.join(&r.png);
                     if same_svg && old_png.is_file() && link_or_copy(&old_png, &target).is_ok() {
-                        return Ok(false);
+                        return Ok(Made::PreviousOutput);
                     }
                 }
-                let png = rasterizer
+                let picture = rasterizer
                     .png(&svg)
                     .map_err(|e| io::Error::other(format!("{}: {e}", r.png)))?;
-                std::fs::write(&target, png).map(|_| true)
+                std::fs::write(&target, picture.png)?;
+                Ok(if picture.cached {
+                    Made::Cache
+                } else {
+                    Made::Drawn
+                })
             })
             .collect();
         let mut stats = WriteStats {
@@ -295,11 +323,13 @@ impl Staging {
                 .lock()
                 .map_err(|_| io::Error::other("lock"))?
                 .len(),
-            rasterized: 0,
+            ..WriteStats::default()
         };
-        for r in rasterized {
-            if r? {
-                stats.rasterized += 1;
+        for m in made {
+            match m? {
+                Made::PreviousOutput => {}
+                Made::Cache => stats.cached += 1,
+                Made::Drawn => stats.rasterized += 1,
             }
         }
         for (from, to) in copies {
@@ -309,14 +339,18 @@ impl Staging {
                 link_or_copy(&self.dir.join(&a.png), &self.dir.join(&b.png))?;
             } else {
                 let svg = std::fs::read(self.dir.join(&b.svg))?;
-                let png = rasterizer
+                let picture = rasterizer
                     .png(&svg)
                     .map_err(|e| io::Error::other(format!("{}: {e}", b.png)))?;
-                std::fs::write(self.dir.join(&b.png), png)?;
-                stats.rasterized += 1;
+                std::fs::write(self.dir.join(&b.png), picture.png)?;
+                if picture.cached {
+                    stats.cached += 1;
+                } else {
+                    stats.rasterized += 1;
+                }
             }
         }
-        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
+        std::fs::write(self.dir.join(MARKER), marker_text(rasterizer.maker()))?;
         swap::replace_dir(&self.dir, &self.out)?;
         self.finished = true;
         Ok(stats)

@@ -62,8 +62,10 @@ pub fn watch(options: Options, debounce: Duration) -> Result<u8, String> {
         Err(e) => return Ok(report_start_error(e)),
     };
     tracing::info!(
-        "built {} files in {} ms; watching {} and {}, publishing to {}",
+        "built {} files ({} pictures rasterised, {} from the picture cache) in {} ms; watching {} and {}, publishing to {}",
         outcome.written.files,
+        outcome.written.rasterized,
+        outcome.written.cached,
         started.elapsed().as_millis(),
         state.options().content.display(),
         state.options().theme.display(),
@@ -84,6 +86,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     pub no_png: bool,
     pub debounce: Duration,
+    /// The picture cache's folder; `None`: no cache.
+    pub picture_cache: Option<PathBuf>,
 }
 
 /// A temporary output folder, removed when dropped.
@@ -134,6 +138,7 @@ pub fn serve(options: ServeOptions) -> Result<u8, String> {
         base_url: Some(format!("http://{address}")),
         drafts: options.drafts,
         no_png: options.no_png,
+        picture_cache: options.picture_cache.clone(),
     };
     let timing = Timing::new(options.debounce);
     let roots = Roots::new(&options.content, &options.theme)

@@ -18,6 +18,7 @@ use crate::content::{self, Base};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceText};
 use crate::model::{Assessment, Content, Year};
 use crate::output::incremental::{PublishedFolder, Written};
+use crate::output::picture_cache::PictureCache;
 use crate::output::{self, Contents, OutputFile};
 use crate::render::png::Rasterizer;
 use crate::render::site::{Job, RenderError, Site};
@@ -36,6 +37,8 @@ pub struct Options {
     pub drafts: bool,
     /// Leave out the PNG pictures.
     pub no_png: bool,
+    /// The picture cache's folder; `None`: no cache.
+    pub picture_cache: Option<PathBuf>,
 }
 
 /// The source files a change touched.
@@ -170,6 +173,7 @@ pub struct State {
     /// Phase 2 has reported `Done` since the last change.
     settled: bool,
     rasterizer: Rasterizer,
+    picture_cache: Option<PictureCache>,
 }
 
 /// How many jobs phase 2 renders between looks at new events: a chunk of municipality pages
@@ -192,8 +196,9 @@ impl State {
                 options.theme.display()
             )));
         }
-        output::check_out_dir(&options.out, &[&options.content, &options.theme])
-            .map_err(StartError::Io)?;
+        let mut protected = vec![options.content.as_path(), options.theme.as_path()];
+        protected.extend(options.picture_cache.as_deref());
+        output::check_out_dir(&options.out, &protected).map_err(StartError::Io)?;
         let (content, assessments) =
             load_everything(&options, None).map_err(StartError::Content)?;
         let theme = load_theme(&options, &content).map_err(StartError::Content)?;
@@ -201,8 +206,17 @@ impl State {
         let rendered = render_everything(&content, &stats, &theme, options.no_png)
             .map_err(StartError::Content)?;
         let rasterizer = Rasterizer::new();
-        let (folder, owned, written) =
-            publish_everything(&options.out, rendered, &rasterizer).map_err(StartError::Io)?;
+        let picture_cache =
+            build::open_picture_cache(options.picture_cache.as_deref(), &rasterizer);
+        let (folder, owned, written) = publish_everything(
+            &options.out,
+            rendered,
+            &build::pictures(&rasterizer, picture_cache.as_ref()),
+        )
+        .map_err(StartError::Io)?;
+        if let Some(cache) = &picture_cache {
+            build::trim_picture_cache(cache);
+        }
         for (path, problems) in &assessments.invalid {
             tracing::error!(
                 "{}: invalid, skipped ({} error(s))",
@@ -228,6 +242,7 @@ impl State {
             pending_removals: BTreeSet::new(),
             settled: true,
             rasterizer,
+            picture_cache,
         };
         let outcome = Outcome {
             changed: state.assessments.kept.len(),
@@ -391,6 +406,9 @@ impl State {
             return Step::Continue(self.write(&files));
         }
         self.settled = true;
+        if let Some(cache) = &self.picture_cache {
+            build::trim_picture_cache(cache);
+        }
         let removals = std::mem::take(&mut self.pending_removals);
         let removed = match self.folder.remove(removals.iter().map(String::as_str)) {
             Ok(n) => n,
@@ -617,7 +635,8 @@ impl State {
         for f in files {
             self.pending_pngs.remove(&f.path);
         }
-        match self.folder.write(files, svgs, &self.rasterizer) {
+        let pictures = build::pictures(&self.rasterizer, self.picture_cache.as_ref());
+        match self.folder.write(files, svgs, &pictures) {
             Ok(w) => w,
             Err(e) => {
                 tracing::error!("cannot write to {}: {e}", self.options.out.display());
@@ -661,8 +680,9 @@ impl State {
             Ok(r) => r,
             Err(problems) => return self.fail_setup(problems, failed),
         };
+        let pictures = build::pictures(&self.rasterizer, self.picture_cache.as_ref());
         let (folder, owned, written) =
-            match publish_everything(&self.options.out, rendered, &self.rasterizer) {
+            match publish_everything(&self.options.out, rendered, &pictures) {
                 Ok(published) => published,
                 Err(message) => {
                     tracing::error!("{message}");
@@ -1013,7 +1033,7 @@ fn render_everything(
 fn publish_everything(
     out: &Path,
     rendered: Rendered,
-    rasterizer: &Rasterizer,
+    rasterizer: &dyn output::Rasterize,
 ) -> Result<(PublishedFolder, Owned, Written), String> {
     let mut owned = HashMap::with_capacity(rendered.len());
     let mut files = Vec::new();
@@ -1034,6 +1054,7 @@ fn publish_everything(
         Written {
             files: stats.files,
             rasterized: stats.rasterized,
+            cached: stats.cached,
         },
     ))
 }

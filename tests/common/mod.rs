@@ -5,24 +5,35 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary, without the picture cache (tests that count pictures drawn must not depend
+/// on what earlier runs left in the user's cache).
 pub fn blomlada() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_blomlada"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_blomlada"));
+    command.env("BLOMLADA_NO_CACHE", "1");
+    command
 }
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `blomlada build` and returns its output; the theme is the repository's default.
-pub fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
-    blomlada()
+/// `blomlada build` of `content` into `out` with the repository's default theme.
+pub fn build_command(content: &Path, out: &Path) -> Command {
+    let mut command = blomlada();
+    command
         .arg("build")
         .arg("--content")
         .arg(content)
         .arg("--theme")
         .arg(repo().join("themes/default"))
         .arg("--out")
-        .arg(out)
+        .arg(out);
+    command
+}
+
+/// Runs `blomlada build` and returns its output; the theme is the repository's default.
+pub fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
+    build_command(content, out)
         .args(extra)
         .output()
         .expect("run blomlada")
