@@ -28,14 +28,10 @@ fn main() {
         panic!("theme errors")
     };
     let stats = blomlada::stats::compute(&content);
-    let site = Site {
-        content: &content,
-        stats: &stats,
-        theme: &theme,
-        base_url: String::new(),
-    };
+    let mut site = Site::new(&content, &stats, &theme);
+    site.base_url = String::new();
     let mut by_kind: BTreeMap<String, (Duration, usize, usize)> = BTreeMap::new();
-    for job in site.all_jobs() {
+    for job in blomlada::render::jobs::all(&site) {
         let kind = format!("{job:?}")
             .split('(')
             .next()
@@ -46,7 +42,7 @@ fn main() {
             continue;
         }
         let t = Instant::now();
-        let files = site.render_job(job).unwrap_or_default();
+        let files = job.render(&site).unwrap_or_default();
         entry.0 += t.elapsed();
         entry.1 += 1;
         entry.2 += files

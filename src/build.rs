@@ -9,8 +9,9 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Content;
 use crate::output::picture_cache::{self, Cached, PictureCache};
 use crate::output::{self, OutputFile, Picture, Rasterize, Staging};
+use crate::render::jobs::{self, JobsFailed};
 use crate::render::png::Rasterizer;
-use crate::render::site::{self, JobsFailed, RenderError, Site};
+use crate::render::site::{self, RenderError, Site};
 use crate::render::theme::{self, Theme};
 use crate::stats::{self, Stats};
 
@@ -148,15 +149,8 @@ pub fn render_all(
     theme: &Theme,
     no_png: bool,
 ) -> Result<Vec<OutputFile>, BuildError> {
-    let site = Site {
-        content,
-        stats,
-        theme,
-        base_url: content.config.base_url.clone(),
-    };
-    let mut files = site
-        .render_jobs(&site.all_jobs())
-        .map_err(BuildError::Render)?;
+    let site = Site::new(content, stats, theme);
+    let mut files = jobs::render_sorted(&site, &jobs::all(&site)).map_err(BuildError::Render)?;
     if no_png {
         output::drop_pngs(&mut files);
     }
@@ -187,15 +181,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let io_error =
         |e: std::io::Error| BuildError::Io(format!("cannot write {}: {e}", options.out.display()));
     let staging = Staging::begin(&options.out).map_err(io_error)?;
-    let site = Site {
-        content: &content,
-        stats: &stats,
-        theme: &theme,
-        base_url: content.config.base_url.clone(),
-    };
-    let jobs = site.all_jobs();
-    let progress = (std::io::stderr().is_terminal() && jobs.len() > 500).then(|| {
-        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    let site = Site::new(&content, &stats, &theme);
+    let all_jobs = jobs::all(&site);
+    let progress = (std::io::stderr().is_terminal() && all_jobs.len() > 500).then(|| {
+        let bar = indicatif::ProgressBar::new(all_jobs.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{msg:10} {bar:40} {pos}/{len}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -218,7 +207,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         Ok(())
     };
-    site.render_jobs_into(&jobs, &sink).map_err(|e| match e {
+    jobs::render_into(&site, &all_jobs, &sink).map_err(|e| match e {
         JobsFailed::Render(errors) => BuildError::Render(errors),
         JobsFailed::Sink(e) => io_error(e),
     })?;

@@ -20,8 +20,9 @@ use crate::model::{Assessment, Content, Year};
 use crate::output::incremental::{PublishedFolder, Written};
 use crate::output::picture_cache::PictureCache;
 use crate::output::{self, Contents, OutputFile};
+use crate::render::jobs::{self as site_jobs, Job};
 use crate::render::png::Rasterizer;
-use crate::render::site::{Job, RenderError, Site};
+use crate::render::site::{RenderError, Site};
 use crate::render::theme::Theme;
 use crate::stats::{self, Stats};
 
@@ -116,11 +117,19 @@ pub enum Step {
     Done { written: Written, removed: usize },
 }
 
-/// Why `watch` could not start.
+/// Why `watch` or `serve` could not start, or stopped.
 #[derive(Debug)]
 pub enum StartError {
+    /// Problems in content or theme: nothing was published.
     Content(Vec<Diagnostic>),
+    /// Usage and I/O problems.
     Io(String),
+}
+
+impl From<String> for StartError {
+    fn from(message: String) -> Self {
+        StartError::Io(message)
+    }
 }
 
 /// An assessment file as last read without errors.
@@ -314,7 +323,7 @@ impl State {
         clock.lap("read");
         self.stats = stats::compute(&self.content);
         clock.lap("stats");
-        let all_jobs = self.site().all_jobs();
+        let all_jobs = site_jobs::all(&self.site());
         self.forget_vanished_jobs(&all_jobs);
         let touched = Touched {
             municipalities: keys.iter().map(|k| k.0).collect(),
@@ -427,12 +436,7 @@ impl State {
     }
 
     fn site(&self) -> Site<'_> {
-        Site {
-            content: &self.content,
-            stats: &self.stats,
-            theme: &self.theme,
-            base_url: self.content.config.base_url.clone(),
-        }
+        Site::new(&self.content, &self.stats, &self.theme)
     }
 
     /// Reads assessment files (or the files under folders) again. Returns how many files
@@ -586,7 +590,7 @@ impl State {
                 if interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
                     return (job, None);
                 }
-                (job, Some(site.render_job(job)))
+                (job, Some(job.render(&site)))
             })
             .collect()
     }
@@ -993,16 +997,11 @@ fn render_everything(
     theme: &Theme,
     no_png: bool,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let site = Site {
-        content,
-        stats,
-        theme,
-        base_url: content.config.base_url.clone(),
-    };
-    let jobs = site.all_jobs();
+    let site = Site::new(content, stats, theme);
+    let jobs = site_jobs::all(&site);
     let results: Vec<(Job, Result<Vec<OutputFile>, RenderError>)> = jobs
         .par_iter()
-        .map(|&job| (job, site.render_job(job)))
+        .map(|&job| (job, job.render(&site)))
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut problems = Vec::new();

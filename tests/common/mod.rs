@@ -7,18 +7,18 @@ use std::process::{Command, Output};
 
 /// The binary, without the picture cache (tests that count pictures drawn must not depend
 /// on what earlier runs left in the user's cache).
-pub fn blomlada() -> Command {
+pub(crate) fn blomlada() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blomlada"));
     command.env("BLOMLADA_NO_CACHE", "1");
     command
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `blomlada build` of `content` into `out` with the repository's default theme.
-pub fn build_command(content: &Path, out: &Path) -> Command {
+pub(crate) fn build_command(content: &Path, out: &Path) -> Command {
     let mut command = blomlada();
     command
         .arg("build")
@@ -32,14 +32,14 @@ pub fn build_command(content: &Path, out: &Path) -> Command {
 }
 
 /// Runs `blomlada build` and returns its output; the theme is the repository's default.
-pub fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
     build_command(content, out)
         .args(extra)
         .output()
         .expect("run blomlada")
 }
 
-pub fn assert_success(output: &Output) {
+pub(crate) fn assert_success(output: &Output) {
     assert!(
         output.status.success(),
         "exit {:?}\nstderr:\n{}",
@@ -49,7 +49,7 @@ pub fn assert_success(output: &Output) {
 }
 
 /// Every file under `dir` by relative path (with `/`), with its bytes.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -67,7 +67,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Copies a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)

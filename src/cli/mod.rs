@@ -7,11 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::content;
 use crate::diagnostics::Diagnostics;
+use crate::serve::state::StartError;
 
-/// Exit status for content errors (bad submissions, bad catalogue).
-pub const EXIT_CONTENT: u8 = 1;
-/// Exit status for usage and I/O errors.
-pub const EXIT_USAGE: u8 = 2;
+mod exit;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -172,7 +170,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(exit::USAGE)
         }
     }
 }
@@ -219,10 +217,10 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             let warnings = diagnostics.warning_count();
             if errors > 0 {
                 eprintln!("{errors} error(s), {warnings} warning(s)");
-                Ok(EXIT_CONTENT)
+                Ok(exit::CONTENT)
             } else {
                 eprintln!("ok: no errors, {warnings} warning(s)");
-                Ok(0)
+                Ok(exit::SUCCESS)
             }
         }
         Command::Build {
@@ -267,7 +265,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             let written = crate::generate::generate(&out, &options)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             eprintln!("wrote {written} assessments to {}", out.display());
-            Ok(0)
+            Ok(exit::SUCCESS)
         }
         Command::Watch {
             content,
@@ -276,7 +274,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             no_png,
             debounce_ms,
             cache,
-        } => crate::serve::watch(
+        } => Ok(served(crate::serve::watch(
             crate::serve::state::Options {
                 content: content.content,
                 theme,
@@ -287,7 +285,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 picture_cache: cache.picture_cache(),
             },
             std::time::Duration::from_millis(debounce_ms),
-        ),
+        ))),
         Command::Serve {
             content,
             theme,
@@ -298,7 +296,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             no_png,
             debounce_ms,
             cache,
-        } => crate::serve::serve(crate::serve::ServeOptions {
+        } => Ok(served(crate::serve::serve(crate::serve::ServeOptions {
             content: content.content,
             theme,
             out,
@@ -308,7 +306,28 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             no_png,
             picture_cache: cache.picture_cache(),
             debounce: std::time::Duration::from_millis(debounce_ms),
-        }),
+        }))),
+    }
+}
+
+/// Reports how `watch` or `serve` ended; returns the exit status.
+fn served(result: Result<(), StartError>) -> u8 {
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(StartError::Content(problems)) => {
+            for d in &problems {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "{} error(s): nothing was published; fix them and start again",
+                problems.len()
+            );
+            exit::CONTENT
+        }
+        Err(StartError::Io(message)) => {
+            eprintln!("error: {message}");
+            exit::USAGE
+        }
     }
 }
 
@@ -320,7 +339,7 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
     let mut diagnostics = Diagnostics::new();
     let Some(base) = content::load_base(dir, &mut diagnostics) else {
         report(&diagnostics);
-        return Ok(EXIT_CONTENT);
+        return Ok(exit::CONTENT);
     };
     if !content::assessment::YEARS.contains(&i64::from(year)) {
         return Err(format!(
@@ -352,7 +371,7 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
         "{}",
         crate::skeleton::skeleton(municipality, year, chosen, base.config.language, &schema)
     );
-    Ok(0)
+    Ok(exit::SUCCESS)
 }
 
 /// Runs a build and reports its outcome; returns the exit status.
@@ -380,7 +399,7 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
                     String::new()
                 }
             );
-            0
+            exit::SUCCESS
         }
         Err(BuildError::Content(diagnostics)) => {
             report(&diagnostics);
@@ -389,7 +408,7 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
                 diagnostics.error_count(),
                 options.out.display()
             );
-            EXIT_CONTENT
+            exit::CONTENT
         }
         Err(BuildError::Render(errors)) => {
             for e in &errors {
@@ -400,11 +419,11 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
                 errors.len(),
                 options.out.display()
             );
-            EXIT_CONTENT
+            exit::CONTENT
         }
         Err(BuildError::Io(message)) => {
             eprintln!("error: {message}");
-            EXIT_USAGE
+            exit::USAGE
         }
     }
 }
