@@ -67,6 +67,7 @@ fn main() {
             "t",
             "s",
             "fb-",
+            blomlada::render::flowerbox::Place::File,
         ));
     }
     println!(

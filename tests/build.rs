@@ -24,6 +24,45 @@ fn links(html: &str) -> Vec<String> {
     found
 }
 
+/// The file a link of the page at `path` leads to: `None` for links out of the site and
+/// `Err` for one that climbs out of it. A folder's link leads to its `index.html`.
+fn resolve(path: &str, link: &str) -> Option<Result<String, String>> {
+    if link.starts_with("http://")
+        || link.starts_with("https://")
+        || link.starts_with("mailto:")
+        || link.starts_with('#')
+    {
+        return None;
+    }
+    let target = link.split(['#', '?']).next().unwrap_or("");
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        let folder = Path::new(path).parent().unwrap_or(Path::new(""));
+        folder.iter().map(|c| c.to_str().unwrap()).collect()
+    };
+    for piece in target.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err(format!("{path}: {link} leaves the site")));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut resolved = parts.join("/");
+    if target.is_empty() || target.ends_with('/') {
+        resolved = if resolved.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{resolved}/index.html")
+        };
+    }
+    Some(Ok(resolved))
+}
+
 /// Follows every internal link of every page and returns those that lead nowhere.
 /// Pictures are left out of builds with `--no-png`, so `with_png: false` skips links to them.
 fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String> {
@@ -33,42 +72,33 @@ fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String>
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        let folder = Path::new(path).parent().unwrap_or(Path::new(""));
         for link in links(&html) {
-            if link.starts_with("http://")
-                || link.starts_with("https://")
-                || link.starts_with("mailto:")
-                || link.starts_with('#')
-            {
-                continue;
-            }
-            let target = link.split(['#', '?']).next().unwrap_or("");
-            let mut parts: Vec<&str> = folder.iter().map(|c| c.to_str().unwrap()).collect();
-            for piece in target.split('/') {
-                match piece {
-                    "" | "." => {}
-                    ".." => {
-                        if parts.pop().is_none() {
-                            broken.push(format!("{path}: {link} leaves the site"));
-                        }
+            match resolve(path, &link) {
+                None => {}
+                Some(Err(problem)) => broken.push(problem),
+                Some(Ok(resolved)) => {
+                    if !site.contains_key(&resolved) && (with_png || !resolved.ends_with(".png")) {
+                        broken.push(format!("{path}: {link} → {resolved}"));
                     }
-                    p => parts.push(p),
                 }
-            }
-            let mut resolved = parts.join("/");
-            if target.is_empty() || target.ends_with('/') {
-                resolved = if resolved.is_empty() {
-                    "index.html".into()
-                } else {
-                    format!("{resolved}/index.html")
-                };
-            }
-            if !site.contains_key(&resolved) && (with_png || !resolved.ends_with(".png")) {
-                broken.push(format!("{path}: {link} → {resolved}"));
             }
         }
     }
     broken
+}
+
+/// The PNGs the pages point at: links, preview images (`og:image`) and embed code.
+fn linked_pngs(site: &BTreeMap<String, Vec<u8>>) -> std::collections::BTreeSet<String> {
+    let mut linked = std::collections::BTreeSet::new();
+    for (path, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes).replace("&quot;", "\"");
+        for value in html.split('"').filter(|v| v.ends_with(".png")) {
+            if let Some(Ok(resolved)) = resolve(path, value) {
+                linked.insert(resolved);
+            }
+        }
+    }
+    linked
 }
 
 #[test]
@@ -186,9 +216,46 @@ fn shapes_site_builds_with_pictures_the_same_twice() {
         "{:?}",
         broken_links(&site, true)
     );
+    // Every picture drawn is one a page points at (a preview, a download, the embed code):
+    // none is drawn for nobody.
+    let linked = linked_pngs(&site);
+    let unlinked: Vec<&String> = site
+        .keys()
+        .filter(|p| p.ends_with(".png") && !linked.contains(*p))
+        .collect();
+    assert!(unlinked.is_empty(), "PNGs no page points at: {unlinked:?}");
     // English site: the pages speak English.
     let home = String::from_utf8_lossy(&site["index.html"]).into_owned();
     assert!(home.contains("<html lang=\"en\">"), "{}", &home[..200]);
+}
+
+/// A flower box inline in a page names its indicators by id only; the page's script takes each
+/// indicator's text from the page's link to it. So every such page must have that link.
+#[test]
+fn pages_with_a_picture_link_every_indicator_of_it_with_its_text() {
+    let mut pictures = 0;
+    for (path, bytes) in built_site("shapes", &["--no-png"]) {
+        let html = String::from_utf8_lossy(&bytes);
+        let mut rest = html.as_ref();
+        while let Some(at) = rest.find(" data-catalog=\"") {
+            pictures += 1;
+            rest = &rest[at + 15..];
+            let catalog = &rest[..rest.find('"').unwrap()];
+            let svg = &rest[..rest.find("</svg>").unwrap()];
+            for id in svg.split(" data-indicator=\"").skip(1) {
+                let id = &id[..id.find('"').unwrap()];
+                let link = format!("/{catalog}/{id}/\">");
+                let text = html
+                    .split(&link)
+                    .skip(1)
+                    .map(|after| after.split("</a>").next().unwrap().trim())
+                    .max_by_key(|text| text.len())
+                    .unwrap_or_default();
+                assert!(text.len() > 10, "{path}: no link with the text of {id}");
+            }
+        }
+    }
+    assert!(pictures >= 3, "{pictures} pictures in pages");
 }
 
 /// The number in "N pictures rasterised" of a build's report.

@@ -160,6 +160,7 @@ impl<'a> Site<'a> {
         title: &str,
         summary: &str,
         id_prefix: &str,
+        place: flowerbox::Place,
     ) -> String {
         let labels = flowerbox::Labels {
             title,
@@ -171,7 +172,13 @@ impl<'a> Site<'a> {
             grass: self.t("level_grass"),
             soil: self.t("level_soil"),
         };
-        flowerbox::render_svg(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
+        flowerbox::render_svg(
+            &self.content.catalogs[catalog],
+            tallies,
+            &labels,
+            id_prefix,
+            place,
+        )
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.

@@ -66,6 +66,19 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Builds a fixture site (`tests/fixtures/sites/NAME`) into a temporary folder and returns
+/// every file of the output.
+pub(crate) fn built_site(name: &str, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    assert_success(&build(
+        &repo().join("tests/fixtures/sites").join(name),
+        &out,
+        extra,
+    ));
+    tree(&out)
+}
+
 /// Copies a folder recursively.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from)

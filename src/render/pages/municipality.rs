@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::{Contents, OutputFile};
+use crate::render::flowerbox::Place;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
@@ -134,7 +135,17 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let svg = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let picture = |place| {
+        site.flowerbox(
+            assessment.catalog,
+            &tallies,
+            &title,
+            &sentence,
+            "fb-",
+            place,
+        )
+    };
+    let svg = picture(Place::File);
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -288,8 +299,9 @@ fn render_assessment(
     if also_latest {
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
+        let inline = picture(Place::Page);
         page.latest = true;
-        page.svg = Some(&svg);
+        page.svg = Some(&inline);
         page.svg_path = format!("{latest}blomlada.svg");
         page.png_path = format!("{latest}blomlada.png");
         page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));

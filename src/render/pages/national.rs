@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::{Contents, OutputFile};
+use crate::render::flowerbox::Place;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
@@ -130,13 +131,17 @@ fn group_view<'a>(
     } else {
         format!("-{}", catalog.id)
     };
-    let svg = site.flowerbox(
-        group.catalog,
-        &tallies,
-        &title,
-        &sentence,
-        &format!("fb{suffix}-"),
-    );
+    let picture = |place| {
+        site.flowerbox(
+            group.catalog,
+            &tallies,
+            &title,
+            &sentence,
+            &format!("fb{suffix}-"),
+            place,
+        )
+    };
+    let svg = picture(Place::File);
     let svg_path = format!("{folder}blomlada{suffix}.svg");
     let png_path = format!("{folder}blomlada{suffix}.png");
     files.push(OutputFile::bytes(
@@ -245,7 +250,7 @@ fn group_view<'a>(
     };
     GroupView {
         catalog_name: &catalog.name,
-        svg,
+        svg: picture(Place::Page),
         svg_path,
         png_path,
         summary_sentence: sentence,
