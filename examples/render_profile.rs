@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use blomlada::build::{BuildOptions, load_content, load_theme};
+use blomlada::pipeline::{Options, load_content, load_theme};
 use blomlada::render::site::Site;
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "content".into()));
-    let options = BuildOptions {
+    let options = Options {
         content: dir,
         theme: "themes/default".into(),
         out: "/tmp/unused".into(),
@@ -61,14 +61,10 @@ fn main() {
             .iter()
             .map(|&x| blomlada::stats::Tally::of(x))
             .collect();
-        std::hint::black_box(site.flowerbox(
-            content.assessments[a].catalog,
-            &tallies,
-            "t",
-            "s",
-            "fb-",
-            blomlada::render::flowerbox::Place::File,
-        ));
+        std::hint::black_box(
+            site.flowerbox(content.assessments[a].catalog, &tallies, "t", "s", "fb-")
+                .svg(blomlada::render::flowerbox::Place::File),
+        );
     }
     println!(
         "{:20} {:8.3} ms each",

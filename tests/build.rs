@@ -74,13 +74,14 @@ fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String>
         let html = String::from_utf8_lossy(bytes);
         for link in links(&html) {
             match resolve(path, &link) {
-                None => {}
                 Some(Err(problem)) => broken.push(problem),
-                Some(Ok(resolved)) => {
-                    if !site.contains_key(&resolved) && (with_png || !resolved.ends_with(".png")) {
-                        broken.push(format!("{path}: {link} → {resolved}"));
-                    }
+                Some(Ok(resolved))
+                    if !site.contains_key(&resolved)
+                        && (with_png || !resolved.ends_with(".png")) =>
+                {
+                    broken.push(format!("{path}: {link} → {resolved}"));
                 }
+                _ => {}
             }
         }
     }

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::content;
 use crate::diagnostics::Diagnostics;
-use crate::serve::state::StartError;
+use crate::pipeline::{self, Error};
 
 mod exit;
 
@@ -207,22 +207,25 @@ fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
     }
 }
 
+/// `blomlada check`: reports every problem; returns the exit status.
+fn run_check(content: &Path, files: &[PathBuf]) -> Result<u8, String> {
+    require_dir(content, "content")?;
+    let diagnostics = check(content, files)?;
+    report(&diagnostics);
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    if errors > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+        Ok(exit::CONTENT)
+    } else {
+        eprintln!("ok: no errors, {warnings} warning(s)");
+        Ok(exit::SUCCESS)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
-        Command::Check { content, files } => {
-            require_dir(&content.content, "content")?;
-            let diagnostics = check(&content.content, &files)?;
-            report(&diagnostics);
-            let errors = diagnostics.error_count();
-            let warnings = diagnostics.warning_count();
-            if errors > 0 {
-                eprintln!("{errors} error(s), {warnings} warning(s)");
-                Ok(exit::CONTENT)
-            } else {
-                eprintln!("ok: no errors, {warnings} warning(s)");
-                Ok(exit::SUCCESS)
-            }
-        }
+        Command::Check { content, files } => run_check(&content.content, &files),
         Command::Build {
             content,
             theme,
@@ -233,7 +236,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             no_png,
             cache,
         } => {
-            let options = crate::build::BuildOptions {
+            let options = pipeline::Options {
                 content: content.content,
                 theme,
                 out,
@@ -275,12 +278,14 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             debounce_ms,
             cache,
         } => Ok(served(crate::serve::watch(
-            crate::serve::state::Options {
+            pipeline::Options {
                 content: content.content,
                 theme,
                 out,
                 base_url: None,
                 drafts: false,
+                // An invalid submission is skipped (its last good version stays published).
+                keep_going: true,
                 no_png,
                 picture_cache: cache.picture_cache(),
             },
@@ -311,20 +316,30 @@ pub fn run(cli: Cli) -> Result<u8, String> {
 }
 
 /// Reports how `watch` or `serve` ended; returns the exit status.
-fn served(result: Result<(), StartError>) -> u8 {
+fn served(result: Result<(), Error>) -> u8 {
     match result {
         Ok(()) => exit::SUCCESS,
-        Err(StartError::Content(problems)) => {
+        Err(e) => failed(e, "nothing was published; fix them and start again"),
+    }
+}
+
+/// Reports why the pipeline stopped, ending with what became of the output (`unchanged`);
+/// returns the exit status.
+fn failed(error: Error, unchanged: &str) -> u8 {
+    match error {
+        Error::Content(diagnostics) => {
+            report(&diagnostics);
+            eprintln!("{} error(s): {unchanged}", diagnostics.error_count());
+            exit::CONTENT
+        }
+        Error::Templates(problems) => {
             for d in &problems {
                 eprintln!("{d}");
             }
-            eprintln!(
-                "{} error(s): nothing was published; fix them and start again",
-                problems.len()
-            );
+            eprintln!("{} template error(s): {unchanged}", problems.len());
             exit::CONTENT
         }
-        Err(StartError::Io(message)) => {
+        Error::Io(message) => {
             eprintln!("error: {message}");
             exit::USAGE
         }
@@ -375,9 +390,8 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
 }
 
 /// Runs a build and reports its outcome; returns the exit status.
-fn run_build(options: &crate::build::BuildOptions) -> u8 {
-    use crate::build::BuildError;
-    match crate::build::build(options) {
+fn run_build(options: &pipeline::Options) -> u8 {
+    match pipeline::build(options) {
         Ok(report) => {
             report_skipped(&report.skipped, options);
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
@@ -401,34 +415,17 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
             );
             exit::SUCCESS
         }
-        Err(BuildError::Content(diagnostics)) => {
-            report(&diagnostics);
-            eprintln!(
-                "{} error(s): nothing was written; {} is unchanged",
-                diagnostics.error_count(),
+        Err(e) => failed(
+            e,
+            &format!(
+                "nothing was written; {} is unchanged",
                 options.out.display()
-            );
-            exit::CONTENT
-        }
-        Err(BuildError::Render(errors)) => {
-            for e in &errors {
-                eprintln!("{}", options.theme.join(e.to_string()).display());
-            }
-            eprintln!(
-                "{} template error(s): nothing was written; {} is unchanged",
-                errors.len(),
-                options.out.display()
-            );
-            exit::CONTENT
-        }
-        Err(BuildError::Io(message)) => {
-            eprintln!("error: {message}");
-            exit::USAGE
-        }
+            ),
+        ),
     }
 }
 
-fn report_skipped(skipped: &[PathBuf], options: &crate::build::BuildOptions) {
+fn report_skipped(skipped: &[PathBuf], options: &pipeline::Options) {
     for path in skipped {
         eprintln!(
             "skipped (invalid): {}",

@@ -20,7 +20,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use super::Rasterize;
 use super::incremental::{Digest, digest};
 
 /// The size the cache is brought back to after a build that added to it (1 GiB: the pictures
@@ -296,31 +295,6 @@ fn check_entry(entry: &[u8], key: Digest, width: u32) -> Result<(), &'static str
         return Err("not a PNG of the expected width");
     }
     Ok(())
-}
-
-/// A [`Rasterize`] that looks in a [`PictureCache`] first and keeps what it draws there.
-pub struct Cached<'a, R: Rasterize> {
-    pub rasterizer: &'a R,
-    pub cache: Option<&'a PictureCache>,
-    /// The width every picture is drawn at.
-    pub width: u32,
-}
-
-impl<R: Rasterize> Rasterize for Cached<'_, R> {
-    fn png(&self, svg: &[u8]) -> Result<super::Picture, String> {
-        if let Some(png) = self.cache.and_then(|c| c.get(svg, self.width)) {
-            return Ok(super::Picture { png, cached: true });
-        }
-        let picture = self.rasterizer.png(svg)?;
-        if let Some(cache) = self.cache {
-            cache.put(svg, &picture.png);
-        }
-        Ok(picture)
-    }
-
-    fn maker(&self) -> &str {
-        self.rasterizer.maker()
-    }
 }
 
 #[cfg(test)]

@@ -127,6 +127,20 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 
 const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(2);
 
+impl crate::output::Rasterize for Rasterizer {
+    fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
+        let text = std::str::from_utf8(svg).map_err(|e| e.to_string())?;
+        Ok(crate::output::Picture {
+            png: Rasterizer::png(self, text)?,
+            cached: false,
+        })
+    }
+
+    fn maker(&self) -> &str {
+        Rasterizer::maker(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

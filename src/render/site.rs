@@ -4,11 +4,13 @@
 //! [`super::jobs`].
 
 use std::fmt;
+use std::path::Path;
 
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::model::{Content, Language, SizeClass, Year};
+use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
+use crate::model::{Catalog, Content, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
 use super::flowerbox;
@@ -31,6 +33,29 @@ impl fmt::Display for RenderError {
             self.line.unwrap_or(1),
             self.message
         )
+    }
+}
+
+impl RenderError {
+    /// The error as a problem in its template file (under `theme`), with the line quoted
+    /// when it is known.
+    pub fn diagnostic(&self, theme: &Path) -> Diagnostic {
+        let path = theme.join("templates").join(&self.template);
+        let line = self.line.unwrap_or(1);
+        let source_line = std::fs::read_to_string(&path).ok().and_then(|text| {
+            SourceText {
+                path: &path,
+                text: &text,
+            }
+            .line(line as u32)
+        });
+        Diagnostic {
+            path,
+            pos: Pos::new(line as u64, 1),
+            severity: Severity::Error,
+            message: self.message.clone(),
+            source_line,
+        }
     }
 }
 
@@ -86,6 +111,27 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content) {
     );
 }
 
+/// A flower box with its words, not yet drawn (see [`Site::flowerbox`]).
+pub struct Flowerbox<'s> {
+    catalog: &'s Catalog,
+    tallies: &'s [Tally],
+    labels: flowerbox::Labels<'s>,
+    id_prefix: &'s str,
+}
+
+impl Flowerbox<'_> {
+    /// The SVG for where it is shown.
+    pub fn svg(&self, place: flowerbox::Place) -> String {
+        flowerbox::render_svg(
+            self.catalog,
+            self.tallies,
+            &self.labels,
+            self.id_prefix,
+            place,
+        )
+    }
+}
+
 impl<'a> Site<'a> {
     /// The site of some content, its figures and a theme, at the address of `site.yaml`.
     pub fn new(content: &'a Content, stats: &'a Stats, theme: &'a Theme) -> Site<'a> {
@@ -114,6 +160,12 @@ impl<'a> Site<'a> {
     pub fn absolute(&self, path: &str) -> Option<String> {
         (self.base_url.starts_with("http://") || self.base_url.starts_with("https://"))
             .then(|| format!("{}/{path}", self.base_url))
+    }
+
+    /// The address of a path: absolute when the site's address is known, else from the root
+    /// of the host (`/kommun/kumla/`).
+    pub fn url_of(&self, path: &str) -> String {
+        self.absolute(path).unwrap_or_else(|| format!("/{path}"))
     }
 
     pub fn t(&self, key: &'a str) -> &'a str {
@@ -152,16 +204,16 @@ impl<'a> Site<'a> {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
     }
 
-    /// The flower box of a catalogue for some tallies, with the theme's words.
-    pub fn flowerbox(
-        &self,
+    /// The flower box of a catalogue for some tallies, with the theme's words, ready to be
+    /// drawn for its own file or inline in a page ([`Flowerbox::svg`]).
+    pub fn flowerbox<'s>(
+        &'s self,
         catalog: usize,
-        tallies: &[Tally],
-        title: &str,
-        summary: &str,
-        id_prefix: &str,
-        place: flowerbox::Place,
-    ) -> String {
+        tallies: &'s [Tally],
+        title: &'s str,
+        summary: &'s str,
+        id_prefix: &'s str,
+    ) -> Flowerbox<'s> {
         let labels = flowerbox::Labels {
             title,
             summary,
@@ -172,13 +224,12 @@ impl<'a> Site<'a> {
             grass: self.t("level_grass"),
             soil: self.t("level_soil"),
         };
-        flowerbox::render_svg(
-            &self.content.catalogs[catalog],
+        Flowerbox {
+            catalog: &self.content.catalogs[catalog],
             tallies,
-            &labels,
+            labels,
             id_prefix,
-            place,
-        )
+        }
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.

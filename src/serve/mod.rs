@@ -6,6 +6,7 @@
 //! serves the output with live reload and the error overlay of [`overlay`].
 
 pub mod jobs;
+mod kept;
 pub mod overlay;
 pub mod server;
 pub mod state;
@@ -18,14 +19,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use self::state::{Options, StartError, State};
+use crate::pipeline::{Error, Options};
+
+use self::state::State;
 use self::watch::{Event, Message, Roots, Timing};
 
 /// The debounce time unless asked otherwise: short, as it counts in the time to publish.
 pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
 
 /// `blomlada watch`: builds, then rebuilds what each change touches until SIGTERM or Ctrl-C.
-pub fn watch(options: Options, debounce: Duration) -> Result<(), StartError> {
+pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
     let timing = Timing::new(debounce);
     let roots = Roots::new(&options.content, &options.theme)
         .map_err(|e| format!("cannot watch {}: {e}", options.content.display()))?;
@@ -77,7 +80,7 @@ impl Drop for TemporaryOut {
 /// `blomlada serve`: builds into a preview folder, serves it, rebuilds on change and reloads
 /// open pages; while there are problems, pages show them over the last good site.
 #[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
-pub fn serve(options: ServeOptions) -> Result<(), StartError> {
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let ip: IpAddr = match options.bind.as_str() {
         "localhost" => IpAddr::from([127, 0, 0, 1]),
         other => other
@@ -113,6 +116,7 @@ pub fn serve(options: ServeOptions) -> Result<(), StartError> {
         out: out.clone(),
         base_url: Some(format!("http://{address}")),
         drafts: options.drafts,
+        keep_going: true,
         no_png: options.no_png,
         picture_cache: options.picture_cache.clone(),
     };

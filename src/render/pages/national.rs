@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 use crate::render::flowerbox::Place;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -131,27 +131,19 @@ fn group_view<'a>(
     } else {
         format!("-{}", catalog.id)
     };
-    let picture = |place| {
-        site.flowerbox(
-            group.catalog,
-            &tallies,
-            &title,
-            &sentence,
-            &format!("fb{suffix}-"),
-            place,
-        )
-    };
-    let svg = picture(Place::File);
-    let svg_path = format!("{folder}blomlada{suffix}.svg");
-    let png_path = format!("{folder}blomlada{suffix}.png");
+    let prefix = format!("fb{suffix}-");
+    let flowerbox = site.flowerbox(group.catalog, &tallies, &title, &sentence, &prefix);
+    let svg = flowerbox.svg(Place::File);
+    let inline = flowerbox.svg(Place::Page);
+    let paths::Picture {
+        svg: svg_path,
+        png: png_path,
+    } = paths::flowerbox(folder, &suffix);
     files.push(OutputFile::bytes(
         svg_path.clone(),
         svg.clone().into_bytes(),
     ));
-    files.push(OutputFile {
-        path: png_path.clone(),
-        contents: Contents::PngOf(svg_path.clone()),
-    });
+    files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
     let counties = group
         .counties
         .iter()
@@ -250,7 +242,7 @@ fn group_view<'a>(
     };
     GroupView {
         catalog_name: &catalog.name,
-        svg: picture(Place::Page),
+        svg: inline,
         svg_path,
         png_path,
         summary_sentence: sentence,
@@ -278,7 +270,7 @@ fn render(
     let content = site.content;
     let folder = match (as_home, year) {
         (false, Some(y)) => paths::national_year(y),
-        _ => String::new(),
+        _ => paths::HOME.to_string(),
     };
     let mut files = Vec::new();
     let groups: Vec<GroupView> = year
