@@ -15,6 +15,7 @@ use crate::content;
 use crate::content::assessment::Against;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::incremental::Written;
+use crate::output::lock::OutputLock;
 use crate::output::{Contents, OutputFile};
 use crate::pipeline::publish::{Record, Whole};
 use crate::pipeline::{Error, Loaded, Options, Pictures};
@@ -119,6 +120,8 @@ pub struct State {
     /// Phase 2 has reported `Done` since the last change.
     settled: bool,
     pictures: Pictures,
+    /// This process is the only one writing the output folder while the state lives.
+    _lock: OutputLock,
 }
 
 /// How many jobs phase 2 renders between looks at new events: a chunk of municipality pages
@@ -137,6 +140,8 @@ impl State {
             other => other,
         })?;
         let pictures = Pictures::open(options.picture_cache.as_deref());
+        // Held while the state lives: no other process writes the output folder meanwhile.
+        let lock = OutputLock::claim(&options.out)?;
         let (record, written) = publish_whole(&options, &loaded, &pictures)?;
         pictures.trim_cache();
         for (path, problems) in assessments.invalid() {
@@ -167,6 +172,7 @@ impl State {
             pending_removals: BTreeSet::new(),
             settled: true,
             pictures,
+            _lock: lock,
         };
         Ok((state, outcome))
     }
