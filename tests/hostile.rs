@@ -510,6 +510,11 @@ fn hostile_content_builds_and_stays_inert() {
 /// Builds a variant of the hostile content that must be refused; returns check's and build's
 /// error output after asserting both fail and nothing at all is written.
 fn refused(change: impl FnOnce(&Path)) -> String {
+    refused_by_check_and_build(change).0
+}
+
+/// As [`refused`], giving what `check` and what `build` said.
+fn refused_by_check_and_build(change: impl FnOnce(&Path)) -> (String, String) {
     let s = scratch();
     change(&s.content);
     let before = snapshot(&s.root);
@@ -518,7 +523,7 @@ fn refused(change: impl FnOnce(&Path)) -> String {
     let build = blomlada(&["build"], &s.content, Some(&s.out));
     assert_eq!(build.status.code(), Some(1), "build:\n{}", stderr(&build));
     assert_eq!(snapshot(&s.root), before, "a refused build wrote something");
-    stderr(&check)
+    (stderr(&check), stderr(&build))
 }
 
 #[test]
@@ -603,19 +608,21 @@ fn links_out_of_the_content_folder_are_errors_naming_the_link() {
     ];
     for (link, make) in cases {
         let mut target = PathBuf::new();
-        let err = refused(|c| {
+        let (check, build) = refused_by_check_and_build(|c| {
             target = secret(c.parent().unwrap());
             make(c, &target)
         });
-        assert!(
-            err.contains(&format!(
-                "{link}:1:1: error: found a symbolic link that leads outside the content folder"
-            )),
-            "{link}: {err}"
-        );
-        // Where it leads is neither read nor told.
-        assert!(!err.contains("SECRET-OUTSIDE-CONTENT"), "{err}");
-        assert!(!err.contains(&target.display().to_string()), "{err}");
+        for err in [check, build] {
+            assert!(
+                err.contains(&format!(
+                    "{link}:1:1: error: found a symbolic link that leads outside the content folder"
+                )),
+                "{link}: {err}"
+            );
+            // Where it leads is neither read nor told.
+            assert!(!err.contains("SECRET-OUTSIDE-CONTENT"), "{err}");
+            assert!(!err.contains(&target.display().to_string()), "{err}");
+        }
     }
 }
 

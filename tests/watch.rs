@@ -69,6 +69,23 @@ impl Fixture {
         stems
     }
 
+    /// `blomlada SUBCOMMAND` on this content and the theme, writing the output folder.
+    fn command(&self, subcommand: &str) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .arg(subcommand)
+            .arg("--content")
+            .arg(self.content())
+            .arg("--theme")
+            .arg(theme())
+            .arg("--out")
+            .arg(self.out())
+            .env("NO_COLOR", "1")
+            // Not the user's picture cache.
+            .env("BLOMLADA_NO_CACHE", "1");
+        command
+    }
+
     /// Builds the current content from scratch into `name` and returns that folder.
     fn full_build(&self, name: &str, no_png: bool) -> PathBuf {
         let out = self.dir.path().join(name);
@@ -116,17 +133,10 @@ impl Watch {
 
     /// Starts it without waiting for its first build.
     fn spawn(fixture: &Fixture, extra: &[&str]) -> Watch {
-        let mut child = Command::new(BIN)
-            .arg("watch")
-            .arg("--content")
-            .arg(fixture.content())
-            .arg("--theme")
-            .arg(theme())
-            .arg("--out")
-            .arg(fixture.out())
+        let mut child = fixture
+            .command("watch")
             .args(extra)
-            .env("NO_COLOR", "1")
-            // No picture cache unless the test gives one.
+            // The picture cache only when the test gives one.
             .env(
                 "BLOMLADA_NO_CACHE",
                 if extra.contains(&"--cache-dir") {
@@ -762,6 +772,62 @@ fn killed_in_the_middle_of_a_burst_a_restart_converges_to_a_full_build() {
         caught_between_svg_and_png,
         "no kill came between a flower box and its PNG; the test proved less than it should"
     );
+    assert!(watch.stop().success());
+}
+
+/// Runs a command to its end (killed if it outlives the timeout: a writer that was not
+/// refused would run on) and returns its exit status and standard error.
+fn run_to_end(command: &mut Command) -> (Option<i32>, String) {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            child.kill().unwrap();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_second_writer_into_its_folder_is_refused_naming_it() {
+    let fixture = Fixture::new(6, &[2017]);
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let before = tree(&fixture.out());
+    let holder = format!(
+        "is being written by another process: process {} (",
+        watch.child.id()
+    );
+    for (writer, extra) in [
+        ("build", &[][..]),
+        ("watch", &[]),
+        ("serve", &["--port", "0"]),
+    ] {
+        let (code, stderr) = run_to_end(fixture.command(writer).args(extra).arg("--no-png"));
+        assert_eq!(code, Some(2), "{writer:?}: {stderr}");
+        assert!(
+            stderr.contains(&holder) && stderr.contains(" watch --content "),
+            "{writer:?} does not name the watch: {stderr}"
+        );
+    }
+    assert!(tree(&fixture.out()) == before, "a refused writer wrote");
+    assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
+    // The watch itself goes on publishing.
+    let stem = fixture.stems(2017)[0].clone();
+    let file = fixture.assessment(2017, &stem);
+    save_atomically(&file, &with_summary(&read(&file), "Efter de nekade"));
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
     assert!(watch.stop().success());
 }
 
