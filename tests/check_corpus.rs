@@ -137,6 +137,7 @@ fn base_is_valid_and_quiet() {
         diagnostic_lines(&stderr, &prefix(temp.path())).is_empty(),
         "{stderr}"
     );
+    assert_eq!(stderr, "ok: no errors and no warnings\n");
 }
 
 #[test]

@@ -235,18 +235,24 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The last line of a report: `3 errors and 106 warnings in 107 files`.
+/// The last line of a report: `3 errors and 106 warnings in 107 files` (the files with any),
+/// `no errors and no warnings`.
 fn total(tally: &Tally, errors_only: bool) -> String {
-    let errors = if tally.errors == 0 {
-        "no errors".to_string()
-    } else {
-        plural(tally.errors, "error", "errors")
+    let count = |n: usize, one: &str, many: &str| {
+        if n == 0 {
+            format!("no {many}")
+        } else {
+            plural(n, one, many)
+        }
     };
     let mut line = format!(
-        "{errors} and {} in {}",
-        plural(tally.warnings, "warning", "warnings"),
-        plural(tally.files, "file", "files")
+        "{} and {}",
+        count(tally.errors, "error", "errors"),
+        count(tally.warnings, "warning", "warnings")
     );
+    if tally.files > 0 {
+        line.push_str(&format!(" in {}", plural(tally.files, "file", "files")));
+    }
     if errors_only && tally.warnings > 0 {
         line.push_str(" (warnings not shown: --errors-only)");
     }
