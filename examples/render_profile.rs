@@ -62,8 +62,15 @@ fn main() {
             .map(|&x| blomlada::stats::Tally::of(x))
             .collect();
         std::hint::black_box(
-            site.flowerbox(content.assessments[a].catalog, &tallies, "t", "s", "fb-")
-                .svg(blomlada::render::flowerbox::Place::File),
+            site.flowerbox(
+                content.assessments[a].catalog,
+                &tallies,
+                content.assessments[a].year,
+                "t",
+                "s",
+                "fb-",
+            )
+            .svg(blomlada::render::flowerbox::Place::File),
         );
     }
     println!(

@@ -10,9 +10,10 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
-use crate::model::{Catalog, Content, Language, SizeClass, Year};
+use crate::model::{Content, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
+use super::credit;
 use super::flowerbox;
 use super::theme::Theme;
 
@@ -113,19 +114,35 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content) {
 
 /// A flower box with its words, not yet drawn (see [`Site::flowerbox`]).
 pub struct Flowerbox<'s> {
-    catalog: &'s Catalog,
+    site: &'s Site<'s>,
+    catalog: usize,
     tallies: &'s [Tally],
-    labels: flowerbox::Labels<'s>,
+    title: &'s str,
+    summary: &'s str,
     id_prefix: &'s str,
+    /// The source line under the picture.
+    source: String,
 }
 
 impl Flowerbox<'_> {
     /// The SVG for where it is shown.
     pub fn svg(&self, place: flowerbox::Place) -> String {
+        let site = self.site;
+        let labels = flowerbox::Labels {
+            title: self.title,
+            summary: self.summary,
+            helt: site.t("answer_helt"),
+            delvis: site.t("answer_delvis"),
+            inte: site.t("answer_inte"),
+            obesvarad: site.t("answer_obesvarad"),
+            grass: site.t("level_grass"),
+            soil: site.t("level_soil"),
+            credit: Some(site.picture_credit(&self.source)),
+        };
         flowerbox::render_svg(
-            self.catalog,
+            &site.content.catalogs[self.catalog],
             self.tallies,
-            &self.labels,
+            &labels,
             self.id_prefix,
             place,
         )
@@ -204,31 +221,49 @@ impl<'a> Site<'a> {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
     }
 
-    /// The flower box of a catalogue for some tallies, with the theme's words, ready to be
-    /// drawn for its own file or inline in a page ([`Flowerbox::svg`]).
+    /// The flower box of a catalogue for some tallies of a year, with the theme's words and
+    /// the site's source strip, ready to be drawn for its own file or inline in a page
+    /// ([`Flowerbox::svg`]).
     pub fn flowerbox<'s>(
         &'s self,
         catalog: usize,
         tallies: &'s [Tally],
+        year: Year,
         title: &'s str,
         summary: &'s str,
         id_prefix: &'s str,
     ) -> Flowerbox<'s> {
-        let labels = flowerbox::Labels {
+        Flowerbox {
+            site: self,
+            catalog,
+            tallies,
             title,
             summary,
-            helt: self.t("answer_helt"),
-            delvis: self.t("answer_delvis"),
-            inte: self.t("answer_inte"),
-            obesvarad: self.t("answer_obesvarad"),
-            grass: self.t("level_grass"),
-            soil: self.t("level_soil"),
-        };
-        Flowerbox {
-            catalog: &self.content.catalogs[catalog],
-            tallies,
-            labels,
             id_prefix,
+            source: self.picture_source(year),
+        }
+    }
+
+    /// The source line of a picture of `year`: the site's name, address and the year.
+    pub fn picture_source(&self, year: Year) -> String {
+        credit::source_line(
+            self.t("picture_source"),
+            &self.content.config.title,
+            self.absolute("").as_deref(),
+            year,
+        )
+    }
+
+    /// The credit of every picture: its source line, and the example mark while the site
+    /// shows example data.
+    pub fn picture_credit<'s>(&'s self, source: &'s str) -> credit::Credit<'s> {
+        credit::Credit {
+            source,
+            example_mark: self
+                .content
+                .config
+                .example_data
+                .then(|| self.t("example_mark")),
         }
     }
 
