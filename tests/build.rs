@@ -256,6 +256,11 @@ fn assert_english_copy(site: &BTreeMap<String, Vec<u8>>, content: &blomlada::mod
             "{path} has no language switch"
         );
     }
+    // No empty link: the home page's twin from itself is `./`.
+    assert!(page("index.html").contains("<link rel=\"alternate\" hreflang=\"sv\" href=\"./\">"));
+    assert!(
+        page("en/index.html").contains("<link rel=\"alternate\" hreflang=\"sv\" href=\"../\">")
+    );
     let sitemap = page("sitemap.xml");
     assert!(
         sitemap.contains("<loc>/en/kommun/kumla/</loc>")

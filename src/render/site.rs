@@ -313,7 +313,11 @@ impl<'a> Site<'a> {
             .languages()
             .map(|language| {
                 let folder = self.folder_of(language);
-                let href = format!("{root}{up}{folder}{path}");
+                let href = match format!("{root}{up}{folder}{path}") {
+                    // The home page of the site's own language, from itself.
+                    empty if empty.is_empty() => "./".to_string(),
+                    href => href,
+                };
                 Alternate {
                     lang: language.code(),
                     name: language.own_name(),
