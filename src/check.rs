@@ -20,7 +20,8 @@ use crate::model::Assessment;
 enum Named {
     /// `assessments/**`: checked with the folder's other assessments.
     Assessment(PathBuf),
-    /// `site.yaml`, `registry/*`, `catalogs/*` or `pages/*`: its own problems are shown in full.
+    /// `site.yaml`, `registry/*`, `catalogs/*`, `geo/*` or `pages/*`: its own problems are
+    /// shown in full.
     Other(PathBuf),
     /// Anywhere else: an assessment on its way in, checked on its own.
     Outside(PathBuf),
@@ -43,7 +44,7 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
             Ok(rel)
                 if rel == Path::new("site.yaml")
-                    || ["registry", "catalogs", "pages"]
+                    || ["registry", "catalogs", "geo", "pages"]
                         .iter()
                         .any(|d| rel.starts_with(d)) =>
             {

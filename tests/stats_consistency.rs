@@ -84,6 +84,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
         catalogs: base.catalogs,
         assessments,
         pages: Vec::new(),
+        boundaries: None,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod escape;
 pub mod flowerbox;
 pub mod format;
+pub mod map;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;

@@ -78,7 +78,7 @@ impl Change {
             n => parts.push(format!("{n} assessment paths")),
         }
         for (flag, name) in [
-            (self.base, "site, registry or catalogues"),
+            (self.base, "site, registry, catalogues or boundaries"),
             (self.pages, "pages"),
             (self.theme, "theme"),
             (self.rescan, "rescan"),
@@ -857,6 +857,7 @@ fn load_everything(
         mut config,
         registry,
         catalogs,
+        boundaries,
     }) = base
     else {
         return Err(errors_of(diagnostics));
@@ -930,6 +931,7 @@ fn load_everything(
         catalogs,
         assessments: Vec::new(),
         pages,
+        boundaries,
     };
     let keys: Vec<Key> = {
         let mut k: Vec<Key> = assessments.by_key.keys().copied().collect();

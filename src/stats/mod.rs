@@ -605,6 +605,7 @@ pub(crate) mod tests {
             catalogs,
             assessments,
             pages: Vec::new(),
+            boundaries: None,
         }
     }
 

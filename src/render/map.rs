@@ -1,0 +1,261 @@
+//! Maps of municipalities, drawn by hand as SVG from prepared shapes ([`crate::geo`]).
+//!
+//! Each municipality is a link to its page with its name and figure as the link's title (a
+//! tooltip). The map itself is hidden from screen readers and out of the tab order: the same
+//! figures are in a table on the page, which is the way through for keyboards and screen
+//! readers, and the figure's caption says what the map shows.
+//!
+//! Two kinds of colouring: the share of indicators met in full, in five fixed classes of a
+//! sequential scale (the same classes every year, so maps of different years compare), and
+//! one indicator's answer, in the answer colours and patterns of the flower box.
+
+use std::fmt::Write as _;
+
+use crate::geo::MapView;
+
+use super::flowerbox::escape;
+use super::flowerbox::palette::{self, ANSWER_STYLES, INK};
+
+/// The classes of the share met in full: lower bound and colour. A light-to-medium
+/// yellow–green–blue scale (ColorBrewer YlGnBu): ordered by lightness, so it reads for every
+/// kind of colour vision, and every colour keeps 3:1 against the dark borders.
+pub const SHARE_CLASSES: [(f64, &str); 5] = [
+    (0.0, "#ffffcc"),
+    (0.2, "#c7e9b4"),
+    (0.4, "#7fcdbb"),
+    (0.6, "#41b6c4"),
+    (0.8, "#1d91c0"),
+];
+/// Where there is no figure: white, hatched in grey.
+const NO_DATA_FILL: &str = "#ffffff";
+const NO_DATA_INK: &str = "#6b716b";
+/// Neighbours shown for orientation only.
+const CONTEXT_FILL: &str = "#e6e8e3";
+const CONTEXT_EDGE: &str = "#9ea59d";
+
+/// How a class of municipalities is painted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// One of [`SHARE_CLASSES`].
+    Share(usize),
+    /// An answer, by index into the flower box's answer styles (helt, delvis, inte,
+    /// obesvarad).
+    Answer(usize),
+    /// No figure (no published assessment, or nothing answered).
+    NoData,
+}
+
+impl Paint {
+    /// The class of a share met in full; `None` has no figure.
+    pub fn of_share(share: Option<f64>) -> Paint {
+        match share {
+            Some(s) => Paint::Share(
+                SHARE_CLASSES
+                    .iter()
+                    .rposition(|(lower, _)| s >= *lower)
+                    .unwrap_or(0),
+            ),
+            None => Paint::NoData,
+        }
+    }
+
+    /// The paint for SVG `fill`, with patterns named after `prefix`.
+    fn fill(self, prefix: &str) -> String {
+        match self {
+            Paint::Share(c) => SHARE_CLASSES[c.min(SHARE_CLASSES.len() - 1)].1.to_string(),
+            Paint::Answer(a) => palette::answer_paint(&ANSWER_STYLES[a.min(3)], prefix),
+            Paint::NoData => format!("url(#{prefix}none)"),
+        }
+    }
+
+    /// A CSS class for the legend's swatch (`map-share-0`, `map-answer-helt`, `map-none`).
+    pub fn css_class(self) -> String {
+        match self {
+            Paint::Share(c) => format!("map-share-{c}"),
+            Paint::Answer(a) => format!("map-answer-{}", ANSWER_STYLES[a.min(3)].key),
+            Paint::NoData => "map-none".to_string(),
+        }
+    }
+}
+
+/// One municipality on a map.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub paint: Paint,
+    /// Its page, relative to the page the map is on; none when it has no page.
+    pub href: Option<String>,
+    /// Its name and figure, shown on hover.
+    pub title: String,
+}
+
+/// Draws a map. `region` gives each municipality of the view (by registry index) its paint,
+/// link and title; `id_prefix` starts every id, so that several maps can share a page.
+pub fn render_svg(
+    view: &MapView,
+    region: &dyn Fn(usize) -> Region,
+    title: &str,
+    id_prefix: &str,
+) -> String {
+    let p = id_prefix;
+    let regions: Vec<(&str, Region)> = view
+        .municipalities
+        .iter()
+        .map(|(m, d)| (d.as_str(), region(*m)))
+        .collect();
+    let mut paints: Vec<Paint> = regions.iter().map(|(_, r)| r.paint).collect();
+    paints.sort_by_key(|paint| match paint {
+        Paint::Share(c) => *c,
+        Paint::Answer(a) => 10 + a,
+        Paint::NoData => 100,
+    });
+    paints.dedup();
+
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+         class=\"map\" aria-hidden=\"true\">\n<title>{}</title>\n",
+        escape(title),
+        w = view.width,
+        h = view.height,
+    );
+    let answers = paints
+        .iter()
+        .any(|x| matches!(x, Paint::Answer(a) if *a > 0));
+    let none = paints.contains(&Paint::NoData);
+    if answers || none {
+        out.push_str("<defs>\n");
+        if answers {
+            palette::answer_patterns(&mut out, p);
+        }
+        if none {
+            let _ = writeln!(
+                out,
+                "<pattern id=\"{p}none\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\">\
+                 <rect width=\"6\" height=\"6\" fill=\"{NO_DATA_FILL}\"/>\
+                 <path d=\"M0 6L6 0M-1 1L1 -1M5 7L7 5\" stroke=\"{NO_DATA_INK}\" stroke-width=\"1\"/></pattern>"
+            );
+        }
+        out.push_str("</defs>\n");
+    }
+    if !view.context.is_empty() {
+        let _ = writeln!(
+            out,
+            "<path class=\"context\" d=\"{}\" fill=\"{CONTEXT_FILL}\" stroke=\"{CONTEXT_EDGE}\" stroke-width=\"0.6\" stroke-linejoin=\"round\"/>",
+            view.context
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<g stroke=\"{INK}\" stroke-width=\"0.4\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">"
+    );
+    for paint in paints {
+        let _ = writeln!(out, "<g fill=\"{}\">", paint.fill(p));
+        for (d, r) in regions.iter().filter(|(_, r)| r.paint == paint) {
+            match &r.href {
+                Some(href) => {
+                    let _ = writeln!(
+                        out,
+                        "<a href=\"{}\" tabindex=\"-1\"><title>{}</title><path d=\"{d}\"/></a>",
+                        escape(href),
+                        escape(&r.title)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "<path d=\"{d}\"><title>{}</title></path>",
+                        escape(&r.title)
+                    );
+                }
+            }
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n");
+    if !view.borders.is_empty() {
+        let _ = writeln!(
+            out,
+            "<path class=\"borders\" d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"1.3\" stroke-linejoin=\"round\" stroke-linecap=\"round\" pointer-events=\"none\"/>",
+            view.borders
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::flowerbox::palette::contrast;
+
+    #[test]
+    fn shares_fall_in_fixed_classes() {
+        assert_eq!(Paint::of_share(Some(0.0)), Paint::Share(0));
+        assert_eq!(Paint::of_share(Some(0.1999)), Paint::Share(0));
+        assert_eq!(Paint::of_share(Some(0.2)), Paint::Share(1));
+        assert_eq!(Paint::of_share(Some(0.79)), Paint::Share(3));
+        assert_eq!(Paint::of_share(Some(1.0)), Paint::Share(4));
+        assert_eq!(Paint::of_share(None), Paint::NoData);
+    }
+
+    #[test]
+    fn colours_keep_contrast_with_the_borders_and_step_in_lightness() {
+        for (_, colour) in SHARE_CLASSES {
+            assert!(contrast(colour, INK) >= 3.0, "{colour}");
+        }
+        // Each class is darker than the one before: a reader without colour vision still
+        // sees the order.
+        for pair in SHARE_CLASSES.windows(2) {
+            assert!(contrast(pair[0].1, "#ffffff") < contrast(pair[1].1, "#ffffff"));
+        }
+        assert!(contrast(NO_DATA_INK, NO_DATA_FILL) >= 3.0);
+        assert!(
+            contrast(CONTEXT_EDGE, CONTEXT_FILL) < 3.0,
+            "context stays in the background"
+        );
+    }
+
+    fn view() -> MapView {
+        MapView {
+            width: 20,
+            height: 10,
+            municipalities: vec![
+                (0, "M0 0l10 0 0 10z".into()),
+                (1, "M10 0l10 0 0 10z".into()),
+            ],
+            context: String::new(),
+            borders: "M10 0l0 10".into(),
+        }
+    }
+
+    #[test]
+    fn regions_are_grouped_by_paint_with_escaped_links_and_titles() {
+        let svg = render_svg(
+            &view(),
+            &|m| Region {
+                paint: if m == 0 {
+                    Paint::Share(2)
+                } else {
+                    Paint::NoData
+                },
+                href: (m == 0).then(|| "../kommun/a&b/".to_string()),
+                title: format!("<Kommun {m}>"),
+            },
+            "Karta 2017",
+            "m1-",
+        );
+        assert!(svg.contains("<title>Karta 2017</title>"));
+        assert!(svg.contains("<a href=\"../kommun/a&amp;b/\" tabindex=\"-1\"><title>&lt;Kommun 0&gt;</title><path d=\"M0 0l10 0 0 10z\"/></a>"));
+        assert!(
+            svg.contains("<path d=\"M10 0l10 0 0 10z\"><title>&lt;Kommun 1&gt;</title></path>")
+        );
+        assert!(svg.contains("<pattern id=\"m1-none\""));
+        assert!(svg.contains("fill=\"url(#m1-none)\""));
+        assert!(
+            !svg.contains("m1-fill-delvis"),
+            "no answer patterns when none are used"
+        );
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+    }
+}
