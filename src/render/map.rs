@@ -60,20 +60,11 @@ impl Paint {
     }
 
     /// The paint for SVG `fill`, with patterns named after `prefix`.
-    fn fill(self, prefix: &str) -> String {
+    pub fn fill(self, prefix: &str) -> String {
         match self {
             Paint::Share(c) => SHARE_CLASSES[c.min(SHARE_CLASSES.len() - 1)].1.to_string(),
             Paint::Answer(a) => palette::answer_paint(&ANSWER_STYLES[a.min(3)], prefix),
             Paint::NoData => format!("url(#{prefix}none)"),
-        }
-    }
-
-    /// A CSS class for the legend's swatch (`map-share-0`, `map-answer-helt`, `map-none`).
-    pub fn css_class(self) -> String {
-        match self {
-            Paint::Share(c) => format!("map-share-{c}"),
-            Paint::Answer(a) => format!("map-answer-{}", ANSWER_STYLES[a.min(3)].key),
-            Paint::NoData => "map-none".to_string(),
         }
     }
 }
@@ -119,25 +110,18 @@ pub fn render_svg(
         w = view.width,
         h = view.height,
     );
-    let answers = paints
-        .iter()
-        .any(|x| matches!(x, Paint::Answer(a) if *a > 0));
-    let none = paints.contains(&Paint::NoData);
-    if answers || none {
-        out.push_str("<defs>\n");
-        if answers {
-            palette::answer_patterns(&mut out, p);
-        }
-        if none {
-            let _ = writeln!(
-                out,
-                "<pattern id=\"{p}none\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\">\
-                 <rect width=\"6\" height=\"6\" fill=\"{NO_DATA_FILL}\"/>\
-                 <path d=\"M0 6L6 0M-1 1L1 -1M5 7L7 5\" stroke=\"{NO_DATA_INK}\" stroke-width=\"1\"/></pattern>"
-            );
-        }
-        out.push_str("</defs>\n");
+    // Every pattern a key beside the map may point to, whether the map uses it or not.
+    out.push_str("<defs>\n");
+    if paints.iter().any(|x| matches!(x, Paint::Answer(_))) {
+        palette::answer_patterns(&mut out, p);
     }
+    let _ = writeln!(
+        out,
+        "<pattern id=\"{p}none\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\">\
+         <rect width=\"6\" height=\"6\" fill=\"{NO_DATA_FILL}\"/>\
+         <path d=\"M0 6L6 0M-1 1L1 -1M5 7L7 5\" stroke=\"{NO_DATA_INK}\" stroke-width=\"1\"/></pattern>"
+    );
+    out.push_str("</defs>\n");
     if !view.context.is_empty() {
         let _ = writeln!(
             out,
@@ -254,7 +238,7 @@ mod tests {
         assert!(svg.contains("fill=\"url(#m1-none)\""));
         assert!(
             !svg.contains("m1-fill-delvis"),
-            "no answer patterns when none are used"
+            "no answer patterns on a map of shares"
         );
         assert!(roxmltree::Document::parse(&svg).is_ok());
     }

@@ -1,5 +1,6 @@
 //! Phase 3: render pages, pictures and data files from the model and its figures.
 
+pub mod charts;
 pub mod escape;
 pub mod flowerbox;
 pub mod format;

@@ -83,7 +83,7 @@ pub fn render_svg(
 }
 
 /// A coordinate, written with one decimal at most (and never as `-0`).
-struct N(f64);
+pub(crate) struct N(pub(crate) f64);
 
 impl fmt::Display for N {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -102,7 +102,7 @@ impl fmt::Display for N {
 }
 
 /// Escaped text, for `write!`.
-struct E<'a>(&'a str);
+pub(crate) struct E<'a>(pub(crate) &'a str);
 
 impl fmt::Display for E<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,6 +9,7 @@ use crate::output::OutputFile;
 use crate::render::site::{Head, RenderError, Site, paths};
 
 use super::TallyView;
+use super::pictures::{self, MapFigure};
 
 #[derive(Serialize)]
 struct Link<'a> {
@@ -47,6 +48,7 @@ struct YearView<'a> {
     population_share_helt: Option<f64>,
     counties: Vec<CountyRow<'a>>,
     lists: Vec<AnswerList<'a>>,
+    map: Option<MapFigure>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +74,8 @@ struct Page<'a> {
     replaced_by: Vec<Link<'a>>,
     years: Vec<YearView<'a>>,
     history: Vec<HistoryRow<'a>>,
+    /// The answers per year as a picture (`history` is its table).
+    distribution: Option<String>,
 }
 
 pub fn render(
@@ -114,6 +118,7 @@ pub fn render(
         })
         .map(|r| link(&r))
         .collect();
+    let folder = paths::indicator(&catalog.id, &ind.id);
     let years = stats
         .groups
         .iter()
@@ -179,6 +184,13 @@ pub fn render(
                     })
                     .collect(),
                 lists: answer_lists,
+                map: pictures::answer_map(
+                    site,
+                    gi,
+                    indicator,
+                    &folder,
+                    &format!("map{}", group.year),
+                ),
             })
         })
         .collect();
@@ -216,8 +228,8 @@ pub fn render(
         replaced_by,
         years,
         history,
+        distribution: pictures::indicator_distribution(site, catalog_index, indicator, "dist"),
     };
-    let folder = paths::indicator(&catalog.id, &ind.id);
     let head = Head::new(
         format!(
             "{} {} – {}",

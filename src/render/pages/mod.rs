@@ -7,6 +7,7 @@ pub mod lists;
 pub mod misc;
 pub mod municipality;
 pub mod national;
+pub mod pictures;
 
 use serde::Serialize;
 

@@ -10,6 +10,7 @@ use crate::render::opendata;
 use crate::render::site::{Head, RenderError, Site, paths};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
+use super::pictures::{self, SeriesFigure, SimilarView};
 use super::{TallyView, word};
 
 #[derive(Serialize)]
@@ -98,6 +99,8 @@ struct Page<'a> {
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
     embed: String,
+    similar: SimilarView<'a>,
+    over_time: Option<SeriesFigure>,
 }
 
 pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
@@ -255,6 +258,15 @@ fn render_assessment(
             .unwrap_or_default(),
         previous,
         embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
+        similar: pictures::similar(site, index),
+        over_time: pictures::series_figure(
+            site,
+            &stats.municipality_series(assessment.municipality),
+            assessment.year,
+            false,
+            &m.name,
+            "ot",
+        ),
     };
     let head = |folder: &str| {
         Head::new(

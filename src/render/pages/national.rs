@@ -12,6 +12,7 @@ use crate::stats::{Group, Tally};
 
 use super::TallyView;
 use super::county::{AreaView, Pick, area_views};
+use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -89,6 +90,17 @@ struct GroupView<'a> {
     series: Vec<SeriesRow<'a>>,
 }
 
+/// A municipality on the national map, as the table beside it shows it.
+#[derive(Serialize)]
+struct MapRow<'a> {
+    name: &'a str,
+    path: String,
+    county: &'a str,
+    share_helt: Option<f64>,
+    points: u32,
+    max_points: u32,
+}
+
 #[derive(Serialize)]
 struct Page<'a> {
     year: Option<Year>,
@@ -96,6 +108,34 @@ struct Page<'a> {
     years: Vec<YearLink>,
     groups: Vec<GroupView<'a>>,
     recent: Vec<Recent<'a>>,
+    map: Option<MapFigure>,
+    map_rows: Vec<MapRow<'a>>,
+    over_time: Option<SeriesFigure>,
+}
+
+/// Every municipality that published in `year`, by name, with the figure the map shows.
+fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
+    let content = site.content;
+    super::by_name(
+        site.stats
+            .groups_of_year(year)
+            .flat_map(|(_, g)| g.assessments.iter().copied())
+            .map(|a| {
+                let assessment = &content.assessments[a];
+                let m = &content.registry.municipalities[assessment.municipality];
+                let f = &site.stats.assessments[a];
+                MapRow {
+                    name: &m.name,
+                    path: paths::municipality_year(&m.slug, year),
+                    county: &content.registry.counties[m.county].name,
+                    share_helt: f.share_helt,
+                    points: f.points,
+                    max_points: f.max_points,
+                }
+            })
+            .collect(),
+        |r| r.name,
+    )
 }
 
 pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -303,6 +343,7 @@ fn render(
         })
         .collect();
     let image = groups.first().map(|g| g.png_path.clone());
+    let map = year.and_then(|y| pictures::share_map(site, MapScope::Nation, y, &folder, "map"));
     let page = Page {
         year,
         latest: as_home,
@@ -318,6 +359,21 @@ fn render(
             .collect(),
         groups,
         recent,
+        map_rows: match (&map, year) {
+            (Some(_), Some(y)) => map_rows(site, y),
+            _ => Vec::new(),
+        },
+        map,
+        over_time: year.and_then(|y| {
+            pictures::series_figure(
+                site,
+                &site.stats.nation_series(),
+                y,
+                true,
+                site.t("nation"),
+                "ot",
+            )
+        }),
     };
     let title = match (as_home, year) {
         (true, _) => content.config.title.clone(),
