@@ -10,20 +10,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::paths;
 use crate::model::{Content, Date, Level, Part, SizeClass, Year, answer_word};
 use crate::stats::{Scope, Stats};
-
-/// The files under `data/`, as listed in `site.json`.
-pub const DATA_FILES: [&str; 8] = [
-    "data/answers.csv",
-    "data/municipalities.csv",
-    "data/indicators.csv",
-    "data/similar.csv",
-    "data/series.csv",
-    "data/indicator_series.csv",
-    "data/site.json",
-    "data/schema/assessment.schema.json",
-];
 
 const ANSWERS_HEADER: &str =
     "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
@@ -511,11 +500,7 @@ pub fn indicator_series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
 pub fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
     let a = content.assessments.get(assessment)?;
     let m = content.registry.municipalities.get(a.municipality)?;
-    Some(format!(
-        "kommun/{slug}/{year}/{slug}-{year}.csv",
-        slug = m.slug,
-        year = a.year
-    ))
+    Some(paths::municipality_csv(&m.slug, a.year))
 }
 
 /// Text from submitters that a spreadsheet would run as a formula gets a leading apostrophe.
@@ -682,6 +667,7 @@ fn size_class_bounds(class: SizeClass) -> (u64, Option<u64>) {
 /// order of the content (catalogues by id, counties and municipalities by code), so the same
 /// content gives the same bytes. Paths are relative to the site's root and end in `/` for
 /// pages; a municipality without assessments has no page (`path` is null).
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
     let registry = &content.registry;
     let config = &content.config;
@@ -731,7 +717,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                                         Some(format!("{}/{id}", other.id))
                                     })
                                     .collect(),
-                                path: format!("indikator/{}/{}/", catalog.id, indicator.id),
+                                path: paths::indicator(&catalog.id, &indicator.id),
                             })
                             .collect(),
                     })
@@ -747,7 +733,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
             code: &county.code,
             name: &county.name,
             slug: &county.slug,
-            path: format!("lan/{}/", county.slug),
+            path: paths::county(&county.slug),
             municipalities: registry
                 .municipalities
                 .iter()
@@ -773,7 +759,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                         year: a.year,
                         catalog: &content.catalogs.get(a.catalog)?.id,
                         published: a.published,
-                        path: format!("kommun/{}/{}/", m.slug, a.year),
+                        path: paths::municipality_year(&m.slug, a.year),
                         csv: municipality_csv_path(content, i)?,
                         helt: figures.total.helt,
                         delvis: figures.total.delvis,
@@ -795,7 +781,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 population: m.population,
                 population_year: m.population_year,
                 size_class: SizeClass::of(m.population).code(),
-                path: (!assessments.is_empty()).then(|| format!("kommun/{}/", m.slug)),
+                path: (!assessments.is_empty()).then(|| paths::municipality(&m.slug)),
                 assessments,
             }
         })
@@ -808,7 +794,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
         base_url: &config.base_url,
         example_data: config.example_data,
         years: &stats.years,
-        files: DATA_FILES.to_vec(),
+        files: paths::DATA_FILES.to_vec(),
         answers: ["helt", "delvis", "inte", "obesvarad"],
         size_classes: SizeClass::ALL
             .iter()

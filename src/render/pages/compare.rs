@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::model::Year;
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 #[derive(Serialize)]
 struct AreaHead<'a> {
@@ -63,13 +64,14 @@ struct Page<'a> {
     tables: Vec<Table<'a>>,
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    let mut files = Vec::new();
-    for &year in &site.stats.years {
-        files.push(render_year(site, Some(year), false)?);
-    }
-    files.push(render_year(site, site.latest_year(), true)?);
-    Ok(files)
+/// `jamfor/`: the latest year.
+pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    Ok(vec![render_year(site, site.latest_year(), true)?])
+}
+
+/// `jamfor/<year>/`.
+pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+    Ok(vec![render_year(site, Some(year), false)?])
 }
 
 fn render_year(
@@ -164,7 +166,7 @@ fn render_year(
     };
     let folder = match (as_latest, year) {
         (false, Some(y)) => paths::compare_year(y),
-        _ => "jamfor/".to_string(),
+        _ => paths::COMPARE.to_string(),
     };
     let title = match year {
         Some(y) => format!("{} {y} – {}", site.t("compare"), content.config.title),

@@ -6,8 +6,9 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::output::OutputFile;
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
 use super::TallyView;
@@ -163,9 +164,9 @@ struct Page<'a> {
     over_time: Option<SeriesFigure>,
 }
 
-pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
-    let years: Vec<Year> = site
-        .stats
+/// The years with an assessment in the county.
+fn years_of(site: &Site<'_>, county: usize) -> Vec<Year> {
+    site.stats
         .years
         .iter()
         .copied()
@@ -174,7 +175,22 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
                 .groups_of_year(y)
                 .any(|(_, g)| g.county(county).is_some())
         })
+        .collect()
+}
+
+/// The pages of this job: each year, and the latest (the one the sitemap lists).
+pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
+    let slug = &site.content.registry.counties[county].slug;
+    let mut pages: Vec<paths::Page> = years_of(site, county)
+        .into_iter()
+        .map(|y| paths::Page::unlisted(paths::county_year(slug, y)))
         .collect();
+    pages.push(paths::Page::listed(paths::county(slug)));
+    pages
+}
+
+pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
+    let years = years_of(site, county);
     let mut files = Vec::new();
     for &year in &years {
         files.extend(render_year(site, county, Some(year), false, &years)?);
@@ -189,6 +205,7 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
     Ok(files)
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn render_year(
     site: &Site<'_>,
     county: usize,
@@ -244,17 +261,16 @@ fn render_year(
             &sentence,
             &format!("fb{suffix}-"),
         );
-        let svg_path = format!("{folder}blomlada{suffix}.svg");
-        let png_path = format!("{folder}blomlada{suffix}.png");
+        let paths::Picture {
+            svg: svg_path,
+            png: png_path,
+        } = paths::flowerbox(&folder, &suffix);
         first_svg_path.get_or_insert_with(|| png_path.clone());
         files.push(OutputFile::bytes(
             svg_path.clone(),
             svg.clone().into_bytes(),
         ));
-        files.push(OutputFile {
-            path: png_path.clone(),
-            contents: Contents::PngOf(svg_path.clone()),
-        });
+        files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
         let municipalities = super::by_name(
             group
                 .assessments

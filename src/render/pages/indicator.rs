@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::model::{Answer, IndicatorRef, Level, Year};
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 use super::TallyView;
 use super::pictures::{self, MapFigure};
@@ -78,144 +79,21 @@ struct Page<'a> {
     distribution: Option<String>,
 }
 
-pub fn render(
-    site: &Site<'_>,
-    catalog_index: usize,
-    indicator: usize,
-) -> Result<Vec<OutputFile>, RenderError> {
+/// The page of this job, listed in the sitemap.
+pub fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
+    vec![paths::Page::listed(folder(site, of))]
+}
+
+fn folder(site: &Site<'_>, of: IndicatorRef) -> String {
+    let catalog = &site.content.catalogs[of.catalog];
+    paths::indicator(&catalog.id, &catalog.indicators[of.indicator].id)
+}
+
+pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
-    let stats = site.stats;
-    let catalog = &content.catalogs[catalog_index];
-    let ind = &catalog.indicators[indicator];
-    let area = catalog.area_of(indicator);
-    let link = |r: &IndicatorRef| {
-        let c = &content.catalogs[r.catalog];
-        let i = &c.indicators[r.indicator];
-        Link {
-            id: &i.id,
-            catalog: &c.id,
-            text: &i.text,
-            path: paths::indicator(&c.id, &i.id),
-        }
-    };
-    let this = IndicatorRef {
-        catalog: catalog_index,
-        indicator,
-    };
-    let replaced_by = content
-        .catalogs
-        .iter()
-        .enumerate()
-        .flat_map(|(ci, c)| {
-            c.indicators
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.replaces.contains(&this))
-                .map(move |(ii, _)| IndicatorRef {
-                    catalog: ci,
-                    indicator: ii,
-                })
-        })
-        .map(|r| link(&r))
-        .collect();
-    let folder = paths::indicator(&catalog.id, &ind.id);
-    let years = stats
-        .groups
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.catalog == catalog_index)
-        .rev()
-        .filter_map(|(gi, group)| {
-            let f = group.nation.indicators.get(indicator)?;
-            let lists = stats.answers_by_indicator(content, gi, indicator);
-            let named = |list: &[usize]| -> Vec<Named> {
-                super::by_name(
-                    list.iter()
-                        .map(|&a| {
-                            let m = &content.registry.municipalities
-                                [content.assessments[a].municipality];
-                            Named {
-                                name: &m.name,
-                                path: paths::municipality_year(&m.slug, group.year),
-                            }
-                        })
-                        .collect(),
-                    |n| n.name,
-                )
-            };
-            let mut answer_lists = vec![
-                AnswerList {
-                    answer: Answer::Helt.as_str(),
-                    municipalities: named(&lists.helt),
-                },
-                AnswerList {
-                    answer: Answer::Delvis.as_str(),
-                    municipalities: named(&lists.delvis),
-                },
-                AnswerList {
-                    answer: Answer::Inte.as_str(),
-                    municipalities: named(&lists.inte),
-                },
-            ];
-            if !lists.obesvarad.is_empty() {
-                answer_lists.push(AnswerList {
-                    answer: "obesvarad",
-                    municipalities: named(&lists.obesvarad),
-                });
-            }
-            Some(YearView {
-                year: group.year,
-                tally: (&f.tally).into(),
-                population_helt: f.population_helt,
-                population_published: f.population_published,
-                population_share_helt: f.population_share_helt,
-                counties: group
-                    .counties
-                    .iter()
-                    .filter_map(|(c, scope)| {
-                        let county = &content.registry.counties[*c];
-                        let cf = scope.indicators.get(indicator)?;
-                        Some(CountyRow {
-                            name: &county.name,
-                            path: paths::county_year(&county.slug, group.year),
-                            tally: (&cf.tally).into(),
-                            population_share_helt: cf.population_share_helt,
-                        })
-                    })
-                    .collect(),
-                lists: answer_lists,
-                map: pictures::answer_map(
-                    site,
-                    gi,
-                    indicator,
-                    &folder,
-                    &format!("map{}", group.year),
-                ),
-            })
-        })
-        .collect();
-    let history = stats
-        .indicator_series
-        .get(catalog_index)
-        .and_then(|s| s.get(indicator))
-        .map(|points| {
-            points
-                .iter()
-                .map(|p| {
-                    let c = &content.catalogs[p.catalog];
-                    let i = &c.indicators[p.indicator];
-                    HistoryRow {
-                        year: p.year,
-                        catalog: &c.id,
-                        id: &i.id,
-                        path: paths::indicator(&c.id, &i.id),
-                        same_indicator: p.catalog == catalog_index && p.indicator == indicator,
-                        tally: (&p.tally).into(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let catalog = &content.catalogs[of.catalog];
+    let ind = &catalog.indicators[of.indicator];
+    let area = catalog.area_of(of.indicator);
     let page = Page {
         id: &ind.id,
         text: &ind.text,
@@ -224,12 +102,13 @@ pub fn render(
         area_name: &area.name,
         level: area.level,
         leaf: ind.part == crate::model::Part::Leaf,
-        replaces: ind.replaces.iter().map(link).collect(),
-        replaced_by,
-        years,
-        history,
-        distribution: pictures::indicator_distribution(site, catalog_index, indicator, "dist"),
+        replaces: ind.replaces.iter().map(|&r| link(site, r)).collect(),
+        replaced_by: replaced_by(site, of),
+        years: years(site, of),
+        history: history(site, of),
+        distribution: pictures::indicator_distribution(site, of.catalog, of.indicator, "dist"),
     };
+    let folder = folder(site, of);
     let head = Head::new(
         format!(
             "{} {} – {}",
@@ -242,4 +121,152 @@ pub fn render(
     .description(ind.text.clone());
     let html = site.render_page("indicator.html", &folder, head, &page)?;
     Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+}
+
+fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {
+    let c = &site.content.catalogs[r.catalog];
+    let i = &c.indicators[r.indicator];
+    Link {
+        id: &i.id,
+        catalog: &c.id,
+        text: &i.text,
+        path: paths::indicator(&c.id, &i.id),
+    }
+}
+
+/// The indicators of later catalogues that continue this one.
+fn replaced_by<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<Link<'a>> {
+    site.content
+        .catalogs
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| {
+            c.indicators
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.replaces.contains(&of))
+                .map(move |(ii, _)| IndicatorRef {
+                    catalog: ci,
+                    indicator: ii,
+                })
+        })
+        .map(|r| link(site, r))
+        .collect()
+}
+
+/// Each year the indicator's catalogue was answered, newest first.
+fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
+    let (content, stats) = (site.content, site.stats);
+    stats
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.catalog == of.catalog)
+        .rev()
+        .filter_map(|(gi, group)| {
+            let f = group.nation.indicators.get(of.indicator)?;
+            Some(YearView {
+                year: group.year,
+                tally: (&f.tally).into(),
+                population_helt: f.population_helt,
+                population_published: f.population_published,
+                population_share_helt: f.population_share_helt,
+                counties: group
+                    .counties
+                    .iter()
+                    .filter_map(|(c, scope)| {
+                        let county = &content.registry.counties[*c];
+                        let cf = scope.indicators.get(of.indicator)?;
+                        Some(CountyRow {
+                            name: &county.name,
+                            path: paths::county_year(&county.slug, group.year),
+                            tally: (&cf.tally).into(),
+                            population_share_helt: cf.population_share_helt,
+                        })
+                    })
+                    .collect(),
+                lists: answer_lists(site, gi, group.year, of.indicator),
+                map: pictures::answer_map(
+                    site,
+                    gi,
+                    of.indicator,
+                    &folder(site, of),
+                    &format!("map{}", group.year),
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The municipalities of one group by their answer to the indicator.
+fn answer_lists<'a>(
+    site: &Site<'a>,
+    group: usize,
+    year: Year,
+    indicator: usize,
+) -> Vec<AnswerList<'a>> {
+    let content = site.content;
+    let lists = site.stats.answers_by_indicator(content, group, indicator);
+    let named = |list: &[usize]| -> Vec<Named> {
+        super::by_name(
+            list.iter()
+                .map(|&a| {
+                    let m = &content.registry.municipalities[content.assessments[a].municipality];
+                    Named {
+                        name: &m.name,
+                        path: paths::municipality_year(&m.slug, year),
+                    }
+                })
+                .collect(),
+            |n| n.name,
+        )
+    };
+    let mut answer_lists = vec![
+        AnswerList {
+            answer: Answer::Helt.as_str(),
+            municipalities: named(&lists.helt),
+        },
+        AnswerList {
+            answer: Answer::Delvis.as_str(),
+            municipalities: named(&lists.delvis),
+        },
+        AnswerList {
+            answer: Answer::Inte.as_str(),
+            municipalities: named(&lists.inte),
+        },
+    ];
+    if !lists.obesvarad.is_empty() {
+        answer_lists.push(AnswerList {
+            answer: "obesvarad",
+            municipalities: named(&lists.obesvarad),
+        });
+    }
+    answer_lists
+}
+
+/// The indicator over the years, through the catalogues it continues.
+fn history<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<HistoryRow<'a>> {
+    let content = site.content;
+    site.stats
+        .indicator_series
+        .get(of.catalog)
+        .and_then(|s| s.get(of.indicator))
+        .map(|points| {
+            points
+                .iter()
+                .map(|p| {
+                    let c = &content.catalogs[p.catalog];
+                    let i = &c.indicators[p.indicator];
+                    HistoryRow {
+                        year: p.year,
+                        catalog: &c.id,
+                        id: &i.id,
+                        path: paths::indicator(&c.id, &i.id),
+                        same_indicator: p.catalog == of.catalog && p.indicator == of.indicator,
+                        tally: (&p.tally).into(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 #[derive(Serialize)]
 struct MunicipalityItem<'a> {
@@ -92,8 +93,8 @@ pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         format!("{} – {}", site.t("counties"), site.content.config.title),
         "counties",
     );
-    let html = site.render_page("counties.html", "lan/", head, list_page(site))?;
-    Ok(vec![OutputFile::bytes("lan/index.html", html)])
+    let html = site.render_page("counties.html", paths::COUNTIES, head, list_page(site))?;
+    Ok(vec![OutputFile::bytes(paths::index(paths::COUNTIES), html)])
 }
 
 pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -105,8 +106,16 @@ pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         ),
         "municipalities",
     );
-    let html = site.render_page("municipalities.html", "kommun/", head, list_page(site))?;
-    Ok(vec![OutputFile::bytes("kommun/index.html", html)])
+    let html = site.render_page(
+        "municipalities.html",
+        paths::MUNICIPALITIES,
+        head,
+        list_page(site),
+    )?;
+    Ok(vec![OutputFile::bytes(
+        paths::index(paths::MUNICIPALITIES),
+        html,
+    )])
 }
 
 #[derive(Serialize)]
@@ -188,9 +197,12 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     );
     let html = site.render_page(
         "indicators.html",
-        "indikator/",
+        paths::INDICATORS,
         head,
         IndicatorsPage { catalogs },
     )?;
-    Ok(vec![OutputFile::bytes("indikator/index.html", html)])
+    Ok(vec![OutputFile::bytes(
+        paths::index(paths::INDICATORS),
+        html,
+    )])
 }

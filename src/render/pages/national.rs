@@ -6,8 +6,9 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::output::OutputFile;
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
 
 use super::TallyView;
@@ -146,6 +147,7 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
     render(site, Some(year), false)
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn group_view<'a>(
     site: &Site<'a>,
     gi: usize,
@@ -175,16 +177,15 @@ fn group_view<'a>(
         &sentence,
         &format!("fb{suffix}-"),
     );
-    let svg_path = format!("{folder}blomlada{suffix}.svg");
-    let png_path = format!("{folder}blomlada{suffix}.png");
+    let paths::Picture {
+        svg: svg_path,
+        png: png_path,
+    } = paths::flowerbox(folder, &suffix);
     files.push(OutputFile::bytes(
         svg_path.clone(),
         svg.clone().into_bytes(),
     ));
-    files.push(OutputFile {
-        path: png_path.clone(),
-        contents: Contents::PngOf(svg_path.clone()),
-    });
+    files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
     let counties = group
         .counties
         .iter()
@@ -311,7 +312,7 @@ fn render(
     let content = site.content;
     let folder = match (as_home, year) {
         (false, Some(y)) => paths::national_year(y),
-        _ => String::new(),
+        _ => paths::HOME.to_string(),
     };
     let mut files = Vec::new();
     let groups: Vec<GroupView> = year
