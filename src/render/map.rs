@@ -79,19 +79,80 @@ pub struct Region {
     pub title: String,
 }
 
-/// Draws a map. `region` gives each municipality of the view (by registry index) its paint,
-/// link and title; `id_prefix` starts every id, so that several maps can share a page.
+/// The id of a municipality's shape in a geometry file: `k` and its registry code (codes are
+/// letters and digits).
+fn shape_id(code: &str) -> String {
+    format!("k{code}")
+}
+
+/// The geometry of one view as a file of its own, which every map of that view refers to
+/// (`<use>`), so that the shapes are written once for a site rather than once per map. On its
+/// own it is a blank map: the municipalities in grey, each with its name as its title.
+/// `codes` and `names` are the registry's, by index.
+pub fn geometry_svg(
+    view: &MapView,
+    title: &str,
+    codes: &dyn Fn(usize) -> (String, String),
+) -> String {
+    let mut out = String::with_capacity(48 * 1024);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">\n<title>{}</title>\n",
+        escape(title),
+        w = view.width,
+        h = view.height,
+    );
+    if !view.context.is_empty() {
+        let _ = writeln!(
+            out,
+            "<path id=\"context\" d=\"{}\" fill=\"{CONTEXT_FILL}\" stroke=\"{CONTEXT_EDGE}\" stroke-width=\"0.6\" stroke-linejoin=\"round\"/>",
+            view.context
+        );
+    }
+    // Shapes carry no paint of their own: a map's `<use>` gives them theirs.
+    let _ = writeln!(out, "<g fill=\"{CONTEXT_FILL}\" {}>", shape_stroke());
+    for (m, d) in &view.municipalities {
+        let (code, name) = codes(*m);
+        let _ = writeln!(
+            out,
+            "<path id=\"{}\" d=\"{d}\"><title>{}</title></path>",
+            escape(&shape_id(&code)),
+            escape(&name)
+        );
+    }
+    out.push_str("</g>\n");
+    if !view.borders.is_empty() {
+        let _ = writeln!(
+            out,
+            "<path id=\"borders\" d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"1.3\" stroke-linejoin=\"round\" stroke-linecap=\"round\" pointer-events=\"none\"/>",
+            view.borders
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// How every municipality's outline is drawn, on a map and in its geometry file.
+fn shape_stroke() -> String {
+    format!("stroke=\"{INK}\" stroke-width=\"0.4\" stroke-linejoin=\"round\" fill-rule=\"evenodd\"")
+}
+
+/// Draws a map whose shapes are in the geometry file at `geometry` (a link relative to the
+/// page, see [`geometry_svg`]). `region` gives each municipality of the view (by registry
+/// index) its paint, link and title, `code` its registry code; `id_prefix` starts every id,
+/// so that several maps can share a page.
 pub fn render_svg(
     view: &MapView,
-    region: &dyn Fn(usize) -> Region,
+    geometry: &str,
+    region: &dyn Fn(usize) -> (String, Region),
     title: &str,
     id_prefix: &str,
 ) -> String {
     let p = id_prefix;
-    let regions: Vec<(&str, Region)> = view
+    let regions: Vec<(String, Region)> = view
         .municipalities
         .iter()
-        .map(|(m, d)| (d.as_str(), region(*m)))
+        .map(|(m, _)| region(*m))
         .collect();
     let mut paints: Vec<Paint> = regions.iter().map(|(_, r)| r.paint).collect();
     paints.sort_by_key(|paint| match paint {
@@ -100,8 +161,9 @@ pub fn render_svg(
         Paint::NoData => 100,
     });
     paints.dedup();
+    let geometry = escape(geometry);
 
-    let mut out = String::with_capacity(64 * 1024);
+    let mut out = String::with_capacity(32 * 1024);
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
@@ -123,34 +185,24 @@ pub fn render_svg(
     );
     out.push_str("</defs>\n");
     if !view.context.is_empty() {
-        let _ = writeln!(
-            out,
-            "<path class=\"context\" d=\"{}\" fill=\"{CONTEXT_FILL}\" stroke=\"{CONTEXT_EDGE}\" stroke-width=\"0.6\" stroke-linejoin=\"round\"/>",
-            view.context
-        );
+        let _ = writeln!(out, "<use href=\"{geometry}#context\"/>");
     }
-    let _ = writeln!(
-        out,
-        "<g stroke=\"{INK}\" stroke-width=\"0.4\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">"
-    );
+    let _ = writeln!(out, "<g {}>", shape_stroke());
     for paint in paints {
         let _ = writeln!(out, "<g fill=\"{}\">", paint.fill(p));
-        for (d, r) in regions.iter().filter(|(_, r)| r.paint == paint) {
+        for (code, r) in regions.iter().filter(|(_, r)| r.paint == paint) {
+            let shape = format!("<use href=\"{geometry}#{}\"/>", escape(&shape_id(code)));
             match &r.href {
                 Some(href) => {
                     let _ = writeln!(
                         out,
-                        "<a href=\"{}\" tabindex=\"-1\"><title>{}</title><path d=\"{d}\"/></a>",
+                        "<a href=\"{}\" tabindex=\"-1\"><title>{}</title>{shape}</a>",
                         escape(href),
                         escape(&r.title)
                     );
                 }
                 None => {
-                    let _ = writeln!(
-                        out,
-                        "<path d=\"{d}\"><title>{}</title></path>",
-                        escape(&r.title)
-                    );
+                    let _ = writeln!(out, "<g><title>{}</title>{shape}</g>", escape(&r.title));
                 }
             }
         }
@@ -158,11 +210,7 @@ pub fn render_svg(
     }
     out.push_str("</g>\n");
     if !view.borders.is_empty() {
-        let _ = writeln!(
-            out,
-            "<path class=\"borders\" d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"1.3\" stroke-linejoin=\"round\" stroke-linecap=\"round\" pointer-events=\"none\"/>",
-            view.borders
-        );
+        let _ = writeln!(out, "<use href=\"{geometry}#borders\"/>");
     }
     out.push_str("</svg>\n");
     out

@@ -38,6 +38,13 @@ pub const DATA_FILES: [&str; 8] = [
     ASSESSMENT_SCHEMA,
 ];
 
+/// The shapes of the national map, which every national map refers to.
+pub const MAP_NATION: &str = "karta/sverige.svg";
+/// The shapes of a county's map.
+pub fn map_county(slug: &str) -> String {
+    format!("karta/lan/{slug}.svg")
+}
+
 pub fn municipality(slug: &str) -> String {
     format!("kommun/{slug}/")
 }

@@ -2,9 +2,12 @@
 //!
 //! Each function makes one attachment of a page from the figures (`stats`) and the theme's
 //! words: the picture's SVG, its text alternative, and the rows of the table that holds the
-//! same figures. Pages put them in their templates; nothing here writes files.
+//! same figures. Pages put them in their templates. The one set of files written here is the
+//! maps' shapes ([`map_geometry`]), which every map refers to.
 
 use serde::Serialize;
+
+use crate::output::OutputFile;
 
 use crate::model::{Answer, Year};
 use crate::render::charts::{self, Bar, LinePanel, LinePoint, StackRow};
@@ -90,16 +93,53 @@ fn legend(paints: &[(Paint, String)], counts: &[(Paint, u32)], prefix: &str) -> 
 }
 
 /// How many of the view's municipalities each paint gets.
-fn count_paints(view: &crate::geo::MapView, region: &dyn Fn(usize) -> Region) -> Vec<(Paint, u32)> {
+fn count_paints(
+    view: &crate::geo::MapView,
+    region: &dyn Fn(usize) -> (String, Region),
+) -> Vec<(Paint, u32)> {
     let mut counts: Vec<(Paint, u32)> = Vec::new();
     for (m, _) in &view.municipalities {
-        let paint = region(*m).paint;
+        let paint = region(*m).1.paint;
         match counts.iter_mut().find(|(p, _)| *p == paint) {
             Some((_, c)) => *c += 1,
             None => counts.push((paint, 1)),
         }
     }
     counts
+}
+
+/// Where the shapes of a map are, from the site's root.
+fn geometry_path(site: &Site<'_>, scope: MapScope) -> String {
+    match scope {
+        MapScope::Nation => paths::MAP_NATION.to_string(),
+        MapScope::County(c) => paths::map_county(&site.content.registry.counties[c].slug),
+    }
+}
+
+/// The maps' shapes: one file for the nation and one per county with municipalities, which
+/// every map of the site refers to. Nothing without boundaries.
+pub fn map_geometry(site: &Site<'_>) -> Vec<OutputFile> {
+    let Some(boundaries) = site.content.boundaries.as_ref() else {
+        return Vec::new();
+    };
+    let registry = &site.content.registry;
+    let codes = |m: usize| {
+        let municipality = &registry.municipalities[m];
+        (municipality.code.clone(), municipality.name.clone())
+    };
+    let mut files = vec![OutputFile::bytes(
+        paths::MAP_NATION,
+        map::geometry_svg(boundaries.nation(), site.t("nation"), &codes),
+    )];
+    for (c, county) in registry.counties.iter().enumerate() {
+        if let Some(view) = boundaries.county(c) {
+            files.push(OutputFile::bytes(
+                geometry_path(site, MapScope::County(c)),
+                map::geometry_svg(view, &county.name, &codes),
+            ));
+        }
+    }
+    files
 }
 
 /// The map of a nation or county in `year`, coloured by each municipality's share of
@@ -117,12 +157,14 @@ pub fn share_map(
         MapScope::County(c) => boundaries.county(c)?,
     };
     let root = Site::root_of(folder);
+    let geometry = format!("{root}{}", geometry_path(site, scope));
     let lang = site.language();
     let content = site.content;
     let region = |m: usize| {
         let (assessment, href) = map_link(site, m, year, &root);
         let share = assessment.and_then(|a| site.stats.assessments[a].share_helt);
-        let name = &content.registry.municipalities[m].name;
+        let municipality = &content.registry.municipalities[m];
+        let name = &municipality.name;
         let title = match (assessment, share) {
             (Some(_), Some(s)) => format!(
                 "{name}: {} {}",
@@ -132,11 +174,14 @@ pub fn share_map(
             (Some(_), None) => format!("{name}: {}", site.t("map_nothing_answered")),
             (None, _) => format!("{name}: {} {year}", site.t("map_not_published")),
         };
-        Region {
-            paint: Paint::of_share(share),
-            href,
-            title,
-        }
+        (
+            municipality.code.clone(),
+            Region {
+                paint: Paint::of_share(share),
+                href,
+                title,
+            },
+        )
     };
     let counts = count_paints(view, &region);
     let name = match scope {
@@ -144,7 +189,7 @@ pub fn share_map(
         MapScope::County(c) => content.registry.counties[c].name.clone(),
     };
     let title = format!("{} – {name} {year}", site.t("map_share_title"));
-    let svg = map::render_svg(view, &region, &title, &format!("{id}-"));
+    let svg = map::render_svg(view, &geometry, &region, &title, &format!("{id}-"));
     let mut paints: Vec<(Paint, String)> = (0..SHARE_CLASSES.len())
         .map(|c| (Paint::Share(c), class_label(site, c)))
         .collect();
@@ -192,10 +237,12 @@ pub fn answer_map(
         Some(Answer::Inte) => 2,
         None => 3,
     };
+    let geometry = format!("{root}{}", paths::MAP_NATION);
     let region = |m: usize| {
-        let name = &content.registry.municipalities[m].name;
+        let municipality = &content.registry.municipalities[m];
+        let name = &municipality.name;
         let (_, href) = map_link(site, m, g.year, &root);
-        match answer_of(m) {
+        let region = match answer_of(m) {
             Some(answer) => Region {
                 paint: Paint::Answer(style_of(answer)),
                 href,
@@ -206,7 +253,8 @@ pub fn answer_map(
                 href,
                 title: format!("{name}: {} {}", site.t("map_not_published"), g.year),
             },
-        }
+        };
+        (municipality.code.clone(), region)
     };
     let counts = count_paints(view, &region);
     let catalog = &content.catalogs[g.catalog];
@@ -220,7 +268,7 @@ pub fn answer_map(
         site.t("nation"),
         g.year
     );
-    let svg = map::render_svg(view, &region, &title, &format!("{id}-"));
+    let svg = map::render_svg(view, &geometry, &region, &title, &format!("{id}-"));
     let mut paints: Vec<(Paint, String)> = (0..4)
         .map(|k| (Paint::Answer(k), words[k].to_string()))
         .collect();
