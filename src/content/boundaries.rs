@@ -138,42 +138,7 @@ pub fn shapes_from_text(
     let source = SourceText { path, text };
     let lines = Lines::new(text);
     let errors_before = diagnostics.error_count();
-    let expected_collection = "expected a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", \"features\": [...]}";
-    let collection: Collection = match serde_json::from_str(text) {
-        Ok(c) => c,
-        Err(e) => {
-            let pos = Pos::new(e.line() as u64, e.column() as u64);
-            diagnostics.error(
-                &source,
-                pos,
-                format!("not valid GeoJSON: {e}; {expected_collection}"),
-            );
-            return None;
-        }
-    };
-    let features_raw = match (collection.kind.as_deref(), collection.features) {
-        (Some("FeatureCollection"), Some(f)) => f,
-        (kind, _) => {
-            let found = kind.map_or_else(|| "no \"type\"".to_string(), |k| format!("type \"{k}\""));
-            diagnostics.error(
-                &source,
-                Pos::START,
-                format!("found {found}; {expected_collection}"),
-            );
-            return None;
-        }
-    };
-    let features: Vec<&RawValue> = match serde_json::from_str(features_raw.get()) {
-        Ok(f) => f,
-        Err(e) => {
-            diagnostics.error(
-                &source,
-                lines.inside(features_raw, &e),
-                format!("\"features\" is not a list of features: {e}"),
-            );
-            return None;
-        }
-    };
+    let (features_raw, features) = features(&source, &lines, diagnostics)?;
 
     let mut shapes: Vec<Option<(Shape, Pos)>> = vec![None; registry.municipalities.len()];
     let mut unknown: Vec<(String, Option<String>, Pos)> = Vec::new();
@@ -190,47 +155,16 @@ pub fn shapes_from_text(
                 continue;
             }
         };
-        let code_raw = feature
-            .properties
-            .as_ref()
-            .and_then(|p| p.get("id").copied())
-            .or(feature.id);
-        let Some(code_raw) = code_raw else {
-            diagnostics.error(
-                &source,
-                at,
-                format!(
-                    "feature {} has no municipality code; expected its four-digit code in \"properties\": {{\"id\": \"0114\"}}",
-                    n + 1
-                ),
-            );
+        let Some((code, code_at)) = feature_code(&source, &lines, n, &feature, at, diagnostics)
+        else {
             continue;
         };
-        let code_at = lines.of(code_raw);
-        let code = match serde_json::from_str::<serde_json::Value>(code_raw.get()) {
-            Ok(serde_json::Value::String(s)) => s,
-            // A number is the code without its leading zeros, as in assessments.
-            Ok(serde_json::Value::Number(number)) if number.as_u64().is_some() => {
-                format!("{:04}", number.as_u64().unwrap_or_default())
-            }
-            _ => {
-                diagnostics.error(
-                    &source,
-                    code_at,
-                    format!(
-                        "found {} as a municipality code; expected the code as text, such as \"0114\"",
-                        code_raw.get()
-                    ),
-                );
-                continue;
-            }
-        };
-        let name = feature.properties.as_ref().and_then(|p| {
-            NAME_PROPERTIES
-                .iter()
-                .find_map(|key| serde_json::from_str::<String>(p.get(*key)?.get()).ok())
-        });
         let Some(&m) = registry.municipality_by_code.get(&code) else {
+            let name = feature.properties.as_ref().and_then(|p| {
+                NAME_PROPERTIES
+                    .iter()
+                    .find_map(|key| serde_json::from_str::<String>(p.get(*key)?.get()).ok())
+            });
             unknown.push((code, name, code_at));
             continue;
         };
@@ -259,9 +193,127 @@ pub fn shapes_from_text(
         }
     }
 
-    // Unknown codes, with the registry municipality they most likely mean.
     let missing: Vec<usize> = (0..shapes.len()).filter(|&m| shapes[m].is_none()).collect();
-    for (code, name, pos) in &unknown {
+    report_unknown(&source, registry, &unknown, &missing, diagnostics);
+    report_missing(
+        &source,
+        lines.of(features_raw),
+        registry,
+        &missing,
+        diagnostics,
+    );
+    if diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(
+        shapes
+            .into_iter()
+            .map(|s| s.map(|(shape, _)| shape).unwrap_or_default())
+            .collect(),
+    )
+}
+
+/// The file's list of features (and where it is), or `None` when the file is not a
+/// FeatureCollection.
+fn features<'t>(
+    source: &SourceText<'t>,
+    lines: &Lines<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(&'t RawValue, Vec<&'t RawValue>)> {
+    let expected_collection = "expected a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", \"features\": [...]}";
+    let collection: Collection = match serde_json::from_str(source.text) {
+        Ok(c) => c,
+        Err(e) => {
+            let pos = Pos::new(e.line() as u64, e.column() as u64);
+            diagnostics.error(
+                source,
+                pos,
+                format!("not valid GeoJSON: {e}; {expected_collection}"),
+            );
+            return None;
+        }
+    };
+    let features_raw = match (collection.kind.as_deref(), collection.features) {
+        (Some("FeatureCollection"), Some(f)) => f,
+        (kind, _) => {
+            let found = kind.map_or_else(|| "no \"type\"".to_string(), |k| format!("type \"{k}\""));
+            diagnostics.error(
+                source,
+                Pos::START,
+                format!("found {found}; {expected_collection}"),
+            );
+            return None;
+        }
+    };
+    match serde_json::from_str(features_raw.get()) {
+        Ok(f) => Some((features_raw, f)),
+        Err(e) => {
+            diagnostics.error(
+                source,
+                lines.inside(features_raw, &e),
+                format!("\"features\" is not a list of features: {e}"),
+            );
+            None
+        }
+    }
+}
+
+/// A feature's municipality code (from `properties.id` or its `id`) and where it is.
+fn feature_code(
+    source: &SourceText<'_>,
+    lines: &Lines<'_>,
+    n: usize,
+    feature: &Feature<'_>,
+    at: Pos,
+    diagnostics: &mut Diagnostics,
+) -> Option<(String, Pos)> {
+    let code_raw = feature
+        .properties
+        .as_ref()
+        .and_then(|p| p.get("id").copied())
+        .or(feature.id);
+    let Some(code_raw) = code_raw else {
+        diagnostics.error(
+            source,
+            at,
+            format!(
+                "feature {} has no municipality code; expected its four-digit code in \"properties\": {{\"id\": \"0114\"}}",
+                n + 1
+            ),
+        );
+        return None;
+    };
+    let code_at = lines.of(code_raw);
+    match serde_json::from_str::<serde_json::Value>(code_raw.get()) {
+        Ok(serde_json::Value::String(s)) => Some((s, code_at)),
+        // A number is the code without its leading zeros, as in assessments.
+        Ok(serde_json::Value::Number(number)) if number.as_u64().is_some() => Some((
+            format!("{:04}", number.as_u64().unwrap_or_default()),
+            code_at,
+        )),
+        _ => {
+            diagnostics.error(
+                source,
+                code_at,
+                format!(
+                    "found {} as a municipality code; expected the code as text, such as \"0114\"",
+                    code_raw.get()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Unknown codes, each with the registry municipality it most likely means.
+fn report_unknown(
+    source: &SourceText<'_>,
+    registry: &Registry,
+    unknown: &[(String, Option<String>, Pos)],
+    missing: &[usize],
+    diagnostics: &mut Diagnostics,
+) {
+    for (code, name, pos) in unknown {
         // The same name first, then one that differs only in case and accents.
         let by_name = name.as_ref().and_then(|name| {
             let municipalities = &registry.municipalities;
@@ -291,48 +343,48 @@ pub fn shapes_from_text(
             }
         };
         diagnostics.error(
-            &source,
+            source,
             *pos,
             format!("unknown municipality code \"{code}\"{hint}; expected a code of registry/municipalities.csv"),
         );
     }
-    // Codes shown beside the problems they caused are not listed again as missing; one
-    // message lists the rest.
-    if !missing.is_empty() {
-        const SHOWN: usize = 40;
-        let listed: Vec<String> = missing
-            .iter()
-            .take(SHOWN)
-            .map(|&m| {
-                let municipality = &registry.municipalities[m];
-                format!("{} ({})", municipality.code, municipality.name)
-            })
-            .collect();
-        let more = if missing.len() > SHOWN {
-            format!(" and {} more", missing.len() - SHOWN)
-        } else {
-            String::new()
-        };
-        diagnostics.error(
-            &source,
-            lines.of(features_raw),
-            format!(
-                "no usable boundary for {} municipalit{} of the registry: {}{more}; expected one Polygon or MultiPolygon feature per municipality, its code in \"properties\": {{\"id\": \"...\"}}",
-                missing.len(),
-                if missing.len() == 1 { "y" } else { "ies" },
-                listed.join(", ")
-            ),
-        );
+}
+
+/// One message that lists the municipalities without a usable boundary.
+fn report_missing(
+    source: &SourceText<'_>,
+    at: Pos,
+    registry: &Registry,
+    missing: &[usize],
+    diagnostics: &mut Diagnostics,
+) {
+    const SHOWN: usize = 40;
+    if missing.is_empty() {
+        return;
     }
-    if diagnostics.error_count() > errors_before {
-        return None;
-    }
-    Some(
-        shapes
-            .into_iter()
-            .map(|s| s.map(|(shape, _)| shape).unwrap_or_default())
-            .collect(),
-    )
+    let listed: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|&m| {
+            let municipality = &registry.municipalities[m];
+            format!("{} ({})", municipality.code, municipality.name)
+        })
+        .collect();
+    let more = if missing.len() > SHOWN {
+        format!(" and {} more", missing.len() - SHOWN)
+    } else {
+        String::new()
+    };
+    diagnostics.error(
+        source,
+        at,
+        format!(
+            "no usable boundary for {} municipalit{} of the registry: {}{more}; expected one Polygon or MultiPolygon feature per municipality, its code in \"properties\": {{\"id\": \"...\"}}",
+            missing.len(),
+            if missing.len() == 1 { "y" } else { "ies" },
+            listed.join(", ")
+        ),
+    );
 }
 
 /// A Polygon or MultiPolygon as rings of longitude–latitude points.
@@ -404,36 +456,17 @@ fn read_geometry(
             } else {
                 format!("polygon {} hole {r}", p + 1)
             };
-            if ring.len() < 4 {
-                diagnostics.error(
-                    source,
-                    coordinates_at,
-                    format!("{label}: {which} has {} positions; expected at least 4 (a closed ring repeats its first position)", ring.len()),
-                );
-                return None;
-            }
-            let mut points: Ring = Vec::with_capacity(ring.len());
-            for position in ring {
-                let (Some(&lon), Some(&lat)) = (position.first(), position.get(1)) else {
-                    diagnostics.error(source, coordinates_at, format!("{label}: {which} has a position with {} numbers; expected [longitude, latitude]", position.len()));
-                    return None;
-                };
-                if !LONGITUDES.contains(&lon) || !LATITUDES.contains(&lat) {
-                    let why = if lon.abs() > 180.0 || lat.abs() > 90.0 {
-                        "these look like projected coordinates (SWEREF 99 TM?), not degrees; convert the file to WGS 84 longitude and latitude (EPSG:4326), as GeoJSON requires"
-                    } else {
-                        "that is far from Sweden; expected WGS 84 longitude (east) first, then latitude (north)"
-                    };
+            match read_ring(ring) {
+                Ok(points) => rings.push(points),
+                Err(problem) => {
                     diagnostics.error(
                         source,
                         coordinates_at,
-                        format!("{label}: {which} has the position [{lon}, {lat}]: {why}"),
+                        format!("{label}: {which} {problem}"),
                     );
                     return None;
                 }
-                points.push([lon, lat]);
             }
-            rings.push(points);
         }
         shape.push(rings);
     }
@@ -446,6 +479,36 @@ fn read_geometry(
         return None;
     }
     Some(shape)
+}
+
+/// One ring's positions as points; the problem (after "polygon 1 outer ring") when it has
+/// too few positions or one that is not a longitude and latitude near Sweden.
+fn read_ring(ring: Vec<Vec<f64>>) -> Result<Ring, String> {
+    if ring.len() < 4 {
+        return Err(format!(
+            "has {} positions; expected at least 4 (a closed ring repeats its first position)",
+            ring.len()
+        ));
+    }
+    let mut points: Ring = Vec::with_capacity(ring.len());
+    for position in ring {
+        let (Some(&lon), Some(&lat)) = (position.first(), position.get(1)) else {
+            return Err(format!(
+                "has a position with {} numbers; expected [longitude, latitude]",
+                position.len()
+            ));
+        };
+        if !LONGITUDES.contains(&lon) || !LATITUDES.contains(&lat) {
+            let why = if lon.abs() > 180.0 || lat.abs() > 90.0 {
+                "these look like projected coordinates (SWEREF 99 TM?), not degrees; convert the file to WGS 84 longitude and latitude (EPSG:4326), as GeoJSON requires"
+            } else {
+                "that is far from Sweden; expected WGS 84 longitude (east) first, then latitude (north)"
+            };
+            return Err(format!("has the position [{lon}, {lat}]: {why}"));
+        }
+        points.push([lon, lat]);
+    }
+    Ok(points)
 }
 
 #[cfg(test)]

@@ -265,22 +265,33 @@ mod tests {
     fn regions_are_grouped_by_paint_with_escaped_links_and_titles() {
         let svg = render_svg(
             &view(),
-            &|m| Region {
-                paint: if m == 0 {
-                    Paint::Share(2)
-                } else {
-                    Paint::NoData
-                },
-                href: (m == 0).then(|| "../kommun/a&b/".to_string()),
-                title: format!("<Kommun {m}>"),
+            "../karta/sverige.svg",
+            &|m| {
+                (
+                    format!("0{m}"),
+                    Region {
+                        paint: if m == 0 {
+                            Paint::Share(2)
+                        } else {
+                            Paint::NoData
+                        },
+                        href: (m == 0).then(|| "../kommun/a&b/".to_string()),
+                        title: format!("<Kommun {m}>"),
+                    },
+                )
             },
             "Karta 2017",
             "m1-",
         );
         assert!(svg.contains("<title>Karta 2017</title>"));
-        assert!(svg.contains("<a href=\"../kommun/a&amp;b/\" tabindex=\"-1\"><title>&lt;Kommun 0&gt;</title><path d=\"M0 0l10 0 0 10z\"/></a>"));
+        assert!(svg.contains("<a href=\"../kommun/a&amp;b/\" tabindex=\"-1\"><title>&lt;Kommun 0&gt;</title><use href=\"../karta/sverige.svg#k00\"/></a>"));
+        assert!(svg.contains(
+            "<g><title>&lt;Kommun 1&gt;</title><use href=\"../karta/sverige.svg#k01\"/></g>"
+        ));
+        assert!(svg.contains("<use href=\"../karta/sverige.svg#borders\"/>"));
         assert!(
-            svg.contains("<path d=\"M10 0l10 0 0 10z\"><title>&lt;Kommun 1&gt;</title></path>")
+            !svg.contains("M0 0l10"),
+            "the shapes stay in the geometry file"
         );
         assert!(svg.contains("<pattern id=\"m1-none\""));
         assert!(svg.contains("fill=\"url(#m1-none)\""));
@@ -289,5 +300,25 @@ mod tests {
             "no answer patterns on a map of shares"
         );
         assert!(roxmltree::Document::parse(&svg).is_ok());
+    }
+
+    #[test]
+    fn the_geometry_file_holds_each_shape_once_by_code() {
+        let svg = geometry_svg(&view(), "Sverige & grannar", &|m| {
+            (format!("0{m}"), format!("<Kommun {m}>"))
+        });
+        let doc = roxmltree::Document::parse(&svg).expect("valid SVG");
+        let shape = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("k01"))
+            .expect("shape by code");
+        assert_eq!(shape.attribute("d"), Some("M10 0l10 0 0 10z"));
+        assert!(shape.attribute("fill").is_none(), "a map gives the paint");
+        assert!(svg.contains("<title>&lt;Kommun 1&gt;</title>"));
+        assert!(svg.contains("<title>Sverige &amp; grannar</title>"));
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("id") == Some("borders"))
+        );
     }
 }

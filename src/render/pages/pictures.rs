@@ -366,6 +366,172 @@ pub struct SeriesFigure {
     pub breaks: Vec<String>,
 }
 
+/// One series being drawn: its points and what the charts and the table say about them.
+struct SeriesDrawing<'s, 'a> {
+    site: &'s Site<'a>,
+    points: &'s [YearFigures],
+    /// The points are means (a county, the nation).
+    mean: bool,
+    name: &'s str,
+    id: &'s str,
+    /// The series has more than one catalogue.
+    several: bool,
+    years: Vec<Year>,
+    /// Where each catalogue after the first starts: (catalogue, index of its first point).
+    first_of: Vec<(usize, usize)>,
+}
+
+impl SeriesDrawing<'_, '_> {
+    fn catalog_id(&self, catalog: usize) -> String {
+        self.site.content.catalogs[catalog].id.clone()
+    }
+
+    fn starts_catalog(&self, i: usize) -> Option<usize> {
+        self.first_of
+            .iter()
+            .find(|(_, at)| *at == i)
+            .map(|(c, _)| *c)
+    }
+
+    fn points_text(&self, p: &YearFigures) -> String {
+        if self.mean {
+            format::decimal(p.points, self.site.language())
+        } else {
+            format!("{}", p.points as u64)
+        }
+    }
+
+    /// The year, and the catalogue where a year has two.
+    fn column_label(&self, p: &YearFigures) -> String {
+        if self.several && self.points.iter().filter(|q| q.year == p.year).count() > 1 {
+            format!("{} {}", p.year, self.catalog_id(p.catalog))
+        } else {
+            p.year.to_string()
+        }
+    }
+
+    fn x_of(&self, p: &YearFigures) -> usize {
+        self.years.iter().position(|y| *y == p.year).unwrap_or(0)
+    }
+
+    /// An area's share met in full at a point; none where its catalogue has no such area.
+    fn share_of(&self, p: &YearFigures, area_id: &str) -> Option<f64> {
+        let at = self.site.content.catalogs[p.catalog]
+            .areas
+            .iter()
+            .position(|a| a.id == area_id)?;
+        p.areas.get(at)?.share_helt()
+    }
+
+    /// Areas by id across catalogues: the latest catalogue's order, then areas it dropped.
+    fn area_ids(&self) -> Vec<(String, String)> {
+        let mut area_ids: Vec<(String, String)> = Vec::new();
+        for &c in series::catalogs_of(self.points).iter().rev() {
+            for area in &self.site.content.catalogs[c].areas {
+                if !area_ids.iter().any(|(id, _)| *id == area.id) {
+                    area_ids.push((area.id.clone(), area.name.clone()));
+                }
+            }
+        }
+        area_ids
+    }
+
+    /// The points per year as bars: its title and SVG.
+    fn score_chart(&self) -> (String, String) {
+        let site = self.site;
+        let bars: Vec<Bar> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Bar {
+                label: self.column_label(p),
+                value: p.points,
+                max: f64::from(p.max_points),
+                value_text: self.points_text(p),
+                new_catalog: self.starts_catalog(i).map(|c| self.catalog_id(c)),
+            })
+            .collect();
+        let key = if self.mean {
+            "series_mean_points"
+        } else {
+            "series_points"
+        };
+        let title = format!("{} – {}", site.t(key), self.name);
+        let desc = self
+            .points
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {} {} {}",
+                    self.column_label(p),
+                    self.points_text(p),
+                    site.t("points_of"),
+                    p.max_points
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let svg = charts::bars_svg(&bars, &title, &desc, &format!("{}-score", self.id));
+        (title, svg)
+    }
+
+    /// Each area's share met in full as a small line chart.
+    fn area_panels(&self, area_ids: &[(String, String)]) -> Vec<AreaPanel> {
+        let lang = self.site.language();
+        let scale_labels = [
+            format::percent(0.0, lang),
+            format::percent(0.5, lang),
+            format::percent(1.0, lang),
+        ];
+        let breaks: Vec<(usize, String)> = self
+            .first_of
+            .iter()
+            .map(|&(c, i)| (self.x_of(&self.points[i]), self.catalog_id(c)))
+            .collect();
+        area_ids
+            .iter()
+            .enumerate()
+            .map(|(k, (area_id, area_name))| {
+                let line: Vec<LinePoint> = self
+                    .points
+                    .iter()
+                    .filter_map(|p| {
+                        let value = self.share_of(p, area_id)?;
+                        Some(LinePoint {
+                            x: self.x_of(p),
+                            value,
+                            segment: p.catalog,
+                            text: format::percent(value, lang),
+                        })
+                    })
+                    .collect();
+                let desc = self
+                    .points
+                    .iter()
+                    .map(|p| {
+                        let value = self
+                            .share_of(p, area_id)
+                            .map_or_else(|| "–".to_string(), |v| format::percent(v, lang));
+                        format!("{}: {value}", self.column_label(p))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let panel = LinePanel {
+                    x_labels: self.years.iter().map(ToString::to_string).collect(),
+                    points: line,
+                    breaks: breaks.clone(),
+                    scale_labels: scale_labels.clone(),
+                };
+                let title = format!("{area_name}: {} – {}", self.site.t("share_helt"), self.name);
+                AreaPanel {
+                    name: area_name.clone(),
+                    svg: charts::line_svg(&panel, &title, &desc, &format!("{}-area{k}", self.id)),
+                }
+            })
+            .collect()
+    }
+}
+
 /// The series up to `year` as pictures; `None` with fewer than two points (no change to
 /// show). `mean` says the points are means (a county, the nation).
 pub fn series_figure(
@@ -381,149 +547,40 @@ pub fn series_figure(
         return None;
     }
     let content = site.content;
-    let lang = site.language();
     let catalogs = series::catalogs_of(points);
-    let several = catalogs.len() > 1;
-    let years: Vec<Year> = {
-        let mut y: Vec<Year> = points.iter().map(|p| p.year).collect();
-        y.dedup();
-        y
-    };
-    // Where each catalogue after the first starts.
-    let first_of: Vec<(usize, usize)> = catalogs
-        .iter()
-        .skip(1)
-        .filter_map(|&c| points.iter().position(|p| p.catalog == c).map(|i| (c, i)))
-        .collect();
-    let starts_catalog = |i: usize| first_of.iter().find(|(_, at)| *at == i).map(|(c, _)| *c);
-    let catalog_id = |c: usize| content.catalogs[c].id.clone();
-    let points_text = |p: &YearFigures| {
-        if mean {
-            format::decimal(p.points, lang)
-        } else {
-            format!("{}", p.points as u64)
-        }
-    };
-    let column_label = |p: &YearFigures| {
-        if several && points.iter().filter(|q| q.year == p.year).count() > 1 {
-            format!("{} {}", p.year, catalog_id(p.catalog))
-        } else {
-            p.year.to_string()
-        }
-    };
-
-    let bars: Vec<Bar> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Bar {
-            label: column_label(p),
-            value: p.points,
-            max: f64::from(p.max_points),
-            value_text: points_text(p),
-            new_catalog: starts_catalog(i).map(catalog_id),
-        })
-        .collect();
-    let score_title = format!(
-        "{} – {name}",
-        site.t(if mean {
-            "series_mean_points"
-        } else {
-            "series_points"
-        })
-    );
-    let score_desc = points
-        .iter()
-        .map(|p| {
-            format!(
-                "{}: {} {} {}",
-                column_label(p),
-                points_text(p),
-                site.t("points_of"),
-                p.max_points
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let score_svg = charts::bars_svg(&bars, &score_title, &score_desc, &format!("{id}-score"));
-
-    // Areas by id across catalogues: the latest catalogue's order, then areas it dropped.
-    let mut area_ids: Vec<(String, String)> = Vec::new();
-    for &c in catalogs.iter().rev() {
-        for area in &content.catalogs[c].areas {
-            if !area_ids.iter().any(|(id, _)| *id == area.id) {
-                area_ids.push((area.id.clone(), area.name.clone()));
-            }
-        }
-    }
-    let share_of = |p: &YearFigures, area_id: &str| -> Option<f64> {
-        let at = content.catalogs[p.catalog]
-            .areas
+    let mut years: Vec<Year> = points.iter().map(|p| p.year).collect();
+    years.dedup();
+    let drawing = SeriesDrawing {
+        site,
+        points,
+        mean,
+        name,
+        id,
+        several: catalogs.len() > 1,
+        years,
+        first_of: catalogs
             .iter()
-            .position(|a| a.id == area_id)?;
-        p.areas.get(at)?.share_helt()
+            .skip(1)
+            .filter_map(|&c| points.iter().position(|p| p.catalog == c).map(|i| (c, i)))
+            .collect(),
     };
-    let scale_labels = [
-        format::percent(0.0, lang),
-        format::percent(0.5, lang),
-        format::percent(1.0, lang),
-    ];
-    let x_of = |p: &YearFigures| years.iter().position(|y| *y == p.year).unwrap_or(0);
-    let breaks_x: Vec<(usize, String)> = first_of
-        .iter()
-        .map(|&(c, i)| (x_of(&points[i]), catalog_id(c)))
-        .collect();
-    let panels = area_ids
-        .iter()
-        .enumerate()
-        .map(|(k, (area_id, area_name))| {
-            let line: Vec<LinePoint> = points
-                .iter()
-                .filter_map(|p| {
-                    let value = share_of(p, area_id)?;
-                    Some(LinePoint {
-                        x: x_of(p),
-                        value,
-                        segment: p.catalog,
-                        text: format::percent(value, lang),
-                    })
-                })
-                .collect();
-            let desc = points
-                .iter()
-                .map(|p| {
-                    let value = share_of(p, area_id)
-                        .map_or_else(|| "–".to_string(), |v| format::percent(v, lang));
-                    format!("{}: {value}", column_label(p))
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let panel = LinePanel {
-                x_labels: years.iter().map(ToString::to_string).collect(),
-                points: line,
-                breaks: breaks_x.clone(),
-                scale_labels: scale_labels.clone(),
-            };
-            AreaPanel {
-                name: area_name.clone(),
-                svg: charts::line_svg(
-                    &panel,
-                    &format!("{area_name}: {} – {name}", site.t("share_helt")),
-                    &desc,
-                    &format!("{id}-area{k}"),
-                ),
-            }
-        })
-        .collect();
-
+    let (score_title, score_svg) = drawing.score_chart();
+    let area_ids = drawing.area_ids();
     let mut rows = vec![SeriesRow {
         label: site.t("all_areas").to_string(),
         shares: points.iter().map(|p| p.total.share_helt()).collect(),
     }];
-    rows.extend(area_ids.iter().map(|(area_id, area_name)| SeriesRow {
-        label: area_name.clone(),
-        shares: points.iter().map(|p| share_of(p, area_id)).collect(),
+    rows.extend(area_ids.iter().map(|(area_id, area_name)| {
+        SeriesRow {
+            label: area_name.clone(),
+            shares: points
+                .iter()
+                .map(|p| drawing.share_of(p, area_id))
+                .collect(),
+        }
     }));
-    let breaks = first_of
+    let breaks = drawing
+        .first_of
         .iter()
         .map(|&(c, i)| {
             format!(
@@ -538,16 +595,16 @@ pub fn series_figure(
     Some(SeriesFigure {
         score_title,
         score_svg,
-        panels,
+        panels: drawing.area_panels(&area_ids),
         columns: points
             .iter()
             .map(|p| SeriesColumn {
                 year: p.year,
-                catalog: several.then(|| catalog_id(p.catalog)),
+                catalog: drawing.several.then(|| drawing.catalog_id(p.catalog)),
                 new_catalog: p.new_catalog,
             })
             .collect(),
-        points: points.iter().map(points_text).collect(),
+        points: points.iter().map(|p| drawing.points_text(p)).collect(),
         max_points: points.iter().map(|p| p.max_points).collect(),
         rows,
         breaks,
