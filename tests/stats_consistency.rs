@@ -301,6 +301,10 @@ fn size_class(population: u64) -> u8 {
         .unwrap_or(4) as u8
 }
 
+/// How two assessments compare: differences in points, indicators compared, same answers,
+/// and the difference in population.
+type Comparison = (u32, u32, u32, u64);
+
 /// `similar.csv` worked out again in the plainest way: every pair of the same year and
 /// catalogue compared indicator by indicator.
 fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
@@ -310,7 +314,6 @@ fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
             .iter()
             .filter(|b| b.year == a.year && b.catalog == a.catalog && b.code != a.code)
             .collect();
-        // (differences, compared, same, population gap, other)
         let compare = |b: &Published| {
             let (mut differences, mut compared, mut same) = (0u32, 0u32, 0u32);
             for ((_, x), (_, y)) in a.answers.iter().zip(&b.answers) {
@@ -327,7 +330,7 @@ fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
                 a.population.abs_diff(b.population),
             )
         };
-        let row = |kind: &str, rank: usize, b: &Published, c: (u32, u32, u32, u64)| {
+        let row = |kind: &str, rank: usize, b: &Published, c: Comparison| {
             let distance = if c.1 > 0 {
                 four(f64::from(c.0) / f64::from(c.1))
             } else {
@@ -348,7 +351,7 @@ fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
                 c.3.to_string(),
             ]
         };
-        let mut by_answers: Vec<(&Published, (u32, u32, u32, u64))> = peers
+        let mut by_answers: Vec<(&Published, Comparison)> = peers
             .iter()
             .map(|b| (*b, compare(b)))
             .filter(|(_, c)| 2 * c.1 as usize >= a.answers.len())
@@ -362,7 +365,7 @@ fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
         for (rank, (b, c)) in by_answers.iter().take(5).enumerate() {
             out.push(row("svar", rank + 1, b, *c));
         }
-        let mut by_size: Vec<(&Published, (u32, u32, u32, u64))> = peers
+        let mut by_size: Vec<(&Published, Comparison)> = peers
             .iter()
             .filter(|b| size_class(b.population) == size_class(a.population))
             .map(|b| (*b, compare(b)))

@@ -1,6 +1,8 @@
 //! Phase 3: render pages, pictures and data files from the model and its figures.
 
 pub mod charts;
+pub mod credit;
+pub mod dcat;
 pub mod escape;
 pub mod flowerbox;
 pub mod format;

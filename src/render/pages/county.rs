@@ -7,12 +7,13 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::opendata;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
-use super::TallyView;
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
+use super::{ShareView, TallyView};
 
 #[derive(Serialize)]
 struct MunicipalityRow<'a> {
@@ -162,6 +163,7 @@ struct Page<'a> {
     registry_municipalities: Vec<MunicipalityRow<'a>>,
     map: Option<MapFigure>,
     over_time: Option<SeriesFigure>,
+    share: Option<ShareView>,
 }
 
 /// The years with an assessment in the county.
@@ -202,6 +204,11 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
         true,
         &years,
     )?);
+    let slug = &site.content.registry.counties[county].slug;
+    files.push(OutputFile::bytes(
+        paths::county_csv(slug),
+        opendata::county_csv(site.content, site.stats, county),
+    ));
     Ok(files)
 }
 
@@ -234,6 +241,7 @@ fn render_year(
     let mut files = Vec::new();
     let mut groups = Vec::new();
     let mut first_svg_path = None;
+    let mut share = None;
     for (gi, group) in year
         .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -257,6 +265,7 @@ fn render_year(
         let svg = site.flowerbox(
             group.catalog,
             &tallies,
+            group.year,
             &title,
             &sentence,
             &format!("fb{suffix}-"),
@@ -266,6 +275,21 @@ fn render_year(
             png: png_path,
         } = paths::flowerbox(&folder, &suffix);
         first_svg_path.get_or_insert_with(|| png_path.clone());
+        if share.is_none() {
+            // The year's own folder, also from the latest page.
+            let year_folder = paths::county_year(&c.slug, group.year);
+            share = Some(
+                ShareView::new(
+                    site,
+                    &year_folder,
+                    &paths::flowerbox(&year_folder, &suffix).png,
+                    &format!("{title}: {sentence}"),
+                )
+                .download(paths::county_csv(&c.slug), "download_county_csv")
+                .download(png_path.clone(), "download_png")
+                .download(svg_path.clone(), "download_svg"),
+            );
+        }
         files.push(OutputFile::bytes(
             svg_path.clone(),
             svg.clone().into_bytes(),
@@ -384,6 +408,7 @@ fn render_year(
                 "ot",
             )
         }),
+        share,
     };
     let title = match year {
         Some(y) => format!("{} {y} – {}", c.name, content.config.title),

@@ -75,6 +75,7 @@ struct Page<'a> {
     replaced_by: Vec<Link<'a>>,
     years: Vec<YearView<'a>>,
     history: Vec<HistoryRow<'a>>,
+    csv_path: String,
     /// The answers per year as a picture (`history` is its table).
     distribution: Option<String>,
 }
@@ -106,6 +107,7 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
         replaced_by: replaced_by(site, of),
         years: years(site, of),
         history: history(site, of),
+        csv_path: paths::indicator_csv(&catalog.id, &ind.id),
         distribution: pictures::indicator_distribution(site, of.catalog, of.indicator, "dist"),
     };
     let folder = folder(site, of);
@@ -120,7 +122,13 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
     )
     .description(ind.text.clone());
     let html = site.render_page("indicator.html", &folder, head, &page)?;
-    Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+    Ok(vec![
+        OutputFile::bytes(paths::index(&folder), html),
+        OutputFile::bytes(
+            page.csv_path.clone(),
+            crate::render::opendata::indicator_csv(content, site.stats, of.catalog, of.indicator),
+        ),
+    ])
 }
 
 fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {

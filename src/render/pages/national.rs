@@ -11,9 +11,9 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
 
-use super::TallyView;
 use super::county::{AreaView, Pick, area_views};
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
+use super::{ShareView, TallyView};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -112,6 +112,7 @@ struct Page<'a> {
     map: Option<MapFigure>,
     map_rows: Vec<MapRow<'a>>,
     over_time: Option<SeriesFigure>,
+    share: Option<ShareView>,
 }
 
 /// Every municipality that published in `year`, by name, with the figure the map shows.
@@ -173,6 +174,7 @@ fn group_view<'a>(
     let svg = site.flowerbox(
         group.catalog,
         &tallies,
+        group.year,
         &title,
         &sentence,
         &format!("fb{suffix}-"),
@@ -345,6 +347,23 @@ fn render(
         .collect();
     let image = groups.first().map(|g| g.png_path.clone());
     let map = year.and_then(|y| pictures::share_map(site, MapScope::Nation, y, &folder, "map"));
+    // The year's own folder, also from the home page.
+    let share = year.zip(groups.first()).map(|(y, g)| {
+        let year_folder = paths::national_year(y);
+        let png = format!(
+            "{year_folder}{}",
+            g.png_path.rsplit('/').next().unwrap_or_default()
+        );
+        ShareView::new(
+            site,
+            &year_folder,
+            &png,
+            &format!("{} {y}: {}", site.t("flowerbox_nation"), g.summary_sentence),
+        )
+        .download("data/indicators.csv", "download_indicators_csv")
+        .download(g.png_path.clone(), "download_png")
+        .download(g.svg_path.clone(), "download_svg")
+    });
     let page = Page {
         year,
         latest: as_home,
@@ -375,6 +394,7 @@ fn render(
                 "ot",
             )
         }),
+        share,
     };
     let title = match (as_home, year) {
         (true, _) => content.config.title.clone(),
