@@ -3,7 +3,6 @@
 //! The page types themselves are in [`super::pages`]; the table of jobs that runs them is
 //! [`super::jobs`].
 
-use std::fmt;
 use std::path::Path;
 
 use minijinja::Value;
@@ -22,18 +21,6 @@ pub struct RenderError {
     pub template: String,
     pub line: Option<usize>,
     pub message: String,
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "templates/{}:{}:1: error: {}",
-            self.template,
-            self.line.unwrap_or(1),
-            self.message
-        )
-    }
 }
 
 impl RenderError {
