@@ -174,6 +174,9 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
         record: false,
         progress: progress.as_ref(),
     };
+    // From here until the build has ended, no other process writes the output folder; a
+    // build that stopped before this wrote nothing at all.
+    let _lock = crate::output::lock::OutputLock::claim(&options.out)?;
     let published = whole.publish(&site, &all, &Rasterizer::new())?;
     Ok(BuildReport {
         files: published.files,

@@ -19,10 +19,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::output;
 use crate::pipeline::{Error, Options};
 
 use self::state::State;
 use self::watch::{Event, Message, Roots, Timing};
+
+/// The name of a preview folder in the system's temporary folder, before the process id.
+const PREVIEW_PREFIX: &str = "blomlada-serve-";
 
 /// The debounce time unless asked otherwise: short, as it counts in the time to publish.
 pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
@@ -195,7 +199,9 @@ fn preview_folder(out: Option<&PathBuf>) -> Result<(PathBuf, Option<TemporaryOut
     match out {
         Some(out) => Ok((out.clone(), None)),
         None => {
-            let dir = std::env::temp_dir().join(format!("blomlada-serve-{}", std::process::id()));
+            // Previews of earlier runs that were killed are removed first.
+            output::lock::remove_abandoned_previews(&std::env::temp_dir(), PREVIEW_PREFIX, "site");
+            let dir = std::env::temp_dir().join(format!("{PREVIEW_PREFIX}{}", std::process::id()));
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
             Ok((dir.join("site"), Some(TemporaryOut(dir))))
