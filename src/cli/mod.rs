@@ -61,6 +61,9 @@ pub enum Command {
         /// Show only the errors (warnings are still counted).
         #[arg(long, short = 'q', visible_alias = "quiet")]
         errors_only: bool,
+        /// Also check this theme: its templates' syntax, its translations, its files.
+        #[arg(long)]
+        theme: Option<PathBuf>,
         /// Check only these files (assessments may be outside the content folder).
         files: Vec<PathBuf>,
     },
@@ -240,25 +243,39 @@ fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
     }
 }
 
+/// `blomlada check`: prints the problems of the content (and of the theme, when one is
+/// named); returns the exit status.
+fn run_check(
+    dir: &Path,
+    theme: Option<&Path>,
+    files: &[PathBuf],
+    errors_only: bool,
+) -> Result<u8, String> {
+    require_dir(dir, "content")?;
+    let mut diagnostics = check(dir, files)?;
+    if let Some(theme) = theme {
+        require_dir(theme, "theme")?;
+        crate::check::check_theme(dir, theme, &mut diagnostics);
+    }
+    let tally = report_problems(&diagnostics, errors_only);
+    let total = total(&tally, errors_only);
+    if tally.errors > 0 {
+        eprintln!("{total}");
+        Ok(exit::CONTENT)
+    } else {
+        eprintln!("ok: {total}");
+        Ok(exit::SUCCESS)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check {
             content,
             errors_only,
+            theme,
             files,
-        } => {
-            require_dir(&content.content, "content")?;
-            let diagnostics = check(&content.content, &files)?;
-            let tally = report_problems(&diagnostics, errors_only);
-            let total = total(&tally, errors_only);
-            if tally.errors > 0 {
-                eprintln!("{total}");
-                Ok(exit::CONTENT)
-            } else {
-                eprintln!("ok: {total}");
-                Ok(exit::SUCCESS)
-            }
-        }
+        } => run_check(&content.content, theme.as_deref(), &files, errors_only),
         Command::Build {
             content,
             theme,
