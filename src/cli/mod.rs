@@ -453,6 +453,9 @@ fn run_build(options: &pipeline::Options) -> u8 {
     match pipeline::build(options) {
         Ok(report) => {
             report_skipped(&report.skipped, options);
+            if let Some(warning) = &report.address_warning {
+                eprintln!("{warning}");
+            }
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
             eprintln!(
                 "built {} pages ({} files, {} pictures rasterised) into {} in {} ms{}",

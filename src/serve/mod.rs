@@ -51,6 +51,11 @@ pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
         state.options().theme.display(),
         state.options().out.display()
     );
+    if let Some(warning) =
+        crate::pipeline::address_warning(&state.options().content, state.config())
+    {
+        eprintln!("{warning}");
+    }
     watch::run(&mut state, &roots, &messages, &interrupt, timing, |_, _| {});
     Ok(())
 }

@@ -177,6 +177,11 @@ impl State {
         Ok((state, outcome))
     }
 
+    /// The site.yaml in use.
+    pub fn config(&self) -> &crate::model::SiteConfig {
+        &self.loaded.content.config
+    }
+
     pub fn options(&self) -> &Options {
         &self.options
     }

@@ -11,11 +11,12 @@
 
 mod layout;
 mod palette;
-mod text;
+pub(crate) mod text;
 
 use std::fmt::{self, Write as _};
 
 use crate::model::Catalog;
+use crate::render::credit::{self, Credit};
 use crate::stats::Tally;
 
 use self::layout::{Anchor, Bar, FRAME, HEIGHT, Kind, Layout, STROKE, Shape, TextBlock, WIDTH};
@@ -40,6 +41,8 @@ pub struct Labels<'a> {
     pub grass: &'a str,
     /// Tooltip of the soil, and caption of a soil area without a name.
     pub soil: &'a str,
+    /// The source strip under the picture (every picture of a site has one).
+    pub credit: Option<Credit<'a>>,
 }
 
 impl Labels<'_> {
@@ -211,13 +214,18 @@ impl Writer<'_> {
 
     fn document(&mut self, layout: &Layout) {
         let p = self.prefix;
+        let height = if self.labels.credit.is_some() {
+            credit::height_with_strip(HEIGHT)
+        } else {
+            HEIGHT
+        };
         w!(
             self.out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
              role=\"img\" aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox\" \
              font-family=\"DejaVu Sans, sans-serif\">\n",
             w = N(WIDTH),
-            h = N(HEIGHT),
+            h = N(height),
         );
         w!(
             self.out,
@@ -240,6 +248,9 @@ impl Writer<'_> {
         self.flowers(layout);
         self.grass(layout);
         self.soil(layout);
+        if let Some(c) = &self.labels.credit {
+            credit::write(&mut self.out, c, WIDTH, HEIGHT);
+        }
         self.out.push_str("</svg>\n");
     }
 

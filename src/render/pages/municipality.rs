@@ -11,7 +11,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
-use super::{TallyView, word};
+use super::{ShareView, TallyView, word};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -86,7 +86,6 @@ struct Page<'a> {
     svg: Option<&'a str>,
     svg_path: String,
     png_path: String,
-    data_path: String,
     summary_sentence: String,
     summary_html: Option<String>,
     total: TallyView,
@@ -98,7 +97,7 @@ struct Page<'a> {
     best: Vec<Ranked<'a>>,
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
-    embed: String,
+    share: ShareView,
 }
 
 /// The pages of this job: the latest year, then each year, each listed in the sitemap with
@@ -158,7 +157,14 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let svg = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let svg = site.flowerbox(
+        assessment.catalog,
+        &tallies,
+        assessment.year,
+        &title,
+        &sentence,
+        "fb-",
+    );
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -263,7 +269,6 @@ fn render_assessment(
         svg: None,
         svg_path: picture.svg.clone(),
         png_path: picture.png.clone(),
-        data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
         summary_sentence: sentence.clone(),
         summary_html: assessment.summary.as_deref().map(markdown::to_html),
         total: (&figures.total).into(),
@@ -280,7 +285,13 @@ fn render_assessment(
             .map(|r| ranked(&r.overall.worst))
             .unwrap_or_default(),
         previous,
-        embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
+        share: ShareView::new(site, &folder, &picture.png, &format!("{title}: {sentence}"))
+            .download(
+                opendata::municipality_csv_path(content, index).unwrap_or_default(),
+                "download_csv",
+            )
+            .download(picture.png.clone(), "download_png")
+            .download(picture.svg.clone(), "download_svg"),
     };
     let head = |folder: &str| {
         Head::new(
@@ -313,29 +324,10 @@ fn render_assessment(
         page.svg = Some(&svg);
         page.svg_path = latest_picture.svg.clone();
         page.png_path = latest_picture.png.clone();
-        page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
         files.push(OutputFile::bytes(paths::index(&latest), html));
         files.push(OutputFile::same_as(latest_picture.svg.clone(), picture.svg));
         files.push(OutputFile::png_of(latest_picture.png, latest_picture.svg));
     }
     Ok(files)
-}
-
-/// A link with the picture, to paste on the municipality's own website.
-fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
-    let url_of = |path: &str| site.url_of(path);
-    format!(
-        "<a href=\"{}\"><img src=\"{}\" width=\"600\" alt=\"{}\"></a>",
-        url_of(folder),
-        url_of(&paths::flowerbox(folder, "").png),
-        escape_attribute(alt)
-    )
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

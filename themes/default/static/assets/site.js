@@ -101,6 +101,21 @@
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 
+  // Built without the site's address, the embed code starts its addresses at the host's root;
+  // complete them with this page's host so that the code works on another site.
+  if (/^https?:$/.test(location.protocol)) {
+    Array.prototype.forEach.call(document.querySelectorAll("textarea.embed[data-resolve]"), function (area) {
+      area.value = area.value.replace(/(href|src)="\//g, "$1=\"" + location.origin + "/");
+    });
+  }
+
+  // A citation's "retrieved" date is the reader's today, which a static page cannot know.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-today]"), function (span) {
+    var now = new Date();
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    span.textContent = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
+  });
+
   // Select the embed code when it gets focus, ready to copy.
   Array.prototype.forEach.call(document.querySelectorAll("textarea.embed"), function (area) {
     area.addEventListener("focus", function () { area.select(); });
