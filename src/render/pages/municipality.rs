@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::flowerbox::Place;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
@@ -157,7 +158,7 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let svg = site.flowerbox(
+    let flowerbox = site.flowerbox(
         assessment.catalog,
         &tallies,
         assessment.year,
@@ -165,6 +166,7 @@ fn render_assessment(
         &sentence,
         "fb-",
     );
+    let svg = flowerbox.svg(Place::File);
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -320,8 +322,9 @@ fn render_assessment(
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
         let latest_picture = paths::flowerbox(&latest, "");
+        let inline = flowerbox.svg(Place::Page);
         page.latest = true;
-        page.svg = Some(&svg);
+        page.svg = Some(&inline);
         page.svg_path = latest_picture.svg.clone();
         page.png_path = latest_picture.png.clone();
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::flowerbox::Place;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
@@ -131,14 +132,17 @@ fn group_view<'a>(
     } else {
         format!("-{}", catalog.id)
     };
-    let svg = site.flowerbox(
+    let prefix = format!("fb{suffix}-");
+    let flowerbox = site.flowerbox(
         group.catalog,
         &tallies,
         group.year,
         &title,
         &sentence,
-        &format!("fb{suffix}-"),
+        &prefix,
     );
+    let svg = flowerbox.svg(Place::File);
+    let inline = flowerbox.svg(Place::Page);
     let paths::Picture {
         svg: svg_path,
         png: png_path,
@@ -246,7 +250,7 @@ fn group_view<'a>(
     };
     GroupView {
         catalog_name: &catalog.name,
-        svg,
+        svg: inline,
         svg_path,
         png_path,
         summary_sentence: sentence,
