@@ -305,7 +305,7 @@ impl<'a> Site<'a> {
         title: &str,
         summary: &str,
         id_prefix: &str,
-    ) -> String {
+    ) -> flowerbox::Picture {
         let labels = flowerbox::Labels {
             title,
             summary,
@@ -316,7 +316,7 @@ impl<'a> Site<'a> {
             grass: self.t("level_grass"),
             soil: self.t("level_soil"),
         };
-        flowerbox::render_svg(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
+        flowerbox::render(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.

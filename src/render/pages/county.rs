@@ -10,7 +10,7 @@ use crate::output::{Contents, OutputFile};
 use crate::render::site::{Head, RenderError, Site, paths};
 use crate::stats::{Group, Scope, Tally};
 
-use super::TallyView;
+use super::{NarrowView, TallyView};
 
 #[derive(Serialize)]
 struct MunicipalityRow<'a> {
@@ -125,6 +125,7 @@ struct YearLink {
 struct GroupView<'a> {
     catalog_name: &'a str,
     svg: String,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     summary_sentence: String,
@@ -222,7 +223,7 @@ fn render_year(
         } else {
             format!("-{}", catalog.id)
         };
-        let svg = site.flowerbox(
+        let picture = site.flowerbox(
             group.catalog,
             &tallies,
             &title,
@@ -234,7 +235,7 @@ fn render_year(
         first_svg_path.get_or_insert_with(|| png_path.clone());
         files.push(OutputFile::bytes(
             svg_path.clone(),
-            svg.clone().into_bytes(),
+            picture.svg.clone().into_bytes(),
         ));
         files.push(OutputFile {
             path: png_path.clone(),
@@ -266,7 +267,8 @@ fn render_year(
         );
         groups.push(GroupView {
             catalog_name: &catalog.name,
-            svg,
+            narrow: NarrowView::from(&picture),
+            svg: picture.svg,
             svg_path,
             png_path,
             summary_sentence: sentence,

@@ -10,7 +10,7 @@ use crate::render::opendata;
 use crate::render::site::{Head, RenderError, Site, paths};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
-use super::{TallyView, word};
+use super::{NarrowView, TallyView, word};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -83,6 +83,7 @@ struct Page<'a> {
     years: Vec<YearLink>,
     /// Inlined on the latest page (interactive); year pages show the SVG file as an image.
     svg: Option<&'a str>,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     data_path: String,
@@ -132,7 +133,8 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let svg = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let picture = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let svg = &picture.svg;
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -235,6 +237,7 @@ fn render_assessment(
         latest_path: paths::municipality(&m.slug),
         years,
         svg: None,
+        narrow: NarrowView::from(&picture),
         svg_path: format!("{folder}blomlada.svg"),
         png_path: format!("{folder}blomlada.png"),
         data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
@@ -287,7 +290,7 @@ fn render_assessment(
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
         page.latest = true;
-        page.svg = Some(&svg);
+        page.svg = Some(svg);
         page.svg_path = format!("{latest}blomlada.svg");
         page.png_path = format!("{latest}blomlada.png");
         page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));

@@ -10,8 +10,8 @@ use crate::output::{Contents, OutputFile};
 use crate::render::site::{Head, RenderError, Site, paths};
 use crate::stats::{Group, Tally};
 
-use super::TallyView;
 use super::county::{AreaView, Pick, area_views};
+use super::{NarrowView, TallyView};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -71,6 +71,7 @@ struct Recent<'a> {
 struct GroupView<'a> {
     catalog_name: &'a str,
     svg: String,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     summary_sentence: String,
@@ -128,7 +129,7 @@ fn group_view<'a>(
     } else {
         format!("-{}", catalog.id)
     };
-    let svg = site.flowerbox(
+    let picture = site.flowerbox(
         group.catalog,
         &tallies,
         &title,
@@ -139,7 +140,7 @@ fn group_view<'a>(
     let png_path = format!("{folder}blomlada{suffix}.png");
     files.push(OutputFile::bytes(
         svg_path.clone(),
-        svg.clone().into_bytes(),
+        picture.svg.clone().into_bytes(),
     ));
     files.push(OutputFile {
         path: png_path.clone(),
@@ -243,7 +244,8 @@ fn group_view<'a>(
     };
     GroupView {
         catalog_name: &catalog.name,
-        svg,
+        narrow: NarrowView::from(&picture),
+        svg: picture.svg,
         svg_path,
         png_path,
         summary_sentence: sentence,
