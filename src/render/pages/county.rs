@@ -33,6 +33,7 @@ pub struct IndicatorRow<'a> {
     pub population_share_helt: Option<f64>,
     pub population_helt: u64,
     pub nation_share_helt: Option<f64>,
+    pub nation_population_share_helt: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +107,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
                                 .indicators
                                 .get(i)
                                 .and_then(|n| n.share_helt),
+                            nation_population_share_helt: group
+                                .nation
+                                .indicators
+                                .get(i)
+                                .and_then(|n| n.population_share_helt),
                         })
                     })
                     .collect(),

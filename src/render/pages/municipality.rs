@@ -92,6 +92,11 @@ struct Page<'a> {
     total: TallyView,
     points: u32,
     max_points: u32,
+    /// Its place by points among the municipalities that published this year, and how many did.
+    rank: u32,
+    ranked: usize,
+    nation_mean_points: f64,
+    county_mean_points: Option<f64>,
     overall: Option<ComparisonRow>,
     /// Converted for the templates once, for both the year's page and the latest page.
     areas: minijinja::Value,
@@ -246,6 +251,13 @@ fn render_assessment(
         total: (&figures.total).into(),
         points: figures.points,
         max_points: figures.max_points,
+        rank: figures.rank,
+        ranked: group.assessments.len(),
+        nation_mean_points: group.nation.mean_points,
+        county_mean_points: group
+            .counties
+            .get(figures.county_scope)
+            .map(|(_, scope)| scope.mean_points),
         overall: comparison.as_ref().map(|c| c.overall),
         areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
         best: relative

@@ -146,23 +146,27 @@ fn group_view<'a>(
         path: png_path.clone(),
         contents: Contents::PngOf(svg_path.clone()),
     });
-    let counties = group
-        .counties
-        .iter()
-        .map(|(c, scope)| {
-            let county = &content.registry.counties[*c];
-            CountyRow {
-                name: &county.name,
-                path: paths::county_year(&county.slug, group.year),
-                municipalities: scope.municipalities,
-                registry_municipalities: scope.registry_municipalities,
-                population_published: scope.population_published,
-                population_total: scope.population_total,
-                mean_points: scope.mean_points,
-                total: (&scope.total).into(),
-            }
-        })
-        .collect();
+    // By name, as the table says it is sorted.
+    let counties = super::by_name(
+        group
+            .counties
+            .iter()
+            .map(|(c, scope)| {
+                let county = &content.registry.counties[*c];
+                CountyRow {
+                    name: &county.name,
+                    path: paths::county_year(&county.slug, group.year),
+                    municipalities: scope.municipalities,
+                    registry_municipalities: scope.registry_municipalities,
+                    population_published: scope.population_published,
+                    population_total: scope.population_total,
+                    mean_points: scope.mean_points,
+                    total: (&scope.total).into(),
+                }
+            })
+            .collect(),
+        |r| r.name,
+    );
     let sizes = group
         .sizes
         .iter()
