@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use blomlada::build::{BuildOptions, load_content, load_theme};
+use blomlada::pipeline::{Options, load_content, load_theme};
 use blomlada::render::site::Site;
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "content".into()));
-    let options = BuildOptions {
+    let options = Options {
         content: dir,
         theme: "themes/default".into(),
         out: "/tmp/unused".into(),
@@ -27,14 +27,10 @@ fn main() {
         panic!("theme errors")
     };
     let stats = blomlada::stats::compute(&content);
-    let site = Site {
-        content: &content,
-        stats: &stats,
-        theme: &theme,
-        base_url: String::new(),
-    };
+    let mut site = Site::new(&content, &stats, &theme);
+    site.base_url = String::new();
     let mut by_kind: BTreeMap<String, (Duration, usize, usize)> = BTreeMap::new();
-    for job in site.all_jobs() {
+    for job in blomlada::render::jobs::all(&site) {
         let kind = format!("{job:?}")
             .split('(')
             .next()
@@ -45,7 +41,7 @@ fn main() {
             continue;
         }
         let t = Instant::now();
-        let files = site.render_job(job).unwrap_or_default();
+        let files = job.render(&site).unwrap_or_default();
         entry.0 += t.elapsed();
         entry.1 += 1;
         entry.2 += files

@@ -283,3 +283,13 @@ impl IntoIterator for Diagnostics {
         self.items.into_iter()
     }
 }
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        let mut diagnostics = Diagnostics::new();
+        for d in iter {
+            diagnostics.push(d);
+        }
+        diagnostics
+    }
+}

@@ -1,10 +1,10 @@
 //! blomlåda: a static site generator for eBlomlådan results.
 //!
 //! The phases are kept apart: [`content`] loads and validates a content folder into the
-//! typed [`model`]; `stats` computes the figures; `render` writes pages and pictures;
-//! `output` writes them atomically. The command line in [`cli`] only wires them together.
+//! typed [`model`]; [`stats`] computes the figures; [`render`] turns them into pages and
+//! pictures; [`output`] writes them atomically. [`pipeline`] runs the phases, the same way
+//! for `build`, `watch` and `serve`; the command line in [`cli`] only wires it up.
 
-pub mod build;
 pub mod check;
 pub mod cli;
 pub mod content;
@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod generate;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod schema;
 pub mod serve;

@@ -45,6 +45,7 @@ pub fn municipality_code(node: &Node) -> Option<String> {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn read(
     reader: &mut Reader<'_>,
     root: &Node,
@@ -278,6 +279,7 @@ fn answer_hint(word: &str) -> String {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn read_answers(
     reader: &mut Reader<'_>,
     fields: &Fields<'_>,

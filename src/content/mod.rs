@@ -477,8 +477,38 @@ pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
     pages
 }
 
-/// One assessment file after reading: its path, the assessment if valid, its diagnostics.
-type LoadedFile = (PathBuf, Option<(Assessment, Identity)>, Diagnostics);
+/// One assessment file after reading.
+pub struct AssessmentFile {
+    /// Relative to the content folder.
+    pub rel: PathBuf,
+    /// The assessment, when the file has no error.
+    pub assessment: Option<(Assessment, Identity)>,
+    /// The text read, when asked for (see [`load_assessment_files`]).
+    pub text: Option<String>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads and checks every assessment file of a folder (see [`assessment_files`]) in
+/// parallel, each on its own. With `keep_text`, each file's text is kept, so that a valid
+/// file can be checked again later even when it has since been broken.
+pub fn load_assessment_files(
+    dir: &Path,
+    against: &Against<'_>,
+    keep_text: bool,
+) -> Vec<AssessmentFile> {
+    assessment_files(dir)
+        .into_par_iter()
+        .map(|rel| {
+            let (assessment, text, diagnostics) = load_assessment_keeping_text(dir, &rel, against);
+            AssessmentFile {
+                rel,
+                assessment,
+                text: text.filter(|_| keep_text),
+                diagnostics,
+            }
+        })
+        .collect()
+}
 
 /// Loads and checks a whole content folder.
 pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
@@ -497,21 +527,14 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
         registry: &base.registry,
         catalogs: &base.catalogs,
     };
-    let files = assessment_files(dir);
-    let results: Vec<LoadedFile> = files
-        .into_par_iter()
-        .map(|rel| {
-            let (result, d) = load_assessment(dir, &rel, &against);
-            (rel, result, d)
-        })
-        .collect();
+    let results = load_assessment_files(dir, &against, false);
     let mut candidates = Vec::with_capacity(results.len());
     let mut invalid = Vec::new();
-    for (rel, result, d) in results {
-        diagnostics.extend(d);
-        match result {
+    for file in results {
+        diagnostics.extend(file.diagnostics);
+        match file.assessment {
             Some(ok) => candidates.push(ok),
-            None => invalid.push(rel),
+            None => invalid.push(file.rel),
         }
     }
     let (assessments, rejected) = select_assessments(

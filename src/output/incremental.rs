@@ -26,7 +26,7 @@ pub fn digest(bytes: &[u8]) -> Digest {
 
 /// What a published file holds, as far as a rebuild needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
+pub(crate) enum Held {
     Bytes(Digest),
     /// A PNG rasterised from an SVG with this digest.
     PngOf(Digest),
@@ -74,6 +74,14 @@ impl PublishedFolder {
         PublishedFolder {
             out: out.to_path_buf(),
             files: held.into_iter().collect(),
+        }
+    }
+
+    /// The record of `out` holding these files, as [`super::Staging`] noted them.
+    pub(crate) fn from_held(out: &Path, files: HashMap<String, Held>) -> PublishedFolder {
+        PublishedFolder {
+            out: out.to_path_buf(),
+            files,
         }
     }
 

@@ -15,6 +15,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use self::incremental::{Held, PublishedFolder};
+
 /// The file at the root of every output folder, so that a build never replaces a folder that
 /// is not a site it made.
 pub const MARKER: &str = ".blomlada";
@@ -161,19 +163,26 @@ struct PngRequest {
 
 /// The folder a build writes into before it replaces the output. Jobs write their files as soon
 /// as they are rendered (from any thread), so a build never holds the whole site in memory;
-/// pictures are made at the end.
+/// pictures are made at the end. Asked to, it notes what each file holds, for the
+/// [`PublishedFolder`] that later changes are written into.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     folders: Mutex<HashSet<String>>,
     written: Mutex<HashSet<String>>,
     pngs: Mutex<Vec<PngRequest>>,
+    held: Option<Mutex<HashMap<String, Held>>>,
     finished: bool,
 }
 
+fn poisoned() -> io::Error {
+    io::Error::other("lock")
+}
+
 impl Staging {
-    /// Creates an empty staging folder beside `out`.
-    pub fn begin(out: &Path) -> io::Result<Staging> {
+    /// Creates an empty staging folder beside `out`; with `record`, what each file holds is
+    /// noted for [`Staging::finish`] to return.
+    pub fn begin(out: &Path, record: bool) -> io::Result<Staging> {
         let dir = staging_dir(out);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -188,8 +197,21 @@ impl Staging {
             folders: Mutex::new(HashSet::new()),
             written: Mutex::new(HashSet::new()),
             pngs: Mutex::new(Vec::new()),
+            held: record.then(|| Mutex::new(HashMap::new())),
             finished: false,
         })
+    }
+
+    /// Notes what a file holds, when recording.
+    fn note(&self, path: &str, held: impl FnOnce() -> Held) -> io::Result<()> {
+        if let Some(record) = &self.held {
+            let held = held();
+            record
+                .lock()
+                .map_err(|_| poisoned())?
+                .insert(path.to_string(), held);
+        }
+        Ok(())
     }
 
     fn ensure_folder(&self, path: &str) -> io::Result<()> {
@@ -199,13 +221,13 @@ impl Staging {
         let known = self
             .folders
             .lock()
-            .map_err(|_| io::Error::other("lock"))?
+            .map_err(|_| poisoned())?
             .contains(folder);
         if !known {
             std::fs::create_dir_all(self.dir.join(folder))?;
             self.folders
                 .lock()
-                .map_err(|_| io::Error::other("lock"))?
+                .map_err(|_| poisoned())?
                 .insert(folder.to_string());
         }
         Ok(())
@@ -218,7 +240,7 @@ impl Staging {
             if !self
                 .written
                 .lock()
-                .map_err(|_| io::Error::other("lock"))?
+                .map_err(|_| poisoned())?
                 .insert(f.path.clone())
             {
                 return Err(io::Error::other(format!(
@@ -229,31 +251,46 @@ impl Staging {
             self.ensure_folder(&f.path)?;
             let target = self.dir.join(&f.path);
             match &f.contents {
-                Contents::Bytes(bytes) => std::fs::write(&target, bytes)?,
-                Contents::SameAs(source) => link_or_copy(&self.dir.join(source), &target)?,
+                Contents::Bytes(bytes) => {
+                    std::fs::write(&target, bytes)?;
+                    self.note(&f.path, || Held::Bytes(incremental::digest(bytes)))?;
+                }
+                Contents::SameAs(source) => {
+                    link_or_copy(&self.dir.join(source), &target)?;
+                    if let Some(record) = &self.held {
+                        let known = record.lock().map_err(|_| poisoned())?.get(source).copied();
+                        let held = match known {
+                            Some(held) => held,
+                            None => Held::Bytes(incremental::digest(&std::fs::read(&target)?)),
+                        };
+                        self.note(&f.path, || held)?;
+                    }
+                }
                 Contents::PngOf(svg) => {
                     let svg_bytes = match incremental::svgs_of(files).get(svg.as_str()) {
                         Some(&b) => std::borrow::Cow::Borrowed(b),
                         None => std::borrow::Cow::Owned(std::fs::read(self.dir.join(svg))?),
                     };
-                    self.pngs
-                        .lock()
-                        .map_err(|_| io::Error::other("lock"))?
-                        .push(PngRequest {
-                            png: f.path.clone(),
-                            svg: svg.clone(),
-                            svg_hash: incremental::digest(&svg_bytes),
-                        });
+                    let svg_hash = incremental::digest(&svg_bytes);
+                    self.note(&f.path, || Held::PngOf(svg_hash))?;
+                    self.pngs.lock().map_err(|_| poisoned())?.push(PngRequest {
+                        png: f.path.clone(),
+                        svg: svg.clone(),
+                        svg_hash,
+                    });
                 }
             }
         }
         Ok(())
     }
 
-    /// Makes the pictures, then puts the staging folder in the place of the output.
-    pub fn finish(mut self, rasterizer: &dyn Rasterize) -> io::Result<WriteStats> {
-        let requests =
-            std::mem::take(&mut *self.pngs.lock().map_err(|_| io::Error::other("lock"))?);
+    /// Makes the pictures, then puts the staging folder in the place of the output. Returns
+    /// the record of the output folder when [`Staging::begin`] was asked for one.
+    pub fn finish(
+        mut self,
+        rasterizer: &dyn Rasterize,
+    ) -> io::Result<(WriteStats, Option<PublishedFolder>)> {
+        let requests = std::mem::take(&mut *self.pngs.lock().map_err(|_| poisoned())?);
         let previous = std::fs::read(self.out.join(MARKER))
             .is_ok_and(|marker| marker == MARKER_TEXT)
             .then(|| self.out.clone());
@@ -290,11 +327,7 @@ impl Staging {
             })
             .collect();
         let mut stats = WriteStats {
-            files: self
-                .written
-                .lock()
-                .map_err(|_| io::Error::other("lock"))?
-                .len(),
+            files: self.written.lock().map_err(|_| poisoned())?.len(),
             rasterized: 0,
         };
         for r in rasterized {
@@ -319,7 +352,14 @@ impl Staging {
         std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
         swap::replace_dir(&self.dir, &self.out)?;
         self.finished = true;
-        Ok(stats)
+        let record = match self.held.take() {
+            Some(held) => Some(PublishedFolder::from_held(
+                &self.out,
+                held.into_inner().map_err(|_| poisoned())?,
+            )),
+            None => None,
+        };
+        Ok((stats, record))
     }
 }
 
@@ -338,7 +378,7 @@ pub fn publish(
     files: &[OutputFile],
     rasterizer: &dyn Rasterize,
 ) -> io::Result<WriteStats> {
-    let staging = Staging::begin(out)?;
+    let staging = Staging::begin(out, false)?;
     let (bytes, others): (Vec<&OutputFile>, Vec<&OutputFile>) = files
         .iter()
         .partition(|f| matches!(f.contents, Contents::Bytes(_)));
@@ -352,7 +392,7 @@ pub fn publish(
     for f in links.into_iter().chain(pictures) {
         staging.write(std::slice::from_ref(f))?;
     }
-    staging.finish(rasterizer)
+    staging.finish(rasterizer).map(|(stats, _)| stats)
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 pub mod escape;
 pub mod flowerbox;
 pub mod format;
+pub mod jobs;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
+pub mod paths;
 pub mod png;
 pub mod site;
 pub mod theme;

@@ -465,6 +465,7 @@ fn size_class_bounds(class: SizeClass) -> (u64, Option<u64>) {
 /// order of the content (catalogues by id, counties and municipalities by code), so the same
 /// content gives the same bytes. Paths are relative to the site's root and end in `/` for
 /// pages; a municipality without assessments has no page (`path` is null).
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
     let registry = &content.registry;
     let config = &content.config;

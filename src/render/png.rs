@@ -112,6 +112,13 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 
 const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(2);
 
+impl crate::output::Rasterize for Rasterizer {
+    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+        let text = std::str::from_utf8(svg).map_err(|e| e.to_string())?;
+        Rasterizer::png(self, text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

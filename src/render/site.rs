@@ -1,19 +1,19 @@
-//! The site as a set of jobs: each job renders a group of output files from the model, its
-//! figures and the theme. A full build runs every job; `watch` runs only the jobs a change
-//! touches, and gets the same bytes for them.
+//! What every page reads: the model, its figures and the theme ([`Site`]), the common
+//! `<head>` values ([`Head`]), and the helpers pages share (links, words, the flower box).
+//! The page types themselves are in [`super::pages`]; the table of jobs that runs them is
+//! [`super::jobs`].
 
 use std::fmt;
+use std::path::Path;
 
 use minijinja::Value;
-use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
 use crate::model::{Content, Language, SizeClass, Year};
-use crate::output::OutputFile;
 use crate::stats::{Stats, Tally};
 
 use super::flowerbox;
-use super::pages;
 use super::theme::Theme;
 
 /// A template that failed to render (a theme error).
@@ -36,6 +36,29 @@ impl fmt::Display for RenderError {
     }
 }
 
+impl RenderError {
+    /// The error as a problem in its template file (under `theme`), with the line quoted
+    /// when it is known.
+    pub fn diagnostic(&self, theme: &Path) -> Diagnostic {
+        let path = theme.join("templates").join(&self.template);
+        let line = self.line.unwrap_or(1);
+        let source_line = std::fs::read_to_string(&path).ok().and_then(|text| {
+            SourceText {
+                path: &path,
+                text: &text,
+            }
+            .line(line as u32)
+        });
+        Diagnostic {
+            path,
+            pos: Pos::new(line as u64, 1),
+            severity: Severity::Error,
+            message: self.message.clone(),
+            source_line,
+        }
+    }
+}
+
 impl From<minijinja::Error> for RenderError {
     fn from(e: minijinja::Error) -> Self {
         let mut message = e
@@ -54,13 +77,6 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
-/// Why rendering into a sink stopped.
-#[derive(Debug)]
-pub enum JobsFailed<E> {
-    Render(Vec<RenderError>),
-    Sink(E),
-}
-
 /// Everything a job reads.
 pub struct Site<'a> {
     pub content: &'a Content,
@@ -68,27 +84,6 @@ pub struct Site<'a> {
     pub theme: &'a Theme,
     /// Without a trailing slash; empty when the site's address is unknown.
     pub base_url: String,
-}
-
-/// A unit of rendering. Jobs are independent and can run in parallel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Job {
-    Static,
-    Home,
-    NationalYear(Year),
-    CountyIndex,
-    County(usize),
-    MunicipalityIndex,
-    Municipality(usize),
-    IndicatorIndex,
-    Indicator(usize, usize),
-    Compare,
-    Page(usize),
-    Redirects,
-    Data,
-    Feed,
-    Sitemap,
-    Extras,
 }
 
 #[derive(Serialize)]
@@ -117,6 +112,16 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content) {
 }
 
 impl<'a> Site<'a> {
+    /// The site of some content, its figures and a theme, at the address of `site.yaml`.
+    pub fn new(content: &'a Content, stats: &'a Stats, theme: &'a Theme) -> Site<'a> {
+        Site {
+            content,
+            stats,
+            theme,
+            base_url: content.config.base_url.clone(),
+        }
+    }
+
     pub fn language(&self) -> Language {
         self.content.config.language
     }
@@ -168,133 +173,8 @@ impl<'a> Site<'a> {
         Ok(tmpl.render(ctx)?)
     }
 
-    pub fn all_jobs(&self) -> Vec<Job> {
-        let c = self.content;
-        let mut jobs = vec![
-            Job::Static,
-            Job::Home,
-            Job::CountyIndex,
-            Job::MunicipalityIndex,
-            Job::IndicatorIndex,
-            Job::Compare,
-            Job::Redirects,
-            Job::Data,
-            Job::Feed,
-            Job::Sitemap,
-            Job::Extras,
-        ];
-        jobs.extend(self.stats.years.iter().map(|&y| Job::NationalYear(y)));
-        jobs.extend(
-            (0..c.registry.counties.len())
-                .filter(|&i| self.county_has_assessments(i))
-                .map(Job::County),
-        );
-        jobs.extend(
-            (0..c.registry.municipalities.len())
-                .filter(|&m| self.stats.latest(m).is_some())
-                .map(Job::Municipality),
-        );
-        for (ci, catalog) in c.catalogs.iter().enumerate() {
-            if self.stats.groups.iter().any(|g| g.catalog == ci) {
-                jobs.extend((0..catalog.indicators.len()).map(|i| Job::Indicator(ci, i)));
-            }
-        }
-        jobs.extend((0..c.pages.len()).map(Job::Page));
-        jobs
-    }
-
     pub fn county_has_assessments(&self, county: usize) -> bool {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
-    }
-
-    pub fn render_job(&self, job: Job) -> Result<Vec<OutputFile>, RenderError> {
-        match job {
-            Job::Static => Ok(self
-                .theme
-                .static_files
-                .iter()
-                .map(|(p, b)| OutputFile::bytes(p.clone(), b.clone()))
-                .collect()),
-            Job::Home => pages::national::home(self),
-            Job::NationalYear(year) => pages::national::year(self, year),
-            Job::CountyIndex => pages::lists::counties(self),
-            Job::County(c) => pages::county::render(self, c),
-            Job::MunicipalityIndex => pages::lists::municipalities(self),
-            Job::Municipality(m) => pages::municipality::render(self, m),
-            Job::IndicatorIndex => pages::lists::indicators(self),
-            Job::Indicator(c, i) => pages::indicator::render(self, c, i),
-            Job::Compare => pages::compare::render(self),
-            Job::Page(p) => pages::misc::page(self, p),
-            Job::Redirects => pages::misc::redirects(self),
-            Job::Data => pages::misc::data(self),
-            Job::Feed => pages::misc::feed(self),
-            Job::Sitemap => pages::misc::sitemap(self),
-            Job::Extras => pages::misc::extras(self),
-        }
-    }
-
-    /// Runs jobs in parallel and hands each job's files to `sink` as soon as they are rendered,
-    /// so that the whole site never has to be in memory. Stops at the first error of `sink`;
-    /// template errors are collected.
-    pub fn render_jobs_into<E: Send>(
-        &self,
-        jobs: &[Job],
-        sink: &(dyn Fn(Vec<OutputFile>) -> Result<(), E> + Sync),
-    ) -> Result<(), JobsFailed<E>> {
-        let errors = std::sync::Mutex::new(Vec::new());
-        jobs.par_iter()
-            .try_for_each(|&job| match self.render_job(job) {
-                Ok(files) => sink(files).map_err(JobsFailed::Sink),
-                Err(e) => {
-                    if let Ok(mut list) = errors.lock()
-                        && !list.contains(&e)
-                    {
-                        list.push(e);
-                    }
-                    Ok(())
-                }
-            })?;
-        let errors = errors.into_inner().unwrap_or_default();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(JobsFailed::Render(errors))
-        }
-    }
-
-    /// Runs jobs in parallel; the files come out sorted by path, so output is deterministic.
-    pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-        let results: Vec<Result<Vec<OutputFile>, RenderError>> =
-            jobs.par_iter().map(|&j| self.render_job(j)).collect();
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(f) => files.extend(f),
-                Err(e) => {
-                    if !errors.contains(&e) {
-                        errors.push(e)
-                    }
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        let clashes: Vec<RenderError> = files
-            .windows(2)
-            .filter(|w| w[0].path == w[1].path)
-            .map(|w| RenderError {
-                template: "-".into(),
-                line: None,
-                message: format!("two pages would be written to {}", w[0].path),
-            })
-            .collect();
-        if !clashes.is_empty() {
-            return Err(clashes);
-        }
-        Ok(files)
     }
 
     /// The flower box of a catalogue for some tallies, with the theme's words.
@@ -417,38 +297,4 @@ struct Common {
     description: String,
     section: &'static str,
     noindex: bool,
-}
-
-/// Paths of the site, in one place.
-pub mod paths {
-    use crate::model::Year;
-
-    pub fn municipality(slug: &str) -> String {
-        format!("kommun/{slug}/")
-    }
-    pub fn municipality_year(slug: &str, year: Year) -> String {
-        format!("kommun/{slug}/{year}/")
-    }
-    pub fn county(slug: &str) -> String {
-        format!("lan/{slug}/")
-    }
-    pub fn county_year(slug: &str, year: Year) -> String {
-        format!("lan/{slug}/{year}/")
-    }
-    pub fn national_year(year: Year) -> String {
-        format!("riket/{year}/")
-    }
-    pub fn indicator(catalog: &str, id: &str) -> String {
-        format!("indikator/{catalog}/{id}/")
-    }
-    pub fn compare_year(year: Year) -> String {
-        format!("jamfor/{year}/")
-    }
-    pub fn page(slug: &str) -> String {
-        format!("sida/{slug}/")
-    }
-    /// The file written for a page path (`kommun/kumla/` → `kommun/kumla/index.html`).
-    pub fn index(path: &str) -> String {
-        format!("{path}index.html")
-    }
 }

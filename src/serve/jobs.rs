@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{Content, Year};
-use crate::render::site::Job;
+use crate::render::jobs::Job;
 use crate::stats::Stats;
 
 /// What a change of assessments touched.
@@ -140,13 +140,7 @@ mod tests {
             static_files: Vec::new(),
             dir: Default::default(),
         };
-        Site {
-            content,
-            stats,
-            theme: &theme,
-            base_url: String::new(),
-        }
-        .all_jobs()
+        crate::render::jobs::all(&Site::new(content, stats, &theme))
     }
 
     /// Plans a change from `before` to `after`.

@@ -6,6 +6,7 @@
 //! serves the output with live reload and the error overlay of [`overlay`].
 
 pub mod jobs;
+mod kept;
 pub mod overlay;
 pub mod server;
 pub mod state;
@@ -18,36 +19,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::cli::{EXIT_CONTENT, EXIT_USAGE};
+use crate::pipeline::{Error, Options};
 
-use self::state::{Options, StartError, State};
+use self::state::State;
 use self::watch::{Event, Message, Roots, Timing};
 
 /// The debounce time unless asked otherwise: short, as it counts in the time to publish.
 pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
 
-/// Reports a failed start; returns the exit status.
-fn report_start_error(error: StartError) -> u8 {
-    match error {
-        StartError::Content(problems) => {
-            for d in &problems {
-                eprintln!("{d}");
-            }
-            eprintln!(
-                "{} error(s): nothing was published; fix them and start again",
-                problems.len()
-            );
-            EXIT_CONTENT
-        }
-        StartError::Io(message) => {
-            eprintln!("error: {message}");
-            EXIT_USAGE
-        }
-    }
-}
-
 /// `blomlada watch`: builds, then rebuilds what each change touches until SIGTERM or Ctrl-C.
-pub fn watch(options: Options, debounce: Duration) -> Result<u8, String> {
+pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
     let timing = Timing::new(debounce);
     let roots = Roots::new(&options.content, &options.theme)
         .map_err(|e| format!("cannot watch {}: {e}", options.content.display()))?;
@@ -57,10 +38,7 @@ pub fn watch(options: Options, debounce: Duration) -> Result<u8, String> {
     // Watching starts before the first build, so that nothing changed during it is missed.
     let _watcher = watch::start(&roots, timing, sender, interrupt.clone())?;
     let started = Instant::now();
-    let (mut state, outcome) = match State::start(options) {
-        Ok(s) => s,
-        Err(e) => return Ok(report_start_error(e)),
-    };
+    let (mut state, outcome) = State::start(options)?;
     tracing::info!(
         "built {} files in {} ms; watching {} and {}, publishing to {}",
         outcome.written.files,
@@ -70,7 +48,7 @@ pub fn watch(options: Options, debounce: Duration) -> Result<u8, String> {
         state.options().out.display()
     );
     watch::run(&mut state, &roots, &messages, &interrupt, timing, |_, _| {});
-    Ok(0)
+    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -97,7 +75,8 @@ impl Drop for TemporaryOut {
 
 /// `blomlada serve`: builds into a preview folder, serves it, rebuilds on change and reloads
 /// open pages; while there are problems, pages show them over the last good site.
-pub fn serve(options: ServeOptions) -> Result<u8, String> {
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let ip: IpAddr = match options.bind.as_str() {
         "localhost" => IpAddr::from([127, 0, 0, 1]),
         other => other
@@ -133,6 +112,7 @@ pub fn serve(options: ServeOptions) -> Result<u8, String> {
         out: out.clone(),
         base_url: Some(format!("http://{address}")),
         drafts: options.drafts,
+        keep_going: true,
         no_png: options.no_png,
     };
     let timing = Timing::new(options.debounce);
@@ -151,10 +131,7 @@ pub fn serve(options: ServeOptions) -> Result<u8, String> {
     let interrupt = Arc::new(AtomicBool::new(false));
     let _watcher = watch::start(&roots, timing, sender.clone(), interrupt.clone())?;
     let started = Instant::now();
-    let (mut state, outcome) = match State::start(site_options) {
-        Ok(s) => s,
-        Err(e) => return Ok(report_start_error(e)),
-    };
+    let (mut state, outcome) = State::start(site_options)?;
     tracing::info!(
         "built {} files in {} ms",
         outcome.written.files,
@@ -213,7 +190,7 @@ pub fn serve(options: ServeOptions) -> Result<u8, String> {
     // Open event streams would keep the runtime busy; they end with the process.
     runtime.shutdown_timeout(Duration::from_millis(100));
     served.map_err(|e| format!("the server stopped: {e}"))?;
-    Ok(0)
+    Ok(())
 }
 
 /// SIGTERM and Ctrl-C (SIGINT).

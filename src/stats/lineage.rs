@@ -87,7 +87,7 @@ pub(crate) mod tests {
     use crate::model::{Area, Indicator, Level, Part};
 
     /// A catalogue with one flower area holding `ids`; `replaces` is filled in by the caller.
-    pub fn catalog(id: &str, ids: &[&str]) -> Catalog {
+    pub(crate) fn catalog(id: &str, ids: &[&str]) -> Catalog {
         Catalog {
             id: id.into(),
             name: id.into(),

@@ -122,6 +122,7 @@ pub struct AnswerLists {
 const SIZE_CLASSES: usize = SizeClass::ALL.len();
 
 /// Computes every figure of the content.
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn compute(content: &Content) -> Stats {
     let registry = &content.registry;
     let size_class: Vec<SizeClass> = registry

@@ -145,7 +145,7 @@ pub(crate) struct ScopeSum {
 }
 
 impl ScopeSum {
-    pub fn new(indicators: usize) -> ScopeSum {
+    pub(crate) fn new(indicators: usize) -> ScopeSum {
         ScopeSum {
             municipalities: 0,
             population: 0,
@@ -155,7 +155,7 @@ impl ScopeSum {
 
     /// Counts one municipality's answers. Answers beyond the catalogue are ignored and missing
     /// ones count as unanswered, so the tallies always add up to the municipalities.
-    pub fn add(&mut self, answers: &[Option<Answer>], population: u64) {
+    pub(crate) fn add(&mut self, answers: &[Option<Answer>], population: u64) {
         self.municipalities += 1;
         self.population += population;
         let mut answers = answers.iter();
@@ -168,7 +168,7 @@ impl ScopeSum {
         }
     }
 
-    pub fn merge(&mut self, other: &ScopeSum) {
+    pub(crate) fn merge(&mut self, other: &ScopeSum) {
         self.municipalities += other.municipalities;
         self.population += other.population;
         for (sum, more) in self.indicators.iter_mut().zip(&other.indicators) {
@@ -186,12 +186,12 @@ pub(crate) struct RegistryTotals {
 }
 
 impl RegistryTotals {
-    pub fn add(&mut self, population: u64) {
+    pub(crate) fn add(&mut self, population: u64) {
         self.municipalities += 1;
         self.population += population;
     }
 
-    pub fn merge(&mut self, other: RegistryTotals) {
+    pub(crate) fn merge(&mut self, other: RegistryTotals) {
         self.municipalities += other.municipalities;
         self.population += other.population;
     }

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn blomlada() -> Command {
+pub(crate) fn blomlada() -> Command {
     Command::new(env!("CARGO_BIN_EXE_blomlada"))
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `blomlada build` and returns its output; the theme is the repository's default.
-pub fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
     blomlada()
         .arg("build")
         .arg("--content")
@@ -28,7 +28,7 @@ pub fn build(content: &Path, out: &Path, extra: &[&str]) -> Output {
         .expect("run blomlada")
 }
 
-pub fn assert_success(output: &Output) {
+pub(crate) fn assert_success(output: &Output) {
     assert!(
         output.status.success(),
         "exit {:?}\nstderr:\n{}",
@@ -38,7 +38,7 @@ pub fn assert_success(output: &Output) {
 }
 
 /// Every file under `dir` by relative path (with `/`), with its bytes.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -56,7 +56,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Copies a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)

@@ -40,7 +40,7 @@ pub(crate) struct BBox {
 }
 
 impl BBox {
-    pub fn new(x: f64, y: f64, width: f64, height: f64) -> BBox {
+    pub(super) fn new(x: f64, y: f64, width: f64, height: f64) -> BBox {
         BBox {
             x0: x,
             y0: y,
@@ -49,22 +49,22 @@ impl BBox {
         }
     }
 
-    pub fn width(&self) -> f64 {
+    pub(super) fn width(&self) -> f64 {
         self.x1 - self.x0
     }
 
-    pub fn height(&self) -> f64 {
+    pub(super) fn height(&self) -> f64 {
         self.y1 - self.y0
     }
 
     #[cfg(test)]
     /// True when the interiors overlap (touching edges do not count).
-    pub fn intersects(&self, other: &BBox) -> bool {
+    pub(super) fn intersects(&self, other: &BBox) -> bool {
         self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
     }
 
     #[cfg(test)]
-    pub fn contains(&self, other: &BBox) -> bool {
+    pub(super) fn contains(&self, other: &BBox) -> bool {
         self.x0 <= other.x0 && other.x1 <= self.x1 && self.y0 <= other.y0 && other.y1 <= self.y1
     }
 
@@ -105,7 +105,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub fn class(self) -> &'static str {
+    pub(super) fn class(self) -> &'static str {
         match self {
             Kind::Petal => "petal",
             Kind::Leaf => "leaf",
@@ -174,7 +174,7 @@ impl Shape {
     #[cfg(test)]
     /// x of a blade's left and right edge at axis fraction `s`: quadratic Béziers that rise
     /// straight and bend towards the tip; the width shrinks linearly, as in a triangle.
-    pub fn blade_edges(&self, s: f64) -> (f64, f64) {
+    pub(super) fn blade_edges(&self, s: f64) -> (f64, f64) {
         let half = self.width / 2.0;
         let bend = self.bend;
         let quad = |p0: f64, p1: f64, p2: f64| {
@@ -191,7 +191,7 @@ impl Shape {
 
     #[cfg(test)]
     /// Bounding box including the outline's stroke.
-    pub fn bbox(&self) -> BBox {
+    pub(super) fn bbox(&self) -> BBox {
         let outline = self.local_outline();
         BBox::of_points(outline.into_iter().map(|p| self.global_point(p)))
             .inflate(STROKE / 2.0 + 0.3)
@@ -211,7 +211,7 @@ impl Shape {
 
     /// The axis fraction below which lies `share` of the area, so that bands of an aggregate
     /// get areas in proportion to their counts.
-    pub fn axis_at_area(&self, share: f64) -> f64 {
+    pub(super) fn axis_at_area(&self, share: f64) -> f64 {
         if share <= 0.0 {
             return 0.0;
         }
@@ -382,7 +382,7 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    pub fn new(catalog: &Catalog, labels: &Labels<'_>) -> Layout {
+    pub(super) fn new(catalog: &Catalog, labels: &Labels<'_>) -> Layout {
         let mut shapes = Vec::with_capacity(catalog.indicators.len());
         let legend = legend(labels);
         let legend_left = legend
@@ -440,7 +440,7 @@ impl Layout {
     /// Everything that is drawn, grouped by the unit it belongs to (header, each flower,
     /// each grass and soil area), for overlap checks.
     #[cfg(test)]
-    pub fn units(&self) -> Vec<(String, Vec<BBox>)> {
+    pub(super) fn units(&self) -> Vec<(String, Vec<BBox>)> {
         let mut units = vec![(
             "header".to_string(),
             std::iter::once(self.title.bbox)
@@ -586,6 +586,7 @@ fn label_width(cell_width: f64) -> f64 {
     cell_width - 20.0
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn flower(
     catalog: &Catalog,
     area: usize,

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::model::Year;
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 #[derive(Serialize)]
 struct AreaHead<'a> {

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::{Contents, OutputFile};
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
 use super::{NarrowView, TallyView};
@@ -185,6 +186,7 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
     Ok(files)
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn render_year(
     site: &Site<'_>,
     county: usize,

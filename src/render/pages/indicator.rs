@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::model::{Answer, IndicatorRef, Level, Year};
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 use super::TallyView;
 
@@ -74,6 +75,7 @@ struct Page<'a> {
     history: Vec<HistoryRow<'a>>,
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn render(
     site: &Site<'_>,
     catalog_index: usize,

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 
 #[derive(Serialize)]
 struct MunicipalityItem<'a> {

@@ -7,7 +7,8 @@ use crate::model::{Date, Year};
 use crate::output::OutputFile;
 use crate::render::markdown;
 use crate::render::opendata;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::schema;
 
 #[derive(Serialize)]

@@ -7,7 +7,8 @@ use crate::model::{Level, Year};
 use crate::output::{Contents, OutputFile};
 use crate::render::markdown;
 use crate::render::opendata;
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
 use super::{NarrowView, TallyView, word};
@@ -120,6 +121,7 @@ pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, R
 
 /// The files of one assessment in its year's folder, and (`also_latest`) the same page at the
 /// municipality's own folder. The view is made once for both.
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn render_assessment(
     site: &Site<'_>,
     index: usize,

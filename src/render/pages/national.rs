@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::{Contents, OutputFile};
-use crate::render::site::{Head, RenderError, Site, paths};
+use crate::render::paths;
+use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
 
 use super::county::{AreaView, Pick, area_views};
@@ -107,6 +108,7 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
     render(site, Some(year), false)
 }
 
+#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn group_view<'a>(
     site: &Site<'a>,
     gi: usize,

@@ -7,11 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::content;
 use crate::diagnostics::Diagnostics;
+use crate::pipeline::{self, Error};
 
-/// Exit status for content errors (bad submissions, bad catalogue).
-pub const EXIT_CONTENT: u8 = 1;
-/// Exit status for usage and I/O errors.
-pub const EXIT_USAGE: u8 = 2;
+mod exit;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -142,7 +140,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(exit::USAGE)
         }
     }
 }
@@ -189,10 +187,10 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             let warnings = diagnostics.warning_count();
             if errors > 0 {
                 eprintln!("{errors} error(s), {warnings} warning(s)");
-                Ok(EXIT_CONTENT)
+                Ok(exit::CONTENT)
             } else {
                 eprintln!("ok: no errors, {warnings} warning(s)");
-                Ok(0)
+                Ok(exit::SUCCESS)
             }
         }
         Command::Build {
@@ -204,7 +202,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             keep_going,
             no_png,
         } => {
-            let options = crate::build::BuildOptions {
+            let options = pipeline::Options {
                 content: content.content,
                 theme,
                 out,
@@ -235,7 +233,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             let written = crate::generate::generate(&out, &options)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             eprintln!("wrote {written} assessments to {}", out.display());
-            Ok(0)
+            Ok(exit::SUCCESS)
         }
         Command::Watch {
             content,
@@ -243,17 +241,19 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             out,
             no_png,
             debounce_ms,
-        } => crate::serve::watch(
-            crate::serve::state::Options {
+        } => Ok(served(crate::serve::watch(
+            pipeline::Options {
                 content: content.content,
                 theme,
                 out,
                 base_url: None,
                 drafts: false,
+                // An invalid submission is skipped (its last good version stays published).
+                keep_going: true,
                 no_png,
             },
             std::time::Duration::from_millis(debounce_ms),
-        ),
+        ))),
         Command::Serve {
             content,
             theme,
@@ -263,7 +263,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             no_png,
             debounce_ms,
-        } => crate::serve::serve(crate::serve::ServeOptions {
+        } => Ok(served(crate::serve::serve(crate::serve::ServeOptions {
             content: content.content,
             theme,
             out,
@@ -272,7 +272,38 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             no_png,
             debounce: std::time::Duration::from_millis(debounce_ms),
-        }),
+        }))),
+    }
+}
+
+/// Reports how `watch` or `serve` ended; returns the exit status.
+fn served(result: Result<(), Error>) -> u8 {
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => failed(e, "nothing was published; fix them and start again"),
+    }
+}
+
+/// Reports why the pipeline stopped, ending with what became of the output (`unchanged`);
+/// returns the exit status.
+fn failed(error: Error, unchanged: &str) -> u8 {
+    match error {
+        Error::Content(diagnostics) => {
+            report(&diagnostics);
+            eprintln!("{} error(s): {unchanged}", diagnostics.error_count());
+            exit::CONTENT
+        }
+        Error::Templates(problems) => {
+            for d in &problems {
+                eprintln!("{d}");
+            }
+            eprintln!("{} template error(s): {unchanged}", problems.len());
+            exit::CONTENT
+        }
+        Error::Io(message) => {
+            eprintln!("error: {message}");
+            exit::USAGE
+        }
     }
 }
 
@@ -284,7 +315,7 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
     let mut diagnostics = Diagnostics::new();
     let Some(base) = content::load_base(dir, &mut diagnostics) else {
         report(&diagnostics);
-        return Ok(EXIT_CONTENT);
+        return Ok(exit::CONTENT);
     };
     if !content::assessment::YEARS.contains(&i64::from(year)) {
         return Err(format!(
@@ -316,13 +347,12 @@ fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, S
         "{}",
         crate::skeleton::skeleton(municipality, year, chosen, base.config.language, &schema)
     );
-    Ok(0)
+    Ok(exit::SUCCESS)
 }
 
 /// Runs a build and reports its outcome; returns the exit status.
-fn run_build(options: &crate::build::BuildOptions) -> u8 {
-    use crate::build::BuildError;
-    match crate::build::build(options) {
+fn run_build(options: &pipeline::Options) -> u8 {
+    match pipeline::build(options) {
         Ok(report) => {
             report_skipped(&report.skipped, options);
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
@@ -339,36 +369,19 @@ fn run_build(options: &crate::build::BuildOptions) -> u8 {
                     String::new()
                 }
             );
-            0
+            exit::SUCCESS
         }
-        Err(BuildError::Content(diagnostics)) => {
-            report(&diagnostics);
-            eprintln!(
-                "{} error(s): nothing was written; {} is unchanged",
-                diagnostics.error_count(),
+        Err(e) => failed(
+            e,
+            &format!(
+                "nothing was written; {} is unchanged",
                 options.out.display()
-            );
-            EXIT_CONTENT
-        }
-        Err(BuildError::Render(errors)) => {
-            for e in &errors {
-                eprintln!("{}", options.theme.join(e.to_string()).display());
-            }
-            eprintln!(
-                "{} template error(s): nothing was written; {} is unchanged",
-                errors.len(),
-                options.out.display()
-            );
-            EXIT_CONTENT
-        }
-        Err(BuildError::Io(message)) => {
-            eprintln!("error: {message}");
-            EXIT_USAGE
-        }
+            ),
+        ),
     }
 }
 
-fn report_skipped(skipped: &[PathBuf], options: &crate::build::BuildOptions) {
+fn report_skipped(skipped: &[PathBuf], options: &pipeline::Options) {
     for path in skipped {
         eprintln!(
             "skipped (invalid): {}",
