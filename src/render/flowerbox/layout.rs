@@ -69,7 +69,7 @@ impl BBox {
     }
 
     #[cfg(test)]
-    pub fn inflate(&self, by: f64) -> BBox {
+    pub(crate) fn inflate(&self, by: f64) -> BBox {
         BBox {
             x0: self.x0 - by,
             y0: self.y0 - by,
@@ -345,7 +345,7 @@ pub(crate) struct Grid {
 
 impl Grid {
     /// The cells of columns `columns` in every row, as one rectangle per row.
-    pub fn column_cells(&self, columns: Range<usize>) -> Vec<BBox> {
+    pub(crate) fn column_cells(&self, columns: Range<usize>) -> Vec<BBox> {
         (0..self.rows)
             .map(|row| {
                 let shift = if row % 2 == 1 { self.stagger } else { 0.0 };

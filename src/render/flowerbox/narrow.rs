@@ -58,7 +58,7 @@ impl Placement {
     }
 
     #[cfg(test)]
-    pub fn apply(&self, b: &BBox) -> BBox {
+    pub(crate) fn apply(&self, b: &BBox) -> BBox {
         BBox {
             x0: self.scale * b.x0 + self.dx,
             y0: self.scale * b.y0 + self.dy,
@@ -109,7 +109,7 @@ pub(crate) struct Narrow {
 }
 
 impl Narrow {
-    pub fn new(catalog: &Catalog, labels: &Labels<'_>, wide: &Layout) -> Narrow {
+    pub(crate) fn new(catalog: &Catalog, labels: &Labels<'_>, wide: &Layout) -> Narrow {
         let inner = NARROW_WIDTH - 2.0 * MARGIN;
         let mut y = 10.0;
         let title = wrapped(labels.title, MARGIN, y, TITLE_FONT, inner, 2);
@@ -159,7 +159,7 @@ impl Narrow {
 
     /// Every text block, for tests of their sizes.
     #[cfg(test)]
-    pub fn texts(&self) -> Vec<&TextBlock> {
+    pub(crate) fn texts(&self) -> Vec<&TextBlock> {
         let mut texts = vec![&self.title, &self.summary];
         texts.extend(self.legend.iter().map(|i| &i.text));
         texts.extend(self.flowers.iter().map(|f| &f.label));
