@@ -53,8 +53,8 @@ describe('every page type is complete with JavaScript off', () => {
         assert.deepEqual(withoutJs.cells, withJs.cells, 'the same table cells');
         assert.deepEqual(withoutJs.shapes, withJs.shapes, 'the same flower box');
         assert.equal(withoutJs.focusableShapes, withoutJs.shapes.length, 'every shape takes focus (tabindex)');
-        // Only the filter form, which needs JavaScript, is hidden.
-        assert.deepEqual(withoutJs.hiddenBlocks.filter((b) => !b.startsWith('form.filters')), [], 'nothing else hidden');
+        // Only the filter form and the table's tools, which need JavaScript, are hidden.
+        assert.deepEqual(withoutJs.hiddenBlocks.filter((b) => !b.startsWith('form.filters') && !b.startsWith('div.table-tools')), [], 'nothing else hidden');
         assert.deepEqual(withoutJs.hiddenInMain, [], 'no element collapsed to nothing');
         if (type === 'municipality-year') {
           // Earlier years show the picture as an image, with the counts as its alt text.

@@ -1,11 +1,14 @@
 //! Comparison: every municipality against the areas for a year, as one table that sorts and
 //! filters in the browser and is complete without JavaScript. `jamfor/` is the latest year,
-//! `jamfor/<year>/` every year.
+//! `jamfor/<year>/` every year, each table also as CSV (`jamfor/<year>/jamfor-<year>-<catalog>.csv`)
+//! with the columns and headings the table has; the browser offers its current view in the same
+//! form.
 
 use serde::Serialize;
 
 use crate::model::Year;
 use crate::output::OutputFile;
+use crate::render::opendata::{csv_writer, finish, four_decimals, write_record};
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 
@@ -18,6 +21,7 @@ struct AreaHead<'a> {
 
 #[derive(Serialize)]
 struct Row<'a> {
+    code: &'a str,
     name: &'a str,
     path: String,
     county: &'a str,
@@ -35,6 +39,9 @@ struct Table<'a> {
     max_points: u32,
     areas: Vec<AreaHead<'a>>,
     rows: Vec<Row<'a>>,
+    /// The table as CSV, and the file name a download of its current view gets.
+    csv_path: String,
+    csv_name: String,
 }
 
 #[derive(Serialize)]
@@ -62,17 +69,53 @@ struct Page<'a> {
 pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::new();
     for &year in &site.stats.years {
-        files.push(render_year(site, Some(year), false)?);
+        files.extend(render_year(site, Some(year), false)?);
     }
-    files.push(render_year(site, site.latest_year(), true)?);
+    files.extend(render_year(site, site.latest_year(), true)?);
     Ok(files)
+}
+
+/// The headings of the table's columns, in the site's language, as its CSV has them.
+fn csv_header(site: &Site<'_>, table: &Table<'_>) -> Vec<String> {
+    let share = site.t("share_helt_indicators");
+    let mut header: Vec<String> = [
+        "municipality_code",
+        "municipality",
+        "county",
+        "population",
+        "points",
+    ]
+    .iter()
+    .map(|key| site.t(&format!("csv_{key}")).to_string())
+    .collect();
+    header.push(share.to_string());
+    header.extend(table.areas.iter().map(|a| format!("{share}: {}", a.name)));
+    header
+}
+
+fn csv(site: &Site<'_>, table: &Table<'_>) -> Vec<u8> {
+    let mut writer = csv_writer(64 * (table.rows.len() + 1));
+    write_record(&mut writer, csv_header(site, table));
+    for row in &table.rows {
+        let mut record = vec![
+            row.code.to_string(),
+            row.name.to_string(),
+            row.county.to_string(),
+            row.population.to_string(),
+            row.points.to_string(),
+            four_decimals(row.share_helt),
+        ];
+        record.extend(row.areas.iter().map(|&s| four_decimals(s)));
+        write_record(&mut writer, record);
+    }
+    finish(writer)
 }
 
 fn render_year(
     site: &Site<'_>,
     year: Option<Year>,
     as_latest: bool,
-) -> Result<OutputFile, RenderError> {
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let stats = site.stats;
     let tables = year
@@ -81,7 +124,10 @@ fn render_year(
         .into_iter()
         .map(|(_, group)| {
             let catalog = &content.catalogs[group.catalog];
+            let csv_name = format!("jamfor-{}-{}.csv", group.year, catalog.id);
             Table {
+                csv_path: format!("{}{csv_name}", paths::compare_year(group.year)),
+                csv_name,
                 catalog_name: &catalog.name,
                 max_points: group.max_points,
                 areas: catalog
@@ -103,6 +149,7 @@ fn render_year(
                             let county = &content.registry.counties[m.county];
                             let f = &stats.assessments[a];
                             Row {
+                                code: &m.code,
                                 name: &m.name,
                                 path: paths::municipality_year(&m.slug, group.year),
                                 county: &county.name,
@@ -119,7 +166,16 @@ fn render_year(
                 ),
             }
         })
-        .collect();
+        .collect::<Vec<Table>>();
+    // The year's own page writes its tables' CSV; the latest page links to them.
+    let mut files: Vec<OutputFile> = if as_latest {
+        Vec::new()
+    } else {
+        tables
+            .iter()
+            .map(|table| OutputFile::bytes(table.csv_path.clone(), csv(site, table)))
+            .collect()
+    };
     let page = Page {
         year,
         latest: as_latest,
@@ -152,5 +208,6 @@ fn render_year(
         None => format!("{} – {}", site.t("compare"), content.config.title),
     };
     let html = site.render_page("compare.html", &folder, Head::new(title, "compare"), &page)?;
-    Ok(OutputFile::bytes(paths::index(&folder), html))
+    files.push(OutputFile::bytes(paths::index(&folder), html));
+    Ok(files)
 }

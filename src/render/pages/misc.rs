@@ -368,8 +368,11 @@ pub fn sitemap(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
 }
 
 #[derive(Serialize)]
-struct NotFound {
+struct NotFound<'a> {
     home: String,
+    /// Every municipality with a page, by name: where someone who followed a broken link
+    /// most likely wanted to go.
+    municipalities: Vec<super::lists::MunicipalityLink<'a>>,
 }
 
 pub fn extras(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -388,7 +391,11 @@ pub fn extras(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             "none",
         )
     };
-    let html = site.render_page("404.html", "", head, NotFound { home })?;
+    let page = NotFound {
+        home,
+        municipalities: super::lists::published_municipalities(site),
+    };
+    let html = site.render_page("404.html", "", head, page)?;
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if let Some(url) = site.absolute("sitemap.xml") {
         robots.push_str(&format!("Sitemap: {url}\n"));
