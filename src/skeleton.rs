@@ -3,15 +3,16 @@
 use std::fmt::Write;
 
 use crate::model::{Catalog, Language, Level, Municipality, Year};
+use crate::render::paths;
 
 /// Where editors find the schema: the published site's copy, or the local build beside the
 /// content folder when the site has no address yet (assessments live in
 /// `content/assessments/<year>/`).
 pub fn schema_location(base_url: &str) -> String {
     if base_url.starts_with("http://") || base_url.starts_with("https://") {
-        format!("{base_url}/data/schema/assessment.schema.json")
+        format!("{base_url}/{}", paths::ASSESSMENT_SCHEMA)
     } else {
-        "../../../site/data/schema/assessment.schema.json".to_string()
+        format!("../../../site/{}", paths::ASSESSMENT_SCHEMA)
     }
 }
 

@@ -49,6 +49,22 @@ impl OutputFile {
             contents: Contents::Bytes(bytes.into()),
         }
     }
+
+    /// The PNG at `path`, made from the SVG at `svg`.
+    pub fn png_of(path: impl Into<String>, svg: impl Into<String>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::PngOf(svg.into()),
+        }
+    }
+
+    /// The file at `path`, with the bytes of the file at `source` (written before it).
+    pub fn same_as(path: impl Into<String>, source: impl Into<String>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::SameAs(source.into()),
+        }
+    }
 }
 
 /// Leaves out the PNG pictures (`--no-png`); their SVGs stay.

@@ -137,6 +137,11 @@ pub fn template_errors(theme: &Path, errors: Vec<RenderError>) -> Error {
 }
 
 impl Record {
+    /// The jobs whose files are published.
+    pub fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
+        self.owned.keys().copied()
+    }
+
     /// Notes the files a job writes now; returns those it wrote before and writes no more.
     pub fn take(&mut self, job: Job, files: &[OutputFile]) -> Vec<String> {
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();

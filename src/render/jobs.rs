@@ -3,56 +3,94 @@
 //! touches, and gets the same bytes for them.
 //!
 //! This module sits above the page types: it names them, lists the jobs of a site and runs
-//! them; the pages know only [`Site`].
+//! them; the pages know only [`Site`] and [`paths`]. Each job also declares, before it is
+//! rendered, the pages it writes ([`Job::pages`]: the sitemap is made of these) and what its
+//! files are made from ([`Job::reads`]: `watch` plans its rebuilds with it). A test holds
+//! every job to the pages it declares.
+//!
+//! A new page type is a variant here, its place in [`all`], and its three arms (`render`,
+//! `pages`, `reads`: the compiler asks for each), a module in [`pages`] with its paths in
+//! [`paths`], its template and its words in both translations.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::Year;
+use crate::model::{IndicatorRef, Year};
 use crate::output::{self, OutputFile};
 
 use super::pages;
+use super::paths::{self, Page};
 use super::site::{RenderError, Site};
 
 /// A unit of rendering. Jobs are independent and can run in parallel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
+    /// The theme's static files.
     Static,
+    /// The home page: the nation's latest year.
     Home,
-    NationalYear(Year),
-    CountyIndex,
-    County(usize),
+    /// The list of every municipality.
     MunicipalityIndex,
-    Municipality(usize),
+    /// The list of every county.
+    CountyIndex,
+    /// The list of every indicator.
     IndicatorIndex,
-    Indicator(usize, usize),
+    /// The comparison of the latest year.
     Compare,
+    /// The nation in one year.
+    NationalYear(Year),
+    /// The comparison of one year.
+    CompareYear(Year),
+    /// A county (index into the registry): its latest year and each year.
+    County(usize),
+    /// A municipality (index into the registry): its latest year and each year.
+    Municipality(usize),
+    /// An indicator of a catalogue.
+    Indicator(IndicatorRef),
+    /// A publisher's page (index into `content.pages`).
     Page(usize),
+    /// The redirects by code, and the pages for names that share an address.
     Redirects,
+    /// The open data files and their page.
     Data,
     Feed,
     Sitemap,
+    /// The not-found page and robots.txt.
     Extras,
 }
 
-/// Every job of a site.
+/// What a job's files are made from, so that `watch` knows which changes touch it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Only what a change of assessments leaves alone: site.yaml, the registry, the
+    /// catalogues, the publisher's pages and the theme.
+    Setup,
+    /// One municipality's assessments, and the figures of each year it has: its pages show
+    /// its county, its size class and the nation beside it.
+    Municipality(usize),
+    /// The newest publications: published together with the change (the feed announces it).
+    Publications,
+    /// Which municipalities have pages: published together with a change that adds one, so
+    /// that its links by code work at once.
+    MunicipalitiesWithPages,
+    /// Any assessment.
+    Everything,
+}
+
+/// Every job of a site. The sitemap lists pages in this order.
 pub fn all(site: &Site<'_>) -> Vec<Job> {
     let c = site.content;
     let mut jobs = vec![
-        Job::Static,
         Job::Home,
-        Job::CountyIndex,
         Job::MunicipalityIndex,
+        Job::CountyIndex,
         Job::IndicatorIndex,
         Job::Compare,
-        Job::Redirects,
-        Job::Data,
-        Job::Feed,
-        Job::Sitemap,
-        Job::Extras,
     ];
-    jobs.extend(site.stats.years.iter().map(|&y| Job::NationalYear(y)));
+    for &year in &site.stats.years {
+        jobs.extend([Job::NationalYear(year), Job::CompareYear(year)]);
+    }
     jobs.extend(
         (0..c.registry.counties.len())
             .filter(|&i| site.county_has_assessments(i))
@@ -65,11 +103,29 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
     );
     for (ci, catalog) in c.catalogs.iter().enumerate() {
         if site.stats.groups.iter().any(|g| g.catalog == ci) {
-            jobs.extend((0..catalog.indicators.len()).map(|i| Job::Indicator(ci, i)));
+            jobs.extend((0..catalog.indicators.len()).map(|i| {
+                Job::Indicator(IndicatorRef {
+                    catalog: ci,
+                    indicator: i,
+                })
+            }));
         }
     }
     jobs.extend((0..c.pages.len()).map(Job::Page));
+    jobs.extend([
+        Job::Static,
+        Job::Redirects,
+        Job::Data,
+        Job::Feed,
+        Job::Sitemap,
+        Job::Extras,
+    ]);
     jobs
+}
+
+/// Every page of a site that the sitemap may list, in the order of [`all`].
+pub fn all_pages(site: &Site<'_>) -> Vec<Page> {
+    all(site).into_iter().flat_map(|j| j.pages(site)).collect()
 }
 
 impl Job {
@@ -83,20 +139,64 @@ impl Job {
                 .map(|(p, b)| OutputFile::bytes(p.clone(), b.clone()))
                 .collect()),
             Job::Home => pages::national::home(site),
-            Job::NationalYear(year) => pages::national::year(site, year),
-            Job::CountyIndex => pages::lists::counties(site),
-            Job::County(c) => pages::county::render(site, c),
             Job::MunicipalityIndex => pages::lists::municipalities(site),
-            Job::Municipality(m) => pages::municipality::render(site, m),
+            Job::CountyIndex => pages::lists::counties(site),
             Job::IndicatorIndex => pages::lists::indicators(site),
-            Job::Indicator(c, i) => pages::indicator::render(site, c, i),
-            Job::Compare => pages::compare::render(site),
-            Job::Page(p) => pages::misc::page(site, p),
-            Job::Redirects => pages::misc::redirects(site),
-            Job::Data => pages::misc::data(site),
-            Job::Feed => pages::misc::feed(site),
-            Job::Sitemap => pages::misc::sitemap(site),
-            Job::Extras => pages::misc::extras(site),
+            Job::Compare => pages::compare::latest(site),
+            Job::NationalYear(year) => pages::national::year(site, year),
+            Job::CompareYear(year) => pages::compare::year(site, year),
+            Job::County(c) => pages::county::render(site, c),
+            Job::Municipality(m) => pages::municipality::render(site, m),
+            Job::Indicator(i) => pages::indicator::render(site, i),
+            Job::Page(p) => pages::publisher::render(site, p),
+            Job::Redirects => pages::redirects::render(site),
+            Job::Data => pages::data::render(site),
+            Job::Feed => pages::feed::render(site),
+            Job::Sitemap => pages::sitemap::render(site, &all_pages(site)),
+            Job::Extras => pages::extras::render(site),
+        }
+    }
+
+    /// The pages the job writes, in the order the sitemap lists them.
+    pub fn pages(self, site: &Site<'_>) -> Vec<Page> {
+        match self {
+            Job::Static | Job::Feed | Job::Sitemap => Vec::new(),
+            Job::Home => vec![Page::listed(paths::HOME)],
+            Job::MunicipalityIndex => vec![Page::listed(paths::MUNICIPALITIES)],
+            Job::CountyIndex => vec![Page::listed(paths::COUNTIES)],
+            Job::IndicatorIndex => vec![Page::listed(paths::INDICATORS)],
+            Job::Compare => vec![Page::listed(paths::COMPARE)],
+            Job::NationalYear(year) => vec![Page::listed(paths::national_year(year))],
+            Job::CompareYear(year) => vec![Page::listed(paths::compare_year(year))],
+            Job::County(c) => pages::county::pages(site, c),
+            Job::Municipality(m) => pages::municipality::pages(site, m),
+            Job::Indicator(i) => pages::indicator::pages(site, i),
+            Job::Page(p) => pages::publisher::pages(site, p),
+            Job::Redirects => pages::redirects::pages(site),
+            Job::Data => pages::data::pages(),
+            Job::Extras => pages::extras::pages(),
+        }
+    }
+
+    /// What the job's files are made from.
+    pub fn reads(self) -> Reads {
+        match self {
+            Job::Static | Job::Page(_) => Reads::Setup,
+            Job::Municipality(m) => Reads::Municipality(m),
+            Job::Feed => Reads::Publications,
+            // The not-found page lists the municipalities with pages.
+            Job::Redirects | Job::Extras => Reads::MunicipalitiesWithPages,
+            Job::Home
+            | Job::MunicipalityIndex
+            | Job::CountyIndex
+            | Job::IndicatorIndex
+            | Job::Compare
+            | Job::NationalYear(_)
+            | Job::CompareYear(_)
+            | Job::County(_)
+            | Job::Indicator(_)
+            | Job::Data
+            | Job::Sitemap => Reads::Everything,
         }
     }
 }
@@ -141,4 +241,53 @@ pub fn render_in_order(
             (job, Some(render_one(site, job, no_png)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::content::{self, LoadOptions};
+    use crate::pipeline::Loaded;
+
+    fn loaded(dir: &std::path::Path) -> Loaded {
+        let content = content::load(dir, &LoadOptions::default())
+            .content
+            .expect("content loads");
+        let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        match Loaded::new(content, &theme) {
+            Ok(loaded) => loaded,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    /// Every job writes exactly the HTML pages it declares, so that the sitemap and `watch`,
+    /// which go by the declarations, miss none.
+    fn assert_jobs_write_what_they_declare(dir: &std::path::Path) {
+        let loaded = loaded(dir);
+        let site = loaded.site();
+        let mut every = BTreeSet::new();
+        for job in all(&site) {
+            let files = job.render(&site).expect("renders");
+            let written: BTreeSet<String> = files
+                .iter()
+                .map(|f| f.path.clone())
+                .filter(|p| p.ends_with(".html"))
+                .collect();
+            let declared: BTreeSet<String> = job.pages(&site).iter().map(Page::file).collect();
+            assert_eq!(written, declared, "{job:?}");
+            for page in declared {
+                assert!(every.insert(page.clone()), "{page} is declared twice");
+            }
+        }
+    }
+
+    #[test]
+    fn jobs_write_the_pages_they_declare() {
+        // The bundled content has publisher's pages and two names that share an address.
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_jobs_write_what_they_declare(&repo.join("content"));
+        assert_jobs_write_what_they_declare(&repo.join("tests/fixtures/sites/shapes"));
+    }
 }

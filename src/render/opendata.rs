@@ -8,17 +8,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::paths;
 use crate::model::{Content, Date, Level, Part, SizeClass, Year, answer_word};
 use crate::stats::{Scope, Stats};
-
-/// The files under `data/`, as listed in `site.json`.
-pub const DATA_FILES: [&str; 5] = [
-    "data/answers.csv",
-    "data/municipalities.csv",
-    "data/indicators.csv",
-    "data/site.json",
-    "data/schema/assessment.schema.json",
-];
 
 const ANSWERS_HEADER: &str =
     "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
@@ -294,11 +286,7 @@ fn write_scope(
 pub fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
     let a = content.assessments.get(assessment)?;
     let m = content.registry.municipalities.get(a.municipality)?;
-    Some(format!(
-        "kommun/{slug}/{year}/{slug}-{year}.csv",
-        slug = m.slug,
-        year = a.year
-    ))
+    Some(paths::municipality_csv(&m.slug, a.year))
 }
 
 /// Text from submitters that a spreadsheet would run as a formula gets a leading apostrophe.
@@ -515,7 +503,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                                         Some(format!("{}/{id}", other.id))
                                     })
                                     .collect(),
-                                path: format!("indikator/{}/{}/", catalog.id, indicator.id),
+                                path: paths::indicator(&catalog.id, &indicator.id),
                             })
                             .collect(),
                     })
@@ -531,7 +519,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
             code: &county.code,
             name: &county.name,
             slug: &county.slug,
-            path: format!("lan/{}/", county.slug),
+            path: paths::county(&county.slug),
             municipalities: registry
                 .municipalities
                 .iter()
@@ -557,7 +545,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                         year: a.year,
                         catalog: &content.catalogs.get(a.catalog)?.id,
                         published: a.published,
-                        path: format!("kommun/{}/{}/", m.slug, a.year),
+                        path: paths::municipality_year(&m.slug, a.year),
                         csv: municipality_csv_path(content, i)?,
                         helt: figures.total.helt,
                         delvis: figures.total.delvis,
@@ -579,7 +567,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 population: m.population,
                 population_year: m.population_year,
                 size_class: SizeClass::of(m.population).code(),
-                path: (!assessments.is_empty()).then(|| format!("kommun/{}/", m.slug)),
+                path: (!assessments.is_empty()).then(|| paths::municipality(&m.slug)),
                 assessments,
             }
         })
@@ -592,7 +580,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
         base_url: &config.base_url,
         example_data: config.example_data,
         years: &stats.years,
-        files: DATA_FILES.to_vec(),
+        files: paths::DATA_FILES.to_vec(),
         answers: ["helt", "delvis", "inte", "obesvarad"],
         size_classes: SizeClass::ALL
             .iter()

@@ -141,6 +141,12 @@ impl<'a> Site<'a> {
             .then(|| format!("{}/{path}", self.base_url))
     }
 
+    /// The address of a path: absolute when the site's address is known, else from the root
+    /// of the host (`/kommun/kumla/`).
+    pub fn url_of(&self, path: &str) -> String {
+        self.absolute(path).unwrap_or_else(|| format!("/{path}"))
+    }
+
     pub fn t(&self, key: &'a str) -> &'a str {
         self.theme.t(key)
     }

@@ -1,17 +1,18 @@
-//! Which jobs a change of assessments touches, and in which phase they run.
+//! Which jobs a change of assessments touches, and in which phase they run. The plan goes by
+//! what each job declares it reads ([`Job::reads`]), so a new kind of job needs nothing here.
 //!
 //! Phase 1 is what has to be live at once: the changed municipalities' pages, pictures and
-//! data, and the feed, plus whatever those link to that did not exist before (a new county page, the redirect of a newly published municipality, every
-//! aggregate page when a year or catalogue appears or disappears). Phase 2 is everything
-//! else the change can have moved: every municipality page of the changed years shows its
-//! county, size class and the nation, so they all change with any assessment of that year;
-//! so do the national, county, indicator, comparison, list and data pages. After phase 2 the output is
-//! the same as a full build's.
+//! data, and the feed, plus whatever those link to that did not exist before (a new county
+//! page, the redirect of a newly published municipality, every aggregate page when a year or
+//! catalogue appears or disappears). Phase 2 is everything else the change can have moved:
+//! every municipality page of the changed years shows its county, size class and the nation,
+//! so they all change with any assessment of that year; so does every job that reads every
+//! assessment. After phase 2 the output is the same as a full build's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::model::{Content, Year};
-use crate::render::jobs::Job;
+use crate::render::jobs::{Job, Reads};
 use crate::stats::Stats;
 
 /// What a change of assessments touched.
@@ -28,22 +29,18 @@ pub struct Touched {
 pub struct Shape {
     /// (year, catalogue) of every group.
     pub groups: BTreeSet<(Year, usize)>,
-    /// Counties with at least one assessment.
-    pub counties: BTreeSet<usize>,
     /// Municipalities with at least one assessment.
     pub municipalities: BTreeSet<usize>,
+    /// The jobs of the site.
+    pub jobs: HashSet<Job>,
 }
 
 impl Shape {
-    pub fn of(content: &Content, stats: &Stats) -> Shape {
+    pub fn of(content: &Content, stats: &Stats, jobs: impl IntoIterator<Item = Job>) -> Shape {
         Shape {
             groups: stats.groups.iter().map(|g| (g.year, g.catalog)).collect(),
-            counties: stats
-                .groups
-                .iter()
-                .flat_map(|g| g.counties.iter().map(|(c, _)| *c))
-                .collect(),
             municipalities: content.assessments.iter().map(|a| a.municipality).collect(),
+            jobs: jobs.into_iter().collect(),
         }
     }
 }
@@ -64,22 +61,9 @@ pub fn plan(
     content: &Content,
     stats: &Stats,
 ) -> Plan {
-    let mut first: BTreeSet<Job> = BTreeSet::new();
-    first.extend(touched.municipalities.iter().map(|&m| Job::Municipality(m)));
-    first.insert(Job::Feed);
-    // A municipality page links to its county's page and to its page by code.
-    if !after.municipalities.is_subset(&before.municipalities) {
-        first.insert(Job::Redirects);
-    }
-    first.extend(
-        after
-            .counties
-            .difference(&before.counties)
-            .map(|&c| Job::County(c)),
-    );
+    let new_municipalities = !after.municipalities.is_subset(&before.municipalities);
     // A year or catalogue that appears or disappears changes what every aggregate page links to.
     let structural = before.groups != after.groups;
-
     let has_touched_year = |m: usize| {
         stats.by_municipality.get(m).is_some_and(|h| {
             h.assessments
@@ -89,13 +73,23 @@ pub fn plan(
     };
     let mut plan = Plan::default();
     for &job in all_jobs {
-        let in_first = first.contains(&job) || (structural && !matches!(job, Job::Municipality(_)));
-        if in_first {
+        let reads = job.reads();
+        let first = !before.jobs.contains(&job)
+            || match reads {
+                Reads::Setup => false,
+                Reads::Municipality(m) => touched.municipalities.contains(&m),
+                Reads::Publications => true,
+                Reads::MunicipalitiesWithPages => new_municipalities || structural,
+                Reads::Everything => structural,
+            };
+        let second = match reads {
+            Reads::Setup => false,
+            Reads::Municipality(m) => has_touched_year(m),
+            Reads::Publications | Reads::MunicipalitiesWithPages | Reads::Everything => true,
+        };
+        if first {
             plan.phase1.push(job);
-        } else if match job {
-            Job::Municipality(m) => has_touched_year(m),
-            _ => true,
-        } {
+        } else if second {
             plan.phase2.push(job);
         }
     }
@@ -104,8 +98,8 @@ pub fn plan(
 
 /// The order of phase 2: aggregate pages first, then the municipality pages.
 pub fn phase2_rank(job: Job) -> u8 {
-    match job {
-        Job::Municipality(_) => 1,
+    match job.reads() {
+        Reads::Municipality(_) => 1,
         _ => 0,
     }
 }
@@ -150,8 +144,8 @@ mod tests {
         let jobs = jobs_of(after, &stats_after);
         let plan = plan(
             touched,
-            &Shape::of(before, &stats_before),
-            &Shape::of(after, &stats_after),
+            &Shape::of(before, &stats_before, jobs_of(before, &stats_before)),
+            &Shape::of(after, &stats_after, jobs.iter().copied()),
             &jobs,
             after,
             &stats_after,
@@ -193,11 +187,16 @@ mod tests {
             }
         }
         for job in &jobs {
-            if !matches!(job, Job::Municipality(_)) {
-                assert!(
+            match job.reads() {
+                Reads::Municipality(_) => {}
+                // Nothing a change of assessments touches.
+                Reads::Setup => {
+                    assert!(!plan.phase1.contains(job) && !plan.phase2.contains(job));
+                }
+                _ => assert!(
                     plan.phase1.contains(job) || plan.phase2.contains(job),
                     "{job:?}"
-                );
+                ),
             }
         }
         assert!(plan.phase1.iter().all(|j| !plan.phase2.contains(j)));
@@ -259,9 +258,11 @@ mod tests {
                     // Only 2017 pages can change; the others have 2016 only.
                     assert!(!plan.phase1.contains(job));
                 }
+                _ if job.reads() == Reads::Setup => assert!(!plan.phase1.contains(job)),
                 _ => assert!(plan.phase1.contains(job), "{job:?}"),
             }
         }
         assert!(plan.phase1.contains(&Job::NationalYear(2017)));
+        assert!(plan.phase1.contains(&Job::CompareYear(2017)));
     }
 }

@@ -218,7 +218,7 @@ impl State {
     /// Reads changed assessment files and runs phase 1 for them.
     fn apply_assessments(&mut self, paths: &BTreeSet<PathBuf>) -> Outcome {
         let mut clock = Clock::start();
-        let before = Shape::of(&self.loaded.content, &self.loaded.stats);
+        let before = Shape::of(&self.loaded.content, &self.loaded.stats, self.record.jobs());
         let against = Against {
             registry: &self.loaded.content.registry,
             catalogs: &self.loaded.content.catalogs,
@@ -248,7 +248,11 @@ impl State {
             municipalities: keys.iter().map(|k| k.0).collect(),
             years: keys.iter().map(|k| k.1).collect(),
         };
-        let after = Shape::of(&self.loaded.content, &self.loaded.stats);
+        let after = Shape::of(
+            &self.loaded.content,
+            &self.loaded.stats,
+            all_jobs.iter().copied(),
+        );
         let plan = jobs::plan(
             &touched,
             &before,

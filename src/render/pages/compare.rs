@@ -66,13 +66,14 @@ struct Page<'a> {
     tables: Vec<Table<'a>>,
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    let mut files = Vec::new();
-    for &year in &site.stats.years {
-        files.extend(render_year(site, Some(year), false)?);
-    }
-    files.extend(render_year(site, site.latest_year(), true)?);
-    Ok(files)
+/// `jamfor/`: the latest year.
+pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    render_year(site, site.latest_year(), true)
+}
+
+/// `jamfor/<year>/`.
+pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+    render_year(site, Some(year), false)
 }
 
 /// The headings of the table's columns, in the site's language, as its CSV has them.
@@ -201,7 +202,7 @@ fn render_year(
     };
     let folder = match (as_latest, year) {
         (false, Some(y)) => paths::compare_year(y),
-        _ => "jamfor/".to_string(),
+        _ => paths::COMPARE.to_string(),
     };
     let title = match year {
         Some(y) => format!("{} {y} – {}", site.t("compare"), content.config.title),

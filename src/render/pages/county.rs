@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
@@ -160,9 +160,9 @@ struct Page<'a> {
     registry_municipalities: Vec<MunicipalityRow<'a>>,
 }
 
-pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
-    let years: Vec<Year> = site
-        .stats
+/// The years with an assessment in the county.
+fn years_of(site: &Site<'_>, county: usize) -> Vec<Year> {
+    site.stats
         .years
         .iter()
         .copied()
@@ -171,7 +171,22 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
                 .groups_of_year(y)
                 .any(|(_, g)| g.county(county).is_some())
         })
+        .collect()
+}
+
+/// The pages of this job: each year, and the latest (the one the sitemap lists).
+pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
+    let slug = &site.content.registry.counties[county].slug;
+    let mut pages: Vec<paths::Page> = years_of(site, county)
+        .into_iter()
+        .map(|y| paths::Page::unlisted(paths::county_year(slug, y)))
         .collect();
+    pages.push(paths::Page::listed(paths::county(slug)));
+    pages
+}
+
+pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
+    let years = years_of(site, county);
     let mut files = Vec::new();
     for &year in &years {
         files.extend(render_year(site, county, Some(year), false, &years)?);
@@ -238,17 +253,16 @@ fn render_year(
             &sentence,
             &format!("fb{suffix}-"),
         );
-        let svg_path = format!("{folder}blomlada{suffix}.svg");
-        let png_path = format!("{folder}blomlada{suffix}.png");
+        let paths::Picture {
+            svg: svg_path,
+            png: png_path,
+        } = paths::flowerbox(&folder, &suffix);
         first_svg_path.get_or_insert_with(|| png_path.clone());
         files.push(OutputFile::bytes(
             svg_path.clone(),
             picture.svg.clone().into_bytes(),
         ));
-        files.push(OutputFile {
-            path: png_path.clone(),
-            contents: Contents::PngOf(svg_path.clone()),
-        });
+        files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
         let municipalities = super::by_name(
             group
                 .assessments

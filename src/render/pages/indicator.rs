@@ -75,32 +75,63 @@ struct Page<'a> {
     history: Vec<HistoryRow<'a>>,
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
-pub fn render(
-    site: &Site<'_>,
-    catalog_index: usize,
-    indicator: usize,
-) -> Result<Vec<OutputFile>, RenderError> {
+/// The page of this job, listed in the sitemap.
+pub fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
+    vec![paths::Page::listed(folder(site, of))]
+}
+
+fn folder(site: &Site<'_>, of: IndicatorRef) -> String {
+    let catalog = &site.content.catalogs[of.catalog];
+    paths::indicator(&catalog.id, &catalog.indicators[of.indicator].id)
+}
+
+pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
-    let stats = site.stats;
-    let catalog = &content.catalogs[catalog_index];
-    let ind = &catalog.indicators[indicator];
-    let area = catalog.area_of(indicator);
-    let link = |r: &IndicatorRef| {
-        let c = &content.catalogs[r.catalog];
-        let i = &c.indicators[r.indicator];
-        Link {
-            id: &i.id,
-            catalog: &c.id,
-            text: &i.text,
-            path: paths::indicator(&c.id, &i.id),
-        }
+    let catalog = &content.catalogs[of.catalog];
+    let ind = &catalog.indicators[of.indicator];
+    let area = catalog.area_of(of.indicator);
+    let page = Page {
+        id: &ind.id,
+        text: &ind.text,
+        catalog_id: &catalog.id,
+        catalog_name: &catalog.name,
+        area_name: &area.name,
+        level: area.level,
+        leaf: ind.part == crate::model::Part::Leaf,
+        replaces: ind.replaces.iter().map(|&r| link(site, r)).collect(),
+        replaced_by: replaced_by(site, of),
+        years: years(site, of),
+        history: history(site, of),
     };
-    let this = IndicatorRef {
-        catalog: catalog_index,
-        indicator,
-    };
-    let replaced_by = content
+    let folder = folder(site, of);
+    let head = Head::new(
+        format!(
+            "{} {} – {}",
+            site.t("indicator"),
+            ind.id,
+            content.config.title
+        ),
+        "indicators",
+    )
+    .description(ind.text.clone());
+    let html = site.render_page("indicator.html", &folder, head, &page)?;
+    Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+}
+
+fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {
+    let c = &site.content.catalogs[r.catalog];
+    let i = &c.indicators[r.indicator];
+    Link {
+        id: &i.id,
+        catalog: &c.id,
+        text: &i.text,
+        path: paths::indicator(&c.id, &i.id),
+    }
+}
+
+/// The indicators of later catalogues that continue this one.
+fn replaced_by<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<Link<'a>> {
+    site.content
         .catalogs
         .iter()
         .enumerate()
@@ -108,58 +139,27 @@ pub fn render(
             c.indicators
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| i.replaces.contains(&this))
+                .filter(|(_, i)| i.replaces.contains(&of))
                 .map(move |(ii, _)| IndicatorRef {
                     catalog: ci,
                     indicator: ii,
                 })
         })
-        .map(|r| link(&r))
-        .collect();
-    let years = stats
+        .map(|r| link(site, r))
+        .collect()
+}
+
+/// Each year the indicator's catalogue was answered, newest first.
+fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
+    let (content, stats) = (site.content, site.stats);
+    stats
         .groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.catalog == catalog_index)
+        .filter(|(_, g)| g.catalog == of.catalog)
         .rev()
         .filter_map(|(gi, group)| {
-            let f = group.nation.indicators.get(indicator)?;
-            let lists = stats.answers_by_indicator(content, gi, indicator);
-            let named = |list: &[usize]| -> Vec<Named> {
-                super::by_name(
-                    list.iter()
-                        .map(|&a| {
-                            let m = &content.registry.municipalities
-                                [content.assessments[a].municipality];
-                            Named {
-                                name: &m.name,
-                                path: paths::municipality_year(&m.slug, group.year),
-                            }
-                        })
-                        .collect(),
-                    |n| n.name,
-                )
-            };
-            let mut answer_lists = vec![
-                AnswerList {
-                    answer: Answer::Helt.as_str(),
-                    municipalities: named(&lists.helt),
-                },
-                AnswerList {
-                    answer: Answer::Delvis.as_str(),
-                    municipalities: named(&lists.delvis),
-                },
-                AnswerList {
-                    answer: Answer::Inte.as_str(),
-                    municipalities: named(&lists.inte),
-                },
-            ];
-            if !lists.obesvarad.is_empty() {
-                answer_lists.push(AnswerList {
-                    answer: "obesvarad",
-                    municipalities: named(&lists.obesvarad),
-                });
-            }
+            let f = group.nation.indicators.get(of.indicator)?;
             Some(YearView {
                 year: group.year,
                 tally: (&f.tally).into(),
@@ -173,7 +173,7 @@ pub fn render(
                         .iter()
                         .filter_map(|(c, scope)| {
                             let county = &content.registry.counties[*c];
-                            let cf = scope.indicators.get(indicator)?;
+                            let cf = scope.indicators.get(of.indicator)?;
                             Some(CountyRow {
                                 name: &county.name,
                                 path: paths::county_year(&county.slug, group.year),
@@ -184,14 +184,65 @@ pub fn render(
                         .collect(),
                     |r| r.name,
                 ),
-                lists: answer_lists,
+                lists: answer_lists(site, gi, group.year, of.indicator),
             })
         })
-        .collect();
-    let history = stats
+        .collect()
+}
+
+/// The municipalities of one group by their answer to the indicator.
+fn answer_lists<'a>(
+    site: &Site<'a>,
+    group: usize,
+    year: Year,
+    indicator: usize,
+) -> Vec<AnswerList<'a>> {
+    let content = site.content;
+    let lists = site.stats.answers_by_indicator(content, group, indicator);
+    let named = |list: &[usize]| -> Vec<Named> {
+        super::by_name(
+            list.iter()
+                .map(|&a| {
+                    let m = &content.registry.municipalities[content.assessments[a].municipality];
+                    Named {
+                        name: &m.name,
+                        path: paths::municipality_year(&m.slug, year),
+                    }
+                })
+                .collect(),
+            |n| n.name,
+        )
+    };
+    let mut answer_lists = vec![
+        AnswerList {
+            answer: Answer::Helt.as_str(),
+            municipalities: named(&lists.helt),
+        },
+        AnswerList {
+            answer: Answer::Delvis.as_str(),
+            municipalities: named(&lists.delvis),
+        },
+        AnswerList {
+            answer: Answer::Inte.as_str(),
+            municipalities: named(&lists.inte),
+        },
+    ];
+    if !lists.obesvarad.is_empty() {
+        answer_lists.push(AnswerList {
+            answer: "obesvarad",
+            municipalities: named(&lists.obesvarad),
+        });
+    }
+    answer_lists
+}
+
+/// The indicator over the years, through the catalogues it continues.
+fn history<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<HistoryRow<'a>> {
+    let content = site.content;
+    site.stats
         .indicator_series
-        .get(catalog_index)
-        .and_then(|s| s.get(indicator))
+        .get(of.catalog)
+        .and_then(|s| s.get(of.indicator))
         .map(|points| {
             points
                 .iter()
@@ -203,37 +254,11 @@ pub fn render(
                         catalog: &c.id,
                         id: &i.id,
                         path: paths::indicator(&c.id, &i.id),
-                        same_indicator: p.catalog == catalog_index && p.indicator == indicator,
+                        same_indicator: p.catalog == of.catalog && p.indicator == of.indicator,
                         tally: (&p.tally).into(),
                     }
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    let page = Page {
-        id: &ind.id,
-        text: &ind.text,
-        catalog_id: &catalog.id,
-        catalog_name: &catalog.name,
-        area_name: &area.name,
-        level: area.level,
-        leaf: ind.part == crate::model::Part::Leaf,
-        replaces: ind.replaces.iter().map(link).collect(),
-        replaced_by,
-        years,
-        history,
-    };
-    let folder = paths::indicator(&catalog.id, &ind.id);
-    let head = Head::new(
-        format!(
-            "{} {} – {}",
-            site.t("indicator"),
-            ind.id,
-            content.config.title
-        ),
-        "indicators",
-    )
-    .description(ind.text.clone());
-    let html = site.render_page("indicator.html", &folder, head, &page)?;
-    Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+        .unwrap_or_default()
 }

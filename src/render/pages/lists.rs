@@ -117,8 +117,8 @@ pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         format!("{} – {}", site.t("counties"), site.content.config.title),
         "counties",
     );
-    let html = site.render_page("counties.html", "lan/", head, list_page(site))?;
-    Ok(vec![OutputFile::bytes("lan/index.html", html)])
+    let html = site.render_page("counties.html", paths::COUNTIES, head, list_page(site))?;
+    Ok(vec![OutputFile::bytes(paths::index(paths::COUNTIES), html)])
 }
 
 pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -130,8 +130,16 @@ pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         ),
         "municipalities",
     );
-    let html = site.render_page("municipalities.html", "kommun/", head, list_page(site))?;
-    Ok(vec![OutputFile::bytes("kommun/index.html", html)])
+    let html = site.render_page(
+        "municipalities.html",
+        paths::MUNICIPALITIES,
+        head,
+        list_page(site),
+    )?;
+    Ok(vec![OutputFile::bytes(
+        paths::index(paths::MUNICIPALITIES),
+        html,
+    )])
 }
 
 #[derive(Serialize)]
@@ -213,9 +221,12 @@ pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     );
     let html = site.render_page(
         "indicators.html",
-        "indikator/",
+        paths::INDICATORS,
         head,
         IndicatorsPage { catalogs },
     )?;
-    Ok(vec![OutputFile::bytes("indikator/index.html", html)])
+    Ok(vec![OutputFile::bytes(
+        paths::index(paths::INDICATORS),
+        html,
+    )])
 }

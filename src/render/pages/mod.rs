@@ -2,11 +2,16 @@
 
 pub mod compare;
 pub mod county;
+pub mod data;
+pub mod extras;
+pub mod feed;
 pub mod indicator;
 pub mod lists;
-pub mod misc;
 pub mod municipality;
 pub mod national;
+pub mod publisher;
+pub mod redirects;
+pub mod sitemap;
 
 use serde::Serialize;
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
@@ -107,6 +107,29 @@ struct Page<'a> {
     embed: String,
 }
 
+/// The pages of this job: the latest year, then each year, each listed in the sitemap with
+/// the date it was published.
+pub fn pages(site: &Site<'_>, municipality: usize) -> Vec<paths::Page> {
+    let content = site.content;
+    let history = &site.stats.by_municipality[municipality].assessments;
+    let Some(&latest) = history.last() else {
+        return Vec::new();
+    };
+    let slug = &content.registry.municipalities[municipality].slug;
+    let mut pages = vec![paths::Page::listed_since(
+        paths::municipality(slug),
+        content.assessments[latest].published,
+    )];
+    pages.extend(history.iter().map(|&a| {
+        let assessment = &content.assessments[a];
+        paths::Page::listed_since(
+            paths::municipality_year(slug, assessment.year),
+            assessment.published,
+        )
+    }));
+    pages
+}
+
 pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
     let history = &site.stats.by_municipality[municipality].assessments;
     let Some(&latest) = history.last() else {
@@ -137,11 +160,12 @@ fn render_assessment(
     let group = &stats.groups[figures.group];
 
     let folder = paths::municipality_year(&m.slug, assessment.year);
+    let picture = paths::flowerbox(&folder, "");
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let picture = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
-    let svg = &picture.svg;
+    let drawn = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let svg = &drawn.svg;
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -244,9 +268,9 @@ fn render_assessment(
         latest_path: paths::municipality(&m.slug),
         years,
         svg: None,
-        narrow: NarrowView::from(&picture),
-        svg_path: format!("{folder}blomlada.svg"),
-        png_path: format!("{folder}blomlada.png"),
+        narrow: NarrowView::from(&drawn),
+        svg_path: picture.svg.clone(),
+        png_path: picture.png.clone(),
         data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
         summary_sentence: sentence.clone(),
         summary_html: assessment.summary.as_deref().map(markdown::to_html),
@@ -282,17 +306,13 @@ fn render_assessment(
             "municipality",
         )
         .description(format!("{title}: {sentence}."))
-        .image(format!("{folder}blomlada.png"))
+        .image(paths::flowerbox(folder, "").png)
     };
     let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
-    let svg_path = format!("{folder}blomlada.svg");
     let mut files = vec![
         OutputFile::bytes(paths::index(&folder), html),
-        OutputFile {
-            path: format!("{folder}blomlada.png"),
-            contents: Contents::PngOf(svg_path.clone()),
-        },
-        OutputFile::bytes(svg_path.clone(), svg.clone().into_bytes()),
+        OutputFile::png_of(picture.png.clone(), picture.svg.clone()),
+        OutputFile::bytes(picture.svg.clone(), svg.clone().into_bytes()),
     ];
     if let Some(path) = opendata::municipality_csv_path(content, index) {
         files.push(OutputFile::bytes(
@@ -303,32 +323,27 @@ fn render_assessment(
     if also_latest {
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
+        let latest_picture = paths::flowerbox(&latest, "");
         page.latest = true;
         page.svg = Some(svg);
-        page.svg_path = format!("{latest}blomlada.svg");
-        page.png_path = format!("{latest}blomlada.png");
+        page.svg_path = latest_picture.svg.clone();
+        page.png_path = latest_picture.png.clone();
         page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
         files.push(OutputFile::bytes(paths::index(&latest), html));
-        files.push(OutputFile {
-            path: page.svg_path.clone(),
-            contents: Contents::SameAs(svg_path),
-        });
-        files.push(OutputFile {
-            path: page.png_path.clone(),
-            contents: Contents::PngOf(page.svg_path.clone()),
-        });
+        files.push(OutputFile::same_as(latest_picture.svg.clone(), picture.svg));
+        files.push(OutputFile::png_of(latest_picture.png, latest_picture.svg));
     }
     Ok(files)
 }
 
 /// A link with the picture, to paste on the municipality's own website.
 fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
-    let page_url = site
-        .absolute(folder)
-        .unwrap_or_else(|| format!("/{folder}"));
+    let url_of = |path: &str| site.url_of(path);
     format!(
-        "<a href=\"{page_url}\"><img src=\"{page_url}blomlada.png\" width=\"600\" alt=\"{}\"></a>",
+        "<a href=\"{}\"><img src=\"{}\" width=\"600\" alt=\"{}\"></a>",
+        url_of(folder),
+        url_of(&paths::flowerbox(folder, "").png),
         escape_attribute(alt)
     )
 }

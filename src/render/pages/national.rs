@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Level, Year};
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
@@ -138,16 +138,15 @@ fn group_view<'a>(
         &sentence,
         &format!("fb{suffix}-"),
     );
-    let svg_path = format!("{folder}blomlada{suffix}.svg");
-    let png_path = format!("{folder}blomlada{suffix}.png");
+    let paths::Picture {
+        svg: svg_path,
+        png: png_path,
+    } = paths::flowerbox(folder, &suffix);
     files.push(OutputFile::bytes(
         svg_path.clone(),
         picture.svg.clone().into_bytes(),
     ));
-    files.push(OutputFile {
-        path: png_path.clone(),
-        contents: Contents::PngOf(svg_path.clone()),
-    });
+    files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
     // By name, as the table says it is sorted.
     let counties = super::by_name(
         group
@@ -279,7 +278,7 @@ fn render(
     let content = site.content;
     let folder = match (as_home, year) {
         (false, Some(y)) => paths::national_year(y),
-        _ => String::new(),
+        _ => paths::HOME.to_string(),
     };
     let mut files = Vec::new();
     let groups: Vec<GroupView> = year

@@ -1,0 +1,78 @@
+//! Open data: the files under `data/` and `data/index.html`, a page that lists them.
+
+use serde::Serialize;
+
+use crate::output::OutputFile;
+use crate::render::opendata;
+use crate::render::paths::{self, Page};
+use crate::render::site::{Head, RenderError, Site};
+use crate::schema;
+
+#[derive(Serialize)]
+struct DataFile {
+    path: &'static str,
+    key: &'static str,
+    columns: Option<String>,
+    kilobytes: u64,
+}
+
+#[derive(Serialize)]
+struct DataPage {
+    files: Vec<DataFile>,
+}
+
+/// The page of this job: the data page, which the sitemap leaves out.
+pub fn pages() -> Vec<Page> {
+    vec![Page::unlisted(paths::DATA)]
+}
+
+/// The open data files and `data/index.html`, a page that lists them.
+pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    let (content, stats) = (site.content, site.stats);
+    let schema_url = site.absolute(paths::ASSESSMENT_SCHEMA);
+    let contents = [
+        opendata::answers_csv(content, stats),
+        opendata::municipalities_csv(content, stats),
+        opendata::indicators_csv(content, stats),
+        opendata::site_json(content, stats),
+        schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
+    ];
+    let keys = [
+        "answers",
+        "municipalities",
+        "indicators",
+        "site_json",
+        "schema",
+    ];
+    let listed = contents
+        .iter()
+        .zip(keys)
+        .zip(paths::DATA_FILES)
+        .map(|((bytes, key), path)| {
+            // A CSV file's columns are its first line.
+            let columns = path.ends_with(".csv").then(|| {
+                let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                String::from_utf8_lossy(header).replace(',', ", ")
+            });
+            DataFile {
+                path,
+                key,
+                columns,
+                kilobytes: (bytes.len() as u64).div_ceil(1024),
+            }
+        })
+        .collect();
+    let head = Head::new(
+        format!("{} – {}", site.t("open_data"), content.config.title),
+        "data",
+    );
+    let html = site.render_page("data.html", paths::DATA, head, DataPage { files: listed })?;
+    let mut files = vec![OutputFile::bytes(paths::index(paths::DATA), html)];
+    files.extend(
+        paths::DATA_FILES
+            .into_iter()
+            .zip(contents)
+            .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
+    );
+    Ok(files)
+}

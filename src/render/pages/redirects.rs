@@ -1,0 +1,139 @@
+//! Stable links by code: `kommun/<code>/` and `lan/<code>/` lead to the page by name, so
+//! that links by code stay valid when a name changes; a slug that several names share (Håbo
+//! and Habo) leads to a page listing them.
+
+use serde::Serialize;
+
+use crate::output::OutputFile;
+use crate::render::paths::{self, Page};
+use crate::render::site::{Head, RenderError, Site};
+
+#[derive(Serialize)]
+struct Redirect<'a> {
+    name: &'a str,
+    target: String,
+}
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    name: &'a str,
+    detail: &'a str,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct ChoosePage<'a> {
+    choices: Vec<Choice<'a>>,
+}
+
+/// One page of this job, at `folder`.
+enum Entry<'a> {
+    /// Leads to `target`, the page of `name`.
+    Redirect {
+        folder: String,
+        name: &'a str,
+        target: String,
+    },
+    /// Lists the municipalities whose names share the slug `folder` ends in.
+    Choose {
+        folder: String,
+        choices: Vec<Choice<'a>>,
+    },
+}
+
+impl Entry<'_> {
+    fn folder(&self) -> &str {
+        match self {
+            Entry::Redirect { folder, .. } | Entry::Choose { folder, .. } => folder,
+        }
+    }
+}
+
+/// Every page of this job, in order.
+fn entries<'a>(site: &Site<'a>) -> Vec<Entry<'a>> {
+    let registry = &site.content.registry;
+    let taken = |slug: &str| {
+        registry.municipalities.iter().any(|m| m.slug == slug)
+            || registry.counties.iter().any(|c| c.slug == slug)
+    };
+    let mut entries = Vec::new();
+    for (mi, m) in registry.municipalities.iter().enumerate() {
+        if site.stats.latest(mi).is_some() && !taken(&m.code) {
+            entries.push(Entry::Redirect {
+                folder: paths::municipality(&m.code),
+                name: &m.name,
+                target: paths::municipality(&m.slug),
+            });
+        }
+    }
+    for (ci, c) in registry.counties.iter().enumerate() {
+        if site.county_has_assessments(ci) && !taken(&c.code) {
+            entries.push(Entry::Redirect {
+                folder: paths::county(&c.code),
+                name: &c.name,
+                target: paths::county(&c.slug),
+            });
+        }
+    }
+    for shared in &registry.shared_municipality_slugs {
+        let choices: Vec<Choice> = registry
+            .municipalities
+            .iter()
+            .enumerate()
+            .filter(|(mi, m)| {
+                m.slug.starts_with(&format!("{shared}-"))
+                    && crate::slug::slugify(&m.name) == *shared
+                    && site.stats.latest(*mi).is_some()
+            })
+            .map(|(_, m)| Choice {
+                name: &m.name,
+                detail: &registry.counties[m.county].name,
+                path: paths::municipality(&m.slug),
+            })
+            .collect();
+        if !choices.is_empty() && !taken(shared) {
+            entries.push(Entry::Choose {
+                folder: paths::municipality(shared),
+                choices,
+            });
+        }
+    }
+    entries
+}
+
+/// The pages of this job: none of them in the sitemap.
+pub fn pages(site: &Site<'_>) -> Vec<Page> {
+    entries(site)
+        .iter()
+        .map(|e| Page::unlisted(e.folder()))
+        .collect()
+}
+
+pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    entries(site)
+        .into_iter()
+        .map(|entry| {
+            let folder = entry.folder().to_string();
+            let html = match entry {
+                Entry::Redirect { name, target, .. } => {
+                    let head = Head {
+                        noindex: true,
+                        ..Head::new(name.to_string(), "redirect")
+                    };
+                    site.render_page("redirect.html", &folder, head, Redirect { name, target })?
+                }
+                Entry::Choose { choices, .. } => {
+                    let names: Vec<&str> = choices.iter().map(|c| c.name).collect();
+                    let title = format!("{} – {}", names.join(" / "), site.content.config.title);
+                    site.render_page(
+                        "choose.html",
+                        &folder,
+                        Head::new(title, "municipalities"),
+                        ChoosePage { choices },
+                    )?
+                }
+            };
+            Ok(OutputFile::bytes(paths::index(&folder), html))
+        })
+        .collect()
+}
