@@ -31,7 +31,7 @@ function inventory() {
     shapes: [...main.querySelectorAll('.flowerbox-svg g.indicator')].map((g) => g.dataset.indicator),
     focusableShapes: [...main.querySelectorAll('.flowerbox-svg g.indicator')].filter((g) => g.tabIndex === 0).length,
     hiddenInMain: [...main.querySelectorAll('*')].filter((el) => el.closest('details:not([open])') === null && !visible(el)
-      && !el.closest('svg, .visually-hidden, [hidden], form.filters') && getComputedStyle(el).display !== 'none').map((el) => el.tagName),
+      && !el.closest('svg, .visually-hidden, [hidden], form.filters, .print-only') && getComputedStyle(el).display !== 'none').map((el) => el.tagName),
     hiddenBlocks: [...main.querySelectorAll('[hidden]')].map((el) => el.tagName.toLowerCase() + (el.className ? `.${el.className}` : '')),
   };
 }

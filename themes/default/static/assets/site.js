@@ -254,16 +254,19 @@
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 
-  // On paper: the page's full address and the day it is printed.
+  // On paper: the page's full address and the day it is printed (the page itself holds no
+  // date, so that the same content always gives the same files).
   Array.prototype.forEach.call(document.querySelectorAll(".print-source"), function (source) {
     source.querySelector(".print-url").textContent = window.location.href;
     var date = source.querySelector(".print-date");
     var now = new Date();
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var day = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
-    date.querySelector("time").textContent = day;
-    date.querySelector("time").setAttribute("datetime", day);
-    date.hidden = false;
+    var time = document.createElement("time");
+    time.textContent = day;
+    time.setAttribute("datetime", day);
+    date.textContent = " · " + date.getAttribute("data-label") + " ";
+    date.appendChild(time);
   });
 
   // Select the embed code when it gets focus, ready to copy.
