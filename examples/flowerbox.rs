@@ -9,6 +9,7 @@ use std::time::Instant;
 use blomlada::content::load_catalogs;
 use blomlada::diagnostics::Diagnostics;
 use blomlada::model::Answer;
+use blomlada::render::credit::Credit;
 use blomlada::render::flowerbox::{Labels, render_svg};
 use blomlada::render::png::Rasterizer;
 use blomlada::stats::Tally;
@@ -93,6 +94,10 @@ fn main() -> Result<(), String> {
         obesvarad: "Obesvarad",
         grass: "Gräset: ledning, arbetssätt och verksamhetsutveckling",
         soil: "Jorden: tekniska förutsättningar",
+        credit: Some(Credit {
+            source: "Källa: eBlomlådan · 2017",
+            example_mark: Some("EXEMPELDATA"),
+        }),
     };
     let single_labels = labels("Blomlåda för Exempelkommun 2017", &single_summary);
     let aggregate_labels = labels("Blomlåda för riket 2017 (exempeldata)", &aggregate_summary);

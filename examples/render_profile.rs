@@ -63,6 +63,7 @@ fn main() {
         std::hint::black_box(site.flowerbox(
             content.assessments[a].catalog,
             &tallies,
+            content.assessments[a].year,
             "t",
             "s",
             "fb-",

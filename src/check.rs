@@ -26,20 +26,28 @@ enum Named {
     Outside(PathBuf),
 }
 
-/// Checks the whole content folder, or only the named files against it. Errors that stop
-/// the check itself (a named file that can't be found) are returned as `Err`.
-pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
-    if files.is_empty() {
-        return Ok(content::load(dir, &LoadOptions { drafts: true }).diagnostics);
-    }
-    let canonical = |p: &Path| {
-        std::fs::canonicalize(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
-    let dir_canonical = canonical(dir)?;
-    let mut named = Vec::with_capacity(files.len());
-    for file in &expand_folders(files) {
-        let c = canonical(file)?;
-        named.push(match c.strip_prefix(&dir_canonical) {
+fn canonical(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+impl Named {
+    /// What `file` is to the content folder at `dir` (canonical).
+    fn of(file: &Path, dir: &Path) -> Result<Named, String> {
+        // Where the file is: links in the folders above it followed, a link in its own name
+        // not (a link inside the content folder is judged as the loader judges it).
+        let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.is_symlink());
+        let placed = match (file.parent(), file.file_name()) {
+            (Some(parent), Some(name)) if is_link => {
+                let parent = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                canonical(parent)?.join(name)
+            }
+            _ => canonical(file)?,
+        };
+        Ok(match placed.strip_prefix(dir) {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
             Ok(rel)
                 if rel == Path::new("site.yaml")
@@ -49,9 +57,24 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
             {
                 Named::Other(rel.to_path_buf())
             }
-            _ => Named::Outside(file.clone()),
-        });
+            // A file from elsewhere is read where a link to it leads.
+            _ if is_link => Named::Outside(canonical(file)?),
+            _ => Named::Outside(file.to_path_buf()),
+        })
     }
+}
+
+/// Checks the whole content folder, or only the named files against it. Errors that stop
+/// the check itself (a named file that can't be found) are returned as `Err`.
+pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
+    if files.is_empty() {
+        return Ok(content::load(dir, &LoadOptions { drafts: true }).diagnostics);
+    }
+    let dir_canonical = canonical(dir)?;
+    let named = expand_folders(files)
+        .iter()
+        .map(|file| Named::of(file, &dir_canonical))
+        .collect::<Result<Vec<_>, _>>()?;
     let is_named_inside = |rel: &Path| {
         named.iter().any(|n| match n {
             Named::Assessment(r) | Named::Other(r) => r == rel,
@@ -83,7 +106,13 @@ pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
 
     // The folder's assessments, with the named ones last: a clash between two published
     // assessments is reported at the later one, so it lands on a named file.
-    let loaded: Vec<_> = content::assessment_files(dir)
+    let (files_in_folder, refused) = content::find_assessment_files(dir);
+    for (rel, problem) in refused {
+        if is_named_inside(&rel) {
+            result.push(problem);
+        }
+    }
+    let loaded: Vec<_> = files_in_folder
         .into_par_iter()
         .map(|rel| {
             let (ok, d) = content::load_assessment(dir, &rel, &against);
@@ -144,7 +173,9 @@ fn expand_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
+            // A link to a file is named too, and judged like the loader judges it; links to
+            // folders are not searched.
+            .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
             .map(walkdir::DirEntry::into_path)
             .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
             .collect();

@@ -293,3 +293,190 @@ impl FromIterator<Diagnostic> for Diagnostics {
         diagnostics
     }
 }
+
+impl Diagnostic {
+    /// What kind of problem this is, to count like with like: the words of the message before
+    /// its first detail, without quoted values, numbers and names (`unknown answer "hel" for
+    /// indicator …` is an `unknown answer`; `1 of 88 indicators are unanswered …` is
+    /// `indicators are unanswered`).
+    pub fn kind(&self) -> String {
+        let head = self
+            .message
+            .split([';', ':', '(', ','])
+            .next()
+            .unwrap_or_default();
+        // Quoted values are details; so are the numbers of a leading "N of M".
+        let mut unquoted = String::with_capacity(head.len());
+        let mut quoted = false;
+        for c in head.chars() {
+            if matches!(c, '"' | '`') {
+                quoted = !quoted;
+            } else if !quoted {
+                unquoted.push(c);
+            }
+        }
+        let mut words: Vec<&str> = Vec::new();
+        let mut all = unquoted.split_whitespace().peekable();
+        if all
+            .peek()
+            .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            all.next();
+            if all.peek() == Some(&"of") {
+                all.next();
+            }
+        }
+        for word in all {
+            // A name (Kumla, Örebro) ends the kind; an acronym (YAML) does not.
+            let mut chars = word.chars();
+            let capital = chars.next().is_some_and(char::is_uppercase);
+            if capital && chars.any(char::is_lowercase) {
+                break;
+            }
+            if word.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            words.push(word);
+        }
+        if words.is_empty() {
+            "other".to_string()
+        } else {
+            words.join(" ")
+        }
+    }
+}
+
+/// How many problems there are, of each severity and each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    /// The files with at least one problem.
+    pub files: usize,
+    /// Each severity and kind with its count: errors first, then the most frequent first.
+    pub kinds: Vec<(Severity, String, usize)>,
+}
+
+impl Diagnostics {
+    /// Counts the problems, by severity and by kind (see [`Diagnostic::kind`]).
+    pub fn tally(&self) -> Tally {
+        let mut kinds: std::collections::HashMap<(Severity, String), usize> =
+            std::collections::HashMap::new();
+        let mut files = std::collections::HashSet::new();
+        for d in &self.items {
+            *kinds.entry((d.severity, d.kind())).or_default() += 1;
+            files.insert(&d.path);
+        }
+        let mut kinds: Vec<(Severity, String, usize)> =
+            kinds.into_iter().map(|((s, k), n)| (s, k, n)).collect();
+        kinds.sort_by(|a, b| {
+            (a.0, std::cmp::Reverse(a.2), &a.1).cmp(&(b.0, std::cmp::Reverse(b.2), &b.1))
+        });
+        Tally {
+            errors: self.error_count(),
+            warnings: self.warning_count(),
+            files: files.len(),
+            kinds,
+        }
+    }
+
+    /// The errors first, then the warnings, each kept in the order they have (file and place
+    /// order once sorted).
+    pub fn errors_first(&self) -> impl Iterator<Item = &Diagnostic> {
+        let errors = self.items.iter().filter(|d| d.is_error());
+        errors.chain(self.items.iter().filter(|d| !d.is_error()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(message: &str) -> String {
+        Diagnostic {
+            path: PathBuf::from("a.yaml"),
+            pos: Pos::START,
+            severity: Severity::Error,
+            message: message.to_string(),
+            source_line: None,
+        }
+        .kind()
+    }
+
+    #[test]
+    fn the_kind_leaves_out_values_numbers_and_names() {
+        for (message, kind) in [
+            (
+                "unknown answer \"hel\" for indicator \"barn-1\" (did you mean \"helt\"?); expected \"helt\", \"delvis\" or \"inte\"",
+                "unknown answer for indicator",
+            ),
+            (
+                "unknown answer \"ja\" for indicator \"aldre-3\"; expected \"helt\", \"delvis\" or \"inte\"",
+                "unknown answer for indicator",
+            ),
+            (
+                "1 of 88 indicators are unanswered (obesvarad): teknik-4; they are shown grey",
+                "indicators are unanswered",
+            ),
+            (
+                "indicator \"aldre-1\" is answered twice: it is already answered on line 6; expected one answer per indicator",
+                "indicator is answered twice",
+            ),
+            (
+                "found a second published assessment of Kumla (1881) for 2017: assessments/2017/1881-kumla.yaml is already published; expected one published assessment per municipality and year",
+                "found a second published assessment of",
+            ),
+            (
+                "invalid YAML: found a tab; expected spaces for indentation",
+                "invalid YAML",
+            ),
+            ("found 5 fields; expected 6", "found fields"),
+            (
+                "found the year 1989; expected a year between 1990 and 2100",
+                "found the year",
+            ),
+            ("\"x\"", "other"),
+        ] {
+            assert_eq!(kind_of(message), kind, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_tally_counts_each_kind_errors_first_and_lists_errors_before_warnings() {
+        let mut diagnostics = Diagnostics::new();
+        let source = SourceText {
+            path: Path::new("b.yaml"),
+            text: "a: 1\n",
+        };
+        diagnostics.warning(&source, Pos::START, "1 of 9 indicators are unanswered");
+        diagnostics.error(&source, Pos::new(2, 1), "unknown key \"x\"");
+        diagnostics.warning(&source, Pos::START, "2 of 9 indicators are unanswered");
+        diagnostics.error(&source, Pos::new(3, 1), "unknown key \"y\"");
+        diagnostics.error(&source, Pos::new(4, 1), "missing key \"z\"");
+        let tally = diagnostics.tally();
+        assert_eq!((tally.errors, tally.warnings, tally.files), (3, 2, 1));
+        assert_eq!(
+            tally.kinds,
+            [
+                (Severity::Error, "unknown key".to_string(), 2),
+                (Severity::Error, "missing key".to_string(), 1),
+                (
+                    Severity::Warning,
+                    "indicators are unanswered".to_string(),
+                    2
+                ),
+            ]
+        );
+        let order: Vec<Severity> = diagnostics.errors_first().map(|d| d.severity).collect();
+        assert_eq!(
+            order,
+            [
+                Severity::Error,
+                Severity::Error,
+                Severity::Error,
+                Severity::Warning,
+                Severity::Warning
+            ]
+        );
+    }
+}

@@ -129,12 +129,158 @@ impl Serialize for Date {
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
     pub title: String,
+    /// The title in English, for the English pages and metadata.
+    pub title_en: Option<String>,
     /// Without a trailing slash; empty for a site served at the root of any host.
     pub base_url: String,
     pub language: Language,
     pub example_data: bool,
     pub description: Option<String>,
+    pub description_en: Option<String>,
+    /// The publisher's name.
     pub publisher: Option<String>,
+    /// The publisher's Swedish organisation number, ten digits without a hyphen.
+    pub organisation_number: Option<String>,
+    /// The publisher's website.
+    pub publisher_url: Option<String>,
+    /// Who answers questions about the data.
+    pub contact: Option<Contact>,
+    /// The licence of the open data.
+    pub license: License,
+    /// Where `base_url` is written in site.yaml (the start of the file when it is not), for
+    /// warnings about it.
+    #[serde(skip)]
+    pub base_url_pos: crate::diagnostics::Pos,
+}
+
+impl SiteConfig {
+    /// A Swedish site with only a title; everything else as when site.yaml leaves it out.
+    pub fn titled(title: impl Into<String>) -> SiteConfig {
+        SiteConfig {
+            title: title.into(),
+            title_en: None,
+            base_url: String::new(),
+            language: Language::Sv,
+            example_data: false,
+            description: None,
+            description_en: None,
+            publisher: None,
+            organisation_number: None,
+            publisher_url: None,
+            contact: None,
+            license: License::default(),
+            base_url_pos: crate::diagnostics::Pos::START,
+        }
+    }
+
+    /// Whether the site's full address is known, so that links can leave the site.
+    pub fn has_absolute_address(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
+    }
+}
+
+/// The contact point of the open data (`contact` in site.yaml).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The licences Sveriges dataportal offers for open data, by their SPDX identifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum License {
+    #[default]
+    CcBy4,
+    CcBySa4,
+    CcByNd4,
+    CcByNc4,
+    CcByNcSa4,
+    CcByNcNd4,
+    Cc0,
+}
+
+impl License {
+    pub const ALL: [License; 7] = [
+        License::CcBy4,
+        License::CcBySa4,
+        License::CcByNd4,
+        License::CcByNc4,
+        License::CcByNcSa4,
+        License::CcByNcNd4,
+        License::Cc0,
+    ];
+
+    /// The SPDX identifier, as written in site.yaml.
+    pub fn spdx(self) -> &'static str {
+        match self {
+            License::CcBy4 => "CC-BY-4.0",
+            License::CcBySa4 => "CC-BY-SA-4.0",
+            License::CcByNd4 => "CC-BY-ND-4.0",
+            License::CcByNc4 => "CC-BY-NC-4.0",
+            License::CcByNcSa4 => "CC-BY-NC-SA-4.0",
+            License::CcByNcNd4 => "CC-BY-NC-ND-4.0",
+            License::Cc0 => "CC0-1.0",
+        }
+    }
+
+    /// The IRI exactly as DCAT-AP-SE wants it (`http`, trailing slash).
+    pub fn iri(self) -> &'static str {
+        match self {
+            License::CcBy4 => "http://creativecommons.org/licenses/by/4.0/",
+            License::CcBySa4 => "http://creativecommons.org/licenses/by-sa/4.0/",
+            License::CcByNd4 => "http://creativecommons.org/licenses/by-nd/4.0/",
+            License::CcByNc4 => "http://creativecommons.org/licenses/by-nc/4.0/",
+            License::CcByNcSa4 => "http://creativecommons.org/licenses/by-nc-sa/4.0/",
+            License::CcByNcNd4 => "http://creativecommons.org/licenses/by-nc-nd/4.0/",
+            License::Cc0 => "http://creativecommons.org/publicdomain/zero/1.0/",
+        }
+    }
+
+    /// The short name people know it by ("CC BY 4.0").
+    pub fn name(self) -> &'static str {
+        match self {
+            License::CcBy4 => "CC BY 4.0",
+            License::CcBySa4 => "CC BY-SA 4.0",
+            License::CcByNd4 => "CC BY-ND 4.0",
+            License::CcByNc4 => "CC BY-NC 4.0",
+            License::CcByNcSa4 => "CC BY-NC-SA 4.0",
+            License::CcByNcNd4 => "CC BY-NC-ND 4.0",
+            License::Cc0 => "CC0 1.0",
+        }
+    }
+
+    /// Whether the licence asks users to name the source (all but CC0).
+    pub fn needs_attribution(self) -> bool {
+        self != License::Cc0
+    }
+
+    /// From an SPDX identifier (any case) or the licence's IRI (http or https, with or
+    /// without the trailing slash).
+    pub fn parse(text: &str) -> Option<License> {
+        let text = text.trim();
+        let iri = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .map(|rest| rest.trim_end_matches('/'));
+        License::ALL.into_iter().find(|l| match iri {
+            Some(rest) => l.iri().trim_start_matches("http://").trim_end_matches('/') == rest,
+            None => l.spdx().eq_ignore_ascii_case(text),
+        })
+    }
+}
+
+impl Serialize for License {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("License", 4)?;
+        out.serialize_field("id", self.spdx())?;
+        out.serialize_field("name", self.name())?;
+        out.serialize_field("iri", self.iri())?;
+        // The page people read: the same address over https.
+        out.serialize_field("url", &self.iri().replacen("http://", "https://", 1))?;
+        out.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -258,11 +404,30 @@ pub struct IndicatorRef {
 pub struct Indicator {
     pub id: String,
     pub text: String,
+    /// The text in English (`text_en`), when the catalogue gives it.
+    pub text_en: Option<String>,
     pub part: Part,
     /// Index into [`Catalog::areas`].
     pub area: usize,
     /// Indicators of other catalogues that this one continues (resolved `replaces`).
     pub replaces: Vec<IndicatorRef>,
+}
+
+impl Indicator {
+    /// The text in a language, and the language it is really in: the Swedish text stands in
+    /// where the English one is missing.
+    pub fn text_in(&self, language: Language) -> (&str, Language) {
+        in_language(&self.text, self.text_en.as_deref(), language)
+    }
+}
+
+/// A catalogue text in `language`: the English form when asked for and given, otherwise the
+/// Swedish one, with the language it is in.
+fn in_language<'a>(sv: &'a str, en: Option<&'a str>, language: Language) -> (&'a str, Language) {
+    match (language, en) {
+        (Language::En, Some(en)) => (en, Language::En),
+        _ => (sv, Language::Sv),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +436,9 @@ pub struct Area {
     pub level: Level,
     pub name: String,
     pub short: Option<String>,
+    /// The name and short label in English (`name_en`, `short_en`), when given.
+    pub name_en: Option<String>,
+    pub short_en: Option<String>,
     /// The area's indicators: a range of [`Catalog::indicators`].
     pub indicators: std::ops::Range<usize>,
 }
@@ -279,6 +447,24 @@ impl Area {
     pub fn label(&self) -> &str {
         self.short.as_deref().unwrap_or(&self.name)
     }
+
+    /// The name in a language, and the language it is really in.
+    pub fn name_in(&self, language: Language) -> (&str, Language) {
+        in_language(&self.name, self.name_en.as_deref(), language)
+    }
+
+    /// The label of the picture in a language: the short form where there is one, in the
+    /// language asked for where that is given.
+    pub fn label_in(&self, language: Language) -> (&str, Language) {
+        match language {
+            Language::Sv => (self.label(), Language::Sv),
+            Language::En => match (&self.short_en, &self.name_en) {
+                (Some(short), _) => (short, Language::En),
+                (None, Some(name)) if self.short.is_none() => (name, Language::En),
+                _ => (self.label(), Language::Sv),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +472,9 @@ pub struct Catalog {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
+    /// The name and description in English, when given.
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
     pub areas: Vec<Area>,
     /// All indicators in catalogue order (area by area).
     pub indicators: Vec<Indicator>,
@@ -296,6 +485,11 @@ pub struct Catalog {
 impl Catalog {
     pub fn max_points(&self) -> u32 {
         3 * self.indicators.len() as u32
+    }
+
+    /// The name in a language, and the language it is really in.
+    pub fn name_in(&self, language: Language) -> (&str, Language) {
+        in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     pub fn area_of(&self, indicator: usize) -> &Area {

@@ -79,9 +79,13 @@ pub fn skeleton(
             (Level::Grass, false) => "grass",
             (Level::Soil, false) => "soil",
         };
-        let _ = writeln!(out, "\n  # ── {} ({level}) ──", one_line(&area.name));
+        let _ = writeln!(
+            out,
+            "\n  # ── {} ({level}) ──",
+            one_line(area.name_in(language).0)
+        );
         for indicator in &catalog.indicators[area.indicators.clone()] {
-            let _ = writeln!(out, "  # {}", one_line(&indicator.text));
+            let _ = writeln!(out, "  # {}", one_line(indicator.text_in(language).0));
             let _ = writeln!(out, "  {}:", indicator.id);
         }
     }

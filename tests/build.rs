@@ -252,15 +252,16 @@ fn a_failed_build_leaves_the_output_as_it_was() {
         "{stderr}"
     );
     assert!(tree(&out) == before, "the output changed");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+    let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .map(|e| e.file_name())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    leftovers.sort();
     assert_eq!(
-        leftovers.len(),
-        2,
-        "a staging folder was left behind: {leftovers:?}"
+        leftovers,
+        [".site.lock", "content", "site"],
+        "a staging folder was left behind"
     );
 
     // --keep-going skips the bad file, names it, and publishes the rest.
@@ -286,4 +287,132 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
         std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
         "important"
     );
+}
+
+/// Generated content large enough that a build with pictures takes a while.
+fn generated_content(dir: &Path, municipalities: usize) -> std::path::PathBuf {
+    let content = dir.join("content");
+    blomlada::generate::generate(
+        &content,
+        &blomlada::generate::Options {
+            municipalities,
+            years: vec![2017],
+            seed: 5,
+        },
+    )
+    .unwrap();
+    content
+}
+
+/// Starts `blomlada build` and waits until its staging folder is there: it is writing.
+fn start_build_and_wait_for_staging(
+    content: &Path,
+    out: &Path,
+) -> (std::process::Child, std::path::PathBuf) {
+    let child = blomlada()
+        .arg("build")
+        .arg("--content")
+        .arg(content)
+        .arg("--theme")
+        .arg(repo().join("themes/default"))
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = out.with_file_name(format!(".site.staging-{}", child.id()));
+    let started = std::time::Instant::now();
+    while !staging.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "the build never made {}",
+            staging.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    (child, staging)
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_build_killed_while_writing_leaves_its_output_intact_and_the_next_build_clears_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = generated_content(dir.path(), 40);
+    let out = dir.path().join("site");
+    assert_success(&build(&content, &out, &["--no-png"]));
+    let before = tree(&out);
+
+    // Killed (as by the kernel out of memory, or a CI time-out) while it writes.
+    std::fs::remove_file(content.join("site.yaml")).unwrap();
+    std::fs::write(
+        content.join("site.yaml"),
+        "title: Efter avbrottet\nexample_data: true\n",
+    )
+    .unwrap();
+    let (mut child, staging) = start_build_and_wait_for_staging(&content, &out);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(staging.is_dir(), "the killed build left no staging folder");
+    assert!(tree(&out) == before, "the published folder changed");
+
+    // The next build removes it and writes what a build from scratch writes.
+    let next = build(&content, &out, &["--no-png"]);
+    assert_success(&next);
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(
+        stderr.contains(&format!("removed {}", staging.display())),
+        "{stderr}"
+    );
+    assert!(!staging.exists());
+    let fresh = dir.path().join("fresh");
+    assert_success(&build(&content, &fresh, &["--no-png"]));
+    assert!(
+        tree(&out) == tree(&fresh),
+        "the output differs from a fresh build"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".fresh.lock", ".site.lock", "content", "fresh", "site"]
+    );
+}
+
+#[test]
+fn a_second_build_into_the_same_folder_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = generated_content(dir.path(), 40);
+    let out = dir.path().join("site");
+    let (mut first, staging) = start_build_and_wait_for_staging(&content, &out);
+    // Stopped, so that it is certainly still at work while the second one tries.
+    signal(&first, "STOP");
+    let second = build(&content, &out, &["--no-png"]);
+    signal(&first, "CONT");
+    assert_eq!(second.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("is being written by another process: process ")
+            && stderr.contains(&format!("process {} (", first.id()))
+            && stderr.contains(" build "),
+        "{stderr}"
+    );
+    assert!(
+        staging.is_dir(),
+        "the second build touched the first one's folder"
+    );
+    let status = first.wait().unwrap();
+    assert!(status.success(), "the first build failed");
+    assert!(!staging.exists());
+    assert!(out.join("index.html").is_file());
 }

@@ -137,6 +137,7 @@ fn base_is_valid_and_quiet() {
         diagnostic_lines(&stderr, &prefix(temp.path())).is_empty(),
         "{stderr}"
     );
+    assert_eq!(stderr, "ok: no errors and no warnings\n");
 }
 
 #[test]
@@ -186,6 +187,41 @@ fn prefix(dir: &Path) -> String {
     format!("{}/", dir.display())
 }
 
+/// Every message of the corpus is counted under a kind without its details: no quoted
+/// value, number or name, so that like is counted with like.
+#[test]
+fn every_message_of_the_corpus_has_a_kind_without_details() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for case in cases() {
+        let text =
+            std::fs::read_to_string(Path::new(FIXTURES).join(&case).join("expected.txt")).unwrap();
+        for line in expected_lines(&text) {
+            let message = line
+                .split_once(": error: ")
+                .or_else(|| line.split_once(": warning: "))
+                .map(|(_, m)| m)
+                .unwrap_or(&line);
+            let kind = blomlada::diagnostics::Diagnostic {
+                path: PathBuf::from("x"),
+                pos: blomlada::diagnostics::Pos::START,
+                severity: blomlada::diagnostics::Severity::Error,
+                message: message.to_string(),
+                source_line: None,
+            }
+            .kind();
+            assert!(
+                kind != "other"
+                    && !kind.contains(|c: char| c == '"' || c.is_ascii_digit())
+                    && kind.split(' ').count() <= 9,
+                "case {case}: {message} is of the kind {kind:?}"
+            );
+            kinds.insert(kind);
+        }
+    }
+    assert!(kinds.contains("unknown answer for indicator"), "{kinds:?}");
+    assert!(kinds.contains("indicators are unanswered"), "{kinds:?}");
+}
+
 /// The examples in docs/content-format.md are real: every diagnostic line there is the
 /// expected output of some case.
 #[test]
@@ -222,6 +258,83 @@ fn documented_examples_come_from_the_corpus() {
 /// The whole-folder checks of the contract beyond the corpus.
 mod folders {
     use super::*;
+
+    /// Two cases laid over the base: errors in one file, a warning in another.
+    fn errors_and_a_warning() -> tempfile::TempDir {
+        let temp = prepare("several-errors-one-file");
+        copy_tree(
+            &Path::new(FIXTURES).join("unanswered-warning"),
+            temp.path(),
+            CASE_FILES,
+        );
+        // The warning's file sorts before the errors' file, as the bundled content's did.
+        std::fs::rename(
+            temp.path().join("assessments/2017/0180-stockholm.yaml"),
+            temp.path().join("assessments/2017/0001-first.yaml"),
+        )
+        .unwrap();
+        copy_tree(
+            &Path::new(FIXTURES).join("several-errors-one-file"),
+            temp.path(),
+            CASE_FILES,
+        );
+        temp
+    }
+
+    #[test]
+    fn errors_come_first_and_a_summary_counts_each_kind() {
+        let temp = errors_and_a_warning();
+        let (code, stderr) = run(&["check", "--content", path_str(temp.path())], temp.path());
+        assert_eq!(code, 1, "{stderr}");
+        let lines = diagnostic_lines(&stderr, &prefix(temp.path()));
+        let first_warning = lines
+            .iter()
+            .position(|l| l.contains(": warning: "))
+            .unwrap();
+        let last_error = lines.iter().rposition(|l| l.contains(": error: ")).unwrap();
+        assert!(last_error < first_warning, "{stderr}");
+        assert_eq!(lines.len(), 10, "{stderr}");
+        let summary = stderr.split_once("problems by kind:\n").unwrap().1;
+        let summary: Vec<&str> = summary.lines().map(str::trim).collect();
+        assert_eq!(
+            summary,
+            [
+                "1  error    comment on unknown indicator",
+                "1  error    found a list for indicator",
+                "1  error    found the date",
+                "1  error    found the year",
+                "1  error    indicator is answered twice",
+                "1  error    unknown answer for indicator",
+                "1  error    unknown indicator in catalogue",
+                "1  error    unknown key in an assessment",
+                "1  error    unknown municipality",
+                "1  warning  indicators are unanswered",
+                "9 errors and 1 warning in 2 files",
+            ],
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn errors_only_leaves_out_the_warnings_but_counts_them() {
+        let temp = errors_and_a_warning();
+        for switch in ["--errors-only", "--quiet", "-q"] {
+            let (code, stderr) = run(
+                &["check", switch, "--content", path_str(temp.path())],
+                temp.path(),
+            );
+            assert_eq!(code, 1, "{stderr}");
+            let lines = diagnostic_lines(&stderr, &prefix(temp.path()));
+            assert_eq!(lines.len(), 9, "{switch}: {stderr}");
+            assert!(lines.iter().all(|l| l.contains(": error: ")), "{stderr}");
+            assert!(
+                stderr.ends_with(
+                    "9 errors and 1 warning in 2 files (warnings not shown: --errors-only)\n"
+                ),
+                "{stderr}"
+            );
+        }
+    }
 
     #[test]
     fn bundled_content_is_valid() {

@@ -5,6 +5,7 @@ use std::path::Path;
 use blomlada::content::load_catalogs;
 use blomlada::diagnostics::Diagnostics;
 use blomlada::model::{Answer, Catalog};
+use blomlada::render::credit::Credit;
 use blomlada::render::flowerbox::{Labels, render_svg};
 use blomlada::render::png::Rasterizer;
 use blomlada::stats::Tally;
@@ -19,6 +20,10 @@ const LABELS: Labels<'static> = Labels {
     obesvarad: "Obesvarad",
     grass: "Gräset: ledning och arbetssätt",
     soil: "Jorden: tekniska förutsättningar",
+    credit: Some(Credit {
+        source: "Källa: eBlomlådan · example.org · 2017",
+        example_mark: Some("EXEMPELDATA"),
+    }),
 };
 
 fn v3() -> Catalog {
@@ -116,7 +121,8 @@ fn png_shows_every_answer_and_the_text() {
     let svg = render_svg(&catalog, &municipality(&catalog), &LABELS, "");
     let png = Rasterizer::new().png(&svg).unwrap();
     let pixmap = Pixmap::decode_png(&png).unwrap();
-    assert_eq!((pixmap.width(), pixmap.height()), (1200, 630));
+    // 630 for the picture, and the source strip under it.
+    assert_eq!((pixmap.width(), pixmap.height()), (1200, 656));
     // The fills of helt, delvis, inte and obesvarad, the soil, and the ink of outlines and text.
     for colour in [
         "#4e9f46", "#f3c53a", "#dc4b32", "#d2d4d0", "#c49a6c", "#1d2a1d",

@@ -114,9 +114,11 @@ fn assert_only_out_changed(
     after: &BTreeMap<PathBuf, Vec<u8>>,
     out: &Path,
 ) {
+    // Beside the output, only its lock file (which names the process writing it).
+    let lock = out.with_file_name(".site.lock");
     let outside: Vec<_> = after
         .iter()
-        .filter(|(p, bytes)| !p.starts_with(out) && before.get(*p) != Some(*bytes))
+        .filter(|(p, bytes)| !p.starts_with(out) && **p != lock && before.get(*p) != Some(*bytes))
         .map(|(p, _)| p.display().to_string())
         .collect();
     assert!(outside.is_empty(), "written outside --out: {outside:#?}");
@@ -525,6 +527,11 @@ fn hostile_content_builds_and_stays_inert() {
 /// Builds a variant of the hostile content that must be refused; returns check's and build's
 /// error output after asserting both fail and nothing at all is written.
 fn refused(change: impl FnOnce(&Path)) -> String {
+    refused_by_check_and_build(change).0
+}
+
+/// As [`refused`], giving what `check` and what `build` said.
+fn refused_by_check_and_build(change: impl FnOnce(&Path)) -> (String, String) {
     let s = scratch();
     change(&s.content);
     let before = snapshot(&s.root);
@@ -533,7 +540,7 @@ fn refused(change: impl FnOnce(&Path)) -> String {
     let build = blomlada(&["build"], &s.content, Some(&s.out));
     assert_eq!(build.status.code(), Some(1), "build:\n{}", stderr(&build));
     assert_eq!(snapshot(&s.root), before, "a refused build wrote something");
-    stderr(&check)
+    (stderr(&check), stderr(&build))
 }
 
 #[test]
@@ -587,19 +594,81 @@ fn page_file_names_that_are_no_address_are_refused() {
     }
 }
 
+/// A file outside the content folder, for links to lead to.
+#[cfg(unix)]
+fn secret(root: &Path) -> PathBuf {
+    let secret = root.join("secret.md");
+    fs::write(&secret, "# Hemligt\n\nSECRET-OUTSIDE-CONTENT\n").unwrap();
+    secret
+}
+
 #[cfg(unix)]
 #[test]
-fn links_out_of_the_content_folder_are_not_followed() {
+fn links_out_of_the_content_folder_are_errors_naming_the_link() {
+    use std::os::unix::fs::symlink;
+    // The link, and how to make it in a content folder, to a file outside it.
+    type MakeLink = fn(&Path, &Path);
+    let cases: [(&str, MakeLink); 4] = [
+        ("pages/hemligt.md", |c, s| {
+            symlink(s, c.join("pages/hemligt.md")).unwrap()
+        }),
+        ("assessments/2017/0331-link.yaml", |c, s| {
+            symlink(s, c.join("assessments/2017/0331-link.yaml")).unwrap()
+        }),
+        ("assessments/outside", |c, s| {
+            symlink(s.parent().unwrap().join("a"), c.join("assessments/outside")).unwrap()
+        }),
+        ("site.yaml", |c, s| {
+            fs::remove_file(c.join("site.yaml")).unwrap();
+            symlink(s, c.join("site.yaml")).unwrap()
+        }),
+    ];
+    for (link, make) in cases {
+        let mut target = PathBuf::new();
+        let (check, build) = refused_by_check_and_build(|c| {
+            target = secret(c.parent().unwrap());
+            make(c, &target)
+        });
+        for err in [check, build] {
+            assert!(
+                err.contains(&format!(
+                    "{link}:1:1: error: found a symbolic link that leads outside the content folder"
+                )),
+                "{link}: {err}"
+            );
+            // Where it leads is neither read nor told.
+            assert!(!err.contains("SECRET-OUTSIDE-CONTENT"), "{err}");
+            assert!(!err.contains(&target.display().to_string()), "{err}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn with_keep_going_links_out_of_the_content_folder_are_skipped_and_listed() {
     use std::os::unix::fs::symlink;
     let s = scratch();
-    let secret = s.root.join("secret.md");
-    fs::write(&secret, "# Hemligt\n\nSECRET-OUTSIDE-CONTENT\n").unwrap();
-    symlink(&secret, s.content.join("pages/hemligt.md")).unwrap();
+    let secret = secret(&s.root);
     symlink(&secret, s.content.join("assessments/2017/0331-link.yaml")).unwrap();
+    symlink(
+        "/nowhere/at/all",
+        s.content.join("assessments/2017/0332-gone.yml"),
+    )
+    .unwrap();
     symlink(s.root.join("a"), s.content.join("assessments/outside")).unwrap();
     let before = snapshot(&s.root);
-    let output = blomlada(&["build"], &s.content, Some(&s.out));
+    let output = blomlada(&["build", "--keep-going"], &s.content, Some(&s.out));
     assert!(output.status.success(), "{}", stderr(&output));
+    for link in ["2017/0331-link.yaml", "2017/0332-gone.yml", "outside"] {
+        assert!(
+            stderr(&output).contains(&format!(
+                "skipped (invalid): {}",
+                s.content.join("assessments").join(link).display()
+            )),
+            "{link}: {}",
+            stderr(&output)
+        );
+    }
     assert_only_out_changed(&before, &snapshot(&s.root), &s.out);
     for (path, bytes) in snapshot(&s.out) {
         assert!(
@@ -608,7 +677,45 @@ fn links_out_of_the_content_folder_are_not_followed() {
             path.display()
         );
     }
-    assert!(!s.out.join("sida/hemligt").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_stay_inside_the_content_folder_are_followed() {
+    use std::os::unix::fs::symlink;
+    let s = scratch();
+    // One year's assessments kept elsewhere in the content folder, linked from assessments/.
+    fs::rename(
+        s.content.join("assessments/2016"),
+        s.content.join("arkiv-2016"),
+    )
+    .unwrap();
+    symlink("../arkiv-2016", s.content.join("assessments/2016")).unwrap();
+    let before_check = blomlada(&["check"], &s.content, None);
+    assert!(
+        !stderr(&before_check).contains("symbolic link"),
+        "{}",
+        stderr(&before_check)
+    );
+    let output = blomlada(&["build"], &s.content, Some(&s.out));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plain = scratch();
+    assert!(
+        blomlada(&["build"], &plain.content, Some(&plain.out))
+            .status
+            .success()
+    );
+    assert!(
+        snapshot_relative(&s.out) == snapshot_relative(&plain.out),
+        "a site with linked assessments differs from one with the files in place"
+    );
+}
+
+fn snapshot_relative(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, b)| (p.strip_prefix(dir).unwrap().to_path_buf(), b))
+        .collect()
 }
 
 /// Writes the three kinds of file that try to exhaust the reader.

@@ -69,6 +69,21 @@ impl Fixture {
         stems
     }
 
+    /// `blomlada SUBCOMMAND` on this content and the theme, writing the output folder.
+    fn command(&self, subcommand: &str) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .arg(subcommand)
+            .arg("--content")
+            .arg(self.content())
+            .arg("--theme")
+            .arg(theme())
+            .arg("--out")
+            .arg(self.out())
+            .env("NO_COLOR", "1");
+        command
+    }
+
     /// Builds the current content from scratch into `name` and returns that folder.
     fn full_build(&self, name: &str, no_png: bool) -> PathBuf {
         let out = self.dir.path().join(name);
@@ -108,16 +123,16 @@ struct Watch {
 
 impl Watch {
     fn start(fixture: &Fixture, extra: &[&str]) -> Watch {
-        let mut child = Command::new(BIN)
-            .arg("watch")
-            .arg("--content")
-            .arg(fixture.content())
-            .arg("--theme")
-            .arg(theme())
-            .arg("--out")
-            .arg(fixture.out())
+        let watch = Watch::spawn(fixture, extra);
+        watch.wait_for_log("the first build", |l| l.contains("watching"));
+        watch
+    }
+
+    /// Starts it without waiting for its first build.
+    fn spawn(fixture: &Fixture, extra: &[&str]) -> Watch {
+        let mut child = fixture
+            .command("watch")
             .args(extra)
-            .env("NO_COLOR", "1")
             .env("BLOMLADA_LOG", "info")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
@@ -132,9 +147,7 @@ impl Watch {
                 lines.lock().unwrap().push(line);
             }
         });
-        let watch = Watch { child, log };
-        watch.wait_for_log("the first build", |l| l.contains("watching"));
-        watch
+        Watch { child, log }
     }
 
     fn log(&self) -> Vec<String> {
@@ -613,4 +626,207 @@ fn sigterm_ends_it_cleanly() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // What is published is a complete site: every page there is.
     assert!(fixture.out().join("index.html").is_file());
+}
+
+/// Files a process that died would leave: staging folders beside the output, temporary files
+/// in it.
+fn leftovers(fixture: &Fixture) -> Vec<String> {
+    walkdir::WalkDir::new(fixture.dir.path())
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.contains("staging"))
+        .collect()
+}
+
+/// A resubmission with other answers, so that its flower box changes.
+fn with_other_answers(text: &str, round: usize) -> String {
+    let answers = ["helt", "delvis", "inte"];
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut changed = 0;
+    for line in lines.iter_mut().filter(|l| l.starts_with("  ")) {
+        if let Some((key, answer)) = line.split_once(": ")
+            && let Some(i) = answers.iter().position(|a| *a == answer.trim())
+            && changed < 5
+        {
+            *line = format!("{key}: {}", answers[(i + 1 + round) % 3]);
+            changed += 1;
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Whether the marker of the published folder lists pictures older than their SVG: the
+/// watcher was stopped between writing a changed flower box and its PNG.
+fn lists_lagging_pictures(fixture: &Fixture) -> bool {
+    std::fs::read_to_string(fixture.out().join(".blomlada"))
+        .is_ok_and(|m| m.contains("older than their SVG"))
+}
+
+#[test]
+fn killed_in_the_middle_of_a_burst_a_restart_converges_to_a_full_build() {
+    let fixture = Fixture::new(24, &[2017]);
+    // Killed during its first build: the staging folder stays behind.
+    let mut first = Watch::spawn(&fixture, &[]);
+    let staging = fixture
+        .dir
+        .path()
+        .join(format!(".site.staging-{}", first.child.id()));
+    first.wait_until("the staging folder", || staging.exists());
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(staging.exists());
+    // Started again, as systemd's Restart= does: it clears up and publishes everything.
+    let mut watch = Watch::start(&fixture, &[]);
+    assert!(
+        !staging.exists(),
+        "the staging folder of the killed run is still there"
+    );
+    assert!(
+        watch.count(&format!("removed {}", staging.display())) == 1,
+        "{}",
+        watch.log().join("\n")
+    );
+
+    let stems = fixture.stems(2017);
+    let mut caught_between_svg_and_png = false;
+    for round in 0..6 {
+        // A burst of resubmissions; killed as soon as one of them is published, while the
+        // rest of the site is still being brought up to date.
+        let burst: Vec<&String> = stems.iter().skip(round * 4).take(4).collect();
+        let published = watch.count("published in");
+        for stem in &burst[..2] {
+            let file = fixture.assessment(2017, stem);
+            save_atomically(&file, &with_other_answers(&read(&file), round));
+        }
+        watch.wait_until("a change to be published", || {
+            watch.count("published in") > published
+        });
+        watch.child.kill().unwrap();
+        watch.child.wait().unwrap();
+        caught_between_svg_and_png |= lists_lagging_pictures(&fixture);
+        // The rest of the burst arrives while nothing watches.
+        for stem in &burst[2..] {
+            let file = fixture.assessment(2017, stem);
+            save_atomically(&file, &with_other_answers(&read(&file), round));
+        }
+        watch = Watch::start(&fixture, &[]);
+        assert!(
+            !lists_lagging_pictures(&fixture),
+            "the restart left pictures older than their SVG"
+        );
+        assert_same_as_full_build(&fixture, false);
+        assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
+        if caught_between_svg_and_png {
+            break;
+        }
+    }
+    assert!(
+        caught_between_svg_and_png,
+        "no kill came between a flower box and its PNG; the test proved less than it should"
+    );
+    assert!(watch.stop().success());
+}
+
+/// Runs a command to its end (killed if it outlives the timeout: a writer that was not
+/// refused would run on) and returns its exit status and standard error.
+fn run_to_end(command: &mut Command) -> (Option<i32>, String) {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            child.kill().unwrap();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_second_writer_into_its_folder_is_refused_naming_it() {
+    let fixture = Fixture::new(6, &[2017]);
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let before = tree(&fixture.out());
+    let holder = format!(
+        "is being written by another process: process {} (",
+        watch.child.id()
+    );
+    for (writer, extra) in [
+        ("build", &[][..]),
+        ("watch", &[]),
+        ("serve", &["--port", "0"]),
+    ] {
+        let (code, stderr) = run_to_end(fixture.command(writer).args(extra).arg("--no-png"));
+        assert_eq!(code, Some(2), "{writer:?}: {stderr}");
+        assert!(
+            stderr.contains(&holder) && stderr.contains(" watch --content "),
+            "{writer:?} does not name the watch: {stderr}"
+        );
+    }
+    assert!(tree(&fixture.out()) == before, "a refused writer wrote");
+    assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
+    // The watch itself goes on publishing.
+    let stem = fixture.stems(2017)[0].clone();
+    let file = fixture.assessment(2017, &stem);
+    save_atomically(&file, &with_summary(&read(&file), "Efter de nekade"));
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
+    assert!(watch.stop().success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_content_folder_is_an_invalid_submission_and_one_inside_is_followed() {
+    use std::os::unix::fs::symlink;
+    let fixture = Fixture::new(12, &[2017]);
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let stem = fixture.stems(2017)[0].clone();
+    let (_, slug) = code_and_slug(&stem);
+    let file = fixture.assessment(2017, &stem);
+    let page = fixture.out().join(format!("kommun/{slug}/2017/index.html"));
+    let before = read(&page);
+    let original = read(&file);
+
+    // The submission is replaced by a link to a file outside the content folder.
+    let outside = fixture.dir.path().join("utanfor.yaml");
+    write(&outside, &with_summary(&original, "HEMLIGT-UTANFOR"));
+    std::fs::remove_file(&file).unwrap();
+    symlink(&outside, &file).unwrap();
+    let link = file.display().to_string();
+    watch.wait_for_log("the link to be reported", |l| {
+        l.contains(&format!(
+            "{link}:1:1: error: found a symbolic link that leads outside"
+        ))
+    });
+    watch.wait_for_log("the file to be skipped", |l| {
+        l.contains(&format!("{link}: invalid, skipped"))
+            && l.contains("the last good version stays published")
+    });
+    assert_eq!(read(&page), before, "the last good result changed");
+    assert!(
+        !watch.log().iter().any(|l| l.contains("HEMLIGT-UTANFOR")),
+        "the target was read"
+    );
+
+    // A link to a file inside the content folder is followed.
+    let inside = fixture.content().join("inkommet.yaml");
+    write(&inside, &with_summary(&original, "Via en länk inifrån"));
+    std::fs::remove_file(&file).unwrap();
+    symlink("../../inkommet.yaml", &file).unwrap();
+    watch.wait_until("the linked file to be published", || {
+        read(&page).contains("Via en länk inifrån")
+    });
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
+    assert!(watch.stop().success());
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::content;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Severity, Tally};
 use crate::pipeline::{self, Error};
 
 mod exit;
@@ -58,6 +58,9 @@ pub enum Command {
     Check {
         #[command(flatten)]
         content: ContentArg,
+        /// Show only the errors (warnings are still counted).
+        #[arg(long, short = 'q', visible_alias = "quiet")]
+        errors_only: bool,
         /// Check only these files (assessments may be outside the content folder).
         files: Vec<PathBuf>,
     },
@@ -166,6 +169,66 @@ pub fn report(diagnostics: &Diagnostics) {
     }
 }
 
+/// Prints problems as `check` shows them: the errors first, then the warnings (unless
+/// `errors_only`), then how many there are of each kind. Returns the counts.
+fn report_problems(diagnostics: &Diagnostics, errors_only: bool) -> Tally {
+    use std::io::Write;
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for d in diagnostics
+        .errors_first()
+        .filter(|d| d.is_error() || !errors_only)
+    {
+        let _ = writeln!(out, "{d}");
+    }
+    let tally = diagnostics.tally();
+    if !tally.kinds.is_empty() {
+        let _ = writeln!(out, "problems by kind:");
+        let width = tally.kinds.iter().map(|k| k.2.to_string().len()).max();
+        for (severity, kind, count) in &tally.kinds {
+            let severity = match severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let _ = writeln!(
+                out,
+                "  {count:>width$}  {severity:<7}  {kind}",
+                width = width.unwrap_or(1)
+            );
+        }
+    }
+    tally
+}
+
+/// `1 error`, `3 errors`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The last line of a report: `3 errors and 106 warnings in 107 files` (the files with any),
+/// `no errors and no warnings`.
+fn total(tally: &Tally, errors_only: bool) -> String {
+    let count = |n: usize, one: &str, many: &str| {
+        if n == 0 {
+            format!("no {many}")
+        } else {
+            plural(n, one, many)
+        }
+    };
+    let mut line = format!(
+        "{} and {}",
+        count(tally.errors, "error", "errors"),
+        count(tally.warnings, "warning", "warnings")
+    );
+    if tally.files > 0 {
+        line.push_str(&format!(" in {}", plural(tally.files, "file", "files")));
+    }
+    if errors_only && tally.warnings > 0 {
+        line.push_str(" (warnings not shown: --errors-only)");
+    }
+    line
+}
+
 fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
     if dir.is_dir() {
         Ok(())
@@ -179,17 +242,20 @@ fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
 
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
-        Command::Check { content, files } => {
+        Command::Check {
+            content,
+            errors_only,
+            files,
+        } => {
             require_dir(&content.content, "content")?;
             let diagnostics = check(&content.content, &files)?;
-            report(&diagnostics);
-            let errors = diagnostics.error_count();
-            let warnings = diagnostics.warning_count();
-            if errors > 0 {
-                eprintln!("{errors} error(s), {warnings} warning(s)");
+            let tally = report_problems(&diagnostics, errors_only);
+            let total = total(&tally, errors_only);
+            if tally.errors > 0 {
+                eprintln!("{total}");
                 Ok(exit::CONTENT)
             } else {
-                eprintln!("ok: no errors, {warnings} warning(s)");
+                eprintln!("ok: {total}");
                 Ok(exit::SUCCESS)
             }
         }
@@ -289,15 +355,30 @@ fn served(result: Result<(), Error>) -> u8 {
 fn failed(error: Error, unchanged: &str) -> u8 {
     match error {
         Error::Content(diagnostics) => {
-            report(&diagnostics);
-            eprintln!("{} error(s): {unchanged}", diagnostics.error_count());
+            // The warnings are for `check`: here they would bury the errors.
+            let tally = report_problems(&diagnostics, true);
+            let warnings = if tally.warnings > 0 {
+                format!(
+                    " ({} not shown, see `blomlada check`)",
+                    plural(tally.warnings, "warning", "warnings")
+                )
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "{}{warnings}: {unchanged}",
+                plural(tally.errors, "error", "errors")
+            );
             exit::CONTENT
         }
         Error::Templates(problems) => {
             for d in &problems {
                 eprintln!("{d}");
             }
-            eprintln!("{} template error(s): {unchanged}", problems.len());
+            eprintln!(
+                "{}: {unchanged}",
+                plural(problems.len(), "template error", "template errors")
+            );
             exit::CONTENT
         }
         Error::Io(message) => {
@@ -355,6 +436,9 @@ fn run_build(options: &pipeline::Options) -> u8 {
     match pipeline::build(options) {
         Ok(report) => {
             report_skipped(&report.skipped, options);
+            if let Some(warning) = &report.address_warning {
+                eprintln!("{warning}");
+            }
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
             eprintln!(
                 "built {} pages ({} files, {} pictures rasterised) into {} in {} ms{}",
@@ -364,7 +448,10 @@ fn run_build(options: &pipeline::Options) -> u8 {
                 options.out.display(),
                 report.millis,
                 if warnings > 0 {
-                    format!("; {warnings} warning(s), see `blomlada check`")
+                    format!(
+                        "; {}, see `blomlada check`",
+                        plural(warnings, "warning", "warnings")
+                    )
                 } else {
                     String::new()
                 }

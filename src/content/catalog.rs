@@ -10,9 +10,24 @@ use crate::suggest;
 use super::read::Reader;
 use super::yaml::Node;
 
-const CATALOG_KEYS: &[&str] = &["id", "name", "description", "areas"];
-const AREA_KEYS: &[&str] = &["id", "level", "name", "short", "indicators"];
-const INDICATOR_KEYS: &[&str] = &["id", "text", "part", "replaces"];
+const CATALOG_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "areas",
+];
+const AREA_KEYS: &[&str] = &[
+    "id",
+    "level",
+    "name",
+    "name_en",
+    "short",
+    "short_en",
+    "indicators",
+];
+const INDICATOR_KEYS: &[&str] = &["id", "text", "text_en", "part", "replaces"];
 
 /// `replaces` entries as written, kept until every catalogue is known.
 pub struct PendingReplaces {
@@ -59,6 +74,11 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
         .and_then(|n| reader.text(n, "the catalogue's name"));
     let description =
         reader.optional_text(fields.get("description"), "a description of the catalogue");
+    let name_en = reader.optional_text(fields.get("name_en"), "the catalogue's name in English");
+    let description_en = reader.optional_text(
+        fields.get("description_en"),
+        "a description of the catalogue in English",
+    );
     let areas_node = reader.required(
         &fields,
         "areas",
@@ -140,6 +160,12 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
             .required(&area_fields, "name", "the area's name")
             .and_then(|n| reader.text(n, "the area's name"));
         let short = reader.optional_text(area_fields.get("short"), "a short label for the picture");
+        let name_en =
+            reader.optional_text(area_fields.get("name_en"), "the area's name in English");
+        let short_en = reader.optional_text(
+            area_fields.get("short_en"),
+            "a short label for the picture in English",
+        );
         let Some(list_node) =
             reader.required(&area_fields, "indicators", "the area's list of indicators")
         else {
@@ -178,6 +204,8 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
             let text = reader
                 .required(&ind_fields, "text", "the indicator's text")
                 .and_then(|n| reader.text(n, "the indicator's text"));
+            let text_en =
+                reader.optional_text(ind_fields.get("text_en"), "the indicator's text in English");
             let part = match ind_fields.get("part") {
                 None => Some(Part::Petal),
                 Some(n) => {
@@ -238,6 +266,7 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
             indicators.push(Indicator {
                 id: ind_id,
                 text,
+                text_en,
                 part,
                 area: area_index,
                 replaces: Vec::new(),
@@ -261,6 +290,8 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
             level,
             name,
             short,
+            name_en,
+            short_en,
             indicators: start..indicators.len(),
         });
     }
@@ -272,6 +303,8 @@ pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedC
             id: id?,
             name: name?,
             description,
+            name_en,
+            description_en,
             areas,
             indicators,
             indicator_by_id,

@@ -13,12 +13,16 @@
 //! - [`select_assessments`]: what is published, one per municipality and year, with an error
 //!   for a second published assessment.
 //!
+//! Files are found and opened by [`files`]: symbolic links are followed only within the
+//! content folder, and one that leads outside it is an error naming the link.
+//!
 //! The `*_from_text` functions do the same for text already read (tests and fuzzing use
 //! them). Files are at most [`yaml::MAX_FILE_BYTES`]; YAML is parsed within the limits of
 //! [`yaml`].
 
 pub mod assessment;
 pub mod catalog;
+pub mod files;
 pub mod pages;
 pub mod read;
 pub mod registry;
@@ -31,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceText};
 use crate::model::{Assessment, Catalog, Content, Page, Registry, SiteConfig};
 
 use self::assessment::{Against, Identity};
@@ -55,14 +59,10 @@ pub struct Loaded {
 /// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that (one
 /// byte more is read, so that a bigger file is known to be too big).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    read_within(path, yaml::MAX_FILE_BYTES)
-}
-
-fn read_within(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let expected = file.metadata().map_or(0, |m| m.len()) as usize;
-    let mut bytes = Vec::with_capacity(expected.min(limit) + 1);
-    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    let mut bytes = Vec::new();
+    file.take(yaml::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -78,9 +78,13 @@ fn read_text_within(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let path = dir.join(rel);
-    let bytes = match read_within(&path, limit) {
+    let bytes = match files::read_within(dir, rel, limit) {
         Ok(b) => b,
-        Err(e) => {
+        Err(files::ReadError::Link(link, reason)) => {
+            diagnostics.file_error(&dir.join(link), Pos::START, reason);
+            return None;
+        }
+        Err(files::ReadError::Io(e)) => {
             diagnostics.file_error(&path, Pos::START, format!("cannot read the file: {e}"));
             return None;
         }
@@ -98,6 +102,26 @@ fn read_text_within(
             diagnostics.file_error(&path, e.pos, e.message);
             None
         }
+    }
+}
+
+/// Reports a file of fixed name that is, or is reached through, a symbolic link leading
+/// outside the content folder or nowhere. Returns whether it did.
+fn report_link(dir: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> bool {
+    match files::link_problem(dir, rel) {
+        Some((link, reason)) => {
+            diagnostics.file_error(&dir.join(link), Pos::START, reason);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Reports what a search of the content folder did not read, at each path (relative to
+/// `searched`).
+fn report_refused(searched: &Path, refused: &[(PathBuf, String)], diagnostics: &mut Diagnostics) {
+    for (rel, reason) in refused {
+        diagnostics.file_error(&searched.join(rel), Pos::START, reason.as_str());
     }
 }
 
@@ -140,6 +164,9 @@ pub struct Base {
 pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.yaml");
     let path = dir.join(rel);
+    if report_link(dir, rel, diagnostics) {
+        return None;
+    }
     if !path.is_file() {
         diagnostics.file_error(
             &path,
@@ -173,6 +200,10 @@ pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Regist
     let municipalities_rel = Path::new("registry/municipalities.csv");
     let mut missing = false;
     for rel in [counties_rel, municipalities_rel] {
+        if report_link(dir, rel, diagnostics) {
+            missing = true;
+            continue;
+        }
         if !dir.join(rel).is_file() {
             let header = if rel == counties_rel {
                 registry::COUNTY_COLUMNS
@@ -230,43 +261,19 @@ pub fn registry_from_texts(
     (diagnostics.error_count() == errors_before).then(|| registry::build(counties, municipalities))
 }
 
-fn yaml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
-    files_with(dir, recursive, &["yaml", "yml"])
-}
-
-/// Files with one of the extensions under `dir`, relative to it and sorted. Symbolic links are
-/// not followed, so content can't pull in files from elsewhere.
-fn files_with(dir: &Path, recursive: bool, extensions: &[&str]) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .max_depth(if recursive { 64 } else { 1 })
-        .into_iter()
-        // Hidden folders (.git, editors' backups) are skipped whole.
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            !name.starts_with('.')
-                && e.path()
-                    .extension()
-                    .and_then(|x| x.to_str())
-                    .is_some_and(|x| extensions.contains(&x))
-        })
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .collect();
-    files.sort();
-    files
+/// The YAML files in `dir`, a folder of the content folder `root`.
+fn yaml_files(root: &Path, dir: &Path, recursive: bool) -> files::Found {
+    files::find(root, dir, recursive, &["yaml", "yml"])
 }
 
 /// Loads every `catalogs/*.yaml`, sorted by id, with `replaces` resolved across them. `None`
 /// when any has an error.
 pub fn load_catalogs(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Vec<Catalog>> {
     let catalogs_dir = dir.join("catalogs");
-    let files = yaml_files(&catalogs_dir, false);
-    if files.is_empty() {
+    let found = yaml_files(dir, &catalogs_dir, false);
+    report_refused(&catalogs_dir, &found.refused, diagnostics);
+    let files = found.files;
+    if files.is_empty() && found.refused.is_empty() {
         diagnostics.file_error(
             &catalogs_dir,
             Pos::START,
@@ -398,12 +405,38 @@ pub fn assessment_from_text(
 }
 
 /// The assessment files of a content folder (`assessments/**/*.yaml` and `*.yml`, hidden files
-/// and symbolic links left out), relative to it and sorted.
+/// left out, symbolic links followed within the folder), relative to it and sorted.
 pub fn assessment_files(dir: &Path) -> Vec<PathBuf> {
-    yaml_files(&dir.join("assessments"), true)
+    find_assessment_files(dir).0
+}
+
+/// [`assessment_files`], and an error for each path under `assessments/` that is not read: a
+/// symbolic link that leads outside the content folder or nowhere (see [`files`]). Paths are
+/// relative to `dir`.
+pub fn find_assessment_files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
+    let assessments = Path::new("assessments");
+    let found = yaml_files(dir, &dir.join(assessments), true);
+    let files = found
+        .files
         .into_iter()
-        .map(|f| Path::new("assessments").join(f))
-        .collect()
+        .map(|f| assessments.join(f))
+        .collect();
+    let refused = found
+        .refused
+        .into_iter()
+        .map(|(f, reason)| {
+            let rel = assessments.join(f);
+            let problem = Diagnostic {
+                path: dir.join(&rel),
+                pos: Pos::START,
+                severity: crate::diagnostics::Severity::Error,
+                message: reason,
+                source_line: None,
+            };
+            (rel, problem)
+        })
+        .collect();
+    (files, refused)
 }
 
 /// Picks what is published: one assessment per municipality and year. Two published
@@ -465,7 +498,11 @@ pub fn sort_assessments(assessments: &mut [Assessment], registry: &Registry) {
 
 /// Loads `pages/*.md`, sorted by their `order`, then name. A page with an error is left out.
 pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
-    let mut pages: Vec<Page> = files_with(&dir.join("pages"), false, &["md"])
+    let pages_dir = dir.join("pages");
+    let found = files::find(dir, &pages_dir, false, &["md"]);
+    report_refused(&pages_dir, &found.refused, diagnostics);
+    let mut pages: Vec<Page> = found
+        .files
         .into_iter()
         .filter_map(|file| {
             let rel = Path::new("pages").join(&file);
@@ -489,14 +526,16 @@ pub struct AssessmentFile {
 }
 
 /// Reads and checks every assessment file of a folder (see [`assessment_files`]) in
-/// parallel, each on its own. With `keep_text`, each file's text is kept, so that a valid
-/// file can be checked again later even when it has since been broken.
+/// parallel, each on its own; a link that is not followed comes as a file with its error
+/// (see [`find_assessment_files`]). Sorted by path. With `keep_text`, each file's text is
+/// kept, so that a valid file can be checked again later even when it has since been broken.
 pub fn load_assessment_files(
     dir: &Path,
     against: &Against<'_>,
     keep_text: bool,
 ) -> Vec<AssessmentFile> {
-    assessment_files(dir)
+    let (files, refused) = find_assessment_files(dir);
+    let mut loaded: Vec<AssessmentFile> = files
         .into_par_iter()
         .map(|rel| {
             let (assessment, text, diagnostics) = load_assessment_keeping_text(dir, &rel, against);
@@ -507,7 +546,21 @@ pub fn load_assessment_files(
                 diagnostics,
             }
         })
-        .collect()
+        .collect();
+    if !refused.is_empty() {
+        loaded.extend(refused.into_iter().map(|(rel, problem)| {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.push(problem);
+            AssessmentFile {
+                rel,
+                assessment: None,
+                text: None,
+                diagnostics,
+            }
+        }));
+        loaded.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+    loaded
 }
 
 /// Loads and checks a whole content folder.

@@ -8,7 +8,7 @@
 //! years and pictures, and lists link down to pages), the feed and sitemap last. Removals are
 //! separate, so that callers can do them once nothing links to the files any more.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +37,14 @@ pub(crate) enum Held {
 pub struct PublishedFolder {
     out: PathBuf,
     files: HashMap<String, Held>,
+    /// The SVG each PNG is made from.
+    sources: HashMap<String, String>,
+    /// PNGs made from other bytes than those of the SVG published now (`watch` writes a
+    /// changed SVG at once and its PNG a moment later).
+    lagging: BTreeSet<String>,
+    /// The PNGs the marker file lists as lagging: never fewer than `lagging`, so that a build
+    /// after an update that was cut short (a crash, `kill -9`) makes them again.
+    marked: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,14 +82,25 @@ impl PublishedFolder {
         PublishedFolder {
             out: out.to_path_buf(),
             files: held.into_iter().collect(),
+            sources: sources_of(files),
+            lagging: BTreeSet::new(),
+            marked: BTreeSet::new(),
         }
     }
 
-    /// The record of `out` holding these files, as [`super::Staging`] noted them.
-    pub(crate) fn from_held(out: &Path, files: HashMap<String, Held>) -> PublishedFolder {
+    /// The record of `out` holding these files, as [`super::Staging`] noted them, with the
+    /// SVG each PNG is made from.
+    pub(crate) fn from_held(
+        out: &Path,
+        files: HashMap<String, Held>,
+        sources: HashMap<String, String>,
+    ) -> PublishedFolder {
         PublishedFolder {
             out: out.to_path_buf(),
             files,
+            sources,
+            lagging: BTreeSet::new(),
+            marked: BTreeSet::new(),
         }
     }
 
@@ -140,6 +159,16 @@ impl PublishedFolder {
         if changed.is_empty() {
             return Ok(Written::default());
         }
+        // The marker lists the PNGs this write leaves older than their SVG before any file is
+        // written, and stops listing them once they are written.
+        self.sources.extend(sources_of(files));
+        let lagging = self.lagging_after(&changed, &svgs);
+        if !lagging.is_subset(&self.marked) {
+            let listed = lagging.union(&self.marked).cloned().collect();
+            self.mark(listed)?;
+        }
+        // Should a write fail half way, the PNGs may lag as before or after it.
+        self.lagging.extend(lagging.iter().cloned());
         let folders: BTreeSet<&str> = changed
             .iter()
             .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
@@ -201,10 +230,86 @@ impl PublishedFolder {
             written += held.len();
             self.files.extend(held);
         }
+        self.lagging = lagging;
+        self.unmark_written()?;
         Ok(Written {
             files: written,
             rasterized,
         })
+    }
+
+    /// The PNGs that lag behind their SVG once `changed` is written.
+    fn lagging_after(
+        &self,
+        changed: &[&OutputFile],
+        svgs: &HashMap<&str, &[u8]>,
+    ) -> BTreeSet<String> {
+        let new: HashMap<&str, Held> = changed
+            .iter()
+            .map(|f| {
+                let held = match &f.contents {
+                    Contents::Bytes(b) => Held::Bytes(digest(b)),
+                    Contents::PngOf(svg) => {
+                        Held::PngOf(digest(svgs.get(svg.as_str()).copied().unwrap_or_default()))
+                    }
+                    Contents::SameAs(_) => Held::Bytes(digest(&[])),
+                };
+                (f.path.as_str(), held)
+            })
+            .collect();
+        let held = |path: &str| new.get(path).or_else(|| self.files.get(path)).copied();
+        let touched_svgs: HashSet<&str> = changed
+            .iter()
+            .filter(|f| f.path.ends_with(".svg"))
+            .map(|f| f.path.as_str())
+            .collect();
+        let changed_pngs = changed
+            .iter()
+            .filter(|f| matches!(f.contents, Contents::PngOf(_)))
+            .map(|f| f.path.as_str());
+        // Looked for only when an SVG changed: most writes of phase 2 change none.
+        let pngs_of_changed_svgs = (!touched_svgs.is_empty())
+            .then(|| {
+                self.sources
+                    .iter()
+                    .filter(|(_, svg)| touched_svgs.contains(svg.as_str()))
+                    .map(|(png, _)| png.as_str())
+            })
+            .into_iter()
+            .flatten();
+        let candidates = self
+            .lagging
+            .iter()
+            .map(String::as_str)
+            .chain(changed_pngs)
+            .chain(pngs_of_changed_svgs);
+        candidates
+            .filter(|png| {
+                let Some(svg) = self.sources.get(*png) else {
+                    return false;
+                };
+                match (held(png), held(svg)) {
+                    (Some(Held::PngOf(made_from)), Some(Held::Bytes(now))) => made_from != now,
+                    _ => false,
+                }
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Rewrites the marker file to list `lagging`.
+    fn mark(&mut self, lagging: BTreeSet<String>) -> io::Result<()> {
+        write_atomically(&self.out.join(super::MARKER), &super::marker_text(&lagging))?;
+        self.marked = lagging;
+        Ok(())
+    }
+
+    /// Stops listing PNGs in the marker that no longer lag.
+    fn unmark_written(&mut self) -> io::Result<()> {
+        if self.marked != self.lagging {
+            self.mark(self.lagging.clone())?;
+        }
+        Ok(())
     }
 
     /// Removes published files, and the folders they leave empty. Returns how many were removed.
@@ -215,6 +320,8 @@ impl PublishedFolder {
             if self.files.remove(path).is_none() {
                 continue;
             }
+            self.sources.remove(path);
+            self.lagging.remove(path);
             check_path(path).map_err(io::Error::other)?;
             match std::fs::remove_file(self.out.join(path)) {
                 Ok(()) => removed += 1,
@@ -234,6 +341,7 @@ impl PublishedFolder {
             // Fails, as it should, when the folder still holds something.
             let _ = std::fs::remove_dir(self.out.join(folder));
         }
+        self.unmark_written()?;
         Ok(removed)
     }
 }
@@ -256,6 +364,17 @@ pub fn svgs_of(files: &[OutputFile]) -> HashMap<&str, &[u8]> {
         }
     }
     svgs
+}
+
+/// The SVG each PNG among `files` is made from.
+fn sources_of(files: &[OutputFile]) -> HashMap<String, String> {
+    files
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::PngOf(svg) => Some((f.path.clone(), svg.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// When a file is written in an update: lower first.
@@ -329,10 +448,16 @@ mod tests {
 
     impl Rasterize for FakeRasterizer {
         fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
-            let mut png = b"PNG:".to_vec();
-            png.extend_from_slice(svg);
-            Ok(png)
+            Ok(fake_png(svg))
         }
+    }
+
+    /// The signature, the SVG, and the end chunk: a whole PNG as far as reuse looks.
+    fn fake_png(svg: &[u8]) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(svg);
+        png.extend_from_slice(b"\0\0\0\0IEND\xae\x42\x60\x82");
+        png
     }
 
     fn png_of(path: &str, svg: &str) -> OutputFile {
@@ -406,9 +531,62 @@ mod tests {
             }
         );
         let site = tree(&out);
-        assert_eq!(site["kommun/a/blomlada.png"], b"PNG:<svg a2/>");
+        assert_eq!(site["kommun/a/blomlada.png"], fake_png(b"<svg a2/>"));
         assert_eq!(site["kommun/a/index.html"], b"a2");
         assert!(site.keys().all(|k| !k.ends_with(".tmp")));
+    }
+
+    fn marker(out: &Path) -> String {
+        std::fs::read_to_string(out.join(crate::output::MARKER)).unwrap()
+    }
+
+    #[test]
+    fn a_build_after_an_update_cut_short_makes_the_pictures_it_left_behind_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let mut site = first_site();
+        crate::output::publish(&out, &site, &FakeRasterizer).unwrap();
+        let mut folder = PublishedFolder::after_publish(&out, &site);
+        assert!(!marker(&out).contains("older than their SVG"));
+
+        // As watch's phase 1: the SVG now, its PNG later.
+        site[2] = OutputFile::bytes("kommun/a/blomlada.svg", "<svg a2/>");
+        folder
+            .write(&site[2..3], &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert!(
+            marker(&out).ends_with(
+                "older than their SVG, made again by the next build:\nkommun/a/blomlada.png\n"
+            ),
+            "{}",
+            marker(&out)
+        );
+        // The process dies here; the next build must not take the old PNG for the new SVG.
+        let built = crate::output::publish(&out, &site, &FakeRasterizer).unwrap();
+        assert_eq!(built.rasterized, 1);
+        assert_eq!(
+            std::fs::read(out.join("kommun/a/blomlada.png")).unwrap(),
+            fake_png(b"<svg a2/>")
+        );
+        assert!(!marker(&out).contains("older than their SVG"));
+
+        // When the PNG has come, the marker lists nothing and a build reuses the picture.
+        let mut folder = PublishedFolder::after_publish(&out, &site);
+        site[2] = OutputFile::bytes("kommun/a/blomlada.svg", "<svg a3/>");
+        folder
+            .write(&site[2..3], &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert!(marker(&out).contains("kommun/a/blomlada.png"));
+        let svgs = HashMap::from([("kommun/a/blomlada.svg", b"<svg a3/>".as_slice())]);
+        folder.write(&site[3..4], &svgs, &FakeRasterizer).unwrap();
+        assert!(!marker(&out).contains("older than their SVG"));
+        let built = crate::output::publish(&out, &site, &FakeRasterizer).unwrap();
+        assert_eq!(built.rasterized, 0);
+
+        // A PNG cut short (the machine went down before it reached the disk) is made again.
+        std::fs::write(out.join("kommun/a/blomlada.png"), b"\x89PNG\r\n\x1a\n<svg").unwrap();
+        let built = crate::output::publish(&out, &site, &FakeRasterizer).unwrap();
+        assert_eq!(built.rasterized, 1);
     }
 
     #[test]

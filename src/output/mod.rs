@@ -6,9 +6,10 @@
 //! previous output.
 
 pub mod incremental;
+pub mod lock;
 pub mod swap;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,6 +26,55 @@ pub const MARKER: &str = ".blomlada";
 /// previous output are reused only when it is the same, so that a new encoder never leaves old
 /// PNG bytes behind.
 const MARKER_TEXT: &[u8] = b"This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: resvg 0.49, png level 2 without filter\n";
+
+/// Follows [`MARKER_TEXT`] while an update in place has written SVGs whose PNGs are still to
+/// come (`watch` makes them a moment later), with one such PNG per line: should the update be
+/// cut short, a later build makes those again instead of reusing them.
+const MARKER_LAGGING: &str = "pictures older than their SVG, made again by the next build:\n";
+
+/// The marker's text, listing the PNGs that are older than their SVG.
+fn marker_text(lagging: &BTreeSet<String>) -> Vec<u8> {
+    let mut text = MARKER_TEXT.to_vec();
+    if !lagging.is_empty() {
+        text.extend_from_slice(MARKER_LAGGING.as_bytes());
+        for png in lagging {
+            text.extend_from_slice(png.as_bytes());
+            text.push(b'\n');
+        }
+    }
+    text
+}
+
+/// Which pictures of the output folder `out` a build may reuse: `None` when none may (there
+/// is no output, or its pictures were made another way), else the PNGs that must be made
+/// again all the same.
+fn reusable_pictures(out: &Path) -> Option<HashSet<String>> {
+    let marker = std::fs::read(out.join(MARKER)).ok()?;
+    let rest = marker.strip_prefix(MARKER_TEXT)?;
+    if rest.is_empty() {
+        return Some(HashSet::new());
+    }
+    let listed = std::str::from_utf8(rest.strip_prefix(MARKER_LAGGING.as_bytes())?).ok()?;
+    Some(listed.lines().map(str::to_string).collect())
+}
+
+/// Whether a PNG file is whole: its signature at the start and its end chunk at the end. A
+/// file cut short when the machine went down is not.
+fn is_whole_png(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const END: &[u8] = b"\0\0\0\0IEND\xae\x42\x60\x82";
+    let check = || -> io::Result<bool> {
+        let mut file = std::fs::File::open(path)?;
+        let mut start = [0u8; 8];
+        let mut end = [0u8; 12];
+        file.read_exact(&mut start)?;
+        file.seek(SeekFrom::End(-12))?;
+        file.read_exact(&mut end)?;
+        Ok(start == SIGNATURE && end == END)
+    };
+    check().unwrap_or(false)
+}
 
 /// One file of the site: a path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,13 +194,23 @@ pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
     Ok(())
 }
 
-/// The sibling folder a build writes before the swap.
-pub fn staging_dir(out: &Path) -> PathBuf {
+/// The name of something beside `out` that belongs to it: `.NAME.WHAT`.
+fn sibling_name(out: &Path, what: &str) -> String {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
-    out.with_file_name(format!(".{name}.staging-{}", std::process::id()))
+    format!(".{name}.{what}")
+}
+
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    out.with_file_name(sibling_name(out, what))
+}
+
+/// The sibling folder a build writes before the swap, `.NAME.staging-PID`; one left by a
+/// process that died is removed by the next writer (see [`lock`]).
+pub fn staging_dir(out: &Path) -> PathBuf {
+    sibling(out, &format!("staging-{}", std::process::id()))
 }
 
 /// Makes the PNGs that `PngOf` asks for.
@@ -307,9 +367,7 @@ impl Staging {
         rasterizer: &dyn Rasterize,
     ) -> io::Result<(WriteStats, Option<PublishedFolder>)> {
         let requests = std::mem::take(&mut *self.pngs.lock().map_err(|_| poisoned())?);
-        let previous = std::fs::read(self.out.join(MARKER))
-            .is_ok_and(|marker| marker == MARKER_TEXT)
-            .then(|| self.out.clone());
+        let reusable = reusable_pictures(&self.out);
         // Each distinct SVG is rasterised once; its other PNGs are links to the first.
         let mut first: HashMap<incremental::Digest, usize> = HashMap::new();
         let mut primary = Vec::new();
@@ -329,10 +387,13 @@ impl Staging {
                 let r = &requests[i];
                 let svg = std::fs::read(self.dir.join(&r.svg))?;
                 let target = self.dir.join(&r.png);
-                if let Some(prev) = &previous {
-                    let same_svg = std::fs::read(prev.join(&r.svg)).is_ok_and(|old| old == svg);
-                    let old_png = prev.join(&r.png);
-                    if same_svg && old_png.is_file() && link_or_copy(&old_png, &target).is_ok() {
+                if let Some(lagging) = &reusable
+                    && !lagging.contains(&r.png)
+                {
+                    let same_svg = std::fs::read(self.out.join(&r.svg)).is_ok_and(|old| old == svg);
+                    let old_png = self.out.join(&r.png);
+                    if same_svg && is_whole_png(&old_png) && link_or_copy(&old_png, &target).is_ok()
+                    {
                         return Ok(false);
                     }
                 }
@@ -365,13 +426,17 @@ impl Staging {
                 stats.rasterized += 1;
             }
         }
-        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
+        std::fs::write(self.dir.join(MARKER), marker_text(&BTreeSet::new()))?;
         swap::replace_dir(&self.dir, &self.out)?;
         self.finished = true;
         let record = match self.held.take() {
             Some(held) => Some(PublishedFolder::from_held(
                 &self.out,
                 held.into_inner().map_err(|_| poisoned())?,
+                requests
+                    .iter()
+                    .map(|r| (r.png.clone(), r.svg.clone()))
+                    .collect(),
             )),
             None => None,
         };

@@ -30,7 +30,7 @@ pub fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
 /// Removes a folder and everything in it, its subfolders two levels down in parallel: a site
 /// has thousands of municipality folders, and removing them one after another keeps one core
 /// waiting on the file system.
-fn remove_dir_all_parallel(dir: &Path) -> io::Result<()> {
+pub(crate) fn remove_dir_all_parallel(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir)? {

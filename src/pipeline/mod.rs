@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::content::{self, LoadOptions};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Content;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::{Content, SiteConfig};
 use crate::render::jobs;
 use crate::render::png::Rasterizer;
 use crate::render::site::{self, Site};
@@ -150,7 +150,34 @@ pub struct BuildReport {
     /// Invalid assessments left out (`--keep-going`), relative to the content folder.
     pub skipped: Vec<PathBuf>,
     pub warnings: Diagnostics,
+    /// Said once by every build without the site's full address.
+    pub address_warning: Option<Diagnostic>,
     pub millis: u128,
+}
+
+/// Without the site's full address, links that leave the site can't be made: the embed code,
+/// link previews and the DCAT catalogue need it. `None` when the address is known.
+pub fn address_warning(content_dir: &Path, config: &SiteConfig) -> Option<Diagnostic> {
+    if config.has_absolute_address() {
+        return None;
+    }
+    let found = if config.base_url.is_empty() {
+        "no base_url".to_string()
+    } else {
+        format!(
+            "base_url \"{}\" is a path, not a full address",
+            config.base_url
+        )
+    };
+    Some(Diagnostic {
+        path: content_dir.join("site.yaml"),
+        pos: config.base_url_pos,
+        severity: Severity::Warning,
+        message: format!(
+            "{found}: the embed code and link previews (og:url, og:image) use addresses that only work on this site, and data/dcat.rdf for Sveriges dataportal is left out; expected base_url: https://… in site.yaml, or build --base-url https://…"
+        ),
+        source_line: None,
+    })
 }
 
 /// `blomlada build`: the whole site, swapped in only when everything succeeded.
@@ -163,6 +190,7 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
         content.assessments.len(),
         started.elapsed().as_millis()
     );
+    let address_warning = address_warning(&options.content, &content.config);
     let loaded = Loaded::new(content, &options.theme)?;
     tracing::debug!("computed figures at {} ms", started.elapsed().as_millis());
     let site = loaded.site();
@@ -174,6 +202,9 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
         record: false,
         progress: progress.as_ref(),
     };
+    // From here until the build has ended, no other process writes the output folder; a
+    // build that stopped before this wrote nothing at all.
+    let _lock = crate::output::lock::OutputLock::claim(&options.out)?;
     let published = whole.publish(&site, &all, &Rasterizer::new())?;
     Ok(BuildReport {
         files: published.files,
@@ -181,6 +212,7 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
         rasterized: published.rasterized,
         skipped,
         warnings,
+        address_warning,
         millis: started.elapsed().as_millis(),
     })
 }

@@ -1,5 +1,7 @@
 //! Phase 3: render pages, pictures and data files from the model and its figures.
 
+pub mod credit;
+pub mod dcat;
 pub mod escape;
 pub mod flowerbox;
 pub mod format;

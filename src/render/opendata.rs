@@ -225,28 +225,87 @@ pub fn indicators_csv(content: &Content, stats: &Stats) -> Vec<u8> {
             continue;
         };
         let year = group.year.to_string();
-        let scopes = std::iter::once(("riket", "SE", &group.nation))
-            .chain(group.counties.iter().map(|(county, scope)| {
-                let code = content
-                    .registry
-                    .counties
-                    .get(*county)
-                    .map_or("", |c| c.code.as_str());
-                ("lan", code, scope)
-            }))
-            .chain(
-                group
-                    .sizes
-                    .iter()
-                    .map(|(class, scope)| ("storlek", class.code(), scope)),
-            );
-        for (kind, code, scope) in scopes {
-            write_scope(&mut writer, &year, catalog, kind, code, scope);
+        for (kind, code, scope) in scopes_of(content, group) {
+            write_scope(&mut writer, &year, catalog, kind, code, scope, None);
         }
     }
     finish(writer)
 }
 
+/// The scopes of a group in the order of `indicators.csv`: riket, each county by code, each
+/// size class largest first; with the `scope` and `scope_code` columns of each.
+fn scopes_of<'a>(
+    content: &'a Content,
+    group: &'a crate::stats::Group,
+) -> impl Iterator<Item = (&'static str, &'a str, &'a Scope)> {
+    std::iter::once(("riket", "SE", &group.nation))
+        .chain(group.counties.iter().map(|(county, scope)| {
+            let code = content
+                .registry
+                .counties
+                .get(*county)
+                .map_or("", |c| c.code.as_str());
+            ("lan", code, scope)
+        }))
+        .chain(
+            group
+                .sizes
+                .iter()
+                .map(|(class, scope)| ("storlek", class.code(), scope)),
+        )
+}
+
+/// `data/lan/<slug>.csv`: the rows of `indicators.csv` for one county, every year.
+pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
+    let mut writer = csv_writer(INDICATORS_HEADER.len() + 16 * 1024);
+    write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
+    let code = content
+        .registry
+        .counties
+        .get(county)
+        .map_or("", |c| c.code.as_str());
+    for group in &stats.groups {
+        let (Some(catalog), Some(scope)) =
+            (content.catalogs.get(group.catalog), group.county(county))
+        else {
+            continue;
+        };
+        write_scope(
+            &mut writer,
+            &group.year.to_string(),
+            catalog,
+            "lan",
+            code,
+            scope,
+            None,
+        );
+    }
+    finish(writer)
+}
+
+/// `data/indikator/<catalog>/<id>.csv`: the rows of `indicators.csv` for one indicator: every
+/// year and scope.
+pub fn indicator_csv(
+    content: &Content,
+    stats: &Stats,
+    catalog: usize,
+    indicator: usize,
+) -> Vec<u8> {
+    let mut writer = csv_writer(INDICATORS_HEADER.len() + 8 * 1024);
+    write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
+    let Some(cat) = content.catalogs.get(catalog) else {
+        return finish(writer);
+    };
+    for group in stats.groups.iter().filter(|g| g.catalog == catalog) {
+        let year = group.year.to_string();
+        for (kind, code, scope) in scopes_of(content, group) {
+            write_scope(&mut writer, &year, cat, kind, code, scope, Some(indicator));
+        }
+    }
+    finish(writer)
+}
+
+/// Writes a scope's rows: every indicator of the catalogue, or only `only`.
 fn write_scope(
     writer: &mut csv::Writer<Vec<u8>>,
     year: &str,
@@ -254,9 +313,13 @@ fn write_scope(
     kind: &str,
     code: &str,
     scope: &Scope,
+    only: Option<usize>,
 ) {
     let municipalities = scope.municipalities.to_string();
-    for (indicator, figures) in catalog.indicators.iter().zip(&scope.indicators) {
+    for (i, (indicator, figures)) in catalog.indicators.iter().zip(&scope.indicators).enumerate() {
+        if only.is_some_and(|o| o != i) {
+            continue;
+        }
         let t = figures.tally;
         write_record(
             writer,
@@ -344,11 +407,16 @@ pub fn municipality_csv(content: &Content, _stats: &Stats, assessment: usize) ->
 #[derive(Serialize)]
 struct SiteJson<'a> {
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_en: Option<&'a str>,
     description: Option<&'a str>,
     publisher: Option<&'a str>,
     language: &'a str,
     base_url: &'a str,
     example_data: bool,
+    license: crate::model::License,
+    /// The DCAT-AP-SE catalogue, written when the site's address is known.
+    dcat: Option<&'static str>,
     years: &'a [Year],
     files: Vec<&'static str>,
     answers: [&'static str; 4],
@@ -369,6 +437,8 @@ struct SizeClassJson {
 struct CatalogJson<'a> {
     id: &'a str,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<&'a str>,
     description: Option<&'a str>,
     indicators: usize,
     max_points: u32,
@@ -382,6 +452,10 @@ struct AreaJson<'a> {
     level: &'static str,
     name: &'a str,
     short: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short_en: Option<&'a str>,
     indicators: Vec<IndicatorJson<'a>>,
 }
 
@@ -390,9 +464,13 @@ struct IndicatorJson<'a> {
     id: &'a str,
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    text_en: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     part: Option<&'static str>,
     replaces: Vec<String>,
     path: String,
+    /// The indicator's rows of indicators.csv, when its catalogue was answered.
+    csv: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -401,6 +479,8 @@ struct CountyJson<'a> {
     name: &'a str,
     slug: &'a str,
     path: String,
+    /// The county's rows of indicators.csv, when it has any.
+    csv: Option<String>,
     municipalities: usize,
 }
 
@@ -469,9 +549,11 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 .map(|g| g.year)
                 .collect();
             years.dedup();
+            let answered = !years.is_empty();
             CatalogJson {
                 id: &catalog.id,
                 name: &catalog.name,
+                name_en: catalog.name_en.as_deref(),
                 description: catalog.description.as_deref(),
                 indicators: catalog.indicators.len(),
                 max_points: catalog.max_points(),
@@ -484,6 +566,8 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                         level: area.level.as_str(),
                         name: &area.name,
                         short: area.short.as_deref(),
+                        name_en: area.name_en.as_deref(),
+                        short_en: area.short_en.as_deref(),
                         indicators: catalog
                             .indicators
                             .get(area.indicators.clone())
@@ -492,6 +576,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                             .map(|indicator| IndicatorJson {
                                 id: &indicator.id,
                                 text: &indicator.text,
+                                text_en: indicator.text_en.as_deref(),
                                 part: (area.level == Level::Flower)
                                     .then_some(part_word(indicator.part)),
                                 replaces: indicator
@@ -504,6 +589,8 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                                     })
                                     .collect(),
                                 path: paths::indicator(&catalog.id, &indicator.id),
+                                csv: answered
+                                    .then(|| paths::indicator_csv(&catalog.id, &indicator.id)),
                             })
                             .collect(),
                     })
@@ -520,6 +607,11 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
             name: &county.name,
             slug: &county.slug,
             path: paths::county(&county.slug),
+            csv: stats
+                .groups
+                .iter()
+                .any(|g| g.county(c).is_some())
+                .then(|| paths::county_csv(&county.slug)),
             municipalities: registry
                 .municipalities
                 .iter()
@@ -574,11 +666,16 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
         .collect();
     let site = SiteJson {
         title: &config.title,
+        title_en: config.title_en.as_deref(),
         description: config.description.as_deref(),
         publisher: config.publisher.as_deref(),
         language: config.language.code(),
         base_url: &config.base_url,
         example_data: config.example_data,
+        license: config.license,
+        dcat: config
+            .has_absolute_address()
+            .then_some(crate::render::dcat::PATH),
         years: &stats.years,
         files: paths::DATA_FILES.to_vec(),
         answers: ["helt", "delvis", "inte", "obesvarad"],

@@ -63,6 +63,14 @@ pub fn compare_year(year: Year) -> String {
 pub fn page(slug: &str) -> String {
     format!("sida/{slug}/")
 }
+/// A county's figures in open data: the rows of `indicators.csv` for it.
+pub fn county_csv(slug: &str) -> String {
+    format!("data/lan/{slug}.csv")
+}
+/// An indicator's figures in open data: the rows of `indicators.csv` for it.
+pub fn indicator_csv(catalog: &str, id: &str) -> String {
+    format!("data/indikator/{catalog}/{id}.csv")
+}
 /// The file written for a page path (`kommun/kumla/` → `kommun/kumla/index.html`).
 pub fn index(path: &str) -> String {
     format!("{path}index.html")

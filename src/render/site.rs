@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
 use crate::model::{Content, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
+use super::credit;
 use super::flowerbox;
 use super::theme::Theme;
 
@@ -183,15 +184,18 @@ impl<'a> Site<'a> {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
     }
 
-    /// The flower box of a catalogue for some tallies, with the theme's words.
+    /// The flower box of a catalogue for some tallies of a year, with the theme's words and
+    /// the site's source strip.
     pub fn flowerbox(
         &self,
         catalog: usize,
         tallies: &[Tally],
+        year: Year,
         title: &str,
         summary: &str,
         id_prefix: &str,
     ) -> flowerbox::Picture {
+        let source = self.picture_source(year);
         let labels = flowerbox::Labels {
             title,
             summary,
@@ -201,8 +205,32 @@ impl<'a> Site<'a> {
             obesvarad: self.t("answer_obesvarad"),
             grass: self.t("level_grass"),
             soil: self.t("level_soil"),
+            credit: Some(self.picture_credit(&source)),
         };
         flowerbox::render(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
+    }
+
+    /// The source line of a picture of `year`: the site's name, address and the year.
+    pub fn picture_source(&self, year: Year) -> String {
+        credit::source_line(
+            self.t("picture_source"),
+            &self.content.config.title,
+            self.absolute("").as_deref(),
+            year,
+        )
+    }
+
+    /// The credit of every picture: its source line, and the example mark while the site
+    /// shows example data.
+    pub fn picture_credit<'s>(&'s self, source: &'s str) -> credit::Credit<'s> {
+        credit::Credit {
+            source,
+            example_mark: self
+                .content
+                .config
+                .example_data
+                .then(|| self.t("example_mark")),
+        }
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.

@@ -241,17 +241,36 @@ impl Assessments {
     ) -> (usize, BTreeSet<Key>) {
         let mut to_read = BTreeSet::new();
         let mut gone = BTreeSet::new();
+        // Links that lead outside the content folder or nowhere: invalid, like a broken file.
+        let mut refused: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
         for rel in paths {
             let path = dir.join(rel);
-            match std::fs::symlink_metadata(&path) {
+            if let Some((link, reason)) = content::files::link_problem(dir, rel) {
+                // As the loader: a link that could be neither an assessment nor a folder of
+                // them is left alone.
+                if is_assessment_file(&link) || link.extension().is_none() {
+                    let problem = Diagnostic {
+                        path: dir.join(&link),
+                        pos: Pos::START,
+                        severity: Severity::Error,
+                        message: reason.to_string(),
+                        source_line: None,
+                    };
+                    refused.insert(link, problem);
+                }
+                continue;
+            }
+            // Links within the content folder are followed.
+            match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => {
-                    let found: BTreeSet<PathBuf> = assessment_files_under(dir, rel);
+                    let (found, refused_under) = assessment_files_under(dir, rel);
                     gone.extend(
                         self.known_paths_under(rel)
-                            .filter(|p| !found.contains(p))
+                            .filter(|p| !found.contains(p) && !refused_under.contains_key(p))
                             .collect::<Vec<_>>(),
                     );
                     to_read.extend(found);
+                    refused.extend(refused_under);
                 }
                 Ok(m) if m.is_file() && is_assessment_file(rel) => {
                     to_read.insert(rel.clone());
@@ -271,7 +290,11 @@ impl Assessments {
             })
             .collect();
         let mut keys = BTreeSet::new();
-        let changed = results.len() + gone.len();
+        let changed = results.len() + gone.len() + refused.len();
+        for (rel, problem) in refused {
+            self.report_invalid(dir, &rel, std::slice::from_ref(&problem));
+            self.invalid.insert(rel, vec![problem]);
+        }
         for (rel, (result, text, diagnostics)) in results {
             match (result, text) {
                 (Some((assessment, identity)), Some(text)) => {
@@ -292,19 +315,7 @@ impl Assessments {
                 }
                 _ => {
                     let errors = errors_of(diagnostics);
-                    let kept = if self.kept.contains_key(&rel) {
-                        "the last good version stays published"
-                    } else {
-                        "nothing is published from it"
-                    };
-                    tracing::error!(
-                        "{}: invalid, skipped ({} error(s)); {kept}",
-                        dir.join(&rel).display(),
-                        errors.len()
-                    );
-                    for d in &errors {
-                        tracing::error!("{d}");
-                    }
+                    self.report_invalid(dir, &rel, &errors);
                     self.invalid.insert(rel, errors);
                 }
             }
@@ -317,6 +328,23 @@ impl Assessments {
             }
         }
         (changed, keys)
+    }
+
+    /// Logs the errors of an assessment file that is skipped.
+    fn report_invalid(&self, dir: &Path, rel: &Path, errors: &[Diagnostic]) {
+        let kept = if self.kept.contains_key(rel) {
+            "the last good version stays published"
+        } else {
+            "nothing is published from it"
+        };
+        tracing::error!(
+            "{}: invalid, skipped ({} error(s)); {kept}",
+            dir.join(rel).display(),
+            errors.len()
+        );
+        for d in errors {
+            tracing::error!("{d}");
+        }
     }
 
     /// The kept or invalid files at `rel` or under it.
@@ -367,10 +395,17 @@ fn is_assessment_file(rel: &Path) -> bool {
 }
 
 /// The assessment files under a folder (relative to the content folder), as the loader
-/// finds them.
-fn assessment_files_under(dir: &Path, rel: &Path) -> BTreeSet<PathBuf> {
-    content::assessment_files(dir)
-        .into_iter()
-        .filter(|p| p.starts_with(rel))
-        .collect()
+/// finds them, and the links there that are not followed.
+fn assessment_files_under(
+    dir: &Path,
+    rel: &Path,
+) -> (BTreeSet<PathBuf>, BTreeMap<PathBuf, Diagnostic>) {
+    let (files, refused) = content::find_assessment_files(dir);
+    (
+        files.into_iter().filter(|p| p.starts_with(rel)).collect(),
+        refused
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(rel))
+            .collect(),
+    )
 }

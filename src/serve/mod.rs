@@ -19,10 +19,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::output;
 use crate::pipeline::{Error, Options};
 
 use self::state::State;
 use self::watch::{Event, Message, Roots, Timing};
+
+/// The name of a preview folder in the system's temporary folder, before the process id.
+const PREVIEW_PREFIX: &str = "blomlada-serve-";
 
 /// The debounce time unless asked otherwise: short, as it counts in the time to publish.
 pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
@@ -47,6 +51,11 @@ pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
         state.options().theme.display(),
         state.options().out.display()
     );
+    if let Some(warning) =
+        crate::pipeline::address_warning(&state.options().content, state.config())
+    {
+        eprintln!("{warning}");
+    }
     watch::run(&mut state, &roots, &messages, &interrupt, timing, |_, _| {});
     Ok(())
 }
@@ -100,7 +109,9 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let (out, _temporary) = match &options.out {
         Some(out) => (out.clone(), None),
         None => {
-            let dir = std::env::temp_dir().join(format!("blomlada-serve-{}", std::process::id()));
+            // Previews of earlier runs that were killed are removed first.
+            output::lock::remove_abandoned_previews(&std::env::temp_dir(), PREVIEW_PREFIX, "site");
+            let dir = std::env::temp_dir().join(format!("{PREVIEW_PREFIX}{}", std::process::id()));
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
             (dir.join("site"), Some(TemporaryOut(dir)))

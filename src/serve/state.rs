@@ -15,6 +15,7 @@ use crate::content;
 use crate::content::assessment::Against;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::incremental::Written;
+use crate::output::lock::OutputLock;
 use crate::output::{Contents, OutputFile};
 use crate::pipeline::publish::{Record, Whole};
 use crate::pipeline::{Error, Loaded, Options};
@@ -120,6 +121,8 @@ pub struct State {
     /// Phase 2 has reported `Done` since the last change.
     settled: bool,
     rasterizer: Rasterizer,
+    /// This process is the only one writing the output folder while the state lives.
+    _lock: OutputLock,
 }
 
 /// How many jobs phase 2 renders between looks at new events: a chunk of municipality pages
@@ -138,6 +141,8 @@ impl State {
             other => other,
         })?;
         let rasterizer = Rasterizer::new();
+        // Held while the state lives: no other process writes the output folder meanwhile.
+        let lock = OutputLock::claim(&options.out)?;
         let (record, written) = publish_whole(&options, &loaded, &rasterizer)?;
         for (path, problems) in assessments.invalid() {
             tracing::error!(
@@ -167,8 +172,14 @@ impl State {
             pending_removals: BTreeSet::new(),
             settled: true,
             rasterizer,
+            _lock: lock,
         };
         Ok((state, outcome))
+    }
+
+    /// The site.yaml in use.
+    pub fn config(&self) -> &crate::model::SiteConfig {
+        &self.loaded.content.config
     }
 
     pub fn options(&self) -> &Options {

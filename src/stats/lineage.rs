@@ -92,11 +92,15 @@ pub(crate) mod tests {
             id: id.into(),
             name: id.into(),
             description: None,
+            name_en: None,
+            description_en: None,
             areas: vec![Area {
                 id: "area".into(),
                 level: Level::Flower,
                 name: "Area".into(),
                 short: None,
+                name_en: None,
+                short_en: None,
                 indicators: 0..ids.len(),
             }],
             indicators: ids
@@ -104,6 +108,7 @@ pub(crate) mod tests {
                 .map(|i| Indicator {
                     id: (*i).into(),
                     text: format!("Text of {i}"),
+                    text_en: None,
                     part: Part::Petal,
                     area: 0,
                     replaces: Vec::new(),

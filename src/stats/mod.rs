@@ -531,7 +531,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::content::registry;
     use crate::model::Answer::{Delvis as D, Helt as H, Inte as I};
-    use crate::model::{Assessment, Catalog, County, Language, Municipality, SiteConfig};
+    use crate::model::{Assessment, Catalog, County, Municipality, SiteConfig};
     use crate::stats::lineage::tests::catalog;
 
     fn r(catalog: usize, indicator: usize) -> IndicatorRef {
@@ -614,12 +614,8 @@ pub(crate) mod tests {
         ];
         Content {
             config: SiteConfig {
-                title: "Test".into(),
-                base_url: String::new(),
-                language: Language::Sv,
                 example_data: true,
-                description: None,
-                publisher: None,
+                ..SiteConfig::titled("Test")
             },
             registry,
             catalogs,

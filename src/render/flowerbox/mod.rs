@@ -12,12 +12,13 @@
 mod layout;
 mod narrow;
 mod palette;
-mod text;
+pub(crate) mod text;
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use crate::model::Catalog;
+use crate::render::credit::{self, Credit};
 use crate::stats::Tally;
 
 use self::layout::{
@@ -45,6 +46,8 @@ pub struct Labels<'a> {
     pub grass: &'a str,
     /// Tooltip of the soil, and caption of a soil area without a name.
     pub soil: &'a str,
+    /// The source strip under the picture (every picture of a site has one).
+    pub credit: Option<Credit<'a>>,
 }
 
 impl Labels<'_> {
@@ -300,13 +303,18 @@ impl Writer<'_> {
         let p = self.prefix;
         // No width and height: an <img> of the narrow <view> then takes that view's
         // proportions. Without them the picture is as large as its viewBox.
+        let height = if self.labels.credit.is_some() {
+            credit::height_with_strip(HEIGHT)
+        } else {
+            HEIGHT
+        };
         w!(
             self.out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
              role=\"img\" aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox\" \
              font-family=\"{FONT}\">\n",
             w = N(WIDTH),
-            h = N(HEIGHT),
+            h = N(height),
         );
         w!(
             self.out,
@@ -329,6 +337,9 @@ impl Writer<'_> {
         self.flowers(layout);
         self.grass(layout);
         self.soil(layout);
+        if let Some(c) = &self.labels.credit {
+            credit::write(&mut self.out, c, WIDTH, HEIGHT);
+        }
         self.narrow(narrow);
         self.out.push_str("</svg>\n");
     }

@@ -15,6 +15,7 @@ pub(super) const LABELS: Labels<'static> = Labels {
     obesvarad: "Obesvarad",
     grass: "Gräset: ledning och arbetssätt",
     soil: "Jorden: tekniska förutsättningar",
+    credit: None,
 };
 
 /// One area of a synthetic catalogue.
@@ -53,6 +54,7 @@ fn catalog(specs: &[AreaSpec]) -> Catalog {
             indicators.push(Indicator {
                 id: format!("{id}-{}", k + 1),
                 text: format!("Indikator {} i {}", k + 1, spec.name),
+                text_en: None,
                 part: if k < spec.petals || spec.level != Level::Flower {
                     Part::Petal
                 } else {
@@ -67,6 +69,8 @@ fn catalog(specs: &[AreaSpec]) -> Catalog {
             level: spec.level,
             name: spec.name.clone(),
             short: None,
+            name_en: None,
+            short_en: None,
             indicators: first..indicators.len(),
         });
     }
@@ -79,6 +83,8 @@ fn catalog(specs: &[AreaSpec]) -> Catalog {
         id: "test".into(),
         name: "Test".into(),
         description: None,
+        name_en: None,
+        description_en: None,
         areas,
         indicators,
         indicator_by_id,
@@ -475,6 +481,10 @@ fn untrusted_text_is_escaped() {
         title: evil,
         summary: evil,
         helt: evil,
+        credit: Some(crate::render::credit::Credit {
+            source: evil,
+            example_mark: Some(evil),
+        }),
         ..LABELS
     };
     for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {

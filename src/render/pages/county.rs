@@ -7,11 +7,12 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::opendata;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
-use super::{NarrowView, TallyView};
+use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
 struct MunicipalityRow<'a> {
@@ -158,6 +159,7 @@ struct Page<'a> {
     years: Vec<YearLink>,
     groups: Vec<GroupView<'a>>,
     registry_municipalities: Vec<MunicipalityRow<'a>>,
+    share: Option<ShareView>,
 }
 
 /// The years with an assessment in the county.
@@ -198,6 +200,11 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
         true,
         &years,
     )?);
+    let slug = &site.content.registry.counties[county].slug;
+    files.push(OutputFile::bytes(
+        paths::county_csv(slug),
+        opendata::county_csv(site.content, site.stats, county),
+    ));
     Ok(files)
 }
 
@@ -226,6 +233,7 @@ fn render_year(
     let mut files = Vec::new();
     let mut groups = Vec::new();
     let mut first_svg_path = None;
+    let mut share = None;
     for (gi, group) in year
         .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -249,6 +257,7 @@ fn render_year(
         let picture = site.flowerbox(
             group.catalog,
             &tallies,
+            group.year,
             &title,
             &sentence,
             &format!("fb{suffix}-"),
@@ -258,6 +267,21 @@ fn render_year(
             png: png_path,
         } = paths::flowerbox(&folder, &suffix);
         first_svg_path.get_or_insert_with(|| png_path.clone());
+        if share.is_none() {
+            // The year's own folder, also from the latest page.
+            let year_folder = paths::county_year(&c.slug, group.year);
+            share = Some(
+                ShareView::new(
+                    site,
+                    &year_folder,
+                    &paths::flowerbox(&year_folder, &suffix).png,
+                    &format!("{title}: {sentence}"),
+                )
+                .download(paths::county_csv(&c.slug), "download_county_csv")
+                .download(png_path.clone(), "download_png")
+                .download(svg_path.clone(), "download_svg"),
+            );
+        }
         files.push(OutputFile::bytes(
             svg_path.clone(),
             picture.svg.clone().into_bytes(),
@@ -347,6 +371,7 @@ fn render_year(
             .collect(),
         groups,
         registry_municipalities,
+        share,
     };
     let title = match year {
         Some(y) => format!("{} {y} – {}", c.name, content.config.title),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::output::OutputFile;
+use crate::render::dcat;
 use crate::render::opendata;
 use crate::render::paths::{self, Page};
 use crate::render::site::{Head, RenderError, Site};
@@ -17,8 +18,16 @@ struct DataFile {
 }
 
 #[derive(Serialize)]
-struct DataPage {
+struct DataPage<'a> {
     files: Vec<DataFile>,
+    /// The catalogue for Sveriges dataportal, when the site's address is known.
+    dcat: Option<String>,
+    license: crate::model::License,
+    /// The newest publication date: the day the data last changed.
+    changed: Option<String>,
+    /// The data page's own address, for the citation (none when unknown).
+    url: Option<String>,
+    publisher: Option<&'a str>,
 }
 
 /// The page of this job: the data page, which the sitemap leaves out.
@@ -66,7 +75,21 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         format!("{} – {}", site.t("open_data"), content.config.title),
         "data",
     );
-    let html = site.render_page("data.html", paths::DATA, head, DataPage { files: listed })?;
+    let sizes: Vec<(&str, usize)> = paths::DATA_FILES
+        .iter()
+        .zip(&contents)
+        .map(|(path, bytes)| (*path, bytes.len()))
+        .collect();
+    let dcat = dcat::catalog(content, stats, &sizes);
+    let page = DataPage {
+        files: listed,
+        dcat: dcat.as_ref().map(|_| dcat::PATH.to_string()),
+        license: content.config.license,
+        changed: dcat::publication_dates(content).map(|(_, last)| last.to_string()),
+        url: site.absolute(paths::DATA),
+        publisher: content.config.publisher.as_deref(),
+    };
+    let html = site.render_page("data.html", paths::DATA, head, page)?;
     let mut files = vec![OutputFile::bytes(paths::index(paths::DATA), html)];
     files.extend(
         paths::DATA_FILES
@@ -74,5 +97,8 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             .zip(contents)
             .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
     );
+    if let Some(rdf) = dcat {
+        files.push(OutputFile::bytes(dcat::PATH, rdf));
+    }
     Ok(files)
 }

@@ -73,6 +73,7 @@ struct Page<'a> {
     replaced_by: Vec<Link<'a>>,
     years: Vec<YearView<'a>>,
     history: Vec<HistoryRow<'a>>,
+    csv_path: String,
 }
 
 /// The page of this job, listed in the sitemap.
@@ -102,6 +103,7 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
         replaced_by: replaced_by(site, of),
         years: years(site, of),
         history: history(site, of),
+        csv_path: paths::indicator_csv(&catalog.id, &ind.id),
     };
     let folder = folder(site, of);
     let head = Head::new(
@@ -115,7 +117,13 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
     )
     .description(ind.text.clone());
     let html = site.render_page("indicator.html", &folder, head, &page)?;
-    Ok(vec![OutputFile::bytes(paths::index(&folder), html)])
+    Ok(vec![
+        OutputFile::bytes(paths::index(&folder), html),
+        OutputFile::bytes(
+            page.csv_path.clone(),
+            crate::render::opendata::indicator_csv(content, site.stats, of.catalog, of.indicator),
+        ),
+    ])
 }
 
 fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::model::{Answer, answer_word};
 use crate::render::flowerbox::Picture;
+use crate::render::site::Site;
 use crate::stats::Tally;
 
 /// What a page needs to show a flower box's layout for narrow screens: the small SVG that
@@ -86,6 +87,60 @@ impl From<&Tally> for TallyView {
             share_helt: t.share_helt(),
         }
     }
+}
+
+/// The share section of a page with a picture: the code to embed the year's picture with a
+/// link to the year's page, and the files to download.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    pub embed: String,
+    /// The embed code's addresses start at the host's root (the site's address is not
+    /// known); the browser completes them.
+    pub resolve: bool,
+    pub downloads: Vec<Download>,
+}
+
+/// A file to download, with the key of its label among the theme's texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Download {
+    pub path: String,
+    pub label: &'static str,
+}
+
+impl ShareView {
+    /// `folder` is the page of one year (`kommun/kumla/2017/`), never the moving latest page,
+    /// so that an embedded picture keeps showing what its text says; `png` is its picture.
+    pub fn new(site: &Site<'_>, folder: &str, png: &str, alt: &str) -> ShareView {
+        let url = |path: &str| {
+            site.absolute(path)
+                .unwrap_or_else(|| format!("{}/{path}", site.base_url))
+        };
+        ShareView {
+            embed: format!(
+                "<a href=\"{}\"><img src=\"{}\" width=\"600\" alt=\"{}\"></a>",
+                url(folder),
+                url(png),
+                escape_attribute(alt)
+            ),
+            resolve: site.absolute("").is_none(),
+            downloads: Vec::new(),
+        }
+    }
+
+    pub fn download(mut self, path: impl Into<String>, label: &'static str) -> ShareView {
+        self.downloads.push(Download {
+            path: path.into(),
+            label,
+        });
+        self
+    }
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn word(answer: Option<Answer>) -> &'static str {

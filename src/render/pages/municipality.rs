@@ -11,7 +11,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
-use super::{NarrowView, TallyView, word};
+use super::{NarrowView, ShareView, TallyView, word};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -87,7 +87,6 @@ struct Page<'a> {
     narrow: NarrowView,
     svg_path: String,
     png_path: String,
-    data_path: String,
     summary_sentence: String,
     summary_html: Option<String>,
     total: TallyView,
@@ -104,7 +103,7 @@ struct Page<'a> {
     best: Vec<Ranked<'a>>,
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
-    embed: String,
+    share: ShareView,
 }
 
 /// The pages of this job: the latest year, then each year, each listed in the sitemap with
@@ -164,7 +163,14 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let drawn = site.flowerbox(assessment.catalog, &tallies, &title, &sentence, "fb-");
+    let drawn = site.flowerbox(
+        assessment.catalog,
+        &tallies,
+        assessment.year,
+        &title,
+        &sentence,
+        "fb-",
+    );
     let svg = &drawn.svg;
 
     let comparison = stats.comparison(index);
@@ -271,7 +277,6 @@ fn render_assessment(
         narrow: NarrowView::from(&drawn),
         svg_path: picture.svg.clone(),
         png_path: picture.png.clone(),
-        data_path: opendata::municipality_csv_path(content, index).unwrap_or_default(),
         summary_sentence: sentence.clone(),
         summary_html: assessment.summary.as_deref().map(markdown::to_html),
         total: (&figures.total).into(),
@@ -295,7 +300,13 @@ fn render_assessment(
             .map(|r| ranked(&r.overall.worst))
             .unwrap_or_default(),
         previous,
-        embed: embed_code(site, &folder, &format!("{title}: {sentence}")),
+        share: ShareView::new(site, &folder, &picture.png, &format!("{title}: {sentence}"))
+            .download(
+                opendata::municipality_csv_path(content, index).unwrap_or_default(),
+                "download_csv",
+            )
+            .download(picture.png.clone(), "download_png")
+            .download(picture.svg.clone(), "download_svg"),
     };
     let head = |folder: &str| {
         Head::new(
@@ -328,29 +339,10 @@ fn render_assessment(
         page.svg = Some(svg);
         page.svg_path = latest_picture.svg.clone();
         page.png_path = latest_picture.png.clone();
-        page.embed = embed_code(site, &latest, &format!("{title}: {sentence}"));
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;
         files.push(OutputFile::bytes(paths::index(&latest), html));
         files.push(OutputFile::same_as(latest_picture.svg.clone(), picture.svg));
         files.push(OutputFile::png_of(latest_picture.png, latest_picture.svg));
     }
     Ok(files)
-}
-
-/// A link with the picture, to paste on the municipality's own website.
-fn embed_code(site: &Site<'_>, folder: &str, alt: &str) -> String {
-    let url_of = |path: &str| site.url_of(path);
-    format!(
-        "<a href=\"{}\"><img src=\"{}\" width=\"600\" alt=\"{}\"></a>",
-        url_of(folder),
-        url_of(&paths::flowerbox(folder, "").png),
-        escape_attribute(alt)
-    )
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

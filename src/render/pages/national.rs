@@ -12,7 +12,7 @@ use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
 
 use super::county::{AreaView, Pick, area_views};
-use super::{NarrowView, TallyView};
+use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -98,6 +98,7 @@ struct Page<'a> {
     years: Vec<YearLink>,
     groups: Vec<GroupView<'a>>,
     recent: Vec<Recent<'a>>,
+    share: Option<ShareView>,
 }
 
 pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -134,6 +135,7 @@ fn group_view<'a>(
     let picture = site.flowerbox(
         group.catalog,
         &tallies,
+        group.year,
         &title,
         &sentence,
         &format!("fb{suffix}-"),
@@ -310,6 +312,23 @@ fn render(
         })
         .collect();
     let image = groups.first().map(|g| g.png_path.clone());
+    // The year's own folder, also from the home page.
+    let share = year.zip(groups.first()).map(|(y, g)| {
+        let year_folder = paths::national_year(y);
+        let png = format!(
+            "{year_folder}{}",
+            g.png_path.rsplit('/').next().unwrap_or_default()
+        );
+        ShareView::new(
+            site,
+            &year_folder,
+            &png,
+            &format!("{} {y}: {}", site.t("flowerbox_nation"), g.summary_sentence),
+        )
+        .download("data/indicators.csv", "download_indicators_csv")
+        .download(g.png_path.clone(), "download_png")
+        .download(g.svg_path.clone(), "download_svg")
+    });
     let page = Page {
         year,
         latest: as_home,
@@ -325,6 +344,7 @@ fn render(
             .collect(),
         groups,
         recent,
+        share,
     };
     let title = match (as_home, year) {
         (true, _) => content.config.title.clone(),

@@ -254,19 +254,36 @@
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 
-  // On paper: the page's full address and the day it is printed (the page itself holds no
-  // date, so that the same content always gives the same files).
+  // Today, by the reader's clock: a static page holds no date of its own, so that the same
+  // content always gives the same files.
+  function today() {
+    var now = new Date();
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
+  }
+
+  // On paper: the page's full address and the day it is printed.
   Array.prototype.forEach.call(document.querySelectorAll(".print-source"), function (source) {
     source.querySelector(".print-url").textContent = window.location.href;
     var date = source.querySelector(".print-date");
-    var now = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    var day = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
     var time = document.createElement("time");
-    time.textContent = day;
-    time.setAttribute("datetime", day);
+    time.textContent = today();
+    time.setAttribute("datetime", time.textContent);
     date.textContent = " · " + date.getAttribute("data-label") + " ";
     date.appendChild(time);
+  });
+
+  // Built without the site's address, the embed code starts its addresses at the host's root;
+  // complete them with this page's host so that the code works on another site.
+  if (/^https?:$/.test(location.protocol)) {
+    Array.prototype.forEach.call(document.querySelectorAll("textarea.embed[data-resolve]"), function (area) {
+      area.value = area.value.replace(/(href|src)="\//g, "$1=\"" + location.origin + "/");
+    });
+  }
+
+  // A citation's "retrieved" date is the reader's today.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-today]"), function (span) {
+    span.textContent = today();
   });
 
   // Select the embed code when it gets focus, ready to copy.
