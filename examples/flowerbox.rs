@@ -10,7 +10,7 @@ use blomlada::content::load_catalogs;
 use blomlada::diagnostics::Diagnostics;
 use blomlada::model::Answer;
 use blomlada::render::credit::Credit;
-use blomlada::render::flowerbox::{Labels, render_svg};
+use blomlada::render::flowerbox::{Labels, Place, render_svg};
 use blomlada::render::png::Rasterizer;
 use blomlada::stats::Tally;
 
@@ -112,7 +112,7 @@ fn main() -> Result<(), String> {
         ("kommun", &single, &single_labels),
         ("riket", &aggregate, &aggregate_labels),
     ] {
-        let svg = render_svg(catalog, tallies, labels, &format!("{name}-"));
+        let svg = render_svg(catalog, tallies, labels, &format!("{name}-"), Place::File);
         let png = rasterizer.png(&svg)?;
         std::fs::write(out.join(format!("{name}.svg")), &svg).map_err(|e| e.to_string())?;
         std::fs::write(out.join(format!("{name}.png")), &png).map_err(|e| e.to_string())?;
@@ -121,7 +121,7 @@ fn main() -> Result<(), String> {
         let runs = 2000;
         let start = Instant::now();
         for _ in 0..runs {
-            std::hint::black_box(render_svg(catalog, tallies, labels, name));
+            std::hint::black_box(render_svg(catalog, tallies, labels, name, Place::File));
         }
         let per_svg = start.elapsed() / runs;
         let runs = 10;

@@ -19,6 +19,7 @@ fn main() {
         drafts: false,
         keep_going: true,
         no_png: true,
+        picture_cache: None,
     };
     let Ok((content, _, _)) = load_content(&options) else {
         panic!("content errors")
@@ -60,14 +61,17 @@ fn main() {
             .iter()
             .map(|&x| blomlada::stats::Tally::of(x))
             .collect();
-        std::hint::black_box(site.flowerbox(
-            content.assessments[a].catalog,
-            &tallies,
-            content.assessments[a].year,
-            "t",
-            "s",
-            "fb-",
-        ));
+        std::hint::black_box(
+            site.flowerbox(
+                content.assessments[a].catalog,
+                &tallies,
+                content.assessments[a].year,
+                "t",
+                "s",
+                "fb-",
+            )
+            .svg(blomlada::render::flowerbox::Place::File),
+        );
     }
     println!(
         "{:20} {:8.3} ms each",

@@ -25,14 +25,17 @@ of `watch`. Each figure is the median of --runs runs.
 
 Options:
   --sizes N,N,...     numbers of municipalities (default 290,10000; add 100000 for the
-                      assessments-at-scale target: it takes many minutes)
+                      assessments-at-scale target: it takes many minutes); "bundled"
+                      builds the repository's own content/ instead of generated content
   --years Y,Y,...     the years of the generated assessments (default 2016,2017)
   --seed S            the seed of `blomlada generate` (default 1)
   --runs N            runs of each measurement; the median is reported (default 3)
   --watch-changes N   changes measured per watch probe (default 20)
   --watch-max N       probe `watch` only up to this many municipalities (default 10000)
   --png-max N         build with PNGs only up to this many municipalities; larger sizes
-                      are built without PNGs only (default: no limit)
+                      are built without PNGs only (default: no limit). With PNGs, each run
+                      builds twice: with an empty picture cache, then with the cache that
+                      build filled (a fresh output folder both times)
   --no-hugo           skip the Hugo comparison
   --no-watch          skip the watch probe
   --stand-in          measure the stand-in (benches/standin.py) instead of blomlåda's build
@@ -89,7 +92,7 @@ done
 
 IFS=, read -r -a size_list <<<"$sizes"
 for n in "${size_list[@]}"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || die "--sizes takes whole numbers, found \"$n\""
+  [[ $n =~ ^[1-9][0-9]*$ || $n == bundled ]] || die "--sizes takes whole numbers or \"bundled\", found \"$n\""
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs takes a whole number, found \"$runs\""
 
@@ -132,6 +135,8 @@ bin=$target_dir/release/blomlada
 
 theme=$repo/themes/default
 no_png_args=()  # set by detect_build: the switch of `build` that skips PNGs, if it has one
+has_cache=0     # set by detect_build: whether `build` takes --cache-dir (the picture cache)
+picture_cache=$scratch/picture-cache
 build_mode=real # real | standin
 
 # bl_generate CONTENT_DIR MUNICIPALITIES
@@ -139,7 +144,8 @@ bl_generate() {
   "$bin" generate --out "$1" --municipalities "$2" --years "$years" --seed "$seed"
 }
 
-# bl_build_cmd CONTENT_DIR OUT_DIR png|nopng: sets the array `cmd` to a full build.
+# bl_build_cmd CONTENT_DIR OUT_DIR png|png-cached|nopng: sets the array `cmd` to a full build.
+# Both PNG kinds use the harness's own picture cache, which the caller empties for `png`.
 bl_build_cmd() {
   local content=$1 out=$2 pngs=$3
   if [[ $build_mode == standin ]]; then
@@ -153,6 +159,9 @@ bl_build_cmd() {
   fi
   if [[ $pngs == nopng ]]; then
     cmd+=("${no_png_args[@]}")
+  fi
+  if ((has_cache)); then
+    cmd+=(--cache-dir "$picture_cache")
   fi
 }
 
@@ -186,6 +195,9 @@ detect_build() {
   switch=$(grep -oE -- '--(no|skip)-pngs?\b' <<<"$help" | head -n 1 || true)
   if [[ -n $switch ]]; then
     no_png_args=("$switch")
+  fi
+  if grep -q -- '--cache-dir' <<<"$help"; then
+    has_cache=1
   fi
   local probe=$scratch/probe
   bl_generate "$probe/content" 12 >>"$log" 2>&1 || die "blomlada generate failed; see $log"
@@ -275,14 +287,17 @@ if ((!${#no_png_args[@]})); then
   note "build has no switch to skip PNGs (looked for --no-png in 'build --help'): only full builds"
 fi
 
-# pngs_kinds_of N: the kinds of build measured at N municipalities (png, nopng).
+# pngs_kinds_of N: the kinds of build measured at N municipalities: png (an empty picture
+# cache), png-cached (the cache the png build filled), nopng.
 pngs_kinds_of() {
+  local cached=""
+  ((has_cache)) && cached=png-cached
   if ((!${#no_png_args[@]})); then
-    echo png
-  elif ((png_max > 0 && $1 > png_max)); then
+    echo png $cached
+  elif [[ $1 != bundled ]] && ((png_max > 0 && $1 > png_max)); then
     echo nopng
   else
-    echo png nopng
+    echo png $cached nopng
   fi
 }
 
@@ -293,8 +308,14 @@ full_row() {
 
 for n in "${size_list[@]}"; do
   content=$scratch/content-$n
-  note "[$n] generating content"
-  bl_generate "$content" "$n" >>"$log" 2>&1 || die "blomlada generate failed; see $log"
+  if [[ $n == bundled ]]; then
+    note "[$n] copying the repository's content"
+    rm -rf "$content"
+    cp -r "$repo/content" "$content"
+  else
+    note "[$n] generating content"
+    bl_generate "$content" "$n" >>"$log" 2>&1 || die "blomlada generate failed; see $log"
+  fi
   assessments=$(find "$content/assessments" -type f -name '*.yaml' | wc -l)
   hugo_site=$scratch/hugo-$n
   if ((do_hugo)); then
@@ -308,6 +329,7 @@ for n in "${size_list[@]}"; do
     for p in "${pngs_kinds[@]}"; do
       out=$scratch/out-$n-$p
       clear_out "$out"
+      [[ $p == png ]] && rm -rf "$picture_cache"
       bl_build_cmd "$content" "$out" "$p"
       measure "${cmd[@]}"
       walls[build-$p]+=" $m_wall"
@@ -368,7 +390,7 @@ $(median ${cpus[hugo-memory]})"
   fi
   unset walls cpus rss
 
-  if ((do_watch)) && ((n <= watch_max)); then
+  if ((do_watch)) && [[ $n != bundled ]] && ((n <= watch_max)); then
     note "[$n] probing watch ($watch_changes changes)"
     year_dir=$(find "$content/assessments" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
     # A municipality in the middle of the latest year; generate names files CODE-SLUG.yaml.
@@ -388,7 +410,9 @@ $(median ${cpus[hugo-memory]})"
 
   if ((!keep)); then
     clear_out "$scratch/out-$n-png"
+    clear_out "$scratch/out-$n-png-cached"
     clear_out "$scratch/out-$n-nopng"
+    rm -rf "$picture_cache"
     rm -rf "$content" "$hugo_site" "$scratch/hugo-out-$n"
   fi
 done
@@ -438,13 +462,18 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
 
   echo "### Full build"
   echo
-  echo "| municipalities | assessments | PNGs | HTML pages | output | wall time | CPU time | pages/s | peak RSS | \`cp -r\` | build / \`cp -r\` |"
-  echo "|---:|---:|:--|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| municipalities | assessments | PNGs | HTML pages | output | per assessment | wall time | CPU time | pages/s | peak RSS | \`cp -r\` | build / \`cp -r\` |"
+  echo "|---:|---:|:--|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in "${size_list[@]}"; do
-    for p in png nopng; do
+    for p in png png-cached nopng; do
       [[ -n ${row_build[$n-$p]:-} ]] || continue
       read -r assessments pages bytes wall peak cp_wall cpu <<<"${row_build[$n-$p]}"
-      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $([[ $p == png ]] && echo with || echo without) | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(secs "$wall") | $(secs "$cpu") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(cp_cell "$cp_wall") | $(cp_ratio "$wall" "$cp_wall") |"
+      case $p in
+        png) kind="with$( ((has_cache)) && echo ", cache empty")" ;;
+        png-cached) kind="with, from the picture cache" ;;
+        *) kind=without ;;
+      esac
+      echo "| $(fmt_int "$n") | $(fmt_int "$assessments") | $kind | $(fmt_int "$pages") | $(human_bytes "$bytes") | $(calc "$bytes / $assessments / 1024" "%.0f") KiB | $(secs "$wall") | $(secs "$cpu") | $(fmt_int "$(calc "$pages / $wall" "%.0f")") | $(mib "$peak") MiB | $(cp_cell "$cp_wall") | $(cp_ratio "$wall" "$cp_wall") |"
     done
   done
   echo
@@ -464,9 +493,16 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
       extra=""
       if [[ $key == *-nopng ]]; then
         extra=" (without PNGs)"
-      elif [[ -n ${row_build[$n-nopng]:-} ]]; then
-        read -r _ pages2 _ wall2 _ <<<"${row_build[$n-nopng]}"
-        extra=" ($(fmt_int "$(calc "$pages2 / $wall2" "%.0f")") without PNGs)"
+      else
+        if [[ -n ${row_build[$n-png-cached]:-} ]]; then
+          read -r _ pages2 _ wall2 _ <<<"${row_build[$n-png-cached]}"
+          extra+="; $(fmt_int "$(calc "$pages2 / $wall2" "%.0f")") with cached pictures"
+        fi
+        if [[ -n ${row_build[$n-nopng]:-} ]]; then
+          read -r _ pages2 _ wall2 _ <<<"${row_build[$n-nopng]}"
+          extra+="; $(fmt_int "$(calc "$pages2 / $wall2" "%.0f")") without PNGs"
+        fi
+        [[ -n $extra ]] && extra=" (${extra#; })"
       fi
       echo "| $(fmt_int "$n") | $(fmt_int "$hpages") | $(human_bytes "$hbytes") ($(calc "$hbytes / $hpages / 1024" "%.0f") KiB/page) | $(secs "$hdisk") | $(secs "$hdisk_cpu") | $(fmt_int "$hd") | $(mib "$hdisk_rss") MiB | $(secs "$hmem") | $(secs "$hmem_cpu") | $(fmt_int "$hm") | $(fmt_int "$bps")$extra | $(calc "$bps / $hd" "%.1f")× | $(calc "$bps / $hm" "%.1f")× |"
     done
@@ -504,19 +540,39 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
       if (($(calc "($1 <= $2)" "%d"))); then echo yes; else echo "no: $(calc "$1 / $2" "%.1f")× over"; fi
     fi
   }
+  for n in "${size_list[@]}"; do
+    [[ -n ${row_build[$n-png]:-} && -n ${row_build[$n-nopng]:-} ]] || continue
+    read -r _ _ _ nopng_wall _ <<<"${row_build[$n-nopng]}"
+    read -r _ _ _ cold_wall _ <<<"${row_build[$n-png]}"
+    what="$(fmt_int "$n") municipalities"
+    [[ $n == bundled ]] && what="bundled content"
+    if [[ -n ${row_build[$n-png-cached]:-} ]]; then
+      read -r _ _ _ warm_wall _ <<<"${row_build[$n-png-cached]}"
+      ratio=$(calc "$warm_wall / $nopng_wall" "%.1f")
+      echo "| $what: default build into a fresh folder, picture cache kept (as CI may) ≤ 2× the build without PNGs | ${ratio}× | $(verdict "$ratio" 2 at-most) |"
+    fi
+    ratio=$(calc "$cold_wall / $nopng_wall" "%.1f")
+    echo "| $what: default build into a fresh folder with an empty picture cache ≤ 2× the build without PNGs | ${ratio}× | $(verdict "$ratio" 2 at-most) |"
+  done
   ten=10000
   if [[ -n ${row_hugo[$ten]:-} ]]; then
     read -r hpages _ hdisk _ <<<"${row_hugo[$ten]}"
-    key=$(full_row "$ten")
-    read -r _ pages _ wall _ <<<"${row_build[$key]}"
-    ratio=$(calc "($pages / $wall) / ($hpages / $hdisk)" "%.1f")
-    kind="full build"
-    [[ $key == *-nopng ]] && kind="without PNGs"
-    echo "| 10 000 municipalities: ≥ 10× Hugo's pages/s (on disk, $kind) | ${ratio}× | $(verdict "$ratio" 10 at-least) |"
+    hugo_rate=$(calc "$hpages / $hdisk" "%.3f")
+    for p in nopng png-cached png; do
+      [[ -n ${row_build[$ten-$p]:-} ]] || continue
+      read -r _ pages _ wall _ <<<"${row_build[$ten-$p]}"
+      ratio=$(calc "($pages / $wall) / $hugo_rate" "%.1f")
+      case $p in
+        nopng) echo "| 10 000 municipalities: ≥ 10× Hugo's pages/s without PNGs (on disk) | ${ratio}× | $(verdict "$ratio" 10 at-least) |" ;;
+        png-cached) echo "| 10 000 municipalities: ≥ 2× Hugo's pages/s with PNGs, from the picture cache | ${ratio}× | $(verdict "$ratio" 2 at-least) |" ;;
+        png) echo "| 10 000 municipalities: ≥ 2× Hugo's pages/s with PNGs, cache empty | ${ratio}× | $(verdict "$ratio" 2 at-least) |" ;;
+      esac
+    done
   else
     echo "| 10 000 municipalities: ≥ 10× Hugo's pages/s | not measured (needs size 10000 and Hugo) | – |"
   fi
   for n in "${size_list[@]}"; do
+    [[ $n == bundled ]] && continue
     if [[ -n ${row_build[$n-nopng]:-} ]]; then
       read -r _ _ _ wall _ cp_wall _ <<<"${row_build[$n-nopng]}"
       if [[ $cp_wall == - ]]; then

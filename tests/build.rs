@@ -24,6 +24,45 @@ fn links(html: &str) -> Vec<String> {
     found
 }
 
+/// The file a link of the page at `path` leads to: `None` for links out of the site and
+/// `Err` for one that climbs out of it. A folder's link leads to its `index.html`.
+fn resolve(path: &str, link: &str) -> Option<Result<String, String>> {
+    if link.starts_with("http://")
+        || link.starts_with("https://")
+        || link.starts_with("mailto:")
+        || link.starts_with('#')
+    {
+        return None;
+    }
+    let target = link.split(['#', '?']).next().unwrap_or("");
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        let folder = Path::new(path).parent().unwrap_or(Path::new(""));
+        folder.iter().map(|c| c.to_str().unwrap()).collect()
+    };
+    for piece in target.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err(format!("{path}: {link} leaves the site")));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut resolved = parts.join("/");
+    if target.is_empty() || target.ends_with('/') {
+        resolved = if resolved.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{resolved}/index.html")
+        };
+    }
+    Some(Ok(resolved))
+}
+
 /// Follows every internal link of every page and returns those that lead nowhere.
 /// Pictures are left out of builds with `--no-png`, so `with_png: false` skips links to them.
 fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String> {
@@ -33,42 +72,34 @@ fn broken_links(site: &BTreeMap<String, Vec<u8>>, with_png: bool) -> Vec<String>
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        let folder = Path::new(path).parent().unwrap_or(Path::new(""));
         for link in links(&html) {
-            if link.starts_with("http://")
-                || link.starts_with("https://")
-                || link.starts_with("mailto:")
-                || link.starts_with('#')
-            {
-                continue;
-            }
-            let target = link.split(['#', '?']).next().unwrap_or("");
-            let mut parts: Vec<&str> = folder.iter().map(|c| c.to_str().unwrap()).collect();
-            for piece in target.split('/') {
-                match piece {
-                    "" | "." => {}
-                    ".." => {
-                        if parts.pop().is_none() {
-                            broken.push(format!("{path}: {link} leaves the site"));
-                        }
-                    }
-                    p => parts.push(p),
+            match resolve(path, &link) {
+                Some(Err(problem)) => broken.push(problem),
+                Some(Ok(resolved))
+                    if !site.contains_key(&resolved)
+                        && (with_png || !resolved.ends_with(".png")) =>
+                {
+                    broken.push(format!("{path}: {link} → {resolved}"));
                 }
-            }
-            let mut resolved = parts.join("/");
-            if target.is_empty() || target.ends_with('/') {
-                resolved = if resolved.is_empty() {
-                    "index.html".into()
-                } else {
-                    format!("{resolved}/index.html")
-                };
-            }
-            if !site.contains_key(&resolved) && (with_png || !resolved.ends_with(".png")) {
-                broken.push(format!("{path}: {link} → {resolved}"));
+                _ => {}
             }
         }
     }
     broken
+}
+
+/// The PNGs the pages point at: links, preview images (`og:image`) and embed code.
+fn linked_pngs(site: &BTreeMap<String, Vec<u8>>) -> std::collections::BTreeSet<String> {
+    let mut linked = std::collections::BTreeSet::new();
+    for (path, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes).replace("&quot;", "\"");
+        for value in html.split('"').filter(|v| v.ends_with(".png")) {
+            if let Some(Ok(resolved)) = resolve(path, value) {
+                linked.insert(resolved);
+            }
+        }
+    }
+    linked
 }
 
 #[test]
@@ -186,9 +217,46 @@ fn shapes_site_builds_with_pictures_the_same_twice() {
         "{:?}",
         broken_links(&site, true)
     );
+    // Every picture drawn is one a page points at (a preview, a download, the embed code):
+    // none is drawn for nobody.
+    let linked = linked_pngs(&site);
+    let unlinked: Vec<&String> = site
+        .keys()
+        .filter(|p| p.ends_with(".png") && !linked.contains(*p))
+        .collect();
+    assert!(unlinked.is_empty(), "PNGs no page points at: {unlinked:?}");
     // English site: the pages speak English.
     let home = String::from_utf8_lossy(&site["index.html"]).into_owned();
     assert!(home.contains("<html lang=\"en\">"), "{}", &home[..200]);
+}
+
+/// A flower box inline in a page names its indicators by id only; the page's script takes each
+/// indicator's text from the page's link to it. So every such page must have that link.
+#[test]
+fn pages_with_a_picture_link_every_indicator_of_it_with_its_text() {
+    let mut pictures = 0;
+    for (path, bytes) in built_site("shapes", &["--no-png"]) {
+        let html = String::from_utf8_lossy(&bytes);
+        let mut rest = html.as_ref();
+        while let Some(at) = rest.find(" data-catalog=\"") {
+            pictures += 1;
+            rest = &rest[at + 15..];
+            let catalog = &rest[..rest.find('"').unwrap()];
+            let svg = &rest[..rest.find("</svg>").unwrap()];
+            for id in svg.split(" data-indicator=\"").skip(1) {
+                let id = &id[..id.find('"').unwrap()];
+                let link = format!("/{catalog}/{id}/\">");
+                let text = html
+                    .split(&link)
+                    .skip(1)
+                    .map(|after| after.split("</a>").next().unwrap().trim())
+                    .max_by_key(|text| text.len())
+                    .unwrap_or_default();
+                assert!(text.len() > 10, "{path}: no link with the text of {id}");
+            }
+        }
+    }
+    assert!(pictures >= 3, "{pictures} pictures in pages");
 }
 
 /// The number in "N pictures rasterised" of a build's report.
@@ -228,6 +296,100 @@ fn pictures_are_reused_from_the_previous_output_only_when_made_the_same_way() {
     assert_success(&third);
     assert_eq!(pictures_rasterised(&third), pictures_rasterised(&first));
     assert!(tree(&out) == before);
+}
+
+/// The number in "N from the picture cache" of a build's report (0 when it says nothing).
+fn pictures_from_cache(output: &std::process::Output) -> usize {
+    let report = String::from_utf8_lossy(&output.stderr);
+    report
+        .split(" from the picture cache")
+        .next()
+        .filter(|before| before.len() < report.len())
+        .and_then(|s| s.rsplit(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// `blomlada build` with the picture cache in `cache`.
+fn build_with_cache(content: &Path, out: &Path, cache: &Path) -> std::process::Output {
+    build_command(content, out)
+        .env_remove("BLOMLADA_NO_CACHE")
+        .arg("--cache-dir")
+        .arg(cache)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_build_into_an_empty_folder_takes_its_pictures_from_the_picture_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let cache = dir.path().join("cache");
+    let first = build_with_cache(&content, &dir.path().join("first"), &cache);
+    assert_success(&first);
+    let drawn = pictures_rasterised(&first);
+    assert!(drawn > 0);
+    assert_eq!(pictures_from_cache(&first), 0);
+    let expected = tree(&dir.path().join("first"));
+    // The cache lives outside the output, one entry per picture drawn.
+    let entries: Vec<std::path::PathBuf> = walk_files(&cache.join("pictures"));
+    assert_eq!(entries.len(), drawn);
+    assert!(!expected.keys().any(|p| p.contains("cache")));
+
+    // A fresh output folder (as in a fresh checkout) draws nothing.
+    let second = build_with_cache(&content, &dir.path().join("second"), &cache);
+    assert_success(&second);
+    assert_eq!(pictures_rasterised(&second), 0);
+    assert_eq!(pictures_from_cache(&second), drawn);
+    assert!(tree(&dir.path().join("second")) == expected);
+
+    // Broken entries are not published: those pictures are drawn again, the same as before.
+    let mut flipped = std::fs::read(&entries[0]).unwrap();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x10;
+    std::fs::write(&entries[0], flipped).unwrap();
+    std::fs::write(&entries[1], b"").unwrap();
+    let third = build_with_cache(&content, &dir.path().join("third"), &cache);
+    assert_success(&third);
+    assert_eq!(pictures_rasterised(&third), 2);
+    assert_eq!(pictures_from_cache(&third), drawn - 2);
+    assert!(tree(&dir.path().join("third")) == expected);
+    let report = String::from_utf8_lossy(&third.stderr);
+    assert_eq!(report.matches("is not sound").count(), 2, "{report}");
+
+    // --no-cache draws everything.
+    let fourth = build_command(&content, &dir.path().join("fourth"))
+        .env_remove("BLOMLADA_NO_CACHE")
+        .arg("--cache-dir")
+        .arg(&cache)
+        .arg("--no-cache")
+        .output()
+        .unwrap();
+    assert_success(&fourth);
+    assert_eq!(pictures_rasterised(&fourth), drawn);
+}
+
+#[test]
+fn the_picture_cache_may_not_be_inside_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = repo().join("tests/fixtures/sites/shapes");
+    let out = dir.path().join("site");
+    let refused = build_with_cache(&content, &out, &out.join("cache"));
+    assert_eq!(refused.status.code(), Some(2));
+    let report = String::from_utf8_lossy(&refused.stderr);
+    assert!(report.contains("overlaps"), "{report}");
+    assert!(!out.exists());
+}
+
+/// Every file under `dir`, sorted.
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]

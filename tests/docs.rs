@@ -118,7 +118,13 @@ fn the_service_unit_restarts_logs_and_may_write_what_watch_writes() {
     use clap::Parser;
     let cli = blomlada::cli::Cli::try_parse_from(&args)
         .unwrap_or_else(|e| panic!("ExecStart={exec}: {e}"));
-    let blomlada::cli::Command::Watch { out, content, .. } = cli.command else {
+    let blomlada::cli::Command::Watch {
+        out,
+        content,
+        cache,
+        ..
+    } = cli.command
+    else {
         panic!("ExecStart={exec} does not run watch");
     };
     // It writes the output folder and, beside it, its lock file and staging folder; it
@@ -132,6 +138,15 @@ fn the_service_unit_restarts_logs_and_may_write_what_watch_writes() {
         "ReadWritePaths={writable} must hold {} (the lock {} is beside the output)",
         parent.display(),
         lock.display()
+    );
+    // The home folder is out of its reach: the picture cache is given, where it may write.
+    let cache = cache
+        .cache_dir
+        .unwrap_or_else(|| panic!("ExecStart={exec} gives no --cache-dir"));
+    assert!(
+        writable.split_whitespace().any(|w| cache.starts_with(w)),
+        "ReadWritePaths={writable} must hold the picture cache {}",
+        cache.display()
     );
     let mounts = get("Unit", "RequiresMountsFor");
     for needed in [parent, content.content.as_path()] {

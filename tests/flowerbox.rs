@@ -6,7 +6,7 @@ use blomlada::content::load_catalogs;
 use blomlada::diagnostics::Diagnostics;
 use blomlada::model::{Answer, Catalog};
 use blomlada::render::credit::Credit;
-use blomlada::render::flowerbox::{Labels, render_svg};
+use blomlada::render::flowerbox::{Labels, Place, render_svg};
 use blomlada::render::png::Rasterizer;
 use blomlada::stats::Tally;
 use resvg::tiny_skia::Pixmap;
@@ -86,7 +86,7 @@ fn municipality_snapshot() {
     );
     insta::assert_snapshot!(
         "municipality",
-        render_svg(&catalog, &tallies, &LABELS, "kommun-")
+        render_svg(&catalog, &tallies, &LABELS, "kommun-", Place::File)
     );
 }
 
@@ -100,7 +100,7 @@ fn aggregate_snapshot() {
     };
     insta::assert_snapshot!(
         "aggregate",
-        render_svg(&catalog, &nation(&catalog), &labels, "riket-")
+        render_svg(&catalog, &nation(&catalog), &labels, "riket-", Place::File)
     );
 }
 
@@ -118,7 +118,7 @@ fn pixels_of(pixmap: &Pixmap, hex: &str) -> usize {
 #[test]
 fn png_shows_every_answer_and_the_text() {
     let catalog = v3();
-    let svg = render_svg(&catalog, &municipality(&catalog), &LABELS, "");
+    let svg = render_svg(&catalog, &municipality(&catalog), &LABELS, "", Place::File);
     let png = Rasterizer::new().png(&svg).unwrap();
     let pixmap = Pixmap::decode_png(&png).unwrap();
     // 630 for the picture, and the source strip under it.
@@ -146,7 +146,15 @@ fn rasterizer_is_shared_across_threads() {
     let catalog = v3();
     let rasterizer = Rasterizer::new();
     let svgs: Vec<String> = (0..4)
-        .map(|i| render_svg(&catalog, &municipality(&catalog)[i..], &LABELS, ""))
+        .map(|i| {
+            render_svg(
+                &catalog,
+                &municipality(&catalog)[i..],
+                &LABELS,
+                "",
+                Place::File,
+            )
+        })
         .collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = svgs

@@ -66,6 +66,7 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn blomlada(args: &[&str], content: &Path, out: Option<&Path>) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args).arg("--content").arg(content);
+    cmd.env("BLOMLADA_NO_CACHE", "1");
     if let Some(out) = out {
         cmd.arg("--theme").arg(theme()).arg("--out").arg(out);
     }

@@ -12,14 +12,7 @@ use std::collections::BTreeMap;
 use common::*;
 
 fn site() -> BTreeMap<String, Vec<u8>> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    assert_success(&build(
-        &repo().join("tests/fixtures/sites/shapes"),
-        &out,
-        &["--no-png"],
-    ));
-    tree(&out)
+    built_site("shapes", &["--no-png"])
 }
 
 #[test]

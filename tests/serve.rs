@@ -26,6 +26,7 @@ impl Serve {
             .arg("--theme")
             .arg(theme)
             .env("NO_COLOR", "1")
+            .env("BLOMLADA_NO_CACHE", "1")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()

@@ -80,7 +80,9 @@ impl Fixture {
             .arg(theme())
             .arg("--out")
             .arg(self.out())
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Not the user's picture cache.
+            .env("BLOMLADA_NO_CACHE", "1");
         command
     }
 
@@ -96,7 +98,8 @@ impl Fixture {
             .arg(theme())
             .arg("--out")
             .arg(&out)
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .env("BLOMLADA_NO_CACHE", "1");
         if no_png {
             command.arg("--no-png");
         }
@@ -133,6 +136,15 @@ impl Watch {
         let mut child = fixture
             .command("watch")
             .args(extra)
+            // The picture cache only when the test gives one.
+            .env(
+                "BLOMLADA_NO_CACHE",
+                if extra.contains(&"--cache-dir") {
+                    "0"
+                } else {
+                    "1"
+                },
+            )
             .env("BLOMLADA_LOG", "info")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
@@ -603,6 +615,41 @@ fn pictures_are_made_again_only_when_they_change() {
         other_before,
         "an unchanged picture was written again"
     );
+    assert_same_as_full_build(&fixture, false);
+    assert!(watch.stop().success());
+}
+
+#[test]
+fn watch_starts_with_the_pictures_a_build_left_in_the_picture_cache() {
+    let fixture = Fixture::new(3, &[2017]);
+    let cache = fixture.dir.path().join("cache");
+    let built = common::build_command(&fixture.content(), &fixture.dir.path().join("built"))
+        .env_remove("BLOMLADA_NO_CACHE")
+        .arg("--cache-dir")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    common::assert_success(&built);
+    let cache_arg = cache.to_str().unwrap();
+    let watch = Watch::start(&fixture, &["--cache-dir", cache_arg]);
+    let started = watch
+        .log()
+        .into_iter()
+        .find(|l| l.contains("watching"))
+        .unwrap();
+    assert!(started.contains("(0 pictures rasterised, "), "{started}");
+    assert!(!started.contains(" 0 from the picture cache"), "{started}");
+    // A changed picture is drawn and kept.
+    let stems = fixture.stems(2017);
+    let f = fixture.assessment(2017, &stems[0]);
+    save_atomically(&f, &read(&f).replacen(": inte\n", ": helt\n", 3));
+    watch.wait_for_rebuilds(1);
+    let rebuilt = watch
+        .log()
+        .into_iter()
+        .find(|l| l.contains("rebuilt in"))
+        .unwrap();
+    assert!(!rebuilt.contains(" 0 pictures rasterised"), "{rebuilt}");
     assert_same_as_full_build(&fixture, false);
     assert!(watch.stop().success());
 }

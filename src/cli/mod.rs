@@ -29,6 +29,30 @@ pub struct ContentArg {
     pub content: PathBuf,
 }
 
+/// Where PNG pictures are kept between builds (see docs/pictures.md).
+#[derive(Args, Debug, Clone)]
+pub struct CacheArgs {
+    /// The picture cache folder [default: $XDG_CACHE_HOME/blomlada or ~/.cache/blomlada].
+    #[arg(long, env = "BLOMLADA_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Draw every picture; neither read nor fill the picture cache.
+    #[arg(long, env = "BLOMLADA_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The picture cache folder to use, if any.
+    pub fn picture_cache(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache_dir
+                .clone()
+                .or_else(crate::output::picture_cache::default_dir)
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the whole site (atomically: the output is replaced only when all succeeded).
@@ -53,6 +77,8 @@ pub enum Command {
         /// Leave out the PNG pictures (for quick previews and benchmarks).
         #[arg(long)]
         no_png: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Check content without writing anything; reports every problem.
     Check {
@@ -89,6 +115,8 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Build, then rebuild what a change touches whenever content or theme change.
     Watch {
@@ -106,6 +134,8 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Print a complete assessment skeleton for a municipality and year.
     New {
@@ -240,25 +270,28 @@ fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
     }
 }
 
+/// `blomlada check`: reports every problem; returns the exit status.
+fn run_check(content: &Path, files: &[PathBuf], errors_only: bool) -> Result<u8, String> {
+    require_dir(content, "content")?;
+    let diagnostics = check(content, files)?;
+    let tally = report_problems(&diagnostics, errors_only);
+    let total = total(&tally, errors_only);
+    if tally.errors > 0 {
+        eprintln!("{total}");
+        Ok(exit::CONTENT)
+    } else {
+        eprintln!("ok: {total}");
+        Ok(exit::SUCCESS)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check {
             content,
             errors_only,
             files,
-        } => {
-            require_dir(&content.content, "content")?;
-            let diagnostics = check(&content.content, &files)?;
-            let tally = report_problems(&diagnostics, errors_only);
-            let total = total(&tally, errors_only);
-            if tally.errors > 0 {
-                eprintln!("{total}");
-                Ok(exit::CONTENT)
-            } else {
-                eprintln!("ok: {total}");
-                Ok(exit::SUCCESS)
-            }
-        }
+        } => run_check(&content.content, &files, errors_only),
         Command::Build {
             content,
             theme,
@@ -267,6 +300,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             keep_going,
             no_png,
+            cache,
         } => {
             let options = pipeline::Options {
                 content: content.content,
@@ -276,6 +310,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 drafts,
                 keep_going,
                 no_png,
+                picture_cache: cache.picture_cache(),
             };
             Ok(run_build(&options))
         }
@@ -307,6 +342,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             out,
             no_png,
             debounce_ms,
+            cache,
         } => Ok(served(crate::serve::watch(
             pipeline::Options {
                 content: content.content,
@@ -317,6 +353,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
                 // An invalid submission is skipped (its last good version stays published).
                 keep_going: true,
                 no_png,
+                picture_cache: cache.picture_cache(),
             },
             std::time::Duration::from_millis(debounce_ms),
         ))),
@@ -329,6 +366,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             no_png,
             debounce_ms,
+            cache,
         } => Ok(served(crate::serve::serve(crate::serve::ServeOptions {
             content: content.content,
             theme,
@@ -337,6 +375,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             port,
             drafts,
             no_png,
+            picture_cache: cache.picture_cache(),
             debounce: std::time::Duration::from_millis(debounce_ms),
         }))),
     }
@@ -441,10 +480,15 @@ fn run_build(options: &pipeline::Options) -> u8 {
             }
             let warnings = report.warnings.iter().filter(|d| !d.is_error()).count();
             eprintln!(
-                "built {} pages ({} files, {} pictures rasterised) into {} in {} ms{}",
+                "built {} pages ({} files, {} pictures rasterised{}) into {} in {} ms{}",
                 report.pages,
                 report.files,
                 report.rasterized,
+                if report.cached > 0 {
+                    format!(", {} from the picture cache", report.cached)
+                } else {
+                    String::new()
+                },
                 options.out.display(),
                 report.millis,
                 if warnings > 0 {

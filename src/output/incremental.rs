@@ -36,6 +36,8 @@ pub(crate) enum Held {
 #[derive(Debug, Default)]
 pub struct PublishedFolder {
     out: PathBuf,
+    /// How its pictures are made ([`super::Rasterize::maker`]), for its marker file.
+    maker: String,
     files: HashMap<String, Held>,
     /// The SVG each PNG is made from.
     sources: HashMap<String, String>,
@@ -51,18 +53,22 @@ pub struct PublishedFolder {
 pub struct Written {
     pub files: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
 }
 
 impl Written {
     pub fn add(&mut self, other: Written) {
         self.files += other.files;
         self.rasterized += other.rasterized;
+        self.cached += other.cached;
     }
 }
 
 impl PublishedFolder {
-    /// The record of `out` just after [`super::publish`] wrote exactly `files` there.
-    pub fn after_publish(out: &Path, files: &[OutputFile]) -> PublishedFolder {
+    /// The record of `out` just after [`super::publish`] wrote exactly `files` there, with
+    /// pictures made the way `maker` names.
+    pub fn after_publish(out: &Path, files: &[OutputFile], maker: &str) -> PublishedFolder {
         let resolved = resolve_same_as(files);
         let files: &[OutputFile] = &resolved;
         let svgs = svgs_of(files);
@@ -81,6 +87,7 @@ impl PublishedFolder {
             .collect();
         PublishedFolder {
             out: out.to_path_buf(),
+            maker: maker.to_string(),
             files: held.into_iter().collect(),
             sources: sources_of(files),
             lagging: BTreeSet::new(),
@@ -92,11 +99,13 @@ impl PublishedFolder {
     /// SVG each PNG is made from.
     pub(crate) fn from_held(
         out: &Path,
+        maker: &str,
         files: HashMap<String, Held>,
         sources: HashMap<String, String>,
     ) -> PublishedFolder {
         PublishedFolder {
             out: out.to_path_buf(),
+            maker: maker.to_string(),
             files,
             sources,
             lagging: BTreeSet::new(),
@@ -186,7 +195,7 @@ impl PublishedFolder {
                 pngs_needed.entry(digest(svg)).or_insert(svg);
             }
         }
-        let pngs: HashMap<Digest, Vec<u8>> = pngs_needed
+        let pngs: HashMap<Digest, super::Picture> = pngs_needed
             .into_par_iter()
             .map(|(d, svg)| {
                 rasterizer
@@ -195,7 +204,8 @@ impl PublishedFolder {
                     .map_err(io::Error::other)
             })
             .collect::<io::Result<_>>()?;
-        let rasterized = pngs.len();
+        let cached = pngs.values().filter(|p| p.cached).count();
+        let rasterized = pngs.len() - cached;
 
         let mut ordered = changed;
         ordered.sort_by_key(|f| write_rank(&f.path));
@@ -213,7 +223,7 @@ impl PublishedFolder {
                         Contents::PngOf(svg_path) => {
                             let svg = svgs.get(svg_path.as_str()).copied().unwrap_or_default();
                             let d = digest(svg);
-                            let png = pngs.get(&d).map(Vec::as_slice).unwrap_or_default();
+                            let png = pngs.get(&d).map(|p| p.png.as_slice()).unwrap_or_default();
                             write_atomically(&target, png)?;
                             Held::PngOf(d)
                         }
@@ -235,6 +245,7 @@ impl PublishedFolder {
         Ok(Written {
             files: written,
             rasterized,
+            cached,
         })
     }
 
@@ -299,7 +310,10 @@ impl PublishedFolder {
 
     /// Rewrites the marker file to list `lagging`.
     fn mark(&mut self, lagging: BTreeSet<String>) -> io::Result<()> {
-        write_atomically(&self.out.join(super::MARKER), &super::marker_text(&lagging))?;
+        write_atomically(
+            &self.out.join(super::MARKER),
+            &super::marker_text(&self.maker, &lagging),
+        )?;
         self.marked = lagging;
         Ok(())
     }
@@ -447,8 +461,15 @@ mod tests {
     struct FakeRasterizer;
 
     impl Rasterize for FakeRasterizer {
-        fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
-            Ok(fake_png(svg))
+        fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
+            Ok(crate::output::Picture {
+                png: fake_png(svg),
+                cached: false,
+            })
+        }
+
+        fn maker(&self) -> &str {
+            "fake"
         }
     }
 
@@ -498,7 +519,7 @@ mod tests {
         let out = dir.path().join("site");
         let files = first_site();
         crate::output::publish(&out, &files, &FakeRasterizer).unwrap();
-        let mut folder = PublishedFolder::after_publish(&out, &files);
+        let mut folder = PublishedFolder::after_publish(&out, &files, FakeRasterizer.maker());
         assert_eq!(folder.len(), files.len());
 
         let same = folder
@@ -515,7 +536,7 @@ mod tests {
             written,
             Written {
                 files: 1,
-                rasterized: 0
+                ..Written::default()
             }
         );
 
@@ -527,7 +548,8 @@ mod tests {
             written,
             Written {
                 files: 2,
-                rasterized: 1
+                rasterized: 1,
+                cached: 0
             }
         );
         let site = tree(&out);
@@ -546,7 +568,7 @@ mod tests {
         let out = dir.path().join("site");
         let mut site = first_site();
         crate::output::publish(&out, &site, &FakeRasterizer).unwrap();
-        let mut folder = PublishedFolder::after_publish(&out, &site);
+        let mut folder = PublishedFolder::after_publish(&out, &site, FakeRasterizer.maker());
         assert!(!marker(&out).contains("older than their SVG"));
 
         // As watch's phase 1: the SVG now, its PNG later.
@@ -571,7 +593,7 @@ mod tests {
         assert!(!marker(&out).contains("older than their SVG"));
 
         // When the PNG has come, the marker lists nothing and a build reuses the picture.
-        let mut folder = PublishedFolder::after_publish(&out, &site);
+        let mut folder = PublishedFolder::after_publish(&out, &site, FakeRasterizer.maker());
         site[2] = OutputFile::bytes("kommun/a/blomlada.svg", "<svg a3/>");
         folder
             .write(&site[2..3], &HashMap::new(), &FakeRasterizer)
@@ -595,7 +617,7 @@ mod tests {
         let out = dir.path().join("site");
         let files = first_site();
         crate::output::publish(&out, &files, &FakeRasterizer).unwrap();
-        let mut folder = PublishedFolder::after_publish(&out, &files);
+        let mut folder = PublishedFolder::after_publish(&out, &files, FakeRasterizer.maker());
         let removed = folder
             .remove(["kommun/b/2017/index.html", "not/published.html"])
             .unwrap();
@@ -610,7 +632,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         std::fs::create_dir(&out).unwrap();
-        let mut folder = PublishedFolder::after_publish(&out, &[]);
+        let mut folder = PublishedFolder::after_publish(&out, &[], FakeRasterizer.maker());
         let files = first_site();
         let written = folder
             .write(&files, &HashMap::new(), &FakeRasterizer)

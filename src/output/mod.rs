@@ -7,6 +7,7 @@
 
 pub mod incremental;
 pub mod lock;
+pub mod picture_cache;
 pub mod swap;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -22,19 +23,23 @@ use self::incremental::{Held, PublishedFolder};
 /// is not a site it made.
 pub const MARKER: &str = ".blomlada";
 
-/// What the marker file says. Its last line names the way PNGs are made: pictures from a
-/// previous output are reused only when it is the same, so that a new encoder never leaves old
-/// PNG bytes behind.
-const MARKER_TEXT: &[u8] = b"This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: resvg 0.49, png level 2 without filter\n";
+/// What the marker file says first. Its last line names the way PNGs are made
+/// ([`Rasterize::maker`]): pictures from a previous output are reused only when it is the
+/// same, so that a new encoder never leaves old PNG bytes behind.
+fn marker_head(maker: &str) -> String {
+    format!(
+        "This folder was written by blomlada build. It is replaced as a whole on each build.\npictures: {maker}\n"
+    )
+}
 
-/// Follows [`MARKER_TEXT`] while an update in place has written SVGs whose PNGs are still to
+/// Follows [`marker_head`] while an update in place has written SVGs whose PNGs are still to
 /// come (`watch` makes them a moment later), with one such PNG per line: should the update be
 /// cut short, a later build makes those again instead of reusing them.
 const MARKER_LAGGING: &str = "pictures older than their SVG, made again by the next build:\n";
 
 /// The marker's text, listing the PNGs that are older than their SVG.
-fn marker_text(lagging: &BTreeSet<String>) -> Vec<u8> {
-    let mut text = MARKER_TEXT.to_vec();
+fn marker_text(maker: &str, lagging: &BTreeSet<String>) -> Vec<u8> {
+    let mut text = marker_head(maker).into_bytes();
     if !lagging.is_empty() {
         text.extend_from_slice(MARKER_LAGGING.as_bytes());
         for png in lagging {
@@ -46,11 +51,11 @@ fn marker_text(lagging: &BTreeSet<String>) -> Vec<u8> {
 }
 
 /// Which pictures of the output folder `out` a build may reuse: `None` when none may (there
-/// is no output, or its pictures were made another way), else the PNGs that must be made
-/// again all the same.
-fn reusable_pictures(out: &Path) -> Option<HashSet<String>> {
+/// is no output, or its pictures were made other than the way `maker` names), else the PNGs
+/// that must be made again all the same.
+fn reusable_pictures(out: &Path, maker: &str) -> Option<HashSet<String>> {
     let marker = std::fs::read(out.join(MARKER)).ok()?;
-    let rest = marker.strip_prefix(MARKER_TEXT)?;
+    let rest = marker.strip_prefix(marker_head(maker).as_bytes())?;
     if rest.is_empty() {
         return Some(HashSet::new());
     }
@@ -215,7 +220,17 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 
 /// Makes the PNGs that `PngOf` asks for.
 pub trait Rasterize: Sync {
-    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String>;
+    fn png(&self, svg: &[u8]) -> Result<Picture, String>;
+    /// How pictures are made (renderer, encoder settings, font): two makers that say the same
+    /// make the same PNG of the same SVG.
+    fn maker(&self) -> &str;
+}
+
+/// A PNG, and whether it came from the picture cache rather than being drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub png: Vec<u8>,
+    pub cached: bool,
 }
 
 /// A hard link where the file system allows one (instant, no space), else a copy.
@@ -227,6 +242,8 @@ pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
 pub struct WriteStats {
     pub files: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
 }
 
 /// A picture to make once every page is written.
@@ -367,7 +384,7 @@ impl Staging {
         rasterizer: &dyn Rasterize,
     ) -> io::Result<(WriteStats, Option<PublishedFolder>)> {
         let requests = std::mem::take(&mut *self.pngs.lock().map_err(|_| poisoned())?);
-        let reusable = reusable_pictures(&self.out);
+        let reusable = reusable_pictures(&self.out, rasterizer.maker());
         // Each distinct SVG is rasterised once; its other PNGs are links to the first.
         let mut first: HashMap<incremental::Digest, usize> = HashMap::new();
         let mut primary = Vec::new();
@@ -381,9 +398,15 @@ impl Staging {
                 }
             }
         }
-        let rasterized: Vec<io::Result<bool>> = primary
+        /// Where a picture came from.
+        enum Made {
+            PreviousOutput,
+            Cache,
+            Drawn,
+        }
+        let made: Vec<io::Result<Made>> = primary
             .par_iter()
-            .map(|&i| -> io::Result<bool> {
+            .map(|&i| -> io::Result<Made> {
                 let r = &requests[i];
                 let svg = std::fs::read(self.dir.join(&r.svg))?;
                 let target = self.dir.join(&r.png);
@@ -394,22 +417,29 @@ impl Staging {
                     let old_png = self.out.join(&r.png);
                     if same_svg && is_whole_png(&old_png) && link_or_copy(&old_png, &target).is_ok()
                     {
-                        return Ok(false);
+                        return Ok(Made::PreviousOutput);
                     }
                 }
-                let png = rasterizer
+                let picture = rasterizer
                     .png(&svg)
                     .map_err(|e| io::Error::other(format!("{}: {e}", r.png)))?;
-                std::fs::write(&target, png).map(|_| true)
+                std::fs::write(&target, picture.png)?;
+                Ok(if picture.cached {
+                    Made::Cache
+                } else {
+                    Made::Drawn
+                })
             })
             .collect();
         let mut stats = WriteStats {
             files: self.written.lock().map_err(|_| poisoned())?.len(),
-            rasterized: 0,
+            ..WriteStats::default()
         };
-        for r in rasterized {
-            if r? {
-                stats.rasterized += 1;
+        for m in made {
+            match m? {
+                Made::PreviousOutput => {}
+                Made::Cache => stats.cached += 1,
+                Made::Drawn => stats.rasterized += 1,
             }
         }
         for (from, to) in copies {
@@ -419,19 +449,27 @@ impl Staging {
                 link_or_copy(&self.dir.join(&a.png), &self.dir.join(&b.png))?;
             } else {
                 let svg = std::fs::read(self.dir.join(&b.svg))?;
-                let png = rasterizer
+                let picture = rasterizer
                     .png(&svg)
                     .map_err(|e| io::Error::other(format!("{}: {e}", b.png)))?;
-                std::fs::write(self.dir.join(&b.png), png)?;
-                stats.rasterized += 1;
+                std::fs::write(self.dir.join(&b.png), picture.png)?;
+                if picture.cached {
+                    stats.cached += 1;
+                } else {
+                    stats.rasterized += 1;
+                }
             }
         }
-        std::fs::write(self.dir.join(MARKER), marker_text(&BTreeSet::new()))?;
+        std::fs::write(
+            self.dir.join(MARKER),
+            marker_text(rasterizer.maker(), &BTreeSet::new()),
+        )?;
         swap::replace_dir(&self.dir, &self.out)?;
         self.finished = true;
         let record = match self.held.take() {
             Some(held) => Some(PublishedFolder::from_held(
                 &self.out,
+                rasterizer.maker(),
                 held.into_inner().map_err(|_| poisoned())?,
                 requests
                     .iter()

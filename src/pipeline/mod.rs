@@ -10,7 +10,10 @@
 //! [`build`] is `blomlada build` from end to end. Every way this fails is an [`Error`]; the
 //! command line decides what each means for the exit status.
 
+pub mod pictures;
 pub mod publish;
+
+pub use pictures::Pictures;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,7 +22,6 @@ use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::{Content, SiteConfig};
 use crate::render::jobs;
-use crate::render::png::Rasterizer;
 use crate::render::site::{self, Site};
 use crate::render::theme::{self, Theme};
 use crate::stats::{self, Stats};
@@ -38,6 +40,8 @@ pub struct Options {
     pub keep_going: bool,
     /// Leave out the PNG pictures (quick previews and benchmarks).
     pub no_png: bool,
+    /// The picture cache's folder; `None`: no cache.
+    pub picture_cache: Option<PathBuf>,
 }
 
 /// Why the pipeline stopped: nothing was published.
@@ -93,7 +97,7 @@ pub fn load_theme(dir: &Path, content: &Content) -> Result<Theme, Error> {
 }
 
 /// The folders of `options` are usable: content and theme exist, and the output folder is
-/// one a build may replace.
+/// one a build may replace (holding neither of them nor the picture cache).
 pub fn check_folders(options: &Options) -> Result<(), Error> {
     for (dir, what) in [(&options.content, "content"), (&options.theme, "theme")] {
         if !dir.is_dir() {
@@ -103,8 +107,9 @@ pub fn check_folders(options: &Options) -> Result<(), Error> {
             )));
         }
     }
-    crate::output::check_out_dir(&options.out, &[&options.content, &options.theme])
-        .map_err(Error::Io)
+    let mut protected = vec![options.content.as_path(), options.theme.as_path()];
+    protected.extend(options.picture_cache.as_deref());
+    crate::output::check_out_dir(&options.out, &protected).map_err(Error::Io)
 }
 
 /// Puts `--base-url` in the place of site.yaml's address.
@@ -147,6 +152,8 @@ pub struct BuildReport {
     pub files: usize,
     pub pages: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
     /// Invalid assessments left out (`--keep-going`), relative to the content folder.
     pub skipped: Vec<PathBuf>,
     pub warnings: Diagnostics,
@@ -205,11 +212,14 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
     // From here until the build has ended, no other process writes the output folder; a
     // build that stopped before this wrote nothing at all.
     let _lock = crate::output::lock::OutputLock::claim(&options.out)?;
-    let published = whole.publish(&site, &all, &Rasterizer::new())?;
+    let pictures = Pictures::open(options.picture_cache.as_deref());
+    let published = whole.publish(&site, &all, &pictures)?;
+    pictures.trim_cache();
     Ok(BuildReport {
         files: published.files,
         pages: published.pages,
         rasterized: published.rasterized,
+        cached: published.cached,
         skipped,
         warnings,
         address_warning,

@@ -54,6 +54,8 @@ pub struct Published {
     /// HTML pages among the files.
     pub pages: usize,
     pub rasterized: usize,
+    /// Pictures taken from the picture cache.
+    pub cached: usize,
     /// When asked for: what the folder holds now.
     pub record: Option<Record>,
 }
@@ -120,6 +122,7 @@ impl Whole<'_> {
             files: written.files,
             pages: pages.into_inner(),
             rasterized: written.rasterized,
+            cached: written.cached,
             record: folder.map(|folder| Record {
                 folder,
                 owned: owned.into_inner().unwrap_or_default(),

@@ -14,9 +14,16 @@ const FONT_FAMILY: &str = "DejaVu Sans";
 /// Width of every PNG: the width of an Open Graph image.
 pub const PNG_WIDTH: u32 = 1200;
 
+/// What makes the pixels and bytes of a PNG, but for the font (whose digest is added): the
+/// resvg version (a test holds it to Cargo.lock), the encoder settings and the width. Change it
+/// with any of them, so that the picture cache and earlier outputs are not used for pictures
+/// made another way.
+const MAKER: &str = "resvg 0.49.0, PNG RGB(A) 8 bit without filter at deflate level 2, 1200 px";
+
 /// Turns SVG into PNG. Build one and share it: it holds the parsed font, and it is `Sync`.
 pub struct Rasterizer {
     options: usvg::Options<'static>,
+    maker: String,
 }
 
 impl Default for Rasterizer {
@@ -50,7 +57,16 @@ impl Rasterizer {
             ..usvg::Options::default()
         };
         *options.fontdb_mut() = fonts;
-        Rasterizer { options }
+        let font_digest = crate::output::incremental::digest(font.unwrap_or_default());
+        Rasterizer {
+            options,
+            maker: format!("{MAKER}, font {font_digest:032x}"),
+        }
+    }
+
+    /// How pictures are made, font included (see [`MAKER`]).
+    pub fn maker(&self) -> &str {
+        &self.maker
     }
 
     /// Renders `svg` [`PNG_WIDTH`] pixels wide, keeping its aspect ratio.
@@ -113,9 +129,16 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(2);
 
 impl crate::output::Rasterize for Rasterizer {
-    fn png(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+    fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
         let text = std::str::from_utf8(svg).map_err(|e| e.to_string())?;
-        Rasterizer::png(self, text)
+        Ok(crate::output::Picture {
+            png: Rasterizer::png(self, text)?,
+            cached: false,
+        })
+    }
+
+    fn maker(&self) -> &str {
+        Rasterizer::maker(self)
     }
 }
 
@@ -200,6 +223,21 @@ mod tests {
     #[test]
     fn invalid_svg_is_an_error() {
         assert!(Rasterizer::new().png("<svg").is_err());
+    }
+
+    #[test]
+    fn the_maker_names_the_resvg_version_in_use() {
+        let lock = include_str!("../../Cargo.lock");
+        let version = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"resvg\"\n"))
+            .and_then(|p| p.split("version = \"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .unwrap();
+        assert!(
+            MAKER.starts_with(&format!("resvg {version},")),
+            "MAKER says \"{MAKER}\", Cargo.lock has resvg {version}"
+        );
     }
 
     #[test]

@@ -112,6 +112,48 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content) {
     );
 }
 
+/// A flower box with its words, not yet drawn (see [`Site::flowerbox`]).
+pub struct Flowerbox<'s> {
+    site: &'s Site<'s>,
+    catalog: usize,
+    tallies: &'s [Tally],
+    title: &'s str,
+    summary: &'s str,
+    id_prefix: &'s str,
+    /// The source line under the picture.
+    source: String,
+}
+
+impl Flowerbox<'_> {
+    /// The SVG for where it is shown.
+    pub fn svg(&self, place: flowerbox::Place) -> String {
+        self.picture(place).svg
+    }
+
+    /// The SVG for where it is shown, with what a page needs to show its narrow layout.
+    pub fn picture(&self, place: flowerbox::Place) -> flowerbox::Picture {
+        let site = self.site;
+        let labels = flowerbox::Labels {
+            title: self.title,
+            summary: self.summary,
+            helt: site.t("answer_helt"),
+            delvis: site.t("answer_delvis"),
+            inte: site.t("answer_inte"),
+            obesvarad: site.t("answer_obesvarad"),
+            grass: site.t("level_grass"),
+            soil: site.t("level_soil"),
+            credit: Some(site.picture_credit(&self.source)),
+        };
+        flowerbox::render(
+            &site.content.catalogs[self.catalog],
+            self.tallies,
+            &labels,
+            self.id_prefix,
+            place,
+        )
+    }
+}
+
 impl<'a> Site<'a> {
     /// The site of some content, its figures and a theme, at the address of `site.yaml`.
     pub fn new(content: &'a Content, stats: &'a Stats, theme: &'a Theme) -> Site<'a> {
@@ -185,29 +227,26 @@ impl<'a> Site<'a> {
     }
 
     /// The flower box of a catalogue for some tallies of a year, with the theme's words and
-    /// the site's source strip.
-    pub fn flowerbox(
-        &self,
+    /// the site's source strip, ready to be drawn for its own file or inline in a page
+    /// ([`Flowerbox::svg`]).
+    pub fn flowerbox<'s>(
+        &'s self,
         catalog: usize,
-        tallies: &[Tally],
+        tallies: &'s [Tally],
         year: Year,
-        title: &str,
-        summary: &str,
-        id_prefix: &str,
-    ) -> flowerbox::Picture {
-        let source = self.picture_source(year);
-        let labels = flowerbox::Labels {
+        title: &'s str,
+        summary: &'s str,
+        id_prefix: &'s str,
+    ) -> Flowerbox<'s> {
+        Flowerbox {
+            site: self,
+            catalog,
+            tallies,
             title,
             summary,
-            helt: self.t("answer_helt"),
-            delvis: self.t("answer_delvis"),
-            inte: self.t("answer_inte"),
-            obesvarad: self.t("answer_obesvarad"),
-            grass: self.t("level_grass"),
-            soil: self.t("level_soil"),
-            credit: Some(self.picture_credit(&source)),
-        };
-        flowerbox::render(&self.content.catalogs[catalog], tallies, &labels, id_prefix)
+            id_prefix,
+            source: self.picture_source(year),
+        }
     }
 
     /// The source line of a picture of `year`: the site's name, address and the year.

@@ -44,8 +44,10 @@ pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
     let started = Instant::now();
     let (mut state, outcome) = State::start(options)?;
     tracing::info!(
-        "built {} files in {} ms; watching {} and {}, publishing to {}",
+        "built {} files ({} pictures rasterised, {} from the picture cache) in {} ms; watching {} and {}, publishing to {}",
         outcome.written.files,
+        outcome.written.rasterized,
+        outcome.written.cached,
         started.elapsed().as_millis(),
         state.options().content.display(),
         state.options().theme.display(),
@@ -71,6 +73,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     pub no_png: bool,
     pub debounce: Duration,
+    /// The picture cache's folder; `None`: no cache.
+    pub picture_cache: Option<PathBuf>,
 }
 
 /// A temporary output folder, removed when dropped.
@@ -125,6 +129,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         drafts: options.drafts,
         keep_going: true,
         no_png: options.no_png,
+        picture_cache: options.picture_cache.clone(),
     };
     let timing = Timing::new(options.debounce);
     let roots = Roots::new(&options.content, &options.theme)

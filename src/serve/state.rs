@@ -18,9 +18,8 @@ use crate::output::incremental::Written;
 use crate::output::lock::OutputLock;
 use crate::output::{Contents, OutputFile};
 use crate::pipeline::publish::{Record, Whole};
-use crate::pipeline::{Error, Loaded, Options};
+use crate::pipeline::{Error, Loaded, Options, Pictures};
 use crate::render::jobs::{self as site_jobs, Job, Rendered};
-use crate::render::png::Rasterizer;
 use crate::render::site::Site;
 use crate::stats;
 
@@ -120,7 +119,7 @@ pub struct State {
     pending_removals: BTreeSet<String>,
     /// Phase 2 has reported `Done` since the last change.
     settled: bool,
-    rasterizer: Rasterizer,
+    pictures: Pictures,
     /// This process is the only one writing the output folder while the state lives.
     _lock: OutputLock,
 }
@@ -140,10 +139,11 @@ impl State {
             Error::Content(d) => Error::Content(errors_of(d).into_iter().collect()),
             other => other,
         })?;
-        let rasterizer = Rasterizer::new();
+        let pictures = Pictures::open(options.picture_cache.as_deref());
         // Held while the state lives: no other process writes the output folder meanwhile.
         let lock = OutputLock::claim(&options.out)?;
-        let (record, written) = publish_whole(&options, &loaded, &rasterizer)?;
+        let (record, written) = publish_whole(&options, &loaded, &pictures)?;
+        pictures.trim_cache();
         for (path, problems) in assessments.invalid() {
             tracing::error!(
                 "{}: invalid, skipped ({} error(s))",
@@ -171,7 +171,7 @@ impl State {
             pending_pngs: BTreeMap::new(),
             pending_removals: BTreeSet::new(),
             settled: true,
-            rasterizer,
+            pictures,
             _lock: lock,
         };
         Ok((state, outcome))
@@ -349,6 +349,7 @@ impl State {
             return Step::Continue(self.write(&files));
         }
         self.settled = true;
+        self.pictures.trim_cache();
         let removals = std::mem::take(&mut self.pending_removals);
         let removed = match self
             .record
@@ -425,7 +426,7 @@ impl State {
         for f in files {
             self.pending_pngs.remove(&f.path);
         }
-        match self.record.folder.write(files, svgs, &self.rasterizer) {
+        match self.record.folder.write(files, svgs, &self.pictures) {
             Ok(w) => w,
             Err(e) => {
                 tracing::error!("cannot write to {}: {e}", self.options.out.display());
@@ -464,7 +465,7 @@ impl State {
             Ok(loaded) => loaded,
             Err(e) => return self.fail_setup(problems_of(e), failed),
         };
-        let (record, written) = match publish_whole(&self.options, &loaded, &self.rasterizer) {
+        let (record, written) = match publish_whole(&self.options, &loaded, &self.pictures) {
             Ok(published) => published,
             Err(Error::Io(message)) => {
                 tracing::error!("{message}");
@@ -504,7 +505,7 @@ impl State {
 fn publish_whole(
     options: &Options,
     loaded: &Loaded,
-    rasterizer: &Rasterizer,
+    pictures: &Pictures,
 ) -> Result<(Record, Written), Error> {
     let site = loaded.site();
     let whole = Whole {
@@ -513,7 +514,7 @@ fn publish_whole(
         record: true,
         progress: None,
     };
-    let published = whole.publish(&site, &site_jobs::all(&site), rasterizer)?;
+    let published = whole.publish(&site, &site_jobs::all(&site), pictures)?;
     let record = published
         .record
         .ok_or_else(|| Error::Io("the published folder was not recorded".to_string()))?;
@@ -522,6 +523,7 @@ fn publish_whole(
         Written {
             files: published.files,
             rasterized: published.rasterized,
+            cached: published.cached,
         },
     ))
 }

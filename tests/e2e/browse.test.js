@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { openPage, serveAndBrowse } from './lib/browser.js';
-import { catalogs, pageTypes, site } from './lib/sites.js';
+import { catalogs, pageTypes, site, tooltipOf } from './lib/sites.js';
 
 const sv = site('sv');
 const live = serveAndBrowse(sv);
@@ -130,7 +130,7 @@ describe('the flower box', () => {
     });
   }
 
-  test('a petal\'s title shows as a tooltip on hover and on focus', async () => {
+  test('a petal\'s title, with its indicator\'s text, shows as a tooltip on hover and on focus', async () => {
     const { page, context, problems } = await openPage(live.browser);
     try {
       await page.goto(`${live.server.url}${types.find((t) => t.type === 'municipality').path}`);
@@ -140,7 +140,7 @@ describe('the flower box', () => {
 
       await petal.hover();
       await tooltip.waitFor({ state: 'visible' });
-      assert.equal((await tooltip.textContent()).trim(), title);
+      assert.equal((await tooltip.textContent()).trim(), tooltipOf(catalog, title));
       // WCAG 1.4.13: the pointer can move onto the tooltip without it going away.
       const tipBox = await tooltip.boundingBox();
       await page.mouse.move(tipBox.x + tipBox.width / 2, tipBox.y + tipBox.height / 2, { steps: 5 });
@@ -152,7 +152,7 @@ describe('the flower box', () => {
       const stone = page.locator('.flowerbox-svg g.indicator.stone').last();
       await stone.focus();
       await tooltip.waitFor({ state: 'visible' });
-      assert.equal((await tooltip.textContent()).trim(), (await stone.locator('title').textContent()).trim());
+      assert.equal((await tooltip.textContent()).trim(), tooltipOf(catalog, (await stone.locator('title').textContent()).trim()));
       // The tooltip sits near the shape, inside the page.
       const [t, s] = [await tooltip.boundingBox(), await stone.boundingBox()];
       assert.ok(Math.abs(t.y - (s.y + s.height)) < 40, 'below the shape');

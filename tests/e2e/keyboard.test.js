@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { openPage, serveAndBrowse } from './lib/browser.js';
-import { catalogs, pageTypes, site } from './lib/sites.js';
+import { catalogs, pageTypes, site, tooltipOf } from './lib/sites.js';
 
 const sv = site('sv');
 const [catalog] = catalogs(sv);
@@ -179,7 +179,7 @@ test('the flower box\'s shapes take focus, in order, and show their tooltip', as
     while (await page.evaluate(() => document.activeElement?.matches('.flowerbox-svg .indicator'))) {
       const [id, title] = await page.evaluate(() => [document.activeElement.dataset.indicator, document.activeElement.querySelector('title').textContent]);
       assert.ok(await tooltip.isVisible(), `tooltip shown for ${id}`);
-      assert.equal(await tooltip.textContent(), title);
+      assert.equal(await tooltip.textContent(), tooltipOf(catalog, title));
       seen.push(id);
       await page.keyboard.press('Tab');
     }

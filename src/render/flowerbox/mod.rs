@@ -71,6 +71,26 @@ pub struct Picture {
     pub narrow_height: u32,
 }
 
+/// The outline of every shape (ink, `STROKE` wide), one rule for all of them. A picture's own
+/// file carries it in a `<style>` element; a page that shows pictures inline has it in its
+/// stylesheet (the default theme's `style.css`, held to this by a test), so pages hold no
+/// style element and the rule is sent once for the whole site.
+pub const OUTLINE_RULE: &str =
+    ".flowerbox .shape{stroke:#1d2a1d;stroke-width:1.3;stroke-linejoin:round}";
+
+/// Where a picture is shown, which decides how much its shapes say themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A file of its own (download, embed, PNG): each shape's title is the indicator's id,
+    /// its text and the answer.
+    File,
+    /// Inline in a page that lists every indicator with its text (a link to the indicator's
+    /// page): each shape's title is the indicator's id and the answer, and the page's script
+    /// adds the text from the list to the tooltip. The text is on the page once, not twice.
+    /// The outlines' rule ([`OUTLINE_RULE`]) comes from the page's stylesheet.
+    Page,
+}
+
 /// Draws the flower box of `catalog` for `tallies` (`tallies[i]` belongs to
 /// `catalog.indicators[i]`; a missing tally counts as nothing answered).
 ///
@@ -81,6 +101,7 @@ pub fn render(
     tallies: &[Tally],
     labels: &Labels<'_>,
     id_prefix: &str,
+    place: Place,
 ) -> Picture {
     let layout = Layout::new(catalog, labels);
     let narrow = Narrow::new(catalog, labels, &layout);
@@ -101,6 +122,7 @@ pub fn render(
         tallies,
         labels,
         words: labels.answer_words(),
+        place,
     };
     writer.document(&layout, &narrow);
     let p = &prefix;
@@ -153,8 +175,9 @@ pub fn render_svg(
     tallies: &[Tally],
     labels: &Labels<'_>,
     id_prefix: &str,
+    place: Place,
 ) -> String {
-    render(catalog, tallies, labels, id_prefix).svg
+    render(catalog, tallies, labels, id_prefix, place).svg
 }
 
 /// The font of every text, on the root and on the narrow drawing (whose copy in a page's
@@ -251,6 +274,7 @@ struct Writer<'a> {
     tallies: &'a [Tally],
     labels: &'a Labels<'a>,
     words: [&'a str; 4],
+    place: Place,
 }
 
 fn counts(tally: &Tally) -> [u32; 4] {
@@ -312,10 +336,16 @@ impl Writer<'_> {
             self.out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
              role=\"img\" aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox\" \
-             font-family=\"{FONT}\">\n",
+             font-family=\"{FONT}\"",
             w = N(WIDTH),
             h = N(height),
         );
+        if self.place == Place::Page {
+            // Where the page's script finds the indicators' texts: the links to
+            // `indikator/{catalogue}/{id}/`.
+            w!(self.out, " data-catalog=\"{}\"", E(&self.catalog.id));
+        }
+        self.out.push_str(">\n");
         w!(
             self.out,
             "<title id=\"{p}title\">{}</title>\n",
@@ -326,6 +356,9 @@ impl Writer<'_> {
             "<desc id=\"{p}desc\">{}</desc>\n",
             E(self.labels.summary)
         );
+        if self.place == Place::File {
+            w!(self.out, "<style>{OUTLINE_RULE}</style>\n");
+        }
         self.patterns();
         w!(
             self.out,
@@ -775,31 +808,31 @@ impl Writer<'_> {
             N(shape.x),
             N(shape.y),
         );
-        w!(
-            self.out,
-            "\"><title>{}: {} — ",
-            E(&indicator.id),
-            E(&indicator.text)
-        );
+        match self.place {
+            Place::File => w!(
+                self.out,
+                "\"><title>{}: {} — ",
+                E(&indicator.id),
+                E(&indicator.text)
+            ),
+            Place::Page => w!(self.out, "\"><title>{}: ", E(&indicator.id)),
+        }
         if tally.total() == 1 {
             w!(self.out, "{}", E(self.words[main]));
         } else {
             self.write_counts(&tally);
         }
         self.out.push_str("</title>");
-        let stroke = format!(
-            " stroke=\"{INK}\" stroke-width=\"{}\" stroke-linejoin=\"round\"",
-            N(STROKE)
-        );
+        // The outline's stroke comes from the picture's style rule.
         if tally.total() <= 1 {
             let paint = format!(
-                " class=\"shape\" fill=\"{}\"{stroke}",
+                " class=\"shape\" fill=\"{}\"",
                 self.fill(&ANSWER_STYLES[main])
             );
             self.outline(shape, &paint);
         } else {
             self.bands(shape, &tally);
-            self.outline(shape, &format!(" class=\"shape\" fill=\"none\"{stroke}"));
+            self.outline(shape, " class=\"shape\" fill=\"none\"");
         }
         self.out.push_str("</g>\n");
     }

@@ -391,7 +391,7 @@ fn assert_one_shape_per_indicator(name: &str, catalog: &Catalog, svg: &str) {
 fn every_indicator_has_one_titled_shape() {
     for (name, catalog) in extreme_catalogs().into_iter().chain([("v3", v3())]) {
         for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
-            let svg = render_svg(&catalog, &tallies, &LABELS, "fb-");
+            let svg = render_svg(&catalog, &tallies, &LABELS, "fb-", Place::File);
             assert_one_shape_per_indicator(name, &catalog, &svg);
         }
     }
@@ -400,7 +400,13 @@ fn every_indicator_has_one_titled_shape() {
 #[test]
 fn svg_is_accessible_and_ids_are_unique() {
     let catalog = v3();
-    let svg = render_svg(&catalog, &aggregate_tallies(&catalog), &LABELS, "kumla-");
+    let svg = render_svg(
+        &catalog,
+        &aggregate_tallies(&catalog),
+        &LABELS,
+        "kumla-",
+        Place::File,
+    );
     let doc = parse(&svg);
     let root = doc.root_element();
     assert_eq!(root.attribute("role"), Some("img"));
@@ -488,7 +494,7 @@ fn untrusted_text_is_escaped() {
         ..LABELS
     };
     for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
-        let svg = render_svg(&catalog, &tallies, &labels, "a\"b<c ");
+        let svg = render_svg(&catalog, &tallies, &labels, "a\"b<c ", Place::File);
         assert!(!svg.contains("<script"), "{svg}");
         assert!(!svg.contains("onload=\""), "{svg}");
         let doc = parse(&svg);
@@ -521,9 +527,12 @@ fn untrusted_text_is_escaped() {
 fn output_is_deterministic() {
     let catalog = v3();
     let tallies = aggregate_tallies(&catalog);
-    let first = render_svg(&catalog, &tallies, &LABELS, "");
+    let first = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
     for _ in 0..3 {
-        assert_eq!(render_svg(&catalog, &tallies, &LABELS, ""), first);
+        assert_eq!(
+            render_svg(&catalog, &tallies, &LABELS, "", Place::File),
+            first
+        );
     }
 }
 
@@ -555,7 +564,7 @@ fn single_answers_paint_one_colour_and_pattern() {
         None,
     ]
     .map(Tally::of);
-    let svg = render_svg(&catalog, &tallies, &LABELS, "p-");
+    let svg = render_svg(&catalog, &tallies, &LABELS, "p-", Place::File);
     assert_eq!(
         answer_classes(&svg),
         [
@@ -638,7 +647,7 @@ fn aggregates_show_the_distribution_in_every_shape() {
             obesvarad: 0,
         },
     ];
-    let svg = render_svg(&catalog, &tallies, &LABELS, "");
+    let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
     assert_eq!(
         answer_classes(&svg),
         [
@@ -726,7 +735,7 @@ fn bars_stack_the_answers_of_their_area() {
         None,
     ]
     .map(Tally::of);
-    let svg = render_svg(&catalog, &tallies, &LABELS, "");
+    let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
     let doc = parse(&svg);
     let bar = doc
         .descendants()
@@ -774,7 +783,7 @@ fn bars_stack_the_answers_of_their_area() {
 #[test]
 fn missing_tallies_count_as_unanswered() {
     let catalog = catalog(&[flower("A", 3, 0)]);
-    let svg = render_svg(&catalog, &[], &LABELS, "");
+    let svg = render_svg(&catalog, &[], &LABELS, "", Place::File);
     assert_eq!(answer_classes(&svg), ["answer-obesvarad"; 3]);
 }
 
@@ -823,7 +832,7 @@ fn write_extremes() {
             ("single", single_tallies(&catalog)),
             ("aggregate", aggregate_tallies(&catalog)),
         ] {
-            let svg = render_svg(&catalog, &tallies, &LABELS, "");
+            let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
             let file = format!("{}-{kind}", name.replace(' ', "-"));
             std::fs::write(out.join(format!("{file}.svg")), &svg).unwrap();
             std::fs::write(
@@ -847,7 +856,7 @@ fn catalogues_beyond_the_design_range_still_draw() {
             .collect::<Vec<_>>(),
     );
     for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
-        let svg = render_svg(&catalog, &tallies, &LABELS, "");
+        let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
         assert_one_shape_per_indicator("huge", &catalog, &svg);
         let doc = parse(&svg);
         // The wide drawing stays near its canvas (the narrow one is far off, by design).
@@ -871,7 +880,7 @@ fn shapes_are_turned_in_their_coordinates_not_by_a_rotation() {
     // must not ask for one, for single answers nor for aggregates, in any shape.
     for (name, catalog) in extreme_catalogs().into_iter().chain([("v3", v3())]) {
         for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
-            let svg = render_svg(&catalog, &tallies, &LABELS, "");
+            let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
             assert!(!svg.contains("rotate("), "{name}: a rotation is written");
             for pattern in parse(&svg)
                 .descendants()
@@ -1028,7 +1037,7 @@ fn narrow_windows_cut_no_shape() {
 fn narrow_drawing_has_a_view_and_uses_only_its_own_picture() {
     let catalog = v3();
     for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
-        let picture = render(&catalog, &tallies, &LABELS, "kumla-");
+        let picture = render(&catalog, &tallies, &LABELS, "kumla-", Place::File);
         let doc = parse(&picture.svg);
         let ids: HashSet<&str> = doc
             .descendants()
@@ -1073,7 +1082,13 @@ fn narrow_drawing_has_a_view_and_uses_only_its_own_picture() {
 #[test]
 fn a_png_leaves_out_the_narrow_drawing_and_only_that() {
     let catalog = v3();
-    let svg = render_svg(&catalog, &single_tallies(&catalog), &LABELS, "fb-");
+    let svg = render_svg(
+        &catalog,
+        &single_tallies(&catalog),
+        &LABELS,
+        "fb-",
+        Place::File,
+    );
     let wide = without_narrow(&svg);
     assert!(wide.len() < svg.len());
     assert!(!wide.contains("narrow") && !wide.contains("<use") && !wide.contains("<view"));
@@ -1090,4 +1105,54 @@ fn a_png_leaves_out_the_narrow_drawing_and_only_that() {
         "<svg><title>narrow-g\" class=\"narrow\" transform=\"translate(20000)\"</title></svg>\n";
     assert_eq!(without_narrow(other), other);
     assert_eq!(without_narrow(wide.as_ref()), wide.as_ref());
+}
+
+#[test]
+fn the_outline_rule_draws_in_ink_at_the_stroke_width_and_the_theme_has_it() {
+    assert!(
+        OUTLINE_RULE.contains(&format!("stroke:{INK};")),
+        "{OUTLINE_RULE}"
+    );
+    assert!(
+        OUTLINE_RULE.contains(&format!("stroke-width:{};", N(STROKE))),
+        "{OUTLINE_RULE}"
+    );
+    // Pictures inline in the default theme's pages are outlined by its stylesheet.
+    let css = include_str!("../../../themes/default/static/assets/style.css");
+    assert!(css.contains(OUTLINE_RULE), "style.css lacks {OUTLINE_RULE}");
+}
+
+#[test]
+fn a_picture_in_a_page_names_indicators_by_id_and_its_file_in_full() {
+    let catalog = v3();
+    let tallies = single_tallies(&catalog);
+    let file = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
+    let page = render_svg(&catalog, &tallies, &LABELS, "", Place::Page);
+    let first = &catalog.indicators[0];
+    assert!(file.contains(&format!("<title>{}: {} — ", first.id, escape(&first.text))));
+    assert!(!page.contains(&*escape(&first.text)));
+    assert!(page.contains(&format!("<title>{}: {}</title>", first.id, LABELS.helt)));
+    assert!(page.contains(&format!(" data-catalog=\"{}\"", catalog.id)));
+    assert!(!file.contains("data-catalog"));
+    assert!(file.contains(&format!("<style>{OUTLINE_RULE}</style>")));
+    assert!(!page.contains("<style>"));
+    // Both draw the same: only titles and that attribute differ.
+    let strip = |svg: &str| -> String {
+        let mut out = String::new();
+        let mut rest = svg;
+        while let Some(start) = rest.find("<title>") {
+            out.push_str(&rest[..start]);
+            rest = &rest[start + rest[start..].find("</title>").unwrap() + 8..];
+        }
+        out.push_str(rest);
+        out.replace(&format!(" data-catalog=\"{}\"", catalog.id), "")
+            .replace(&format!("<style>{OUTLINE_RULE}</style>\n"), "")
+    };
+    assert_eq!(strip(&file), strip(&page));
+    assert!(
+        page.len() < file.len() * 4 / 5,
+        "{} and {}",
+        page.len(),
+        file.len()
+    );
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::flowerbox::Place;
 use crate::render::opendata;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -254,14 +255,17 @@ fn render_year(
         } else {
             format!("-{}", catalog.id)
         };
-        let picture = site.flowerbox(
+        let prefix = format!("fb{suffix}-");
+        let flowerbox = site.flowerbox(
             group.catalog,
             &tallies,
             group.year,
             &title,
             &sentence,
-            &format!("fb{suffix}-"),
+            &prefix,
         );
+        let svg = flowerbox.svg(Place::File);
+        let inline = flowerbox.picture(Place::Page);
         let paths::Picture {
             svg: svg_path,
             png: png_path,
@@ -284,7 +288,7 @@ fn render_year(
         }
         files.push(OutputFile::bytes(
             svg_path.clone(),
-            picture.svg.clone().into_bytes(),
+            svg.clone().into_bytes(),
         ));
         files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
         let municipalities = super::by_name(
@@ -313,8 +317,8 @@ fn render_year(
         );
         groups.push(GroupView {
             catalog_name: &catalog.name,
-            narrow: NarrowView::from(&picture),
-            svg: picture.svg,
+            narrow: NarrowView::from(&inline),
+            svg: inline.svg,
             svg_path,
             png_path,
             summary_sentence: sentence,

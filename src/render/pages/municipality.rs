@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::flowerbox::Place;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
@@ -163,7 +164,7 @@ fn render_assessment(
     let tallies: Vec<Tally> = assessment.answers.iter().map(|&a| Tally::of(a)).collect();
     let title = format!("{} {} {}", site.t("flowerbox_for"), m.name, assessment.year);
     let sentence = site.tally_sentence(&figures.total, catalog.indicators.len(), None);
-    let drawn = site.flowerbox(
+    let flowerbox = site.flowerbox(
         assessment.catalog,
         &tallies,
         assessment.year,
@@ -171,6 +172,7 @@ fn render_assessment(
         &sentence,
         "fb-",
     );
+    let drawn = flowerbox.picture(Place::File);
     let svg = &drawn.svg;
 
     let comparison = stats.comparison(index);
@@ -335,8 +337,10 @@ fn render_assessment(
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
         let latest_picture = paths::flowerbox(&latest, "");
+        let inline = flowerbox.picture(Place::Page);
         page.latest = true;
-        page.svg = Some(svg);
+        page.svg = Some(&inline.svg);
+        page.narrow = NarrowView::from(&inline);
         page.svg_path = latest_picture.svg.clone();
         page.png_path = latest_picture.png.clone();
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;

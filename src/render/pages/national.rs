@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::{Level, Year};
 use crate::output::OutputFile;
+use crate::render::flowerbox::Place;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
@@ -132,21 +133,24 @@ fn group_view<'a>(
     } else {
         format!("-{}", catalog.id)
     };
-    let picture = site.flowerbox(
+    let prefix = format!("fb{suffix}-");
+    let flowerbox = site.flowerbox(
         group.catalog,
         &tallies,
         group.year,
         &title,
         &sentence,
-        &format!("fb{suffix}-"),
+        &prefix,
     );
+    let svg = flowerbox.svg(Place::File);
+    let inline = flowerbox.picture(Place::Page);
     let paths::Picture {
         svg: svg_path,
         png: png_path,
     } = paths::flowerbox(folder, &suffix);
     files.push(OutputFile::bytes(
         svg_path.clone(),
-        picture.svg.clone().into_bytes(),
+        svg.clone().into_bytes(),
     ));
     files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
     // By name, as the table says it is sorted.
@@ -251,8 +255,8 @@ fn group_view<'a>(
     };
     GroupView {
         catalog_name: &catalog.name,
-        narrow: NarrowView::from(&picture),
-        svg: picture.svg,
+        narrow: NarrowView::from(&inline),
+        svg: inline.svg,
         svg_path,
         png_path,
         summary_sentence: sentence,

@@ -68,13 +68,29 @@ export function site(name) {
   return buildSite(name);
 }
 
-/** The catalogues of a built site, from its open data: [{ id, indicators: [id...] }]. */
+/**
+ * The catalogues of a built site, from its open data:
+ * [{ id, indicators: [id...], texts: { id: text } }].
+ */
 export function catalogs(s) {
   const json = JSON.parse(fs.readFileSync(path.join(s.out, 'data/site.json'), 'utf8'));
   return json.catalogs.map((c) => ({
     id: c.id,
     indicators: c.areas.flatMap((a) => a.indicators.map((i) => i.id)),
+    texts: Object.fromEntries(c.areas.flatMap((a) => a.indicators.map((i) => [i.id, i.text]))),
   }));
+}
+
+/**
+ * What a shape's tooltip says: a picture in a page titles each shape "id: answer", and the
+ * page's script adds the indicator's text: "id: text — answer".
+ */
+export function tooltipOf(catalog, title) {
+  const id = title.slice(0, title.indexOf(': '));
+  // Pages leave out the code points markup cannot hold (control characters).
+  // eslint-disable-next-line no-control-regex
+  const text = catalog.texts[id].replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
+  return `${id}: ${text} — ${title.slice(id.length + 2)}`;
 }
 
 const isDir = (p) => fs.existsSync(p) && fs.statSync(p).isDirectory();

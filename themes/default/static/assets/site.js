@@ -227,6 +227,22 @@
   }
   function hide() { cancelHide(); if (tip) tip.hidden = true; }
   function hideSoon() { cancelHide(); hideTimer = setTimeout(hide, 400); }
+  // A picture inline in a page names each indicator by its id and answer only: the page lists
+  // every indicator with its text (a link to the indicator's page), and the tooltip adds it.
+  function tooltipText(shape, title) {
+    var text = title.textContent;
+    var svg = shape.closest("svg[data-catalog]");
+    var id = shape.getAttribute("data-indicator");
+    if (!svg || !id || text.indexOf(id + ": ") !== 0) return text;
+    var suffix = "/" + svg.getAttribute("data-catalog") + "/" + id + "/";
+    var full = "";
+    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+      var href = a.getAttribute("href");
+      var words = a.textContent.trim();
+      if (href.slice(-suffix.length) === suffix && words.length > full.length) full = words;
+    });
+    return full ? id + ": " + full + " — " + text.slice(id.length + 2) : text;
+  }
   function show(shape) {
     var title = shape.querySelector("title");
     if (!title) return;
@@ -240,7 +256,7 @@
       tip.addEventListener("mouseleave", hideSoon);
       document.body.appendChild(tip);
     }
-    tip.textContent = title.textContent;
+    tip.textContent = tooltipText(shape, title);
     tip.hidden = false;
     var box = shape.getBoundingClientRect();
     tip.style.left = Math.max(8, window.scrollX + box.left + box.width / 2 - 120) + "px";

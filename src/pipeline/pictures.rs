@@ -1,0 +1,62 @@
+//! How the pipeline makes PNGs: drawn by the [`Rasterizer`], through the picture cache when
+//! there is one (see [`crate::output::picture_cache`]).
+
+use std::path::Path;
+
+use crate::output::picture_cache::{self, PictureCache};
+use crate::output::{Picture, Rasterize};
+use crate::render::png::{PNG_WIDTH, Rasterizer};
+
+/// The rasterizer and, when there is one, the picture cache it looks in first and keeps what
+/// it draws in.
+pub struct Pictures {
+    rasterizer: Rasterizer,
+    cache: Option<PictureCache>,
+}
+
+impl Pictures {
+    /// Pictures through the cache in `cache_dir` (`None`: no cache). A cache that cannot be
+    /// opened is reported and done without: pictures are then drawn.
+    pub fn open(cache_dir: Option<&Path>) -> Pictures {
+        let rasterizer = Rasterizer::new();
+        let cache = cache_dir.and_then(|dir| {
+            PictureCache::open(dir, rasterizer.maker(), picture_cache::DEFAULT_MAX_BYTES)
+                .inspect_err(|e| {
+                    tracing::warn!(
+                        "picture cache: cannot use {}: {e}; pictures are drawn",
+                        dir.display()
+                    );
+                })
+                .ok()
+        });
+        Pictures { rasterizer, cache }
+    }
+
+    /// Brings the picture cache back within its size (see [`PictureCache::trim`]); a failure
+    /// is only reported.
+    pub fn trim_cache(&self) {
+        let Some(cache) = &self.cache else { return };
+        match cache.trim() {
+            Ok(0) => {}
+            Ok(removed) => tracing::debug!("picture cache: removed {removed} old pictures"),
+            Err(e) => tracing::warn!("picture cache: cannot trim {}: {e}", cache.dir().display()),
+        }
+    }
+}
+
+impl Rasterize for Pictures {
+    fn png(&self, svg: &[u8]) -> Result<Picture, String> {
+        if let Some(png) = self.cache.as_ref().and_then(|c| c.get(svg, PNG_WIDTH)) {
+            return Ok(Picture { png, cached: true });
+        }
+        let picture = Rasterize::png(&self.rasterizer, svg)?;
+        if let Some(cache) = &self.cache {
+            cache.put(svg, &picture.png);
+        }
+        Ok(picture)
+    }
+
+    fn maker(&self) -> &str {
+        self.rasterizer.maker()
+    }
+}
