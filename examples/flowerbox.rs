@@ -27,22 +27,11 @@ impl Lcg {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
-fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/flowerbox".into()));
-    let content = PathBuf::from(args.next().unwrap_or_else(|| "content".into()));
-    let mut diagnostics = Diagnostics::new();
-    let catalogs = load_catalogs(&content, &mut diagnostics).ok_or("the catalogues do not load")?;
-    let catalog = catalogs
-        .iter()
-        .find(|c| c.id == "v3")
-        .ok_or("no catalogue v3")?;
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-
-    // An invented municipality: mostly delvis and inte, some helt, two left unanswered.
+/// An invented municipality (mostly delvis and inte, some helt, two left unanswered) and an
+/// aggregate of 290 municipalities (some indicators far along, some not).
+fn invented(indicators: usize) -> (Vec<Tally>, Vec<Tally>) {
     let mut random = Lcg(1881);
-    let single: Vec<Tally> = (0..catalog.indicators.len())
+    let single: Vec<Tally> = (0..indicators)
         .map(|i| {
             Tally::of(match (i, random.next() % 9) {
                 (17 | 60, _) => None,
@@ -52,8 +41,7 @@ fn main() -> Result<(), String> {
             })
         })
         .collect();
-    // An aggregate of 290 municipalities, some indicators far along, some not.
-    let aggregate: Vec<Tally> = (0..catalog.indicators.len())
+    let aggregate: Vec<Tally> = (0..indicators)
         .map(|i| {
             let lean = (i * 37 % 11) as u64;
             let mut tally = Tally::default();
@@ -69,6 +57,22 @@ fn main() -> Result<(), String> {
             tally
         })
         .collect();
+    (single, aggregate)
+}
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/flowerbox".into()));
+    let content = PathBuf::from(args.next().unwrap_or_else(|| "content".into()));
+    let mut diagnostics = Diagnostics::new();
+    let catalogs = load_catalogs(&content, &mut diagnostics).ok_or("the catalogues do not load")?;
+    let catalog = catalogs
+        .iter()
+        .find(|c| c.id == "v3")
+        .ok_or("no catalogue v3")?;
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+
+    let (single, aggregate) = invented(catalog.indicators.len());
 
     let summary_of = |tallies: &[Tally], of: &str| {
         let mut sum = Tally::default();

@@ -100,6 +100,7 @@ fn main() {
         catalogs: base.catalogs,
         assessments,
         pages: Vec::new(),
+        boundaries: None,
     };
     println!(
         "{} assessments × {catalog_len} indicators, {} threads",

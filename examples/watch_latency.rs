@@ -148,7 +148,45 @@ impl Drop for Stopper {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
+/// The latest page of the municipality of an assessment file named `CODE-SLUG.yaml`.
+fn page_of(out: &Path, file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned();
+    let (code, slug) = stem.split_once('-').expect("CODE-SLUG.yaml");
+    // A name that two municipalities share (Håbo, Habo) has the code in its folder.
+    let with_code = out.join(format!("kommun/{slug}-{code}/index.html"));
+    if with_code.is_file() {
+        with_code
+    } else {
+        out.join(format!("kommun/{slug}/index.html"))
+    }
+}
+
+/// Prints the figures of the watcher's log, and saves it when asked.
+fn report(args: &Args, log: &[String], end_to_end: Vec<f64>) {
+    if let Some(path) = &args.log {
+        std::fs::write(path, log.join("\n") + "\n").expect("the log file");
+    }
+    let phase1: Vec<f64> = log
+        .iter()
+        .filter_map(|l| millis_after(l, "published in "))
+        .skip(1)
+        .collect();
+    let totals: Vec<f64> = log
+        .iter()
+        .filter_map(|l| millis_after(l, " ms (phase 1), "))
+        .skip(1)
+        .collect();
+    summary("file written → page replaced", end_to_end);
+    summary("phase 1 as logged (event → published)", phase1);
+    if !args.busy {
+        summary("both phases as logged", totals);
+    }
+}
+
 fn main() {
     let args = parse_args();
     let mut child = Command::new(&args.bin)
@@ -205,19 +243,7 @@ fn main() {
     let mut end_to_end = Vec::new();
     for i in 0..=args.changes {
         let file = &files[(i * step) % files.len()];
-        let stem = file
-            .file_stem()
-            .expect("a file name")
-            .to_string_lossy()
-            .into_owned();
-        let (code, slug) = stem.split_once('-').expect("CODE-SLUG.yaml");
-        // A name that two municipalities share (Håbo, Habo) has the code in its folder.
-        let with_code = args.out.join(format!("kommun/{slug}-{code}/index.html"));
-        let page = if with_code.is_file() {
-            with_code
-        } else {
-            args.out.join(format!("kommun/{slug}/index.html"))
-        };
+        let page = page_of(&args.out, file);
         let before = identity(&page);
         let text = changed(&std::fs::read_to_string(file).expect("the assessment"));
         let temporary = file.with_extension("yaml.part");
@@ -247,22 +273,5 @@ fn main() {
     let _ = child.wait();
 
     let log = log.lock().expect("the log").clone();
-    if let Some(path) = &args.log {
-        std::fs::write(path, log.join("\n") + "\n").expect("the log file");
-    }
-    let phase1: Vec<f64> = log
-        .iter()
-        .filter_map(|l| millis_after(l, "published in "))
-        .skip(1)
-        .collect();
-    let totals: Vec<f64> = log
-        .iter()
-        .filter_map(|l| millis_after(l, " ms (phase 1), "))
-        .skip(1)
-        .collect();
-    summary("file written → page replaced", end_to_end);
-    summary("phase 1 as logged (event → published)", phase1);
-    if !args.busy {
-        summary("both phases as logged", totals);
-    }
+    report(&args, &log, end_to_end);
 }

@@ -20,7 +20,8 @@ use crate::model::Assessment;
 enum Named {
     /// `assessments/**`: checked with the folder's other assessments.
     Assessment(PathBuf),
-    /// `site.yaml`, `registry/*`, `catalogs/*` or `pages/*`: its own problems are shown in full.
+    /// `site.yaml`, `registry/*`, `catalogs/*`, `geo/*` or `pages/*`: its own problems are
+    /// shown in full.
     Other(PathBuf),
     /// Anywhere else: an assessment on its way in, checked on its own.
     Outside(PathBuf),
@@ -51,7 +52,7 @@ impl Named {
             Ok(rel) if rel.starts_with("assessments") => Named::Assessment(rel.to_path_buf()),
             Ok(rel)
                 if rel == Path::new("site.yaml")
-                    || ["registry", "catalogs", "pages"]
+                    || ["registry", "catalogs", "geo", "pages"]
                         .iter()
                         .any(|d| rel.starts_with(d)) =>
             {
@@ -62,6 +63,18 @@ impl Named {
             _ => Named::Outside(file.to_path_buf()),
         })
     }
+}
+
+/// Checks a theme as a build of the content folder at `dir` loads it (in the language of its
+/// site.yaml); its problems join `diagnostics`. Templates are not rendered here: what fails
+/// only when a page is rendered is found by `build`.
+pub fn check_theme(dir: &Path, theme: &Path, diagnostics: &mut Diagnostics) {
+    let language = content::load_site_config(dir, &mut Diagnostics::new())
+        .map(|config| config.language)
+        .unwrap_or_default();
+    let mut problems = Diagnostics::new();
+    crate::render::theme::load(theme, language, &mut problems);
+    diagnostics.extend(problems);
 }
 
 /// Checks the whole content folder, or only the named files against it. Errors that stop

@@ -19,6 +19,8 @@ const CATALOG_V3: &str = include_str!("../content/catalogs/v3.yaml");
 const COUNTIES_CSV: &str = include_str!("../content/registry/counties.csv");
 const MUNICIPALITIES_CSV: &str = include_str!("../content/registry/municipalities.csv");
 const REGISTRY_SOURCES: &str = include_str!("../content/registry/SOURCES.md");
+const BOUNDARIES: &str = include_str!("../content/geo/municipalities.geojson");
+const BOUNDARY_SOURCES: &str = include_str!("../content/geo/SOURCES.md");
 const PAGES: &[(&str, &str)] = &[
     ("metod.md", include_str!("../content/pages/metod.md")),
     (
@@ -300,6 +302,38 @@ fn write_registry(out: &Path, registry: &Registry) -> io::Result<()> {
     std::fs::write(dir.join("SOURCES.md"), sources)
 }
 
+/// The bundled boundaries of a real registry's municipalities (none for a synthetic one). The
+/// bundled file has one feature per line, so the lines of the chosen municipalities are kept.
+fn write_boundaries(out: &Path, registry: &Registry) -> io::Result<()> {
+    if registry.synthetic {
+        return Ok(());
+    }
+    let dir = out.join("geo");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("SOURCES.md"), BOUNDARY_SOURCES)?;
+    let lines: Vec<&str> = BOUNDARIES.lines().collect();
+    let (Some((head, rest)), true) = (lines.split_first(), lines.len() >= 2) else {
+        return Ok(());
+    };
+    let (features, tail) = rest.split_at(rest.len() - 1);
+    let kept: Vec<&str> = features
+        .iter()
+        .filter(|line| {
+            registry
+                .municipalities
+                .iter()
+                .any(|m| line.contains(&format!("\"id\":\"{}\"", m.code)))
+        })
+        .map(|line| line.trim_end_matches(','))
+        .collect();
+    let text = if kept.len() == features.len() {
+        BOUNDARIES.to_string()
+    } else {
+        format!("{head}\n{}\n{}\n", kept.join(",\n"), tail[0])
+    };
+    std::fs::write(dir.join("municipalities.geojson"), text)
+}
+
 /// Writes the content folder. Existing files of the same names are replaced.
 pub fn generate(out: &Path, options: &Options) -> io::Result<usize> {
     let registry = if options.municipalities > 290 {
@@ -315,6 +349,7 @@ pub fn generate(out: &Path, options: &Options) -> io::Result<usize> {
         std::fs::write(out.join("pages").join(name), text)?;
     }
     write_registry(out, &registry)?;
+    write_boundaries(out, &registry)?;
 
     let areas = catalog_shape();
     let mut indicator_rng = Rng::new(options.seed, 2);
@@ -426,5 +461,31 @@ mod tests {
             r.municipalities.iter().map(|m| slugify(&m.name)).collect();
         assert_eq!(codes.len(), 5_000);
         assert_eq!(slugs.len(), 5_000);
+    }
+
+    #[test]
+    fn a_smaller_real_registry_gets_the_boundaries_of_its_municipalities() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = Options {
+            municipalities: 12,
+            years: vec![2017],
+            seed: 3,
+        };
+        generate(dir.path(), &options).unwrap();
+        let loaded = crate::content::load(dir.path(), &crate::content::LoadOptions::default());
+        assert!(!loaded.diagnostics.has_errors(), "{:?}", loaded.diagnostics);
+        let content = loaded.content.unwrap();
+        assert_eq!(content.registry.municipalities.len(), 12);
+        let boundaries = content.boundaries.unwrap();
+        assert_eq!(boundaries.nation().municipalities.len(), 12);
+        // A synthetic registry has no boundaries.
+        let dir = tempfile::tempdir().unwrap();
+        let options = Options {
+            municipalities: 300,
+            years: vec![2017],
+            seed: 3,
+        };
+        generate(dir.path(), &options).unwrap();
+        assert!(!dir.path().join("geo").exists());
     }
 }

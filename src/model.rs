@@ -550,6 +550,9 @@ pub struct Content {
     /// sorted by year, then municipality code.
     pub assessments: Vec<Assessment>,
     pub pages: Vec<Page>,
+    /// The municipalities' boundaries for maps (`geo/municipalities.geojson`), when the
+    /// folder has them; shared, as they are large and never change during a build.
+    pub boundaries: Option<std::sync::Arc<crate::geo::Boundaries>>,
 }
 
 impl Content {

@@ -84,6 +84,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
         catalogs: base.catalogs,
         assessments,
         pages: Vec::new(),
+        boundaries: None,
     }
 }
 
@@ -230,4 +231,263 @@ fn output_does_not_depend_on_scheduling() {
         opendata::site_json(&content, &first),
         opendata::site_json(&content, &second)
     );
+}
+
+/// Rows of a CSV file (after its header) as fields.
+fn rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    reader
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("a CSV row: {e}"))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+fn four(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// Points of an answer word; `None` for obesvarad.
+fn points(answer: &str) -> Option<u32> {
+    match answer {
+        "helt" => Some(3),
+        "delvis" => Some(2),
+        "inte" => Some(1),
+        _ => None,
+    }
+}
+
+/// One published assessment as the open data tells it.
+struct Published {
+    year: String,
+    catalog: String,
+    code: String,
+    name: String,
+    county: String,
+    population: u64,
+    /// (area, answer word), in catalogue order.
+    answers: Vec<(String, String)>,
+}
+
+/// The assessments of `answers.csv` and `municipalities.csv`, in their order.
+fn published(content: &Content, stats: &Stats) -> Vec<Published> {
+    let answers = rows(opendata::answers_csv(content, stats));
+    rows(opendata::municipalities_csv(content, stats))
+        .into_iter()
+        .map(|m| Published {
+            answers: answers
+                .iter()
+                .filter(|a| a[0] == m[0] && a[2] == m[2])
+                .map(|a| (a[5].clone(), a[7].clone()))
+                .collect(),
+            year: m[0].clone(),
+            catalog: m[1].clone(),
+            code: m[2].clone(),
+            name: m[3].clone(),
+            county: m[4].clone(),
+            population: m[5].parse().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn size_class(population: u64) -> u8 {
+    [100_000, 50_000, 20_000, 10_000, 0]
+        .iter()
+        .position(|&lower| population >= lower)
+        .unwrap_or(4) as u8
+}
+
+/// How two assessments compare: differences in points, indicators compared, same answers,
+/// and the difference in population.
+type Comparison = (u32, u32, u32, u64);
+
+/// `similar.csv` worked out again in the plainest way: every pair of the same year and
+/// catalogue compared indicator by indicator.
+fn similar_rows(all: &[Published]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for a in all {
+        let peers: Vec<&Published> = all
+            .iter()
+            .filter(|b| b.year == a.year && b.catalog == a.catalog && b.code != a.code)
+            .collect();
+        let compare = |b: &Published| {
+            let (mut differences, mut compared, mut same) = (0u32, 0u32, 0u32);
+            for ((_, x), (_, y)) in a.answers.iter().zip(&b.answers) {
+                if let (Some(p), Some(q)) = (points(x), points(y)) {
+                    compared += 1;
+                    differences += p.abs_diff(q);
+                    same += u32::from(p == q);
+                }
+            }
+            (
+                differences,
+                compared,
+                same,
+                a.population.abs_diff(b.population),
+            )
+        };
+        let row = |kind: &str, rank: usize, b: &Published, c: Comparison| {
+            let distance = if c.1 > 0 {
+                four(f64::from(c.0) / f64::from(c.1))
+            } else {
+                String::new()
+            };
+            vec![
+                a.year.clone(),
+                a.catalog.clone(),
+                a.code.clone(),
+                a.name.clone(),
+                kind.to_string(),
+                rank.to_string(),
+                b.code.clone(),
+                b.name.clone(),
+                distance,
+                c.2.to_string(),
+                c.1.to_string(),
+                c.3.to_string(),
+            ]
+        };
+        let mut by_answers: Vec<(&Published, Comparison)> = peers
+            .iter()
+            .map(|b| (*b, compare(b)))
+            .filter(|(_, c)| 2 * c.1 as usize >= a.answers.len())
+            .collect();
+        by_answers.sort_by(|(x, c), (y, d)| {
+            (f64::from(c.0) / f64::from(c.1))
+                .total_cmp(&(f64::from(d.0) / f64::from(d.1)))
+                .then(c.3.cmp(&d.3))
+                .then(x.code.cmp(&y.code))
+        });
+        for (rank, (b, c)) in by_answers.iter().take(5).enumerate() {
+            out.push(row("svar", rank + 1, b, *c));
+        }
+        let mut by_size: Vec<(&Published, Comparison)> = peers
+            .iter()
+            .filter(|b| size_class(b.population) == size_class(a.population))
+            .map(|b| (*b, compare(b)))
+            .collect();
+        by_size.sort_by(|(x, c), (y, d)| c.3.cmp(&d.3).then(x.code.cmp(&y.code)));
+        for (rank, (b, c)) in by_size.iter().take(5).enumerate() {
+            out.push(row("storlek", rank + 1, b, *c));
+        }
+    }
+    out
+}
+
+/// The rows of one scope of `series.csv`: its assessments grouped by year and catalogue.
+fn series_scope(scope: &str, code: &str, members: &[&Published]) -> Vec<Vec<String>> {
+    let mut keys: Vec<(&str, &str)> = members
+        .iter()
+        .map(|p| (p.year.as_str(), p.catalog.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mean = scope != "kommun";
+    let mut out = Vec::new();
+    let mut previous: Option<&str> = None;
+    for (year, catalog) in keys {
+        let here: Vec<&&Published> = members
+            .iter()
+            .filter(|p| p.year == year && p.catalog == catalog)
+            .collect();
+        let n = here.len();
+        let mut areas: Vec<&str> = Vec::new();
+        for (area, _) in &here[0].answers {
+            if !areas.contains(&area.as_str()) {
+                areas.push(area);
+            }
+        }
+        let new_catalog = previous.is_some_and(|c| c != catalog);
+        previous = Some(catalog);
+        for area in std::iter::once(None).chain(areas.iter().map(Some)) {
+            let mut count = [0u32; 4];
+            let mut indicators = 0;
+            for p in &here {
+                for (a, word) in &p.answers {
+                    if area.is_none_or(|x| x == a) {
+                        let k = ["helt", "delvis", "inte", "obesvarad"]
+                            .iter()
+                            .position(|w| w == word)
+                            .unwrap_or(3);
+                        count[k] += 1;
+                    }
+                }
+            }
+            for (a, _) in &here[0].answers {
+                if area.is_none_or(|x| x == a) {
+                    indicators += 1;
+                }
+            }
+            let answered = count[0] + count[1] + count[2];
+            let total_points = f64::from(3 * count[0] + 2 * count[1] + count[2]);
+            let score = if mean {
+                four(total_points / n as f64)
+            } else {
+                format!("{total_points:.0}")
+            };
+            out.push(vec![
+                scope.to_string(),
+                code.to_string(),
+                year.to_string(),
+                catalog.to_string(),
+                area.map_or(String::new(), |a| (*a).to_string()),
+                n.to_string(),
+                count[0].to_string(),
+                count[1].to_string(),
+                count[2].to_string(),
+                count[3].to_string(),
+                if answered > 0 {
+                    four(f64::from(count[0]) / f64::from(answered))
+                } else {
+                    String::new()
+                },
+                score,
+                (3 * indicators).to_string(),
+                if new_catalog { "1" } else { "0" }.to_string(),
+            ]);
+        }
+    }
+    out
+}
+
+#[test]
+fn similar_and_series_files_match_an_independent_computation() {
+    for seed in [3, 0xC0FFEE] {
+        let content = generated(seed, 90);
+        let stats = stats::compute(&content);
+        let all = published(&content, &stats);
+        assert!(all.len() > 200);
+
+        let similar = rows(opendata::similar_csv(&content, &stats));
+        let expected = similar_rows(&all);
+        assert_eq!(similar.len(), expected.len(), "similar.csv: row count");
+        for (n, (got, want)) in similar.iter().zip(&expected).enumerate() {
+            assert_eq!(got, want, "similar.csv, row {}", n + 2);
+        }
+
+        let mut expected = series_scope("riket", "SE", &all.iter().collect::<Vec<_>>());
+        let mut counties: Vec<&str> = all.iter().map(|p| p.county.as_str()).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        for county in counties {
+            let members: Vec<&Published> = all.iter().filter(|p| p.county == county).collect();
+            expected.extend(series_scope("lan", county, &members));
+        }
+        let mut codes: Vec<&str> = all.iter().map(|p| p.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let members: Vec<&Published> = all.iter().filter(|p| p.code == code).collect();
+            expected.extend(series_scope("kommun", code, &members));
+        }
+        let series = rows(opendata::series_csv(&content, &stats));
+        assert_eq!(series.len(), expected.len(), "series.csv: row count");
+        for (n, (got, want)) in series.iter().zip(&expected).enumerate() {
+            assert_eq!(got, want, "series.csv, row {}", n + 2);
+        }
+    }
 }

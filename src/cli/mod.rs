@@ -87,6 +87,9 @@ pub enum Command {
         /// Show only the errors (warnings are still counted).
         #[arg(long, short = 'q', visible_alias = "quiet")]
         errors_only: bool,
+        /// Also check this theme: its templates' syntax, its translations, its files.
+        #[arg(long)]
+        theme: Option<PathBuf>,
         /// Check only these files (assessments may be outside the content folder).
         files: Vec<PathBuf>,
     },
@@ -270,10 +273,20 @@ fn require_dir(dir: &Path, what: &str) -> Result<(), String> {
     }
 }
 
-/// `blomlada check`: reports every problem; returns the exit status.
-fn run_check(content: &Path, files: &[PathBuf], errors_only: bool) -> Result<u8, String> {
-    require_dir(content, "content")?;
-    let diagnostics = check(content, files)?;
+/// `blomlada check`: prints the problems of the content (and of the theme, when one is
+/// named); returns the exit status.
+fn run_check(
+    dir: &Path,
+    theme: Option<&Path>,
+    files: &[PathBuf],
+    errors_only: bool,
+) -> Result<u8, String> {
+    require_dir(dir, "content")?;
+    let mut diagnostics = check(dir, files)?;
+    if let Some(theme) = theme {
+        require_dir(theme, "theme")?;
+        crate::check::check_theme(dir, theme, &mut diagnostics);
+    }
     let tally = report_problems(&diagnostics, errors_only);
     let total = total(&tally, errors_only);
     if tally.errors > 0 {
@@ -290,8 +303,9 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Check {
             content,
             errors_only,
+            theme,
             files,
-        } => run_check(&content.content, &files, errors_only),
+        } => run_check(&content.content, theme.as_deref(), &files, errors_only),
         Command::Build {
             content,
             theme,

@@ -8,7 +8,7 @@ use crate::model::{Answer, Assessment, Catalog, Date, Registry};
 use crate::suggest;
 
 use super::read::{Fields, Reader};
-use super::yaml::{Node, Value};
+use super::yaml::{Key, Node, Value};
 
 pub const KEYS: &[&str] = &[
     "municipality",
@@ -45,7 +45,6 @@ pub fn municipality_code(node: &Node) -> Option<String> {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn read(
     reader: &mut Reader<'_>,
     root: &Node,
@@ -67,96 +66,15 @@ pub fn read(
         return None;
     }
     let fields = reader.fields(root, KEYS, "an assessment")?;
-
     let municipality_node = reader.required(
         &fields,
         "municipality",
         "the municipality's code, e.g. municipality: \"1881\"",
     );
-    let municipality = municipality_node.and_then(|node| {
-        let Some(code) = municipality_code(node) else {
-            reader.error(node.pos, format!("found {}; expected a municipality code such as \"1881\"", node.describe()));
-            return None;
-        };
-        match against.registry.municipality_by_code.get(&code) {
-            Some(&index) => Some(index),
-            None => {
-                let hint = unknown_municipality_hint(&code, against.registry);
-                let written = match (&node.value, &node.raw) {
-                    (Value::Int(_), Some(raw)) if *raw != code => format!(" (written {raw})"),
-                    _ => String::new(),
-                };
-                reader.error(
-                    node.pos,
-                    format!("unknown municipality \"{code}\"{written}{hint}; expected a code from registry/municipalities.csv"),
-                );
-                None
-            }
-        }
-    });
-
-    let year = reader
-        .required(&fields, "year", "the year assessed, e.g. year: 2017")
-        .and_then(|node| {
-            let year = reader.integer(node, "a year such as 2017")?;
-            if YEARS.contains(&year) {
-                Some(year as u16)
-            } else {
-                reader.error(
-                    node.pos,
-                    format!("found the year {year}; expected a year between 1990 and 2100"),
-                );
-                None
-            }
-        });
-
-    let catalog = reader
-        .required(&fields, "catalog", "the catalogue's id, e.g. catalog: v3")
-        .and_then(|node| {
-            let id = reader.text(node, "a catalogue id such as v3")?;
-            match against.catalogs.iter().position(|c| c.id == id) {
-                Some(index) => Some(index),
-                None => {
-                    let hint =
-                        suggest::did_you_mean(&id, against.catalogs.iter().map(|c| c.id.as_str()));
-                    let known: Vec<&str> = against.catalogs.iter().map(|c| c.id.as_str()).collect();
-                    reader.error(
-                        node.pos,
-                        format!(
-                            "unknown catalogue \"{id}\"{hint}; expected {}",
-                            if known.is_empty() {
-                                "a catalogue from catalogs/".to_string()
-                            } else {
-                                suggest::one_of(&known)
-                            }
-                        ),
-                    );
-                    None
-                }
-            }
-        });
-
-    let published = match fields.get("published") {
-        None => Some(None),
-        Some(node) if node.is_null() => Some(None),
-        Some(node) => match node.as_text().as_deref().map(str::trim) {
-            Some(text) => match Date::parse(text) {
-                Some(date) => Some(Some(date)),
-                None => {
-                    reader.error(node.pos, date_problem(text));
-                    None
-                }
-            },
-            None => {
-                reader.error(
-                    node.pos,
-                    format!("found {}; expected the publication date as YYYY-MM-DD, e.g. published: 2017-11-15 (leave it out for a draft)", node.describe()),
-                );
-                None
-            }
-        },
-    };
-
+    let municipality = municipality_node.and_then(|node| read_municipality(reader, node, against));
+    let year = read_year(reader, &fields);
+    let catalog = read_catalog(reader, &fields, against);
+    let published = read_published(reader, &fields);
     let catalog_ref = catalog.map(|i| &against.catalogs[i]);
     let answers = read_answers(reader, &fields, catalog_ref);
     let summary = match fields.get("summary") {
@@ -202,6 +120,102 @@ pub fn read(
         },
         identity,
     ))
+}
+
+/// The registry index of the municipality whose code `node` holds.
+fn read_municipality(reader: &mut Reader<'_>, node: &Node, against: &Against<'_>) -> Option<usize> {
+    let Some(code) = municipality_code(node) else {
+        reader.error(
+            node.pos,
+            format!(
+                "found {}; expected a municipality code such as \"1881\"",
+                node.describe()
+            ),
+        );
+        return None;
+    };
+    match against.registry.municipality_by_code.get(&code) {
+        Some(&index) => Some(index),
+        None => {
+            let hint = unknown_municipality_hint(&code, against.registry);
+            let written = match (&node.value, &node.raw) {
+                (Value::Int(_), Some(raw)) if *raw != code => format!(" (written {raw})"),
+                _ => String::new(),
+            };
+            reader.error(
+                node.pos,
+                format!("unknown municipality \"{code}\"{written}{hint}; expected a code from registry/municipalities.csv"),
+            );
+            None
+        }
+    }
+}
+
+/// `year`, within [`YEARS`].
+fn read_year(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<u16> {
+    let node = reader.required(fields, "year", "the year assessed, e.g. year: 2017")?;
+    let year = reader.integer(node, "a year such as 2017")?;
+    if YEARS.contains(&year) {
+        Some(year as u16)
+    } else {
+        reader.error(
+            node.pos,
+            format!("found the year {year}; expected a year between 1990 and 2100"),
+        );
+        None
+    }
+}
+
+/// The index of the catalogue `catalog` names.
+fn read_catalog(
+    reader: &mut Reader<'_>,
+    fields: &Fields<'_>,
+    against: &Against<'_>,
+) -> Option<usize> {
+    let node = reader.required(fields, "catalog", "the catalogue's id, e.g. catalog: v3")?;
+    let id = reader.text(node, "a catalogue id such as v3")?;
+    if let Some(index) = against.catalogs.iter().position(|c| c.id == id) {
+        return Some(index);
+    }
+    let hint = suggest::did_you_mean(&id, against.catalogs.iter().map(|c| c.id.as_str()));
+    let known: Vec<&str> = against.catalogs.iter().map(|c| c.id.as_str()).collect();
+    reader.error(
+        node.pos,
+        format!(
+            "unknown catalogue \"{id}\"{hint}; expected {}",
+            if known.is_empty() {
+                "a catalogue from catalogs/".to_string()
+            } else {
+                suggest::one_of(&known)
+            }
+        ),
+    );
+    None
+}
+
+/// `published`: `Some(None)` for a draft, `None` when it is wrong.
+fn read_published(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<Option<Date>> {
+    let node = match fields.get("published") {
+        None => return Some(None),
+        Some(node) if node.is_null() => return Some(None),
+        Some(node) => node,
+    };
+    match node.as_text().as_deref().map(str::trim) {
+        Some(text) => match Date::parse(text) {
+            Some(date) => Some(Some(date)),
+            None => {
+                reader.error(node.pos, date_problem(text));
+                None
+            }
+        },
+        None => {
+            reader.error(
+                node.pos,
+                format!("found {}; expected the publication date as YYYY-MM-DD, e.g. published: 2017-11-15 (leave it out for a draft)", node.describe()),
+            );
+            None
+        }
+    }
 }
 
 /// " (did you mean ...)" for a municipality code that is not in the registry: the code of a
@@ -279,7 +293,6 @@ fn answer_hint(word: &str) -> String {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn read_answers(
     reader: &mut Reader<'_>,
     fields: &Fields<'_>,
@@ -294,7 +307,6 @@ fn read_answers(
         }
         return None;
     };
-    let answers_key_pos = answers_key.pos;
     let entries: &[_] = if node.is_null() {
         &[]
     } else {
@@ -313,31 +325,9 @@ fn read_answers(
             continue;
         }
         seen.insert(&key.name, key.pos.line);
-        let answer = match &value.value {
-            Value::Null => None,
-            Value::Str(word) => match Answer::parse(word.trim()) {
-                Some(a) => Some(a),
-                None => {
-                    reader.error(
-                            value.pos,
-                            format!("unknown answer \"{}\" for indicator \"{}\"{}; expected \"helt\", \"delvis\" or \"inte\"", word.escape_debug(), key.name, answer_hint(word)),
-                        );
-                    ok = false;
-                    continue;
-                }
-            },
-            _ => {
-                reader.error(
-                    value.pos,
-                    format!(
-                        "found {} for indicator \"{}\"; expected \"helt\", \"delvis\" or \"inte\"",
-                        value.describe(),
-                        key.name
-                    ),
-                );
-                ok = false;
-                continue;
-            }
+        let Some(answer) = read_answer(reader, &key.name, value) else {
+            ok = false;
+            continue;
         };
         if let (Some(catalog), Some(answers)) = (catalog, answers.as_mut()) {
             match catalog.indicator_by_id.get(&key.name) {
@@ -358,37 +348,75 @@ fn read_answers(
     }
     let answers = answers?;
     if ok && let Some(catalog) = catalog {
-        let missing: Vec<&str> = answers
-            .iter()
-            .zip(&catalog.indicators)
-            .filter(|(a, _)| a.is_none())
-            .map(|(_, i)| i.id.as_str())
-            .collect();
-        if !missing.is_empty() {
-            // At the first unanswered indicator that is listed without an answer, or else at
-            // `answers:` itself.
-            let pos = entries
-                .iter()
-                .find(|(key, value)| value.is_null() && missing.contains(&key.name.as_str()))
-                .map_or(answers_key_pos, |(key, _)| key.pos);
-            let listed: Vec<&str> = missing.iter().take(5).copied().collect();
-            let more = if missing.len() > 5 {
-                format!(" and {} more", missing.len() - 5)
-            } else {
-                String::new()
-            };
-            reader.warning(
-                pos,
-                format!(
-                    "{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey",
-                    missing.len(),
-                    catalog.indicators.len(),
-                    listed.join(", ")
-                ),
-            );
-        }
+        warn_unanswered(reader, entries, &answers, catalog, answers_key.pos);
     }
     ok.then_some(answers)
+}
+
+/// One answer: `Some(None)` when it is left empty, `None` when it is wrong.
+fn read_answer(reader: &mut Reader<'_>, indicator: &str, value: &Node) -> Option<Option<Answer>> {
+    match &value.value {
+        Value::Null => Some(None),
+        Value::Str(word) => match Answer::parse(word.trim()) {
+            Some(a) => Some(Some(a)),
+            None => {
+                reader.error(
+                    value.pos,
+                    format!("unknown answer \"{}\" for indicator \"{indicator}\"{}; expected \"helt\", \"delvis\" or \"inte\"", word.escape_debug(), answer_hint(word)),
+                );
+                None
+            }
+        },
+        _ => {
+            reader.error(
+                value.pos,
+                format!(
+                    "found {} for indicator \"{indicator}\"; expected \"helt\", \"delvis\" or \"inte\"",
+                    value.describe(),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// One warning for the indicators without an answer: at the first that is listed without an
+/// answer, or else at `answers:` itself.
+fn warn_unanswered(
+    reader: &mut Reader<'_>,
+    entries: &[(Key, Node)],
+    answers: &[Option<Answer>],
+    catalog: &Catalog,
+    answers_key_pos: Pos,
+) {
+    let missing: Vec<&str> = answers
+        .iter()
+        .zip(&catalog.indicators)
+        .filter(|(a, _)| a.is_none())
+        .map(|(_, i)| i.id.as_str())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let pos = entries
+        .iter()
+        .find(|(key, value)| value.is_null() && missing.contains(&key.name.as_str()))
+        .map_or(answers_key_pos, |(key, _)| key.pos);
+    let listed: Vec<&str> = missing.iter().take(5).copied().collect();
+    let more = if missing.len() > 5 {
+        format!(" and {} more", missing.len() - 5)
+    } else {
+        String::new()
+    };
+    reader.warning(
+        pos,
+        format!(
+            "{} of {} indicators are unanswered (obesvarad): {}{more}; they are shown grey",
+            missing.len(),
+            catalog.indicators.len(),
+            listed.join(", ")
+        ),
+    );
 }
 
 fn read_comments(

@@ -21,6 +21,7 @@
 //! [`yaml`].
 
 pub mod assessment;
+pub mod boundaries;
 pub mod catalog;
 pub mod files;
 pub mod pages;
@@ -32,10 +33,12 @@ pub mod yaml;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, SourceText};
+use crate::geo::Boundaries;
 use crate::model::{Assessment, Catalog, Content, Page, Registry, SiteConfig};
 
 use self::assessment::{Against, Identity};
@@ -158,6 +161,8 @@ pub struct Base {
     pub config: SiteConfig,
     pub registry: Registry,
     pub catalogs: Vec<Catalog>,
+    /// The boundaries for maps, when the folder has them.
+    pub boundaries: Option<Arc<Boundaries>>,
 }
 
 /// Loads `site.yaml` of a content folder.
@@ -337,16 +342,23 @@ pub fn catalogs_from_texts(
         .then(|| sorted_loaded.into_iter().map(|l| l.catalog).collect())
 }
 
-/// Loads the site configuration, registry and catalogues, reporting every problem in them.
-/// `None` when any of them has an error, as nothing can be checked against them then.
+/// Loads the site configuration, registry, catalogues and boundaries, reporting every
+/// problem in them. `None` when any of them has an error, as nothing can be checked against
+/// them then.
 pub fn load_base(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Base> {
     let config = load_site_config(dir, diagnostics);
     let registry = load_registry(dir, diagnostics);
     let catalogs = load_catalogs(dir, diagnostics);
+    let errors_before = diagnostics.error_count();
+    let boundaries = registry
+        .as_ref()
+        .and_then(|r| boundaries::load(dir, r, diagnostics));
+    let boundaries_ok = diagnostics.error_count() == errors_before;
     Some(Base {
         config: config?,
         registry: registry?,
         catalogs: catalogs?,
+        boundaries: boundaries_ok.then(|| boundaries.map(Arc::new))?,
     })
 }
 
@@ -606,6 +618,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Loaded {
             catalogs: base.catalogs,
             assessments,
             pages,
+            boundaries: base.boundaries,
         }),
         diagnostics,
         invalid_assessments: invalid,

@@ -287,7 +287,6 @@ struct Builder<'t> {
 }
 
 impl Builder<'_> {
-    #[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ParseError> {
         let pos = pos_of(&span);
         match event {
@@ -315,108 +314,10 @@ impl Builder<'_> {
                 }
                 self.add(node);
             }
-            Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {
-                let flow = style == StructureStyle::Flow;
-                if self.expects_key() {
-                    return Err(ParseError::at(
-                        pos,
-                        "invalid YAML: found a list or mapping used as a key; expected a key of plain text, such as aldre-1",
-                    ));
-                }
-                self.count(1, pos)?;
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(ParseError::at(
-                        pos,
-                        format!(
-                            "invalid YAML: found lists or mappings nested more than {MAX_DEPTH} levels deep; expected a shallow file (content needs four levels at most)"
-                        ),
-                    ));
-                }
-                let first_node = self.nodes;
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq {
-                            pos,
-                            anchor,
-                            first_node,
-                            flow,
-                            items: Vec::new(),
-                        }
-                    } else {
-                        Frame::Map {
-                            pos,
-                            anchor,
-                            first_node,
-                            flow,
-                            entries: Vec::new(),
-                            key: None,
-                        }
-                    });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Ok(());
-                };
-                let (node, anchor, first_node) = match frame {
-                    Frame::Seq {
-                        pos,
-                        anchor,
-                        first_node,
-                        items,
-                        ..
-                    } => (
-                        Node {
-                            value: Value::Seq(items),
-                            pos,
-                            raw: None,
-                        },
-                        anchor,
-                        first_node,
-                    ),
-                    Frame::Map {
-                        pos,
-                        anchor,
-                        first_node,
-                        entries,
-                        ..
-                    } => (
-                        Node {
-                            value: Value::Map(entries),
-                            pos,
-                            raw: None,
-                        },
-                        anchor,
-                        first_node,
-                    ),
-                };
-                if anchor != 0 {
-                    let size = self.nodes - first_node + 1;
-                    self.anchors.insert(anchor, (node.clone(), size));
-                }
-                self.add(node);
-            }
-            Event::Alias(anchor) => {
-                let Some((node, size)) = self.anchors.get(&anchor) else {
-                    return Err(ParseError::at(
-                        pos,
-                        format!(
-                            "invalid YAML: found the alias {} inside the value it refers to; expected an alias to a value that is complete before it",
-                            self.written(&span)
-                        ),
-                    ));
-                };
-                let (mut node, size) = (node.clone(), *size);
-                self.count(size, pos)?;
-                node.pos = pos;
-                if self.expects_key() {
-                    let name = node.as_text().map(Cow::into_owned).ok_or_else(|| {
-                        ParseError::at(pos, "invalid YAML: found an alias to a list or mapping used as a key; expected a key of plain text")
-                    })?;
-                    self.set_key(Key { name, pos });
-                } else {
-                    self.add(node);
-                }
-            }
+            Event::SequenceStart(style, anchor, _) => self.open(true, style, anchor, pos)?,
+            Event::MappingStart(style, anchor, _) => self.open(false, style, anchor, pos)?,
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Alias(anchor) => self.alias(anchor, &span, pos)?,
             Event::UnresolvedAlias(name) => {
                 let name = name.escape_debug();
                 return Err(ParseError::at(
@@ -427,6 +328,121 @@ impl Builder<'_> {
                 ));
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A list (`seq`) or mapping starts.
+    fn open(
+        &mut self,
+        seq: bool,
+        style: StructureStyle,
+        anchor: usize,
+        pos: Pos,
+    ) -> Result<(), ParseError> {
+        let flow = style == StructureStyle::Flow;
+        if self.expects_key() {
+            return Err(ParseError::at(
+                pos,
+                "invalid YAML: found a list or mapping used as a key; expected a key of plain text, such as aldre-1",
+            ));
+        }
+        self.count(1, pos)?;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(ParseError::at(
+                pos,
+                format!(
+                    "invalid YAML: found lists or mappings nested more than {MAX_DEPTH} levels deep; expected a shallow file (content needs four levels at most)"
+                ),
+            ));
+        }
+        let first_node = self.nodes;
+        self.stack.push(if seq {
+            Frame::Seq {
+                pos,
+                anchor,
+                first_node,
+                flow,
+                items: Vec::new(),
+            }
+        } else {
+            Frame::Map {
+                pos,
+                anchor,
+                first_node,
+                flow,
+                entries: Vec::new(),
+                key: None,
+            }
+        });
+        Ok(())
+    }
+
+    /// The innermost list or mapping ends.
+    fn close(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (node, anchor, first_node) = match frame {
+            Frame::Seq {
+                pos,
+                anchor,
+                first_node,
+                items,
+                ..
+            } => (
+                Node {
+                    value: Value::Seq(items),
+                    pos,
+                    raw: None,
+                },
+                anchor,
+                first_node,
+            ),
+            Frame::Map {
+                pos,
+                anchor,
+                first_node,
+                entries,
+                ..
+            } => (
+                Node {
+                    value: Value::Map(entries),
+                    pos,
+                    raw: None,
+                },
+                anchor,
+                first_node,
+            ),
+        };
+        if anchor != 0 {
+            let size = self.nodes - first_node + 1;
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.add(node);
+    }
+
+    /// An alias: a copy of the anchored node, counted in full.
+    fn alias(&mut self, anchor: usize, span: &Span, pos: Pos) -> Result<(), ParseError> {
+        let Some((node, size)) = self.anchors.get(&anchor) else {
+            return Err(ParseError::at(
+                pos,
+                format!(
+                    "invalid YAML: found the alias {} inside the value it refers to; expected an alias to a value that is complete before it",
+                    self.written(span)
+                ),
+            ));
+        };
+        let (mut node, size) = (node.clone(), *size);
+        self.count(size, pos)?;
+        node.pos = pos;
+        if self.expects_key() {
+            let name = node.as_text().map(Cow::into_owned).ok_or_else(|| {
+                ParseError::at(pos, "invalid YAML: found an alias to a list or mapping used as a key; expected a key of plain text")
+            })?;
+            self.set_key(Key { name, pos });
+        } else {
+            self.add(node);
         }
         Ok(())
     }

@@ -54,6 +54,8 @@ pub enum Job {
     Redirects,
     /// The open data files and their page.
     Data,
+    /// The shapes every map refers to.
+    Maps,
     Feed,
     Sitemap,
     /// The not-found page and robots.txt.
@@ -116,6 +118,7 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
         Job::Static,
         Job::Redirects,
         Job::Data,
+        Job::Maps,
         Job::Feed,
         Job::Sitemap,
         Job::Extras,
@@ -151,6 +154,7 @@ impl Job {
             Job::Page(p) => pages::publisher::render(site, p),
             Job::Redirects => pages::redirects::render(site),
             Job::Data => pages::data::render(site),
+            Job::Maps => Ok(pages::pictures::map_geometry(site)),
             Job::Feed => pages::feed::render(site),
             Job::Sitemap => pages::sitemap::render(site, &all_pages(site)),
             Job::Extras => pages::extras::render(site),
@@ -160,7 +164,7 @@ impl Job {
     /// The pages the job writes, in the order the sitemap lists them.
     pub fn pages(self, site: &Site<'_>) -> Vec<Page> {
         match self {
-            Job::Static | Job::Feed | Job::Sitemap => Vec::new(),
+            Job::Static | Job::Feed | Job::Sitemap | Job::Maps => Vec::new(),
             Job::Home => vec![Page::listed(paths::HOME)],
             Job::MunicipalityIndex => vec![Page::listed(paths::MUNICIPALITIES)],
             Job::CountyIndex => vec![Page::listed(paths::COUNTIES)],
@@ -181,7 +185,7 @@ impl Job {
     /// What the job's files are made from.
     pub fn reads(self) -> Reads {
         match self {
-            Job::Static | Job::Page(_) => Reads::Setup,
+            Job::Static | Job::Page(_) | Job::Maps => Reads::Setup,
             Job::Municipality(m) => Reads::Municipality(m),
             Job::Feed => Reads::Publications,
             // The not-found page lists the municipalities with pages.

@@ -1,5 +1,7 @@
 //! The open data files (`data/answers.csv`, `data/municipalities.csv`, `data/indicators.csv`,
-//! `data/site.json`) and the per-assessment CSV offered on each municipality's page.
+//! `data/similar.csv`, `data/series.csv`, `data/indicator_series.csv`, `data/site.json`) and
+//! the per-assessment CSV offered on each municipality's page. The last three CSV files hold
+//! the figures behind the maps and charts.
 //!
 //! CSV files are UTF-8 with a header row, comma-separated, LF line ends, quoted by the `csv`
 //! crate where a field needs it. Shares have four decimals; a share whose denominator is 0 is
@@ -16,6 +18,9 @@ const ANSWERS_HEADER: &str =
     "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
 const MUNICIPALITIES_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,population,helt,delvis,inte,obesvarad,points,max_points\n";
 const INDICATORS_HEADER: &str = "year,catalog,scope,scope_code,area_id,indicator_id,municipalities,helt,delvis,inte,obesvarad,share_helt,population_helt,population_published,population_share_helt\n";
+const SIMILAR_HEADER: &str = "year,catalog,municipality_code,municipality,kind,rank,similar_code,similar_municipality,distance,same_answers,compared,population_difference\n";
+const SERIES_HEADER: &str = "scope,scope_code,year,catalog,area_id,municipalities,helt,delvis,inte,obesvarad,share_helt,points,max_points,new_catalog\n";
+const INDICATOR_SERIES_HEADER: &str = "catalog,indicator_id,year,answered_catalog,answered_indicator_id,municipalities,helt,delvis,inte,obesvarad,share_helt,new_catalog\n";
 const MUNICIPALITY_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer,indicator_text,comment\n";
 
 /// How many assessments one parallel piece of `answers.csv` holds.
@@ -342,6 +347,215 @@ fn write_scope(
             ],
         );
     }
+}
+
+/// `data/similar.csv`: for every assessment its similar municipalities, by answers (`svar`)
+/// and by population within the size class (`storlek`), ranked; every pair with its distance
+/// (empty when the two were not compared), its same answers, the indicators compared and the
+/// difference in population. Sorted by year, municipality code, kind, then rank.
+pub fn similar_csv(content: &Content, stats: &Stats) -> Vec<u8> {
+    let order = publication_order(content);
+    let pieces: Vec<Vec<u8>> = order
+        .par_iter()
+        .map(|&i| {
+            let mut writer = csv_writer(1024);
+            let a = &content.assessments[i];
+            let (Some(m), Some(catalog)) = (
+                content.registry.municipalities.get(a.municipality),
+                content.catalogs.get(a.catalog),
+            ) else {
+                return Vec::new();
+            };
+            let similar = stats.similar(content, i);
+            let year = a.year.to_string();
+            for (kind, list) in [
+                ("svar", &similar.by_answers),
+                ("storlek", &similar.by_population),
+            ] {
+                for (rank, n) in list.iter().enumerate() {
+                    let other = &content.registry.municipalities
+                        [content.assessments[n.assessment].municipality];
+                    let l = n.likeness;
+                    write_record(
+                        &mut writer,
+                        [
+                            year.as_str(),
+                            &catalog.id,
+                            &m.code,
+                            &m.name,
+                            kind,
+                            &(rank + 1).to_string(),
+                            &other.code,
+                            &other.name,
+                            &four_decimals(l.distance()),
+                            &l.same.to_string(),
+                            &l.compared.to_string(),
+                            &m.population.abs_diff(other.population).to_string(),
+                        ],
+                    );
+                }
+            }
+            finish(writer)
+        })
+        .collect();
+    let mut bytes = SIMILAR_HEADER.as_bytes().to_vec();
+    for piece in pieces {
+        bytes.extend(piece);
+    }
+    bytes
+}
+
+/// Rows of one series: a total row (no area), then a row per area of the point's catalogue.
+fn write_series(
+    writer: &mut csv::Writer<Vec<u8>>,
+    content: &Content,
+    scope: &str,
+    code: &str,
+    series: &[crate::stats::series::YearFigures],
+    mean: bool,
+) {
+    for p in series {
+        let Some(catalog) = content.catalogs.get(p.catalog) else {
+            continue;
+        };
+        let points = |value: f64| {
+            if mean {
+                format!("{value:.4}")
+            } else {
+                format!("{value:.0}")
+            }
+        };
+        let municipalities = f64::from(p.municipalities.max(1));
+        let rows = std::iter::once(("", p.total, p.points, p.max_points)).chain(
+            catalog.areas.iter().zip(&p.areas).map(|(area, tally)| {
+                (
+                    area.id.as_str(),
+                    *tally,
+                    f64::from(tally.points()) / municipalities,
+                    3 * area.indicators.len() as u32,
+                )
+            }),
+        );
+        for (area, t, value, max) in rows {
+            write_record(
+                writer,
+                [
+                    scope,
+                    code,
+                    &p.year.to_string(),
+                    &catalog.id,
+                    area,
+                    &p.municipalities.to_string(),
+                    &t.helt.to_string(),
+                    &t.delvis.to_string(),
+                    &t.inte.to_string(),
+                    &t.obesvarad.to_string(),
+                    &four_decimals(t.share_helt()),
+                    &points(value),
+                    &max.to_string(),
+                    if p.new_catalog { "1" } else { "0" },
+                ],
+            );
+        }
+    }
+}
+
+/// `data/series.csv`: the nation (`riket`), each county (`lan`) and each municipality
+/// (`kommun`) year by year: all answers and each area's, with share helt and points (mean
+/// points per municipality for the nation and counties). `new_catalog` is 1 where the
+/// catalogue differs from the scope's year before. Sorted by scope (riket, lan by code,
+/// kommun by code), year, catalogue, then total before areas in catalogue order.
+pub fn series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
+    let registry = &content.registry;
+    let mut writer = csv_writer(SERIES_HEADER.len() + 120 * 10 * content.assessments.len());
+    write_record(&mut writer, SERIES_HEADER.trim_end().split(','));
+    write_series(
+        &mut writer,
+        content,
+        "riket",
+        "SE",
+        &stats.nation_series(),
+        true,
+    );
+    let mut counties: Vec<usize> = (0..registry.counties.len()).collect();
+    counties.sort_by(|&a, &b| registry.counties[a].code.cmp(&registry.counties[b].code));
+    for c in counties {
+        write_series(
+            &mut writer,
+            content,
+            "lan",
+            &registry.counties[c].code,
+            &stats.county_series(c),
+            true,
+        );
+    }
+    let mut municipalities: Vec<usize> = (0..registry.municipalities.len()).collect();
+    municipalities.sort_by(|&a, &b| {
+        registry.municipalities[a]
+            .code
+            .cmp(&registry.municipalities[b].code)
+    });
+    for m in municipalities {
+        write_series(
+            &mut writer,
+            content,
+            "kommun",
+            &registry.municipalities[m].code,
+            &stats.municipality_series(m),
+            false,
+        );
+    }
+    finish(writer)
+}
+
+/// `data/indicator_series.csv`: every indicator of every catalogue, year by year, with the
+/// nation's answers to it or (before its catalogue was answered) to the indicator it
+/// continues through `replaces` (`answered_catalog`, `answered_indicator_id`). `new_catalog`
+/// is 1 where the answered indicator differs from the year before's. Sorted by catalogue
+/// id, catalogue order, then year.
+pub fn indicator_series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
+    let mut writer = csv_writer(4096);
+    write_record(&mut writer, INDICATOR_SERIES_HEADER.trim_end().split(','));
+    for (c, catalog) in content.catalogs.iter().enumerate() {
+        for (i, indicator) in catalog.indicators.iter().enumerate() {
+            let Some(points) = stats.indicator_series.get(c).and_then(|s| s.get(i)) else {
+                continue;
+            };
+            let mut previous = None;
+            for p in points {
+                let here = (p.catalog, p.indicator);
+                let (Some(answered), new) = (
+                    content.catalogs.get(p.catalog),
+                    previous.is_some_and(|b| b != here),
+                ) else {
+                    continue;
+                };
+                previous = Some(here);
+                let t = p.tally;
+                write_record(
+                    &mut writer,
+                    [
+                        catalog.id.as_str(),
+                        &indicator.id,
+                        &p.year.to_string(),
+                        &answered.id,
+                        answered
+                            .indicators
+                            .get(p.indicator)
+                            .map_or("", |x| x.id.as_str()),
+                        &t.total().to_string(),
+                        &t.helt.to_string(),
+                        &t.delvis.to_string(),
+                        &t.inte.to_string(),
+                        &t.obesvarad.to_string(),
+                        &four_decimals(p.share_helt),
+                        if new { "1" } else { "0" },
+                    ],
+                );
+            }
+        }
+    }
+    finish(writer)
 }
 
 /// Where an assessment's own CSV is published, next to its year page:

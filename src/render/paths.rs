@@ -27,13 +27,23 @@ pub const ROBOTS: &str = "robots.txt";
 /// The JSON Schema of the assessment format.
 pub const ASSESSMENT_SCHEMA: &str = "data/schema/assessment.schema.json";
 /// The open data files, in the order the data page and `site.json` list them.
-pub const DATA_FILES: [&str; 5] = [
+pub const DATA_FILES: [&str; 8] = [
     "data/answers.csv",
     "data/municipalities.csv",
     "data/indicators.csv",
+    "data/similar.csv",
+    "data/series.csv",
+    "data/indicator_series.csv",
     "data/site.json",
     ASSESSMENT_SCHEMA,
 ];
+
+/// The shapes of the national map, which every national map refers to.
+pub const MAP_NATION: &str = "karta/sverige.svg";
+/// The shapes of a county's map.
+pub fn map_county(slug: &str) -> String {
+    format!("karta/lan/{slug}.svg")
+}
 
 pub fn municipality(slug: &str) -> String {
     format!("kommun/{slug}/")

@@ -3,59 +3,44 @@
 //! The page types themselves are in [`super::pages`]; the table of jobs that runs them is
 //! [`super::jobs`].
 
-use std::fmt;
 use std::path::Path;
 
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Pos, Severity, SourceText};
+use crate::diagnostics::{Diagnostic, Severity, SourceText};
 use crate::model::{Content, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
 use super::credit;
 use super::flowerbox;
-use super::theme::Theme;
+use super::theme::{Theme, template_pos};
 
-/// A template that failed to render (a theme error).
+/// A template that failed to render (a theme error): the render layer's one error type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderError {
+    /// The template's name under `templates/`.
     pub template: String,
     pub line: Option<usize>,
+    /// Where in the template's text the failing expression starts (bytes), when known.
+    pub offset: Option<usize>,
     pub message: String,
 }
 
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "templates/{}:{}:1: error: {}",
-            self.template,
-            self.line.unwrap_or(1),
-            self.message
-        )
-    }
-}
-
 impl RenderError {
-    /// The error as a problem in its template file (under `theme`), with the line quoted
-    /// when it is known.
+    /// The error as a problem in its template file (under `theme`), at the line and column
+    /// of the failing expression, with the line quoted, as far as they are known.
     pub fn diagnostic(&self, theme: &Path) -> Diagnostic {
         let path = theme.join("templates").join(&self.template);
-        let line = self.line.unwrap_or(1);
-        let source_line = std::fs::read_to_string(&path).ok().and_then(|text| {
-            SourceText {
-                path: &path,
-                text: &text,
-            }
-            .line(line as u32)
-        });
+        let text = std::fs::read_to_string(&path).ok();
+        let source = text.as_deref().map(|text| SourceText { path: &path, text });
+        let pos = template_pos(source.as_ref(), self.line, self.offset);
         Diagnostic {
+            source_line: source.as_ref().and_then(|s| s.line(pos.line)),
             path,
-            pos: Pos::new(line as u64, 1),
+            pos,
             severity: Severity::Error,
             message: self.message.clone(),
-            source_line,
         }
     }
 }
@@ -73,6 +58,7 @@ impl From<minijinja::Error> for RenderError {
         RenderError {
             template: e.name().unwrap_or("?").to_string(),
             line: e.line(),
+            offset: e.range().map(|r| r.start),
             message,
         }
     }

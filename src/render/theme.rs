@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::content::yaml;
-use crate::diagnostics::{Diagnostics, Pos, SourceText};
+use crate::diagnostics::{self, Diagnostics, Pos, SourceText};
 use crate::model::Language;
 
 use super::{escape, format};
@@ -162,6 +162,20 @@ fn load_translations(
     map
 }
 
+/// The line and column of a template error: from its byte offset in the template's text
+/// when both are known, else the start of its line.
+pub fn template_pos(
+    source: Option<&SourceText<'_>>,
+    line: Option<usize>,
+    offset: Option<usize>,
+) -> Pos {
+    let before = source.zip(offset).and_then(|(s, at)| s.text.get(..at));
+    match before {
+        Some(before) => diagnostics::position_after(before),
+        None => Pos::new(line.unwrap_or(1) as u64, 1),
+    }
+}
+
 /// Loads a theme for a language. Template syntax errors and unreadable files are reported.
 pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
     if !dir.is_dir() {
@@ -198,14 +212,14 @@ pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Op
         match std::fs::read_to_string(&path) {
             Ok(source) => {
                 if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
-                    let line = e.line().unwrap_or(1) as u64;
                     let text = SourceText {
                         path: &path,
                         text: &source,
                     };
+                    let pos = template_pos(Some(&text), e.line(), e.range().map(|r| r.start));
                     diagnostics.error(
                         &text,
-                        Pos::new(line, 1),
+                        pos,
                         format!(
                             "template error: {}",
                             e.detail().unwrap_or("invalid template")

@@ -61,6 +61,7 @@ pub(crate) fn load(
         config,
         registry,
         catalogs,
+        boundaries,
     }) = base
     else {
         return Err(errors_of(diagnostics));
@@ -74,6 +75,7 @@ pub(crate) fn load(
         catalogs,
         assessments: Vec::new(),
         pages,
+        boundaries,
     };
     pipeline::apply_base_url(&mut content, options).map_err(|message| {
         vec![Diagnostic {

@@ -88,39 +88,9 @@ impl Drop for TemporaryOut {
 
 /// `blomlada serve`: builds into a preview folder, serves it, rebuilds on change and reloads
 /// open pages; while there are problems, pages show them over the last good site.
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn serve(options: ServeOptions) -> Result<(), Error> {
-    let ip: IpAddr = match options.bind.as_str() {
-        "localhost" => IpAddr::from([127, 0, 0, 1]),
-        other => other
-            .parse()
-            .map_err(|_| format!("--bind {other}: expected an IP address such as 127.0.0.1"))?,
-    };
-    if !ip.is_loopback() {
-        tracing::warn!(
-            "serving on {ip}, which is not loopback: other machines can see the preview"
-        );
-    }
-    let listener = std::net::TcpListener::bind(SocketAddr::new(ip, options.port))
-        .map_err(|e| format!("cannot listen on {ip}:{}: {e}", options.port))?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| format!("cannot listen: {e}"))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| format!("cannot listen: {e}"))?;
-
-    let (out, _temporary) = match &options.out {
-        Some(out) => (out.clone(), None),
-        None => {
-            // Previews of earlier runs that were killed are removed first.
-            output::lock::remove_abandoned_previews(&std::env::temp_dir(), PREVIEW_PREFIX, "site");
-            let dir = std::env::temp_dir().join(format!("{PREVIEW_PREFIX}{}", std::process::id()));
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-            (dir.join("site"), Some(TemporaryOut(dir)))
-        }
-    };
+    let (listener, address) = listen(&options.bind, options.port)?;
+    let (out, _temporary) = preview_folder(options.out.as_ref())?;
     let site_options = Options {
         content: options.content.clone(),
         theme: options.theme.clone(),
@@ -207,6 +177,46 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     runtime.shutdown_timeout(Duration::from_millis(100));
     served.map_err(|e| format!("the server stopped: {e}"))?;
     Ok(())
+}
+
+/// A listener on the address asked for (a warning when it is not loopback), and its address.
+fn listen(bind: &str, port: u16) -> Result<(std::net::TcpListener, SocketAddr), Error> {
+    let ip: IpAddr = match bind {
+        "localhost" => IpAddr::from([127, 0, 0, 1]),
+        other => other
+            .parse()
+            .map_err(|_| format!("--bind {other}: expected an IP address such as 127.0.0.1"))?,
+    };
+    if !ip.is_loopback() {
+        tracing::warn!(
+            "serving on {ip}, which is not loopback: other machines can see the preview"
+        );
+    }
+    let listener = std::net::TcpListener::bind(SocketAddr::new(ip, port))
+        .map_err(|e| format!("cannot listen on {ip}:{port}: {e}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    Ok((listener, address))
+}
+
+/// Where the preview is written: `out`, or a temporary folder removed when the guard is
+/// dropped.
+fn preview_folder(out: Option<&PathBuf>) -> Result<(PathBuf, Option<TemporaryOut>), Error> {
+    match out {
+        Some(out) => Ok((out.clone(), None)),
+        None => {
+            // Previews of earlier runs that were killed are removed first.
+            output::lock::remove_abandoned_previews(&std::env::temp_dir(), PREVIEW_PREFIX, "site");
+            let dir = std::env::temp_dir().join(format!("{PREVIEW_PREFIX}{}", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+            Ok((dir.join("site"), Some(TemporaryOut(dir))))
+        }
+    }
 }
 
 /// SIGTERM and Ctrl-C (SIGINT).

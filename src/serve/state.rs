@@ -66,7 +66,7 @@ impl Change {
             n => parts.push(format!("{n} assessment paths")),
         }
         for (flag, name) in [
-            (self.base, "site, registry or catalogues"),
+            (self.base, "site, registry, catalogues or boundaries"),
             (self.pages, "pages"),
             (self.theme, "theme"),
             (self.rescan, "rescan"),

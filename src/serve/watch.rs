@@ -63,7 +63,9 @@ impl Roots {
             None => change.rescan = true,
             Some(Component::Normal(name)) => match name.to_str() {
                 Some("site.yaml") => change.base = true,
-                Some("registry" | "catalogs") if !is_scratch_file(rel) => change.base = true,
+                Some("registry" | "catalogs" | "geo") if !is_scratch_file(rel) => {
+                    change.base = true
+                }
                 Some("pages") if !is_scratch_file(rel) => change.pages = true,
                 Some("assessments") if !is_scratch_file(rel) => {
                     change.assessments.insert(rel.to_path_buf());
@@ -426,6 +428,11 @@ mod tests {
                 .base
         );
         assert!(r.classify(Path::new("/c/catalogs/v3.yaml")).unwrap().base);
+        assert!(
+            r.classify(Path::new("/c/geo/municipalities.geojson"))
+                .unwrap()
+                .base
+        );
         assert!(r.classify(Path::new("/c/pages/om.md")).unwrap().pages);
         assert!(
             r.classify(Path::new("/t/templates/base.html"))

@@ -8,6 +8,8 @@
 pub mod assessment;
 pub mod lineage;
 pub mod scope;
+pub mod series;
+pub mod similar;
 pub mod tally;
 
 use std::collections::HashMap;
@@ -40,6 +42,9 @@ pub struct Stats {
     /// Indicators over the years (seed 001, Table 2), `[catalog][indicator]`: the national
     /// share helt per year, following `replaces` back to earlier catalogues.
     pub indicator_series: Vec<Vec<Vec<SeriesPoint>>>,
+    /// Every assessment's answers packed for finding similar municipalities.
+    #[serde(skip)]
+    pub similar_index: similar::Index,
 }
 
 /// The assessments of one year and catalogue and their figures for the nation, each county
@@ -300,6 +305,7 @@ pub fn compute(content: &Content) -> Stats {
     let mut years: Vec<Year> = keys.iter().map(|k| k.0).collect();
     years.dedup();
     let indicator_series = series(content, &groups, &years, &group_index);
+    let similar_index = similar::Index::build(content, &groups);
 
     Stats {
         groups,
@@ -307,6 +313,7 @@ pub fn compute(content: &Content) -> Stats {
         by_municipality,
         years,
         indicator_series,
+        similar_index,
     }
 }
 
@@ -498,6 +505,12 @@ impl Stats {
         ))
     }
 
+    /// The municipalities most like an assessment's, by answers and by population (see
+    /// [`similar`]). Built on demand for its page.
+    pub fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
+        self.similar_index.similar(content, assessment)
+    }
+
     /// Which municipalities of a group answered what to one indicator (index into the group's
     /// catalogue), for indicator pages.
     pub fn answers_by_indicator(
@@ -621,6 +634,7 @@ pub(crate) mod tests {
             catalogs,
             assessments,
             pages: Vec::new(),
+            boundaries: None,
         }
     }
 
@@ -918,6 +932,60 @@ pub(crate) mod tests {
                 obesvarad: vec![10],
             }
         );
+    }
+
+    #[test]
+    fn similar_by_answers_and_by_population() {
+        let content = sample();
+        let stats = compute(&content);
+        // 0101 2017: H H I. Distances: 0104 2/3 and 0203 2/3 (0104 nearer in population),
+        // 0201 1, 0202 4/3, then 0102 and 0204 at 3/2 (0102 nearer in population); 0103 5/3.
+        let s = stats.similar(&content, 3);
+        let order: Vec<usize> = s.by_answers.iter().map(|n| n.assessment).collect();
+        assert_eq!(order, vec![6, 9, 7, 8, 4]);
+        assert_eq!(
+            s.by_answers[1].likeness,
+            similar::Likeness {
+                differences: 2,
+                compared: 3,
+                same: 2
+            }
+        );
+        // 0102 left soil unanswered: compared on two indicators.
+        assert_eq!(s.by_answers[4].likeness.compared, 2);
+        // Nobody else below 10 000 inhabitants published in 2017.
+        assert!(s.by_population.is_empty());
+        // 0202 (50 000): 0203 (99 999) is the only other of its size class.
+        let s = stats.similar(&content, 8);
+        let order: Vec<usize> = s.by_population.iter().map(|n| n.assessment).collect();
+        assert_eq!(order, vec![9]);
+        // A pair with fewer than half the indicators answered in common is not compared:
+        // 0102 (D I –) and 0204 (– I D) share one.
+        let s = stats.similar(&content, 4);
+        assert!(s.by_answers.iter().all(|n| n.assessment != 10));
+    }
+
+    #[test]
+    fn series_break_where_the_catalogue_changes() {
+        let stats = compute(&sample());
+        let m = stats.municipality_series(0);
+        let shape: Vec<(Year, usize, bool)> = m
+            .iter()
+            .map(|p| (p.year, p.catalog, p.new_catalog))
+            .collect();
+        assert_eq!(shape, vec![(2016, 1, false), (2017, 0, true)]);
+        assert_eq!((m[1].points, m[1].max_points), (7.0, 9));
+        assert_eq!(m[1].areas, vec![t(2, 0, 0, 0), t(0, 0, 1, 0)]);
+        let nation = stats.nation_series();
+        assert_eq!(nation.len(), 2);
+        assert_eq!(nation[1].municipalities, 8);
+        assert_eq!(nation[1].points, 46.0 / 8.0);
+        assert!(nation[1].new_catalog);
+        // County 02 published only 0202 in 2016.
+        let county = stats.county_series(1);
+        assert_eq!(county[0].municipalities, 1);
+        assert_eq!(series::until(&county, 2016).len(), 1);
+        assert!(stats.municipality_series(8).is_empty());
     }
 
     #[test]

@@ -223,7 +223,7 @@ describe('the comparison table', () => {
       assert.equal(await form.locator('[role=status]').innerText(), `${byName.length} / ${total}`);
 
       await form.locator('input[type=search]').fill('');
-      const select = form.locator('select');
+      const select = form.locator('select[name=county]');
       const [, option] = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
       await select.selectOption(option.value);
       const counties = await column(page, 1);
@@ -235,6 +235,33 @@ describe('the comparison table', () => {
       assert.equal(await rowsOf(page).count(), 0);
       assert.equal(await form.locator('[role=status]').innerText(), `0 / ${total}`);
       assertClean(problems, 'filter');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"similar to" shows a municipality with the five its page names, by answers or by size', async () => {
+    const { page, context, problems } = await openPage(live.browser);
+    try {
+      await page.goto(`${live.server.url}jamfor/`);
+      const form = page.locator('form.filters').first();
+      const similar = form.locator('select[name=similar]');
+      const [, option] = await similar.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+      await similar.selectOption(option.value);
+      const byAnswers = await column(page, 0);
+      const row = page.locator(`table.compare tbody tr[data-code="${option.value}"] th a`).first();
+      const href = await row.getAttribute('href');
+      await form.locator('select[name=kind]').selectOption('population');
+      const bySize = await column(page, 0);
+
+      await page.goto(new URL(href, page.url()).href);
+      const lists = page.locator('section.similar ol.similar-list');
+      const named = (n) => lists.nth(n).locator('li > a').allInnerTexts();
+      const sorted = (names) => [...names].sort(new Intl.Collator('sv').compare);
+      assert.deepEqual(sorted(byAnswers), sorted([option.text, ...(await named(0))]));
+      assert.equal(byAnswers.length, 6, 'itself and five by answers');
+      assert.deepEqual(sorted(bySize), sorted([option.text, ...(await named(1))]));
+      assertClean(problems, 'similar filter');
     } finally {
       await context.close();
     }

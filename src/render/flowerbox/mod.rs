@@ -11,7 +11,7 @@
 
 mod layout;
 mod narrow;
-mod palette;
+pub(crate) mod palette;
 pub(crate) mod text;
 
 use std::borrow::Cow;
@@ -185,7 +185,7 @@ pub fn render_svg(
 const FONT: &str = "DejaVu Sans, sans-serif";
 
 /// A coordinate, written with one decimal at most (and never as `-0`).
-struct N(f64);
+pub(crate) struct N(pub(crate) f64);
 
 impl fmt::Display for N {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -215,7 +215,7 @@ impl fmt::Display for Scale {
 }
 
 /// Escaped text, for `write!`.
-struct E<'a>(&'a str);
+pub(crate) struct E<'a>(pub(crate) &'a str);
 
 impl fmt::Display for E<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -308,11 +308,7 @@ impl Writer<'_> {
     }
 
     fn fill(&self, style: &AnswerStyle) -> String {
-        if style.pattern_ink.is_empty() {
-            style.fill.to_string()
-        } else {
-            format!("url(#{}fill-{})", self.prefix, style.key)
-        }
+        palette::answer_paint(style, self.prefix)
     }
 
     /// "Uppfyller helt 12, Uppfyller delvis 5, Uppfyller inte 3, Obesvarad 0".
@@ -377,38 +373,9 @@ impl Writer<'_> {
         self.out.push_str("</svg>\n");
     }
 
-    /// Delvis is hatched, inte cross-hatched, obesvarad dotted; helt is plain.
     fn patterns(&mut self) {
-        let p = self.prefix;
         self.out.push_str("<defs>\n");
-        // Tiles are upright and a whole number of units wide: resvg then samples them pixel
-        // for pixel instead of bicubically (see `Turn`). The diagonal lines run on into the
-        // neighbouring tiles, with the bits that cross a corner drawn too.
-        for style in &ANSWER_STYLES[1..] {
-            let (size, marks) = match style.key {
-                "delvis" => (
-                    7,
-                    "<path d=\"M0 7L7 0M-1 1L1 -1M6 8L8 6\" stroke-width=\"1.3\"/>",
-                ),
-                "inte" => (
-                    8,
-                    "<path d=\"M0 8L8 0M-1 1L1 -1M7 9L9 7M0 0L8 8M-1 7L1 9M7 -1L9 1\" stroke-width=\"1.2\"/>",
-                ),
-                _ => (
-                    5,
-                    "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" stroke=\"none\"/>",
-                ),
-            };
-            w!(
-                self.out,
-                "<pattern id=\"{p}fill-{key}\" patternUnits=\"userSpaceOnUse\" width=\"{size}\" height=\"{size}\">\
-                 <rect width=\"{size}\" height=\"{size}\" fill=\"{fill}\"/>\
-                 <g stroke=\"{ink}\" fill=\"{ink}\">{marks}</g></pattern>\n",
-                key = style.key,
-                fill = style.fill,
-                ink = style.pattern_ink,
-            );
-        }
+        palette::answer_patterns(&mut self.out, self.prefix);
         self.out.push_str("</defs>\n");
     }
 

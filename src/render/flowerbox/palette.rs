@@ -61,6 +61,50 @@ pub(crate) const ANSWER_ORDER: [Option<Answer>; 4] = [
     None,
 ];
 
+/// The `<pattern>` of each answer but helt (plain): delvis hatched, inte cross-hatched,
+/// obesvarad dotted, with ids `{prefix}fill-{key}`. Pictures that draw answers (the flower
+/// box, maps, charts) put these in their `<defs>`.
+pub(crate) fn answer_patterns(out: &mut String, prefix: &str) {
+    use std::fmt::Write as _;
+    // Tiles are upright and a whole number of units wide: resvg then samples them pixel for
+    // pixel instead of bicubically (see the flower box's `Turn`). The diagonal lines run on
+    // into the neighbouring tiles, with the bits that cross a corner drawn too.
+    for style in &ANSWER_STYLES[1..] {
+        let (size, marks) = match style.key {
+            "delvis" => (
+                7,
+                "<path d=\"M0 7L7 0M-1 1L1 -1M6 8L8 6\" stroke-width=\"1.3\"/>",
+            ),
+            "inte" => (
+                8,
+                "<path d=\"M0 8L8 0M-1 1L1 -1M7 9L9 7M0 0L8 8M-1 7L1 9M7 -1L9 1\" stroke-width=\"1.2\"/>",
+            ),
+            _ => (
+                5,
+                "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" stroke=\"none\"/>",
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "<pattern id=\"{prefix}fill-{key}\" patternUnits=\"userSpaceOnUse\" width=\"{size}\" height=\"{size}\">\
+             <rect width=\"{size}\" height=\"{size}\" fill=\"{fill}\"/>\
+             <g stroke=\"{ink}\" fill=\"{ink}\">{marks}</g></pattern>",
+            key = style.key,
+            fill = style.fill,
+            ink = style.pattern_ink,
+        );
+    }
+}
+
+/// The paint of an answer's shapes: its plain colour (helt) or its pattern.
+pub(crate) fn answer_paint(style: &AnswerStyle, prefix: &str) -> String {
+    if style.pattern_ink.is_empty() {
+        style.fill.to_string()
+    } else {
+        format!("url(#{prefix}fill-{})", style.key)
+    }
+}
+
 /// Relative luminance of `#rrggbb` (WCAG 2.1).
 #[cfg(test)]
 fn relative_luminance(hex: &str) -> f64 {

@@ -23,6 +23,10 @@ struct AreaHead<'a> {
 struct Row<'a> {
     code: &'a str,
     name: &'a str,
+    /// The codes of the similar municipalities by answers and by population, space-separated,
+    /// for the filter "similar to".
+    similar_answers: String,
+    similar_population: String,
     path: String,
     county: &'a str,
     county_code: &'a str,
@@ -149,9 +153,23 @@ fn render_year(
                             let m = &content.registry.municipalities[assessment.municipality];
                             let county = &content.registry.counties[m.county];
                             let f = &stats.assessments[a];
+                            let similar = stats.similar(content, a);
+                            let codes = |list: &[crate::stats::similar::Neighbour]| {
+                                list.iter()
+                                    .map(|n| {
+                                        content.registry.municipalities
+                                            [content.assessments[n.assessment].municipality]
+                                            .code
+                                            .as_str()
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            };
                             Row {
                                 code: &m.code,
                                 name: &m.name,
+                                similar_answers: codes(&similar.by_answers),
+                                similar_population: codes(&similar.by_population),
                                 path: paths::municipality_year(&m.slug, group.year),
                                 county: &county.name,
                                 county_code: &county.code,

@@ -13,6 +13,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
+use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
 use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
@@ -25,6 +26,12 @@ struct MunicipalityRow<'a> {
     points: u32,
     max_points: u32,
     tally: Option<TallyView>,
+    share_helt: Option<f64>,
+    /// Points since the site's previous year, when the municipality answered the same
+    /// catalogue then.
+    change: Option<i64>,
+    /// It answered another catalogue the previous year: no change can be told.
+    new_catalog: bool,
 }
 
 #[derive(Serialize)]
@@ -158,8 +165,12 @@ struct Page<'a> {
     year: Option<Year>,
     latest: bool,
     years: Vec<YearLink>,
+    /// The site's year before this one, which the change column counts from.
+    previous_year: Option<Year>,
     groups: Vec<GroupView<'a>>,
     registry_municipalities: Vec<MunicipalityRow<'a>>,
+    map: Option<MapFigure>,
+    over_time: Option<SeriesFigure>,
     share: Option<ShareView>,
 }
 
@@ -231,6 +242,10 @@ fn render_year(
         .filter(|(_, m)| m.county == county)
         .map(|(i, _)| i)
         .collect();
+    let previous_year = year.and_then(|y| {
+        let at = site.stats.years.iter().position(|&x| x == y)?;
+        at.checked_sub(1).map(|p| site.stats.years[p])
+    });
     let mut files = Vec::new();
     let mut groups = Vec::new();
     let mut first_svg_path = None;
@@ -300,6 +315,15 @@ fn render_year(
                     let m = &content.registry.municipalities[assessment.municipality];
                     (m.county == county).then(|| {
                         let f = &site.stats.assessments[a];
+                        let before = previous_year.and_then(|y| {
+                            site.stats.by_municipality[assessment.municipality]
+                                .assessments
+                                .iter()
+                                .copied()
+                                .find(|&b| content.assessments[b].year == y)
+                        });
+                        let same_catalog = before
+                            .filter(|&b| content.assessments[b].catalog == assessment.catalog);
                         MunicipalityRow {
                             name: &m.name,
                             code: &m.code,
@@ -309,6 +333,11 @@ fn render_year(
                             points: f.points,
                             max_points: f.max_points,
                             tally: Some((&f.total).into()),
+                            share_helt: f.share_helt,
+                            change: same_catalog.map(|b| {
+                                i64::from(f.points) - i64::from(site.stats.assessments[b].points)
+                            }),
+                            new_catalog: before.is_some() && same_catalog.is_none(),
                         }
                     })
                 })
@@ -355,6 +384,9 @@ fn render_year(
                     points: 0,
                     max_points: 0,
                     tally: None,
+                    share_helt: None,
+                    change: None,
+                    new_catalog: false,
                 }
             })
             .collect(),
@@ -373,8 +405,21 @@ fn render_year(
                 current: Some(y) == year,
             })
             .collect(),
+        previous_year,
         groups,
         registry_municipalities,
+        map: year
+            .and_then(|y| pictures::share_map(site, MapScope::County(county), y, &folder, "map")),
+        over_time: year.and_then(|y| {
+            pictures::series_figure(
+                site,
+                &site.stats.county_series(county),
+                y,
+                true,
+                &c.name,
+                "ot",
+            )
+        }),
         share,
     };
     let title = match year {

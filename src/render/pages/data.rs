@@ -43,6 +43,9 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         opendata::answers_csv(content, stats),
         opendata::municipalities_csv(content, stats),
         opendata::indicators_csv(content, stats),
+        opendata::similar_csv(content, stats),
+        opendata::series_csv(content, stats),
+        opendata::indicator_series_csv(content, stats),
         opendata::site_json(content, stats),
         schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
     ];
@@ -50,6 +53,9 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         "answers",
         "municipalities",
         "indicators",
+        "similar",
+        "series",
+        "indicator_series",
         "site_json",
         "schema",
     ];

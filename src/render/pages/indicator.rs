@@ -10,6 +10,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 
 use super::TallyView;
+use super::pictures::{self, MapFigure};
 
 #[derive(Serialize)]
 struct Link<'a> {
@@ -48,6 +49,7 @@ struct YearView<'a> {
     population_share_helt: Option<f64>,
     counties: Vec<CountyRow<'a>>,
     lists: Vec<AnswerList<'a>>,
+    map: Option<MapFigure>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +76,8 @@ struct Page<'a> {
     years: Vec<YearView<'a>>,
     history: Vec<HistoryRow<'a>>,
     csv_path: String,
+    /// The answers per year as a picture (`history` is its table).
+    distribution: Option<String>,
 }
 
 /// The page of this job, listed in the sitemap.
@@ -104,6 +108,7 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
         years: years(site, of),
         history: history(site, of),
         csv_path: paths::indicator_csv(&catalog.id, &ind.id),
+        distribution: pictures::indicator_distribution(site, of.catalog, of.indicator, "dist"),
     };
     let folder = folder(site, of);
     let head = Head::new(
@@ -193,6 +198,13 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
                     |r| r.name,
                 ),
                 lists: answer_lists(site, gi, group.year, of.indicator),
+                map: pictures::answer_map(
+                    site,
+                    gi,
+                    of.indicator,
+                    &folder(site, of),
+                    &format!("map{}", group.year),
+                ),
             })
         })
         .collect()

@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod lists;
 pub mod municipality;
 pub mod national;
+pub mod pictures;
 pub mod publisher;
 pub mod redirects;
 pub mod sitemap;

@@ -12,6 +12,7 @@ use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
+use super::pictures::{self, SeriesFigure, SimilarView};
 use super::{NarrowView, ShareView, TallyView, word};
 
 #[derive(Serialize)]
@@ -105,6 +106,8 @@ struct Page<'a> {
     worst: Vec<Ranked<'a>>,
     previous: Option<Previous>,
     share: ShareView,
+    similar: SimilarView<'a>,
+    over_time: Option<SeriesFigure>,
 }
 
 /// The pages of this job: the latest year, then each year, each listed in the sitemap with
@@ -309,6 +312,15 @@ fn render_assessment(
             )
             .download(picture.png.clone(), "download_png")
             .download(picture.svg.clone(), "download_svg"),
+        similar: pictures::similar(site, index),
+        over_time: pictures::series_figure(
+            site,
+            &stats.municipality_series(assessment.municipality),
+            assessment.year,
+            false,
+            &m.name,
+            "ot",
+        ),
     };
     let head = |folder: &str| {
         Head::new(

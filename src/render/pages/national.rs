@@ -13,6 +13,7 @@ use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Tally};
 
 use super::county::{AreaView, Pick, area_views};
+use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
 use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
@@ -92,6 +93,17 @@ struct GroupView<'a> {
     series: Vec<SeriesRow<'a>>,
 }
 
+/// A municipality on the national map, as the table beside it shows it.
+#[derive(Serialize)]
+struct MapRow<'a> {
+    name: &'a str,
+    path: String,
+    county: &'a str,
+    share_helt: Option<f64>,
+    points: u32,
+    max_points: u32,
+}
+
 #[derive(Serialize)]
 struct Page<'a> {
     year: Option<Year>,
@@ -99,7 +111,35 @@ struct Page<'a> {
     years: Vec<YearLink>,
     groups: Vec<GroupView<'a>>,
     recent: Vec<Recent<'a>>,
+    map: Option<MapFigure>,
+    map_rows: Vec<MapRow<'a>>,
+    over_time: Option<SeriesFigure>,
     share: Option<ShareView>,
+}
+
+/// Every municipality that published in `year`, by name, with the figure the map shows.
+fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
+    let content = site.content;
+    super::by_name(
+        site.stats
+            .groups_of_year(year)
+            .flat_map(|(_, g)| g.assessments.iter().copied())
+            .map(|a| {
+                let assessment = &content.assessments[a];
+                let m = &content.registry.municipalities[assessment.municipality];
+                let f = &site.stats.assessments[a];
+                MapRow {
+                    name: &m.name,
+                    path: paths::municipality_year(&m.slug, year),
+                    county: &content.registry.counties[m.county].name,
+                    share_helt: f.share_helt,
+                    points: f.points,
+                    max_points: f.max_points,
+                }
+            })
+            .collect(),
+        |r| r.name,
+    )
 }
 
 pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
@@ -316,6 +356,7 @@ fn render(
         })
         .collect();
     let image = groups.first().map(|g| g.png_path.clone());
+    let map = year.and_then(|y| pictures::share_map(site, MapScope::Nation, y, &folder, "map"));
     // The year's own folder, also from the home page.
     let share = year.zip(groups.first()).map(|(y, g)| {
         let year_folder = paths::national_year(y);
@@ -348,6 +389,21 @@ fn render(
             .collect(),
         groups,
         recent,
+        map_rows: match (&map, year) {
+            (Some(_), Some(y)) => map_rows(site, y),
+            _ => Vec::new(),
+        },
+        map,
+        over_time: year.and_then(|y| {
+            pictures::series_figure(
+                site,
+                &site.stats.nation_series(),
+                y,
+                true,
+                site.t("nation"),
+                "ot",
+            )
+        }),
         share,
     };
     let title = match (as_home, year) {

@@ -67,21 +67,37 @@
     });
   });
 
-  // Filters of the comparison table: by name and by county.
+  // Filters of the comparison table: by name, by county, and "similar to" a municipality
+  // (itself and its five most similar, by answers or by population; data-answers and
+  // data-population hold their codes).
   Array.prototype.forEach.call(document.querySelectorAll("form.filters[data-filter-for]"), function (form) {
     var table = document.getElementById(form.getAttribute("data-filter-for"));
     if (!table) return;
     var name = form.querySelector("input[name=name]");
     var county = form.querySelector("select[name=county]");
+    var similar = form.querySelector("select[name=similar]");
+    var kind = form.querySelector("select[name=kind]");
     var status = form.querySelector(".filter-status");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    function similarCodes() {
+      if (!similar || !similar.value) return null;
+      var codes = [similar.value];
+      rows.forEach(function (row) {
+        if (row.getAttribute("data-code") === similar.value) {
+          codes = codes.concat((row.getAttribute("data-" + kind.value) || "").split(" "));
+        }
+      });
+      return codes;
+    }
     function apply() {
       var wanted = name.value.trim().toLocaleLowerCase(lang);
       var code = county.value;
+      var near = similarCodes();
       var shown = 0;
       rows.forEach(function (row) {
         var text = row.cells[0].textContent.toLocaleLowerCase(lang);
-        var visible = (!wanted || text.indexOf(wanted) !== -1) && (!code || row.getAttribute("data-county") === code);
+        var visible = (!wanted || text.indexOf(wanted) !== -1) && (!code || row.getAttribute("data-county") === code) &&
+          (!near || near.indexOf(row.getAttribute("data-code")) !== -1);
         row.hidden = !visible;
         if (visible) shown += 1;
       });
@@ -91,6 +107,10 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     name.addEventListener("input", apply);
     county.addEventListener("change", apply);
+    if (similar) {
+      similar.addEventListener("change", apply);
+      kind.addEventListener("change", apply);
+    }
   });
 
   // The comparison table's tools: choose the columns shown, and download the view as CSV
@@ -262,7 +282,7 @@
     tip.style.left = Math.max(8, window.scrollX + box.left + box.width / 2 - 120) + "px";
     tip.style.top = (window.scrollY + box.bottom + 4) + "px";
   }
-  Array.prototype.forEach.call(document.querySelectorAll(".flowerbox-svg .indicator"), function (shape) {
+  Array.prototype.forEach.call(document.querySelectorAll(".flowerbox-svg .indicator, .map-svg a"), function (shape) {
     shape.addEventListener("mouseenter", function () { show(shape); });
     shape.addEventListener("mouseleave", hideSoon);
     shape.addEventListener("focus", function () { show(shape); });
