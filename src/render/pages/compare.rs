@@ -11,6 +11,7 @@ use crate::output::OutputFile;
 use crate::render::opendata::{csv_writer, finish, four_decimals, write_record};
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
+use crate::stats::Group;
 
 #[derive(Serialize)]
 struct AreaHead<'a> {
@@ -116,6 +117,71 @@ fn csv(site: &Site<'_>, table: &Table<'_>) -> Vec<u8> {
     finish(writer)
 }
 
+/// One catalogue's table of a year: its areas as columns, its municipalities as rows by name.
+fn table<'a>(site: &Site<'a>, group: &'a Group) -> Table<'a> {
+    let content = site.content;
+    let catalog = &content.catalogs[group.catalog];
+    let csv_name = format!("jamfor-{}-{}.csv", group.year, catalog.id);
+    Table {
+        csv_path: format!("{}{csv_name}", paths::compare_year(group.year)),
+        csv_name,
+        catalog_name: &catalog.name,
+        max_points: group.max_points,
+        areas: catalog
+            .areas
+            .iter()
+            .map(|a| AreaHead {
+                id: &a.id,
+                label: a.label(),
+                name: &a.name,
+            })
+            .collect(),
+        rows: super::by_name(
+            group
+                .assessments
+                .iter()
+                .map(|&a| row(site, group, a))
+                .collect(),
+            |r| r.name,
+        ),
+    }
+}
+
+/// One municipality's row, with the codes of its similar municipalities for the filter.
+fn row<'a>(site: &Site<'a>, group: &Group, a: usize) -> Row<'a> {
+    let content = site.content;
+    let stats = site.stats;
+    let assessment = &content.assessments[a];
+    let m = &content.registry.municipalities[assessment.municipality];
+    let county = &content.registry.counties[m.county];
+    let f = &stats.assessments[a];
+    let similar = stats.similar(content, a);
+    let codes = |list: &[crate::stats::similar::Neighbour]| {
+        list.iter()
+            .map(|n| {
+                content.registry.municipalities[content.assessments[n.assessment].municipality]
+                    .code
+                    .as_str()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    Row {
+        code: &m.code,
+        name: &m.name,
+        similar_answers: codes(&similar.by_answers),
+        similar_population: codes(&similar.by_population),
+        path: paths::municipality_year(&m.slug, group.year),
+        county: &county.name,
+        county_code: &county.code,
+        population: m.population,
+        size_class: f.size_class.code(),
+        points: f.points,
+        share_helt: f.share_helt,
+        areas: f.areas.iter().map(|t| t.share_helt()).collect(),
+    }
+}
+
 fn render_year(
     site: &Site<'_>,
     year: Option<Year>,
@@ -127,64 +193,7 @@ fn render_year(
         .map(|y| stats.groups_of_year(y).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .map(|(_, group)| {
-            let catalog = &content.catalogs[group.catalog];
-            let csv_name = format!("jamfor-{}-{}.csv", group.year, catalog.id);
-            Table {
-                csv_path: format!("{}{csv_name}", paths::compare_year(group.year)),
-                csv_name,
-                catalog_name: &catalog.name,
-                max_points: group.max_points,
-                areas: catalog
-                    .areas
-                    .iter()
-                    .map(|a| AreaHead {
-                        id: &a.id,
-                        label: a.label(),
-                        name: &a.name,
-                    })
-                    .collect(),
-                rows: super::by_name(
-                    group
-                        .assessments
-                        .iter()
-                        .map(|&a| {
-                            let assessment = &content.assessments[a];
-                            let m = &content.registry.municipalities[assessment.municipality];
-                            let county = &content.registry.counties[m.county];
-                            let f = &stats.assessments[a];
-                            let similar = stats.similar(content, a);
-                            let codes = |list: &[crate::stats::similar::Neighbour]| {
-                                list.iter()
-                                    .map(|n| {
-                                        content.registry.municipalities
-                                            [content.assessments[n.assessment].municipality]
-                                            .code
-                                            .as_str()
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            };
-                            Row {
-                                code: &m.code,
-                                name: &m.name,
-                                similar_answers: codes(&similar.by_answers),
-                                similar_population: codes(&similar.by_population),
-                                path: paths::municipality_year(&m.slug, group.year),
-                                county: &county.name,
-                                county_code: &county.code,
-                                population: m.population,
-                                size_class: f.size_class.code(),
-                                points: f.points,
-                                share_helt: f.share_helt,
-                                areas: f.areas.iter().map(|t| t.share_helt()).collect(),
-                            }
-                        })
-                        .collect(),
-                    |r| r.name,
-                ),
-            }
-        })
+        .map(|(_, group)| table(site, group))
         .collect::<Vec<Table>>();
     // The year's own page writes its tables' CSV; the latest page links to them.
     let mut files: Vec<OutputFile> = if as_latest {
