@@ -339,8 +339,10 @@ fn markup_problems(rel: &str, html: &str) -> Vec<String> {
                 }
             }
             "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "style" | "base"
-            | "math" | "foreignobject" | "animate" | "set" | "use" | "marquee" | "noscript"
+            | "math" | "foreignobject" | "animate" | "set" | "marquee" | "noscript"
             | "template" | "portal" => bad(format!("<{name}> from content: {tag:?}")),
+            // The flower box's narrow layout shows parts of the same picture, by id.
+            "use" if !is_same_picture_use(&tag) => bad(format!("<use>: {tag:?}")),
             // The one picture a page may show as an image is its own flower box.
             "img" if !is_flower_box_image(&tag) => bad(format!("<img>: {tag:?}")),
             "input" if tag.attr("type") != Some("search") => bad(format!("<input>: {tag:?}")),
@@ -375,6 +377,22 @@ fn is_flower_box_image(tag: &Tag) -> bool {
         && scheme(src).is_empty()
         && !src.starts_with("//")
         && src.ends_with("/blomlada.svg")
+}
+
+fn is_same_picture_use(tag: &Tag) -> bool {
+    let is_id = |id: &str| {
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    tag.attrs
+        .iter()
+        .all(|(n, _)| matches!(n.as_str(), "href" | "transform" | "clip-path"))
+        && tag
+            .attr("href")
+            .and_then(|h| h.strip_prefix('#'))
+            .is_some_and(is_id)
 }
 
 fn is_bar_width(style: &str) -> bool {

@@ -228,10 +228,11 @@ impl Job {
     /// What the job's files are made from.
     pub fn reads(self) -> Reads {
         match self {
-            Job::Static | Job::Page(_) | Job::Extras | Job::Maps => Reads::Setup,
+            Job::Static | Job::Page(_) | Job::Maps => Reads::Setup,
             Job::Municipality(m) => Reads::Municipality(m),
             Job::Feed => Reads::Publications,
-            Job::Redirects => Reads::MunicipalitiesWithPages,
+            // The not-found page lists the municipalities with pages.
+            Job::Redirects | Job::Extras => Reads::MunicipalitiesWithPages,
             Job::Home
             | Job::MunicipalityIndex
             | Job::CountyIndex

@@ -26,14 +26,14 @@ const MUNICIPALITY_HEADER: &str = "year,catalog,municipality_code,municipality,c
 /// How many assessments one parallel piece of `answers.csv` holds.
 const ANSWERS_CHUNK: usize = 512;
 
-fn csv_writer(capacity: usize) -> csv::Writer<Vec<u8>> {
+pub(crate) fn csv_writer(capacity: usize) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::with_capacity(capacity))
 }
 
 /// Writes one record. Writing to memory has no I/O to fail.
-fn write_record<I, T>(writer: &mut csv::Writer<Vec<u8>>, record: I)
+pub(crate) fn write_record<I, T>(writer: &mut csv::Writer<Vec<u8>>, record: I)
 where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
@@ -43,7 +43,7 @@ where
     }
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
     match writer.into_inner() {
         Ok(bytes) => bytes,
         Err(e) => unreachable!("writing CSV to memory failed: {e}"),

@@ -71,8 +71,9 @@ impl Rasterizer {
 
     /// Renders `svg` [`PNG_WIDTH`] pixels wide, keeping its aspect ratio.
     pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let svg = super::flowerbox::without_narrow(svg);
         let tree =
-            usvg::Tree::from_str(svg, &self.options).map_err(|e| format!("invalid SVG: {e}"))?;
+            usvg::Tree::from_str(&svg, &self.options).map_err(|e| format!("invalid SVG: {e}"))?;
         let size = tree.size();
         let scale = PNG_WIDTH as f32 / size.width();
         let height = (size.height() * scale).round().max(1.0) as u32;

@@ -130,6 +130,11 @@ pub struct Flowerbox<'s> {
 impl Flowerbox<'_> {
     /// The SVG for where it is shown.
     pub fn svg(&self, place: flowerbox::Place) -> String {
+        self.picture(place).svg
+    }
+
+    /// The SVG for where it is shown, with what a page needs to show its narrow layout.
+    pub fn picture(&self, place: flowerbox::Place) -> flowerbox::Picture {
         let site = self.site;
         let labels = flowerbox::Labels {
             title: self.title,
@@ -143,7 +148,7 @@ impl Flowerbox<'_> {
             credit: Some(site.picture_credit(&self.source)),
             language: site.language,
         };
-        flowerbox::render_svg(
+        flowerbox::render(
             &site.content.catalogs[self.catalog],
             self.tallies,
             &labels,

@@ -30,6 +30,9 @@ pub struct AssessmentFigures {
     pub max_points: u32,
     /// helt / answered; `None` when nothing is answered.
     pub share_helt: Option<f64>,
+    /// Its place by points among the assessments of its year and catalogue: 1 + how many have
+    /// more points (equal points share a place).
+    pub rank: u32,
     /// The change since the municipality's previous assessment; `None` for its first.
     pub previous: Option<PreviousComparison>,
 }
@@ -485,6 +488,7 @@ mod tests {
             points: 4,
             max_points: 6,
             share_helt: Some(0.5),
+            rank: 1,
             previous: None,
         };
         let cmp = comparison(&figures, &scope, &scope, &scope);

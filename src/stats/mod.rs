@@ -240,7 +240,7 @@ pub fn compute(content: &Content) -> Stats {
         })
         .collect();
 
-    let assessments: Vec<AssessmentFigures> = content
+    let mut assessments: Vec<AssessmentFigures> = content
         .assessments
         .par_iter()
         .enumerate()
@@ -295,10 +295,12 @@ pub fn compute(content: &Content) -> Stats {
                 points: total.points(),
                 max_points: catalog.max_points(),
                 share_helt: total.share_helt(),
+                rank: 0,
                 previous,
             }
         })
         .collect();
+    rank_by_points(&groups, &mut assessments);
 
     let mut years: Vec<Year> = keys.iter().map(|k| k.0).collect();
     years.dedup();
@@ -312,6 +314,23 @@ pub fn compute(content: &Content) -> Stats {
         years,
         indicator_series,
         similar_index,
+    }
+}
+
+/// Places every assessment by points within its group, most points first; equal points share
+/// a place and the next place counts them all ("1, 2, 2, 4").
+fn rank_by_points(groups: &[Group], assessments: &mut [AssessmentFigures]) {
+    for group in groups {
+        let mut points: Vec<u32> = group
+            .assessments
+            .iter()
+            .map(|&a| assessments[a].points)
+            .collect();
+        points.sort_unstable_by(|a, b| b.cmp(a));
+        for &a in &group.assessments {
+            let own = assessments[a].points;
+            assessments[a].rank = points.partition_point(|&p| p > own) as u32 + 1;
+        }
     }
 }
 
@@ -743,6 +762,46 @@ pub(crate) mod tests {
         assert!(f.previous.is_none());
         // Points 7 + 3 + 6 + 7 + 4 + 7 + 9 + 3 over 8 municipalities.
         assert_eq!(stats.groups[1].nation.mean_points, 46.0 / 8.0);
+    }
+
+    #[test]
+    fn assessments_are_placed_by_points_within_their_year_with_shared_places() {
+        let stats = compute(&sample());
+        let g = &stats.groups[1];
+        // Points 7, 3, 6, 7, 4, 7, 9, 3: 9 first, the three 7s share second, 6 is fifth.
+        let mut places: Vec<(u32, u32)> = g
+            .assessments
+            .iter()
+            .map(|&a| (stats.assessments[a].points, stats.assessments[a].rank))
+            .collect();
+        places.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(
+            places,
+            vec![
+                (9, 1),
+                (7, 2),
+                (7, 2),
+                (7, 2),
+                (6, 5),
+                (4, 6),
+                (3, 7),
+                (3, 7)
+            ]
+        );
+        // 2016 is placed on its own.
+        let first = &stats.groups[0];
+        assert!(
+            first
+                .assessments
+                .iter()
+                .any(|&a| stats.assessments[a].rank == 1)
+        );
+        assert!(
+            first
+                .assessments
+                .iter()
+                .all(|&a| stats.assessments[a].rank as usize <= first.assessments.len())
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ function inventory() {
     shapes: [...main.querySelectorAll('.flowerbox-svg g.indicator')].map((g) => g.dataset.indicator),
     focusableShapes: [...main.querySelectorAll('.flowerbox-svg g.indicator')].filter((g) => g.tabIndex === 0).length,
     hiddenInMain: [...main.querySelectorAll('*')].filter((el) => el.closest('details:not([open])') === null && !visible(el)
-      && !el.closest('svg, .visually-hidden, [hidden], form.filters') && getComputedStyle(el).display !== 'none').map((el) => el.tagName),
+      && !el.closest('svg, .visually-hidden, [hidden], form.filters, .print-only') && getComputedStyle(el).display !== 'none').map((el) => el.tagName),
     hiddenBlocks: [...main.querySelectorAll('[hidden]')].map((el) => el.tagName.toLowerCase() + (el.className ? `.${el.className}` : '')),
   };
 }
@@ -53,8 +53,8 @@ describe('every page type is complete with JavaScript off', () => {
         assert.deepEqual(withoutJs.cells, withJs.cells, 'the same table cells');
         assert.deepEqual(withoutJs.shapes, withJs.shapes, 'the same flower box');
         assert.equal(withoutJs.focusableShapes, withoutJs.shapes.length, 'every shape takes focus (tabindex)');
-        // Only the filter form, which needs JavaScript, is hidden.
-        assert.deepEqual(withoutJs.hiddenBlocks.filter((b) => !b.startsWith('form.filters')), [], 'nothing else hidden');
+        // Only the filter form and the table's tools, which need JavaScript, are hidden.
+        assert.deepEqual(withoutJs.hiddenBlocks.filter((b) => !b.startsWith('form.filters') && !b.startsWith('div.table-tools')), [], 'nothing else hidden');
         assert.deepEqual(withoutJs.hiddenInMain, [], 'no element collapsed to nothing');
         if (type === 'municipality-year') {
           // Earlier years show the picture as an image, with the counts as its alt text.

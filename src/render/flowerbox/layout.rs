@@ -69,7 +69,7 @@ impl BBox {
     }
 
     #[cfg(test)]
-    fn inflate(&self, by: f64) -> BBox {
+    pub(crate) fn inflate(&self, by: f64) -> BBox {
         BBox {
             x0: self.x0 - by,
             y0: self.y0 - by,
@@ -257,7 +257,13 @@ const ASCENT: f64 = 0.93;
 const DESCENT: f64 = 0.24;
 
 impl TextBlock {
-    fn new(lines: Vec<String>, x: f64, top: f64, font_size: f64, anchor: Anchor) -> TextBlock {
+    pub(crate) fn new(
+        lines: Vec<String>,
+        x: f64,
+        top: f64,
+        font_size: f64,
+        anchor: Anchor,
+    ) -> TextBlock {
         let line_height = (font_size * 1.2).round();
         let width = lines
             .iter()
@@ -279,7 +285,7 @@ impl TextBlock {
         }
     }
 
-    fn height_of(lines: usize, font_size: f64) -> f64 {
+    pub(crate) fn height_of(lines: usize, font_size: f64) -> f64 {
         if lines == 0 {
             return 0.0;
         }
@@ -300,6 +306,10 @@ pub(crate) struct FlowerLayout {
     pub cell: BBox,
     pub center: (f64, f64),
     pub disk_radius: f64,
+    /// How far anything of the flower reaches sideways from its stem (head, leaves, bar).
+    pub reach: f64,
+    /// The radius of the head, petals included.
+    pub radius: f64,
     pub stem_bottom: f64,
     pub bar: Bar,
     /// The name tag the stem stands on, and its text.
@@ -317,6 +327,37 @@ pub(crate) struct StripSegment {
     pub caption: TextBlock,
     pub bar: Bar,
     pub shapes: Range<usize>,
+    pub grid: Grid,
+}
+
+/// The cells the blades or stones of a strip stand in: each shape keeps inside its cell,
+/// outline included, so a cut along cell edges never cuts a shape. Odd rows are shifted
+/// right by `stagger`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Grid {
+    pub region: BBox,
+    pub rows: usize,
+    pub columns: usize,
+    pub cell_width: f64,
+    pub cell_height: f64,
+    pub stagger: f64,
+}
+
+impl Grid {
+    /// The cells of columns `columns` in every row, as one rectangle per row.
+    pub(crate) fn column_cells(&self, columns: Range<usize>) -> Vec<BBox> {
+        (0..self.rows)
+            .map(|row| {
+                let shift = if row % 2 == 1 { self.stagger } else { 0.0 };
+                BBox::new(
+                    self.region.x0 + shift + columns.start as f64 * self.cell_width,
+                    self.region.y0 + row as f64 * self.cell_height,
+                    columns.len() as f64 * self.cell_width,
+                    self.cell_height,
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -692,6 +733,8 @@ fn flower(
         cell,
         center,
         disk_radius,
+        reach: radius.max(right_reach).max(bar.bbox.x1 - stem_x) + STROKE,
+        radius,
         stem_bottom: ground,
         bar,
         tag,
@@ -830,16 +873,17 @@ fn strip(
             },
         };
         let indicators = catalog.areas[planned.area].indicators.clone();
-        match kind {
+        let grid = match kind {
             Kind::Stone => place_stones(indicators, region, shapes),
             _ => place_blades(indicators, region, shapes),
-        }
+        };
         segments.push(StripSegment {
             area: planned.area,
             bounds,
             caption,
             bar,
             shapes: first..shapes.len(),
+            grid,
         });
     }
     segments
@@ -1002,12 +1046,17 @@ fn force_plan(
     planned
 }
 
-fn place_blades(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>) {
+fn place_blades(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>) -> Grid {
     let n = indicators.len();
-    if n == 0 {
-        return;
-    }
-    let unit = region.width() / n as f64;
+    let unit = region.width() / n.max(1) as f64;
+    let grid = Grid {
+        region,
+        rows: 1,
+        columns: n,
+        cell_width: unit,
+        cell_height: region.height(),
+        stagger: 0.0,
+    };
     // Each blade keeps to its own slot, outline included.
     let half_room = (unit / 2.0 - STROKE).max(0.1);
     let width = (unit * 0.8).min(22.0).min(2.0 * half_room);
@@ -1027,13 +1076,11 @@ fn place_blades(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>)
             bend: lean * max_bend,
         });
     }
+    grid
 }
 
-fn place_stones(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>) {
+fn place_stones(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>) -> Grid {
     let n = indicators.len();
-    if n == 0 {
-        return;
-    }
     const MAX_WIDTH: f64 = 56.0;
     // Pick the number of rows that gives the largest stones; with a tie, more rows, which
     // look more like soil than a single line of pebbles.
@@ -1053,10 +1100,18 @@ fn place_stones(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>)
         }
     }
     let (rows, width, height) = best;
-    let columns = n.div_ceil(rows);
+    let columns = n.div_ceil(rows).max(1);
     let stagger = if rows > 1 { 0.5 } else { 0.0 };
     let cell_width = region.width() / (columns as f64 + stagger);
     let cell_height = region.height() / rows as f64;
+    let grid = Grid {
+        region,
+        rows,
+        columns,
+        cell_width,
+        cell_height,
+        stagger: stagger * cell_width,
+    };
     for (k, indicator) in indicators.enumerate() {
         let (row, column) = (k / columns, k % columns);
         let offset = if row % 2 == 1 { cell_width / 2.0 } else { 0.0 };
@@ -1083,4 +1138,5 @@ fn place_stones(indicators: Range<usize>, region: BBox, shapes: &mut Vec<Shape>)
             bend: 0.0,
         });
     }
+    grid
 }

@@ -10,16 +10,21 @@
 //! are proportional to the counts, so that the distribution shows, never one colour.
 
 mod layout;
+mod narrow;
 pub(crate) mod palette;
 pub(crate) mod text;
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use crate::model::{Catalog, Language};
 use crate::render::credit::{self, Credit};
 use crate::stats::Tally;
 
-use self::layout::{Anchor, Bar, FRAME, HEIGHT, Kind, Layout, STROKE, Shape, TextBlock, WIDTH};
+use self::layout::{
+    Anchor, BBox, Bar, FRAME, HEIGHT, Kind, Layout, LegendItem, STROKE, Shape, TextBlock, WIDTH,
+};
+use self::narrow::{NARROW_WIDTH, NARROW_X, Narrow, NarrowStrip, Placement};
 use self::palette::{
     ANSWER_ORDER, ANSWER_STYLES, AnswerStyle, BACKGROUND, FLOWER_DISK, INK, MUTED_INK, SOIL,
     SOIL_FRAME, STEM, TAG, TAG_EDGE,
@@ -54,6 +59,21 @@ impl Labels<'_> {
     }
 }
 
+/// A flower box: the SVG, and what a page needs to show its layout for narrow screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// The whole picture: the wide drawing, and the narrow one outside its canvas.
+    pub svg: String,
+    /// A small SVG for a page that inlines [`Picture::svg`]: it shows the narrow drawing by
+    /// `<use>`, so nothing is written twice.
+    pub narrow_inline: String,
+    /// The id of the `<view>` of the narrow drawing (`blomlada.svg#<id>` shows it).
+    pub narrow_view: String,
+    /// The size of the narrow drawing, in units of its canvas.
+    pub narrow_width: u32,
+    pub narrow_height: u32,
+}
+
 /// The outline of every shape (ink, `STROKE` wide), one rule for all of them. A picture's own
 /// file carries it in a `<style>` element; a page that shows pictures inline has it in its
 /// stylesheet (the default theme's `style.css`, held to this by a test), so pages hold no
@@ -79,14 +99,15 @@ pub enum Place {
 ///
 /// `id_prefix` starts every id in the SVG, so that several pictures can be inlined in one
 /// page; characters other than ASCII letters, digits, `-` and `_` are replaced by `-`.
-pub fn render_svg(
+pub fn render(
     catalog: &Catalog,
     tallies: &[Tally],
     labels: &Labels<'_>,
     id_prefix: &str,
     place: Place,
-) -> String {
+) -> Picture {
     let layout = Layout::new(catalog, labels);
+    let narrow = Narrow::new(catalog, labels, &layout);
     let prefix: String = id_prefix
         .chars()
         .map(|c| {
@@ -98,7 +119,7 @@ pub fn render_svg(
         })
         .collect();
     let mut writer = Writer {
-        out: String::with_capacity(24 * 1024 + 400 * catalog.indicators.len()),
+        out: String::with_capacity(28 * 1024 + 400 * catalog.indicators.len()),
         prefix: &prefix,
         catalog,
         tallies,
@@ -106,9 +127,65 @@ pub fn render_svg(
         words: labels.answer_words(),
         place,
     };
-    writer.document(&layout);
-    writer.out
+    writer.document(&layout, &narrow);
+    let p = &prefix;
+    let view_box = format!("{} 0 {} {}", N(NARROW_X), N(NARROW_WIDTH), N(narrow.height));
+    Picture {
+        svg: writer.out,
+        narrow_inline: format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" role=\"img\" \
+             aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox-narrow\"><use href=\"#{p}narrow-g\"/></svg>"
+        ),
+        narrow_view: format!("{p}narrow"),
+        narrow_width: NARROW_WIDTH as u32,
+        narrow_height: narrow.height as u32,
+    }
 }
+
+/// The picture without its narrow drawing, which lies outside the canvas: what a PNG of it
+/// shows, drawn in a fifth less time. Any other SVG is returned as it is.
+pub fn without_narrow(svg: &str) -> Cow<'_, str> {
+    // Text is escaped, so `<g id="` only starts markup; the prefix of an id is letters,
+    // digits, `-` and `_`.
+    let marker = format!(
+        "narrow-g\" class=\"narrow\" transform=\"translate({})\"",
+        N(NARROW_X)
+    );
+    let Some(at) = svg.rfind(&marker) else {
+        return Cow::Borrowed(svg);
+    };
+    let Some(start) = svg[..at].rfind("<g id=\"") else {
+        return Cow::Borrowed(svg);
+    };
+    let prefix = &svg[start + 7..at];
+    if !prefix
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Cow::Borrowed(svg);
+    }
+    // What follows the drawing is its <view> and the end of the picture.
+    if svg[at..].contains("<view ") && svg.ends_with("</svg>\n") {
+        Cow::Owned(format!("{}</svg>\n", &svg[..start]))
+    } else {
+        Cow::Borrowed(svg)
+    }
+}
+
+/// The SVG of [`render`] alone.
+pub fn render_svg(
+    catalog: &Catalog,
+    tallies: &[Tally],
+    labels: &Labels<'_>,
+    id_prefix: &str,
+    place: Place,
+) -> String {
+    render(catalog, tallies, labels, id_prefix, place).svg
+}
+
+/// The font of every text, on the root and on the narrow drawing (whose copy in a page's
+/// small `<svg>` inherits from there, not from the root).
+const FONT: &str = "DejaVu Sans, sans-serif";
 
 /// A coordinate, written with one decimal at most (and never as `-0`).
 pub(crate) struct N(pub(crate) f64);
@@ -126,6 +203,17 @@ impl fmt::Display for N {
         } else {
             write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
         }
+    }
+}
+
+/// A scale factor, with three decimals at most.
+struct Scale(f64);
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let thousandths = (self.0 * 1000.0).round() as i64;
+        let text = format!("{}.{:03}", thousandths / 1000, thousandths % 1000);
+        f.write_str(text.trim_end_matches('0').trim_end_matches('.'))
     }
 }
 
@@ -234,8 +322,10 @@ impl Writer<'_> {
         }
     }
 
-    fn document(&mut self, layout: &Layout) {
+    fn document(&mut self, layout: &Layout, narrow: &Narrow) {
         let p = self.prefix;
+        // No width and height: an <img> of the narrow <view> then takes that view's
+        // proportions. Without them the picture is as large as its viewBox.
         let height = if self.labels.credit.is_some() {
             credit::height_with_strip(HEIGHT)
         } else {
@@ -243,9 +333,9 @@ impl Writer<'_> {
         };
         w!(
             self.out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
              role=\"img\" aria-labelledby=\"{p}title {p}desc\" class=\"flowerbox\" \
-             font-family=\"DejaVu Sans, sans-serif\"",
+             font-family=\"{FONT}\"",
             w = N(WIDTH),
             h = N(height),
         );
@@ -282,6 +372,7 @@ impl Writer<'_> {
         if let Some(c) = &self.labels.credit {
             credit::write(&mut self.out, c, WIDTH, HEIGHT);
         }
+        self.narrow(narrow);
         self.out.push_str("</svg>\n");
     }
 
@@ -299,9 +390,13 @@ impl Writer<'_> {
             Anchor::Start => "",
             Anchor::Middle => " text-anchor=\"middle\"",
         };
+        self.out.push_str("<text");
+        if !class.is_empty() {
+            w!(self.out, " class=\"{class}\"");
+        }
         w!(
             self.out,
-            "<text class=\"{class}\" font-size=\"{}\" fill=\"{color}\"{anchor}>",
+            " font-size=\"{}\" fill=\"{color}\"{anchor}>",
             N(block.font_size)
         );
         for (i, line) in block.lines.iter().enumerate() {
@@ -326,25 +421,38 @@ impl Writer<'_> {
             w!(self.out, "{separator}{}", E(word));
         }
         self.out.push_str("</title>\n");
-        for (item, style) in layout.legend.iter().zip(ANSWER_STYLES) {
+        self.legend_items(&layout.legend, true);
+        self.out.push_str("</g>\n");
+    }
+
+    /// Swatches and words; `titled` gives each its own `<title>` and class (the narrow
+    /// layout's copy of the legend goes without).
+    fn legend_items(&mut self, items: &[LegendItem], titled: bool) {
+        for (item, style) in items.iter().zip(ANSWER_STYLES) {
             let fill = self.fill(&style);
             let b = item.swatch;
+            if titled {
+                w!(
+                    self.out,
+                    "<g class=\"legend-item answer-{}\"><title>{}</title>",
+                    style.key,
+                    E(item.text.lines.first().map_or("", String::as_str))
+                );
+            } else {
+                self.out.push_str("<g>");
+            }
             w!(
                 self.out,
-                "<g class=\"legend-item answer-{key}\"><title>{word}</title>\
-                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{INK}\" stroke-width=\"{}\"/>\n",
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{INK}\" stroke-width=\"{}\"/>\n",
                 N(b.x0),
                 N(b.y0),
                 N(b.width()),
                 N(b.height()),
                 N(STROKE),
-                key = style.key,
-                word = E(item.text.lines.first().map_or("", String::as_str)),
             );
-            self.text(&item.text, "legend-text", INK);
+            self.text(&item.text, if titled { "legend-text" } else { "" }, INK);
             self.out.push_str("</g>\n");
         }
-        self.out.push_str("</g>\n");
     }
 
     fn flowers(&mut self, layout: &Layout) {
@@ -360,6 +468,8 @@ impl Writer<'_> {
                 E(&area.id),
                 E(area.name_in(self.labels.language).0)
             );
+            // The flower without its name tag, which the narrow layout shows by `<use>`.
+            w!(self.out, "<g id=\"{}a{}\">\n", self.prefix, flower.area);
             let stem_width = (flower.disk_radius * 0.22).clamp(2.0, 4.0);
             w!(
                 self.out,
@@ -385,22 +495,44 @@ impl Writer<'_> {
                 N(flower.disk_radius),
                 N(STROKE),
             );
-            if !flower.label.lines.is_empty() {
-                let t = flower.tag;
-                w!(
-                    self.out,
-                    "<rect class=\"tag\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{TAG}\" stroke=\"{TAG_EDGE}\"/>\n",
-                    N(t.x0),
-                    N(t.y0),
-                    N(t.width()),
-                    N(t.height()),
-                );
-                self.text(&flower.label, "label", INK);
-            }
             self.bar(&flower.bar);
+            self.out.push_str("</g>\n");
+            self.name_tag(flower.tag, &flower.label, true);
             self.out.push_str("</g>\n");
         }
         self.out.push_str("</g>\n");
+    }
+
+    /// A flower's name on its tag; `classed` marks both for the wide picture's styles.
+    fn name_tag(&mut self, tag: BBox, label: &TextBlock, classed: bool) {
+        if label.lines.is_empty() {
+            return;
+        }
+        w!(
+            self.out,
+            "<rect{} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{TAG}\" stroke=\"{TAG_EDGE}\"/>\n",
+            if classed { " class=\"tag\"" } else { "" },
+            N(tag.x0),
+            N(tag.y0),
+            N(tag.width()),
+            N(tag.height()),
+        );
+        self.text(label, if classed { "label" } else { "" }, INK);
+    }
+
+    /// The wooden box the soil lies in.
+    fn soil_box(&mut self, b: BBox, classed: bool) {
+        let half = FRAME / 2.0;
+        w!(
+            self.out,
+            "<rect{} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{SOIL}\" stroke=\"{SOIL_FRAME}\" stroke-width=\"{}\"/>\n",
+            if classed { " class=\"box\"" } else { "" },
+            N(b.x0 + half),
+            N(b.y0 + half),
+            N(b.width() - FRAME),
+            N(b.height() - FRAME),
+            N(FRAME),
+        );
     }
 
     fn grass(&mut self, layout: &Layout) {
@@ -422,17 +554,7 @@ impl Writer<'_> {
             "<g class=\"soil\"><title>{}</title>\n",
             E(self.labels.soil)
         );
-        let b = layout.soil_box;
-        let half = FRAME / 2.0;
-        w!(
-            self.out,
-            "<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{SOIL}\" stroke=\"{SOIL_FRAME}\" stroke-width=\"{}\"/>\n",
-            N(b.x0 + half),
-            N(b.y0 + half),
-            N(b.width() - FRAME),
-            N(b.height() - FRAME),
-            N(FRAME),
-        );
+        self.soil_box(layout.soil_box, true);
         self.segments(layout, &layout.soil);
         self.out.push_str("</g>\n");
     }
@@ -442,8 +564,10 @@ impl Writer<'_> {
             let area = &self.catalog.areas[segment.area];
             w!(
                 self.out,
-                "<g class=\"area\" data-area=\"{}\"><title>{}</title>\n",
+                "<g class=\"area\" data-area=\"{}\" id=\"{}a{}\"><title>{}</title>\n",
                 E(&area.id),
+                self.prefix,
+                segment.area,
                 E(area.name_in(self.labels.language).0)
             );
             self.text(&segment.caption, "caption", INK);
@@ -461,8 +585,10 @@ impl Writer<'_> {
         let area = &self.catalog.areas[bar.area];
         w!(
             self.out,
-            "<g class=\"bar\" data-area=\"{}\"><title>{}: ",
+            "<g class=\"bar\" data-area=\"{}\" id=\"{}b{}\"><title>{}: ",
             E(&area.id),
+            self.prefix,
+            bar.area,
             E(area.name_in(self.labels.language).0)
         );
         self.write_counts(&tally);
@@ -498,6 +624,97 @@ impl Writer<'_> {
             N(b.height()),
             N(STROKE),
         );
+    }
+
+    /// The layout for narrow screens, at [`NARROW_X`]: its own texts, tags and soil box, and
+    /// the wide drawing's flowers, bars, blades and stones by `<use>`.
+    fn narrow(&mut self, narrow: &Narrow) {
+        let p = self.prefix;
+        w!(
+            self.out,
+            "<g id=\"{p}narrow-g\" class=\"narrow\" transform=\"translate({})\" font-family=\"{FONT}\">\n",
+            N(NARROW_X)
+        );
+        // The windows onto the grass and soil, in the wide drawing's coordinates.
+        self.out.push_str("<defs>");
+        for (k, window) in narrow
+            .grass
+            .iter()
+            .chain(&narrow.soil)
+            .flat_map(|s| &s.windows)
+            .enumerate()
+        {
+            w!(self.out, "<clipPath id=\"{p}w{k}\">");
+            for b in &window.clip {
+                w!(
+                    self.out,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    N(b.x0),
+                    N(b.y0),
+                    N(b.width()),
+                    N(b.height())
+                );
+            }
+            self.out.push_str("</clipPath>");
+        }
+        self.out.push_str("</defs>\n");
+        w!(
+            self.out,
+            "<rect width=\"{}\" height=\"{}\" fill=\"{BACKGROUND}\"/>\n",
+            N(NARROW_WIDTH),
+            N(narrow.height)
+        );
+        self.text(&narrow.title, "", INK);
+        self.text(&narrow.summary, "", MUTED_INK);
+        self.legend_items(&narrow.legend, false);
+        for flower in &narrow.flowers {
+            self.use_placed(&format!("a{}", flower.area), &flower.placement, None);
+            self.name_tag(flower.tag, &flower.label, false);
+        }
+        let mut window = 0;
+        for strip in &narrow.grass {
+            self.narrow_strip(strip, &mut window);
+        }
+        if let Some(b) = narrow.soil_box {
+            self.soil_box(b, false);
+        }
+        for strip in &narrow.soil {
+            self.narrow_strip(strip, &mut window);
+        }
+        self.out.push_str("</g>\n");
+        w!(
+            self.out,
+            "<view id=\"{p}narrow\" viewBox=\"{} 0 {} {}\"/>\n",
+            N(NARROW_X),
+            N(NARROW_WIDTH),
+            N(narrow.height)
+        );
+    }
+
+    fn narrow_strip(&mut self, strip: &NarrowStrip, window: &mut usize) {
+        self.text(&strip.caption, "", INK);
+        self.use_placed(&format!("b{}", strip.area), &strip.bar, None);
+        for placed in &strip.windows {
+            let clip = format!("w{window}");
+            self.use_placed(&format!("a{}", strip.area), &placed.placement, Some(&clip));
+            *window += 1;
+        }
+    }
+
+    /// `<use>` of the element with id `{prefix}{id}`, scaled and moved.
+    fn use_placed(&mut self, id: &str, placement: &Placement, clip: Option<&str>) {
+        let p = self.prefix;
+        w!(
+            self.out,
+            "<use href=\"#{p}{id}\" transform=\"matrix({s} 0 0 {s} {} {})\"",
+            N(placement.dx),
+            N(placement.dy),
+            s = Scale(placement.scale),
+        );
+        if let Some(clip) = clip {
+            w!(self.out, " clip-path=\"url(#{p}{clip})\"");
+        }
+        self.out.push_str("/>\n");
     }
 
     /// The outline of a shape, turned by its angle, as an SVG element without paint.

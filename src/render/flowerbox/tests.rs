@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::layout::{BBox, Kind, Layout, Shape};
+use super::narrow::{self, NARROW_WIDTH, Narrow};
 use super::*;
 use crate::model::{Answer, Area, Catalog, Indicator, Level, Part};
 
@@ -859,7 +860,11 @@ fn catalogues_beyond_the_design_range_still_draw() {
         let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
         assert_one_shape_per_indicator("huge", &catalog, &svg);
         let doc = parse(&svg);
-        for node in doc.descendants() {
+        // The wide drawing stays near its canvas (the narrow one is far off, by design).
+        for node in doc.descendants().filter(|n| {
+            !n.ancestors()
+                .any(|a| a.attribute("class") == Some("narrow") || a.has_tag_name("view"))
+        }) {
             for name in ["x", "y", "width", "height", "cx", "cy", "rx", "ry", "r"] {
                 if let Some(value) = node.attribute(name) {
                     let number: f64 = value.parse().unwrap();
@@ -917,6 +922,190 @@ fn a_turned_petal_is_where_the_rotation_would_put_it() {
         ..shape
     });
     assert_eq!(unturned.point(-10.0, -30.0), (-10.0, -30.0));
+}
+
+/// Every catalogue the narrow layout is tried on.
+fn all_catalogs() -> Vec<(&'static str, Catalog)> {
+    extreme_catalogs()
+        .into_iter()
+        .chain([("v3", v3())])
+        .collect()
+}
+
+#[test]
+fn narrow_text_is_never_smaller_than_the_minimum_and_stays_on_its_canvas() {
+    for (name, catalog) in all_catalogs() {
+        let wide = Layout::new(&catalog, &LABELS);
+        let narrow = Narrow::new(&catalog, &LABELS, &wide);
+        let canvas = BBox::new(0.0, 0.0, NARROW_WIDTH, narrow.height);
+        for text in narrow.texts() {
+            assert!(
+                text.font_size >= narrow::MIN_FONT,
+                "{name}: {:?} at {}",
+                text.lines,
+                text.font_size
+            );
+            assert!(canvas.contains(&text.bbox), "{name}: {:?}", text.lines);
+        }
+        for flower in &narrow.flowers {
+            let drawn = flower.placement.apply(&flower.source);
+            assert!(canvas.contains(&drawn), "{name}: flower {drawn:?}");
+            assert!(canvas.contains(&flower.tag), "{name}: tag {:?}", flower.tag);
+        }
+        for strip in narrow.grass.iter().chain(&narrow.soil) {
+            for window in &strip.windows {
+                for cell in &window.clip {
+                    let drawn = window.placement.apply(cell);
+                    assert!(canvas.contains(&drawn), "{name}: window {drawn:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn narrow_parts_do_not_overlap() {
+    for (name, catalog) in all_catalogs() {
+        let wide = Layout::new(&catalog, &LABELS);
+        let narrow = Narrow::new(&catalog, &LABELS, &wide);
+        let mut parts: Vec<(String, BBox)> = narrow
+            .texts()
+            .into_iter()
+            .filter(|t| !t.lines.is_empty())
+            .map(|t| (format!("text {:?}", t.lines), t.bbox))
+            .collect();
+        for (i, flower) in narrow.flowers.iter().enumerate() {
+            parts.push((
+                format!("flower {i}"),
+                flower.placement.apply(&flower.source),
+            ));
+        }
+        for (i, strip) in narrow.grass.iter().chain(&narrow.soil).enumerate() {
+            for (j, window) in strip.windows.iter().enumerate() {
+                for cell in &window.clip {
+                    parts.push((
+                        format!("strip {i} window {j}"),
+                        window.placement.apply(cell),
+                    ));
+                }
+            }
+        }
+        for (a, (name_a, box_a)) in parts.iter().enumerate() {
+            for (name_b, box_b) in &parts[a + 1..] {
+                if name_a == name_b {
+                    continue;
+                }
+                // Label texts sit on their flower's tag, below the drawing: touching is fine.
+                assert!(
+                    !box_a.inflate(-0.5).intersects(&box_b.inflate(-0.5)),
+                    "{name}: {name_a} {box_a:?} overlaps {name_b} {box_b:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn narrow_windows_cut_no_shape() {
+    for (name, catalog) in all_catalogs() {
+        let wide = Layout::new(&catalog, &LABELS);
+        let narrow = Narrow::new(&catalog, &LABELS, &wide);
+        for (segment, strip) in wide
+            .grass
+            .iter()
+            .chain(&wide.soil)
+            .zip(narrow.grass.iter().chain(&narrow.soil))
+        {
+            assert_eq!(segment.area, strip.area);
+            for shape in &wide.shapes[segment.shapes.clone()] {
+                let b = shape.bbox();
+                let holders = strip
+                    .windows
+                    .iter()
+                    .filter(|w| w.clip.iter().any(|c| c.contains(&b)))
+                    .count();
+                assert_eq!(
+                    holders, 1,
+                    "{name}: shape of indicator {} {b:?} in {holders} windows",
+                    shape.indicator
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn narrow_drawing_has_a_view_and_uses_only_its_own_picture() {
+    let catalog = v3();
+    for tallies in [single_tallies(&catalog), aggregate_tallies(&catalog)] {
+        let picture = render(&catalog, &tallies, &LABELS, "kumla-", Place::File);
+        let doc = parse(&picture.svg);
+        let ids: HashSet<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        let view = doc
+            .descendants()
+            .find(|n| n.has_tag_name("view"))
+            .expect("a view");
+        assert_eq!(view.attribute("id"), Some(picture.narrow_view.as_str()));
+        assert_eq!(
+            view.attribute("viewBox"),
+            Some(format!("20000 0 360 {}", picture.narrow_height).as_str())
+        );
+        let uses: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("use"))
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        // Six flowers, and per grass and soil area its bar and at least one window.
+        assert!(uses.len() >= 6 + 2 * 2, "{uses:?}");
+        for href in uses {
+            assert!(ids.contains(href.trim_start_matches('#')), "{href}");
+        }
+        // The small inline SVG shows the narrow drawing and is labelled like the picture.
+        let inline = parse(&picture.narrow_inline);
+        let root = inline.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        assert_eq!(
+            root.attribute("aria-labelledby"),
+            Some("kumla-title kumla-desc")
+        );
+        assert_eq!(root.attribute("viewBox"), view.attribute("viewBox"));
+        let used = inline
+            .descendants()
+            .find_map(|n| n.attribute("href"))
+            .expect("a use");
+        assert!(ids.contains(used.trim_start_matches('#')), "{used}");
+    }
+}
+
+#[test]
+fn a_png_leaves_out_the_narrow_drawing_and_only_that() {
+    let catalog = v3();
+    let svg = render_svg(
+        &catalog,
+        &single_tallies(&catalog),
+        &LABELS,
+        "fb-",
+        Place::File,
+    );
+    let wide = without_narrow(&svg);
+    assert!(wide.len() < svg.len());
+    assert!(!wide.contains("narrow") && !wide.contains("<use") && !wide.contains("<view"));
+    assert!(wide.ends_with("</g>\n</svg>\n"));
+    assert_eq!(
+        parse(&wide)
+            .descendants()
+            .filter(|n| n.attribute("data-indicator").is_some())
+            .count(),
+        88
+    );
+    // Anything else is left alone, even text that looks like the drawing's start.
+    let other =
+        "<svg><title>narrow-g\" class=\"narrow\" transform=\"translate(20000)\"</title></svg>\n";
+    assert_eq!(without_narrow(other), other);
+    assert_eq!(without_narrow(wide.as_ref()), wide.as_ref());
 }
 
 #[test]

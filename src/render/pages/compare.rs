@@ -1,13 +1,17 @@
 //! Comparison: every municipality against the areas for a year, as one table that sorts and
 //! filters in the browser and is complete without JavaScript. `jamfor/` is the latest year,
-//! `jamfor/<year>/` every year.
+//! `jamfor/<year>/` every year, each table also as CSV (`jamfor/<year>/jamfor-<year>-<catalog>.csv`)
+//! with the columns and headings the table has; the browser offers its current view in the same
+//! form.
 
 use serde::Serialize;
 
 use crate::model::Year;
 use crate::output::OutputFile;
+use crate::render::opendata::{csv_writer, finish, four_decimals, write_record};
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
+use crate::stats::Group;
 
 #[derive(Serialize)]
 struct AreaHead<'a> {
@@ -20,8 +24,8 @@ struct AreaHead<'a> {
 
 #[derive(Serialize)]
 struct Row<'a> {
-    name: &'a str,
     code: &'a str,
+    name: &'a str,
     /// The codes of the similar municipalities by answers and by population, space-separated,
     /// for the filter "similar to".
     similar_answers: String,
@@ -43,6 +47,9 @@ struct Table<'a> {
     max_points: u32,
     areas: Vec<AreaHead<'a>>,
     rows: Vec<Row<'a>>,
+    /// The table as CSV, and the file name a download of its current view gets.
+    csv_path: String,
+    csv_name: String,
 }
 
 #[derive(Serialize)]
@@ -69,86 +76,142 @@ struct Page<'a> {
 
 /// `jamfor/`: the latest year.
 pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    Ok(vec![render_year(site, site.latest_year(), true)?])
+    render_year(site, site.latest_year(), true)
 }
 
 /// `jamfor/<year>/`.
 pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
-    Ok(vec![render_year(site, Some(year), false)?])
+    render_year(site, Some(year), false)
+}
+
+/// The headings of the table's columns, in the site's language, as its CSV has them.
+fn csv_header(site: &Site<'_>, table: &Table<'_>) -> Vec<String> {
+    let share = site.t("share_helt_indicators");
+    let mut header: Vec<String> = [
+        "municipality_code",
+        "municipality",
+        "county",
+        "population",
+        "points",
+    ]
+    .iter()
+    .map(|key| site.t(&format!("csv_{key}")).to_string())
+    .collect();
+    header.push(share.to_string());
+    header.extend(table.areas.iter().map(|a| format!("{share}: {}", a.name)));
+    header
+}
+
+fn csv(site: &Site<'_>, table: &Table<'_>) -> Vec<u8> {
+    let mut writer = csv_writer(64 * (table.rows.len() + 1));
+    write_record(&mut writer, csv_header(site, table));
+    for row in &table.rows {
+        let mut record = vec![
+            row.code.to_string(),
+            row.name.to_string(),
+            row.county.to_string(),
+            row.population.to_string(),
+            row.points.to_string(),
+            four_decimals(row.share_helt),
+        ];
+        record.extend(row.areas.iter().map(|&s| four_decimals(s)));
+        write_record(&mut writer, record);
+    }
+    finish(writer)
+}
+
+/// One catalogue's table of a year: its areas as columns, its municipalities as rows by name.
+fn table<'a>(site: &Site<'a>, group: &'a Group) -> Table<'a> {
+    let content = site.content;
+    let catalog = &content.catalogs[group.catalog];
+    let csv_name = format!("jamfor-{}-{}.csv", group.year, catalog.id);
+    Table {
+        csv_path: format!("{}{csv_name}", paths::compare_year(group.year)),
+        csv_name,
+        catalog_name: site.catalog_name(catalog).text,
+        catalog_name_lang: site.catalog_name(catalog).lang,
+        max_points: group.max_points,
+        areas: catalog
+            .areas
+            .iter()
+            .map(|a| {
+                let (label, name) = (site.area_label(a), site.area_name(a));
+                AreaHead {
+                    id: &a.id,
+                    label: label.text,
+                    name: name.text,
+                    lang: label.lang.or(name.lang),
+                }
+            })
+            .collect(),
+        rows: super::by_name(
+            group
+                .assessments
+                .iter()
+                .map(|&a| row(site, group, a))
+                .collect(),
+            |r| r.name,
+        ),
+    }
+}
+
+/// One municipality's row, with the codes of its similar municipalities for the filter.
+fn row<'a>(site: &Site<'a>, group: &Group, a: usize) -> Row<'a> {
+    let content = site.content;
+    let stats = site.stats;
+    let assessment = &content.assessments[a];
+    let m = &content.registry.municipalities[assessment.municipality];
+    let county = &content.registry.counties[m.county];
+    let f = &stats.assessments[a];
+    let similar = stats.similar(content, a);
+    let codes = |list: &[crate::stats::similar::Neighbour]| {
+        list.iter()
+            .map(|n| {
+                content.registry.municipalities[content.assessments[n.assessment].municipality]
+                    .code
+                    .as_str()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    Row {
+        code: &m.code,
+        name: &m.name,
+        similar_answers: codes(&similar.by_answers),
+        similar_population: codes(&similar.by_population),
+        path: paths::municipality_year(&m.slug, group.year),
+        county: &county.name,
+        county_code: &county.code,
+        population: m.population,
+        size_class: f.size_class.code(),
+        points: f.points,
+        share_helt: f.share_helt,
+        areas: f.areas.iter().map(|t| t.share_helt()).collect(),
+    }
 }
 
 fn render_year(
     site: &Site<'_>,
     year: Option<Year>,
     as_latest: bool,
-) -> Result<OutputFile, RenderError> {
+) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let stats = site.stats;
     let tables = year
         .map(|y| stats.groups_of_year(y).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .map(|(_, group)| {
-            let catalog = &content.catalogs[group.catalog];
-            Table {
-                catalog_name: site.catalog_name(catalog).text,
-                catalog_name_lang: site.catalog_name(catalog).lang,
-                max_points: group.max_points,
-                areas: catalog
-                    .areas
-                    .iter()
-                    .map(|a| {
-                        let (label, name) = (site.area_label(a), site.area_name(a));
-                        AreaHead {
-                            id: &a.id,
-                            label: label.text,
-                            name: name.text,
-                            lang: label.lang.or(name.lang),
-                        }
-                    })
-                    .collect(),
-                rows: super::by_name(
-                    group
-                        .assessments
-                        .iter()
-                        .map(|&a| {
-                            let assessment = &content.assessments[a];
-                            let m = &content.registry.municipalities[assessment.municipality];
-                            let county = &content.registry.counties[m.county];
-                            let f = &stats.assessments[a];
-                            let similar = stats.similar(content, a);
-                            let codes = |list: &[crate::stats::similar::Neighbour]| {
-                                list.iter()
-                                    .map(|n| {
-                                        content.registry.municipalities
-                                            [content.assessments[n.assessment].municipality]
-                                            .code
-                                            .as_str()
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            };
-                            Row {
-                                name: &m.name,
-                                code: &m.code,
-                                similar_answers: codes(&similar.by_answers),
-                                similar_population: codes(&similar.by_population),
-                                path: paths::municipality_year(&m.slug, group.year),
-                                county: &county.name,
-                                county_code: &county.code,
-                                population: m.population,
-                                size_class: f.size_class.code(),
-                                points: f.points,
-                                share_helt: f.share_helt,
-                                areas: f.areas.iter().map(|t| t.share_helt()).collect(),
-                            }
-                        })
-                        .collect(),
-                    |r| r.name,
-                ),
-            }
-        })
-        .collect();
+        .map(|(_, group)| table(site, group))
+        .collect::<Vec<Table>>();
+    // The year's own page writes its tables' CSV; the latest page links to them.
+    let mut files: Vec<OutputFile> = if as_latest {
+        Vec::new()
+    } else {
+        tables
+            .iter()
+            .map(|table| OutputFile::bytes(table.csv_path.clone(), csv(site, table)))
+            .collect()
+    };
     let page = Page {
         year,
         latest: as_latest,
@@ -181,5 +244,6 @@ fn render_year(
         None => format!("{} – {}", site.t("compare"), site.title()),
     };
     let html = site.render_page("compare.html", &folder, Head::new(title, "compare"), &page)?;
-    Ok(OutputFile::bytes(paths::index(&folder), html))
+    files.push(OutputFile::bytes(paths::index(&folder), html));
+    Ok(files)
 }

@@ -14,7 +14,7 @@ use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
-use super::{ShareView, TallyView};
+use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
 struct MunicipalityRow<'a> {
@@ -44,6 +44,7 @@ pub struct IndicatorRow<'a> {
     pub population_share_helt: Option<f64>,
     pub population_helt: u64,
     pub nation_share_helt: Option<f64>,
+    pub nation_population_share_helt: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +126,11 @@ pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<Area
                                 .indicators
                                 .get(i)
                                 .and_then(|n| n.share_helt),
+                            nation_population_share_helt: group
+                                .nation
+                                .indicators
+                                .get(i)
+                                .and_then(|n| n.population_share_helt),
                         })
                     })
                     .collect(),
@@ -145,6 +151,7 @@ struct GroupView<'a> {
     catalog_name: &'a str,
     catalog_name_lang: Option<&'static str>,
     svg: String,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     summary_sentence: String,
@@ -286,7 +293,7 @@ fn render_year(
             &prefix,
         );
         let svg = flowerbox.svg(Place::File);
-        let inline = flowerbox.svg(Place::Page);
+        let inline = flowerbox.picture(Place::Page);
         let paths::Picture {
             svg: svg_path,
             png: png_path,
@@ -353,7 +360,8 @@ fn render_year(
         groups.push(GroupView {
             catalog_name: site.catalog_name(catalog).text,
             catalog_name_lang: site.catalog_name(catalog).lang,
-            svg: inline,
+            narrow: NarrowView::from(&inline),
+            svg: inline.svg,
             svg_path,
             png_path,
             summary_sentence: sentence,

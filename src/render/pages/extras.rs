@@ -7,8 +7,11 @@ use crate::render::paths::{self, Page};
 use crate::render::site::{Head, RenderError, Site};
 
 #[derive(Serialize)]
-struct NotFound {
+struct NotFound<'a> {
     home: String,
+    /// Every municipality with a page, by name: where someone who followed a broken link
+    /// most likely wanted to go.
+    municipalities: Vec<super::lists::MunicipalityLink<'a>>,
 }
 
 /// The pages of this job: the not-found page, which the sitemap leaves out.
@@ -32,7 +35,11 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             "none",
         )
     };
-    let html = site.render_page("404.html", paths::HOME, head, NotFound { home })?;
+    let page = NotFound {
+        home,
+        municipalities: super::lists::published_municipalities(site),
+    };
+    let html = site.render_page("404.html", paths::HOME, head, page)?;
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if let Some(url) = site.absolute(paths::SITEMAP) {
         robots.push_str(&format!("Sitemap: {url}\n"));

@@ -187,20 +187,24 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
                 population_helt: f.population_helt,
                 population_published: f.population_published,
                 population_share_helt: f.population_share_helt,
-                counties: group
-                    .counties
-                    .iter()
-                    .filter_map(|(c, scope)| {
-                        let county = &content.registry.counties[*c];
-                        let cf = scope.indicators.get(of.indicator)?;
-                        Some(CountyRow {
-                            name: &county.name,
-                            path: paths::county_year(&county.slug, group.year),
-                            tally: (&cf.tally).into(),
-                            population_share_helt: cf.population_share_helt,
+                // By name, as the table says it is sorted.
+                counties: super::by_name(
+                    group
+                        .counties
+                        .iter()
+                        .filter_map(|(c, scope)| {
+                            let county = &content.registry.counties[*c];
+                            let cf = scope.indicators.get(of.indicator)?;
+                            Some(CountyRow {
+                                name: &county.name,
+                                path: paths::county_year(&county.slug, group.year),
+                                tally: (&cf.tally).into(),
+                                population_share_helt: cf.population_share_helt,
+                            })
                         })
-                    })
-                    .collect(),
+                        .collect(),
+                    |r| r.name,
+                ),
                 lists: answer_lists(site, gi, group.year, of.indicator),
                 map: pictures::answer_map(
                     site,

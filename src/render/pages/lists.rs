@@ -78,6 +78,30 @@ fn county_items<'a>(site: &Site<'a>) -> Vec<CountyItem<'a>> {
     counties
 }
 
+/// A municipality's name and the address of its page.
+#[derive(Serialize)]
+pub(crate) struct MunicipalityLink<'a> {
+    name: &'a str,
+    path: String,
+}
+
+/// Every municipality with a published assessment, by name.
+pub(crate) fn published_municipalities<'a>(site: &Site<'a>) -> Vec<MunicipalityLink<'a>> {
+    let links = site
+        .content
+        .registry
+        .municipalities
+        .iter()
+        .enumerate()
+        .filter(|&(m, _)| site.stats.latest(m).is_some())
+        .map(|(_, m)| MunicipalityLink {
+            name: &m.name,
+            path: paths::municipality(&m.slug),
+        })
+        .collect();
+    super::by_name(links, |l| l.name)
+}
+
 fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {
     let counties = county_items(site);
     ListPage {

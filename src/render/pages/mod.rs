@@ -17,9 +17,31 @@ pub mod sitemap;
 use serde::Serialize;
 
 use crate::model::{Answer, answer_word};
+use crate::render::flowerbox::Picture;
 use crate::render::paths;
 use crate::render::site::Site;
 use crate::stats::Tally;
+
+/// What a page needs to show a flower box's layout for narrow screens: the small SVG that
+/// shows it beside an inlined picture, and the view an `<img>` of the file shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrowView {
+    pub inline: String,
+    pub view: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl From<&Picture> for NarrowView {
+    fn from(p: &Picture) -> Self {
+        NarrowView {
+            inline: p.narrow_inline.clone(),
+            view: p.narrow_view.clone(),
+            width: p.narrow_width,
+            height: p.narrow_height,
+        }
+    }
+}
 
 /// The four shares of a tally, for bars and tables (0 when nothing was counted).
 #[derive(Debug, Clone, Copy, Serialize)]

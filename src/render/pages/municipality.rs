@@ -13,7 +13,7 @@ use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
 
 use super::pictures::{self, SeriesFigure, SimilarView};
-use super::{ShareView, TallyView, word};
+use super::{NarrowView, ShareView, TallyView, word};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -91,6 +91,7 @@ struct Page<'a> {
     years: Vec<YearLink>,
     /// Inlined on the latest page (interactive); year pages show the SVG file as an image.
     svg: Option<&'a str>,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     summary_sentence: String,
@@ -98,6 +99,11 @@ struct Page<'a> {
     total: TallyView,
     points: u32,
     max_points: u32,
+    /// Its place by points among the municipalities that published this year, and how many did.
+    rank: u32,
+    ranked: usize,
+    nation_mean_points: f64,
+    county_mean_points: Option<f64>,
     overall: Option<ComparisonRow>,
     /// Converted for the templates once, for both the year's page and the latest page.
     areas: minijinja::Value,
@@ -174,7 +180,8 @@ fn render_assessment(
         &sentence,
         "fb-",
     );
-    let svg = flowerbox.svg(Place::File);
+    let drawn = flowerbox.picture(Place::File);
+    let svg = &drawn.svg;
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
@@ -286,6 +293,7 @@ fn render_assessment(
         latest_path: paths::municipality(&m.slug),
         years,
         svg: None,
+        narrow: NarrowView::from(&drawn),
         svg_path: picture.svg.clone(),
         png_path: picture.png.clone(),
         summary_sentence: sentence.clone(),
@@ -293,6 +301,13 @@ fn render_assessment(
         total: (&figures.total).into(),
         points: figures.points,
         max_points: figures.max_points,
+        rank: figures.rank,
+        ranked: group.assessments.len(),
+        nation_mean_points: group.nation.mean_points,
+        county_mean_points: group
+            .counties
+            .get(figures.county_scope)
+            .map(|(_, scope)| scope.mean_points),
         overall: comparison.as_ref().map(|c| c.overall),
         areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
         best: relative
@@ -348,9 +363,10 @@ fn render_assessment(
         // The same view at the municipality's own folder; only paths and the embed code differ.
         let latest = paths::municipality(&m.slug);
         let latest_picture = paths::flowerbox(&latest, "");
-        let inline = flowerbox.svg(Place::Page);
+        let inline = flowerbox.picture(Place::Page);
         page.latest = true;
-        page.svg = Some(&inline);
+        page.svg = Some(&inline.svg);
+        page.narrow = NarrowView::from(&inline);
         page.svg_path = latest_picture.svg.clone();
         page.png_path = latest_picture.png.clone();
         let html = site.render_page("municipality.html", &latest, head(&latest), &page)?;

@@ -14,7 +14,7 @@ use crate::stats::{Group, Tally};
 
 use super::county::{AreaView, Pick, area_views};
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
-use super::{ShareView, TallyView};
+use super::{NarrowView, ShareView, TallyView};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -78,6 +78,7 @@ struct GroupView<'a> {
     catalog_name: &'a str,
     catalog_name_lang: Option<&'static str>,
     svg: String,
+    narrow: NarrowView,
     svg_path: String,
     png_path: String,
     summary_sentence: String,
@@ -186,7 +187,7 @@ fn group_view<'a>(
         &prefix,
     );
     let svg = flowerbox.svg(Place::File);
-    let inline = flowerbox.svg(Place::Page);
+    let inline = flowerbox.picture(Place::Page);
     let paths::Picture {
         svg: svg_path,
         png: png_path,
@@ -196,23 +197,27 @@ fn group_view<'a>(
         svg.clone().into_bytes(),
     ));
     files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
-    let counties = group
-        .counties
-        .iter()
-        .map(|(c, scope)| {
-            let county = &content.registry.counties[*c];
-            CountyRow {
-                name: &county.name,
-                path: paths::county_year(&county.slug, group.year),
-                municipalities: scope.municipalities,
-                registry_municipalities: scope.registry_municipalities,
-                population_published: scope.population_published,
-                population_total: scope.population_total,
-                mean_points: scope.mean_points,
-                total: (&scope.total).into(),
-            }
-        })
-        .collect();
+    // By name, as the table says it is sorted.
+    let counties = super::by_name(
+        group
+            .counties
+            .iter()
+            .map(|(c, scope)| {
+                let county = &content.registry.counties[*c];
+                CountyRow {
+                    name: &county.name,
+                    path: paths::county_year(&county.slug, group.year),
+                    municipalities: scope.municipalities,
+                    registry_municipalities: scope.registry_municipalities,
+                    population_published: scope.population_published,
+                    population_total: scope.population_total,
+                    mean_points: scope.mean_points,
+                    total: (&scope.total).into(),
+                }
+            })
+            .collect(),
+        |r| r.name,
+    );
     let sizes = group
         .sizes
         .iter()
@@ -303,7 +308,8 @@ fn group_view<'a>(
     GroupView {
         catalog_name: site.catalog_name(catalog).text,
         catalog_name_lang: site.catalog_name(catalog).lang,
-        svg: inline,
+        narrow: NarrowView::from(&inline),
+        svg: inline.svg,
         svg_path,
         png_path,
         summary_sentence: sentence,

@@ -429,7 +429,7 @@ impl SeriesDrawing<'_, '_> {
         for &c in series::catalogs_of(self.points).iter().rev() {
             for area in &self.site.content.catalogs[c].areas {
                 if !area_ids.iter().any(|(id, _)| *id == area.id) {
-                    area_ids.push((area.id.clone(), area.name.clone()));
+                    area_ids.push((area.id.clone(), self.site.area_name(area).text.to_string()));
                 }
             }
         }

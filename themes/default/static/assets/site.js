@@ -4,7 +4,33 @@
   var lang = document.documentElement.lang || "sv";
   var collator = new Intl.Collator(lang, { numeric: true, sensitivity: "base" });
 
-  // Sortable tables: a button in each column heading; numbers sort by data-sort.
+  // The cells of a table's heading by column: the cell that heads each column on the last
+  // heading row (a cell spanning rows heads its column on every row below it).
+  function headingGrid(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    var grid = [];
+    Array.prototype.forEach.call(rows, function (row, r) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        while (grid[r][c]) c += 1;
+        for (var dr = 0; dr < cell.rowSpan; dr += 1) {
+          grid[r + dr] = grid[r + dr] || [];
+          for (var dc = 0; dc < cell.colSpan; dc += 1) grid[r + dr][c + dc] = cell;
+        }
+        c += cell.colSpan;
+      });
+    });
+    return grid;
+  }
+  function leafHeadings(table) {
+    var grid = headingGrid(table);
+    var last = grid[grid.length - 1] || [];
+    return last.map(function (cell) { return cell && cell.colSpan === 1 ? cell : null; });
+  }
+
+  // Sortable tables: a button in each column heading; numbers sort by data-sort, the highest
+  // first on the first press (best first), names from A on the first press.
   function cellValue(row, index) {
     var cell = row.children[index];
     if (!cell) return "";
@@ -24,15 +50,17 @@
     body.appendChild(fragment);
   }
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
-    var heads = table.tHead ? table.tHead.rows[0].cells : [];
-    Array.prototype.forEach.call(heads, function (th, index) {
+    var heads = leafHeadings(table);
+    heads.forEach(function (th, index) {
+      if (!th) return;
       var button = document.createElement("button");
       button.type = "button";
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var descending = th.getAttribute("aria-sort") === "ascending";
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        var current = th.getAttribute("aria-sort");
+        var descending = current ? current === "ascending" : th.classList.contains("num");
+        heads.forEach(function (h) { if (h) h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         sortTable(table, index, descending);
       });
@@ -42,7 +70,7 @@
   // Filters of the comparison table: by name, by county, and "similar to" a municipality
   // (itself and its five most similar, by answers or by population; data-answers and
   // data-population hold their codes).
-  Array.prototype.forEach.call(document.querySelectorAll("form.filters"), function (form) {
+  Array.prototype.forEach.call(document.querySelectorAll("form.filters[data-filter-for]"), function (form) {
     var table = document.getElementById(form.getAttribute("data-filter-for"));
     if (!table) return;
     var name = form.querySelector("input[name=name]");
@@ -83,6 +111,131 @@
       similar.addEventListener("change", apply);
       kind.addEventListener("change", apply);
     }
+  });
+
+  // The comparison table's tools: choose the columns shown, and download the view as CSV
+  // (the columns shown, the rows the filters leave, in the order sorted), in the form of the
+  // table's own CSV file.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-tools[data-tools-for]"), function (tools) {
+    var table = document.getElementById(tools.getAttribute("data-tools-for"));
+    if (!table) return;
+    var heads = leafHeadings(table);
+    var groups = headingGrid(table)[0] || [];
+    function showColumn(index, visible) {
+      heads[index].hidden = !visible;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        if (row.cells[index]) row.cells[index].hidden = !visible;
+      });
+      // A heading over several columns spans those still shown.
+      var group = groups[index];
+      if (group && group !== heads[index]) {
+        var shown = heads.filter(function (h, i) { return groups[i] === group && h && !h.hidden; }).length;
+        group.hidden = shown === 0;
+        if (shown) group.colSpan = shown;
+      }
+    }
+    var choices = tools.querySelector(".choices");
+    var boxes = {};
+    heads.forEach(function (th, index) {
+      if (!th || !th.hasAttribute("data-optional")) return;
+      var group = groups[index] !== th ? groups[index] : null;
+      var key = group ? "g" + groups.indexOf(group) : "top";
+      if (!boxes[key]) {
+        boxes[key] = document.createElement(group ? "fieldset" : "div");
+        if (group) {
+          var legend = document.createElement("legend");
+          legend.textContent = group.textContent.trim();
+          boxes[key].appendChild(legend);
+        }
+        choices.appendChild(boxes[key]);
+      }
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.addEventListener("change", function () { showColumn(index, box.checked); });
+      th.chooser = box;
+      var abbr = th.querySelector("abbr");
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + (abbr ? abbr.title : th.textContent.trim())));
+      boxes[key].appendChild(label);
+    });
+    function field(text) {
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+    tools.querySelector(".csv-download").addEventListener("click", function () {
+      var shown = [];
+      heads.forEach(function (th, index) { if (th && !th.hidden) shown.push(index); });
+      var lines = [[table.getAttribute("data-code-csv")].concat(shown.map(function (i) {
+        return heads[i].getAttribute("data-csv") || heads[i].textContent.trim();
+      })).map(field).join(",")];
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        if (row.hidden) return;
+        var values = [row.getAttribute("data-code") || ""];
+        shown.forEach(function (i) {
+          var cell = row.cells[i];
+          var sort = cell.getAttribute("data-sort");
+          if (sort === null) values.push(cell.textContent.trim());
+          else if (parseFloat(sort) < 0) values.push("");
+          else if (heads[i].getAttribute("data-format") === "share") values.push(parseFloat(sort).toFixed(4));
+          else values.push(sort);
+        });
+        lines.push(values.map(field).join(","));
+      });
+      var url = URL.createObjectURL(new Blob([lines.join("\n") + "\n"], { type: "text/csv;charset=utf-8" }));
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = tools.getAttribute("data-csv-name") || "table.csv";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+    });
+    tools.hidden = false;
+    // When the table does not fit, the columns marked data-drop go first (1, then 2), so
+    // that the areas stay in view; "choose columns" brings them back.
+    var wrap = table.parentElement;
+    heads.map(function (th, index) { return { th: th, index: index }; })
+      .filter(function (c) { return c.th && c.th.hasAttribute("data-drop"); })
+      .sort(function (a, b) { return a.th.getAttribute("data-drop") - b.th.getAttribute("data-drop"); })
+      .forEach(function (c) {
+        if (wrap.scrollWidth <= wrap.clientWidth) return;
+        c.th.chooser.checked = false;
+        showColumn(c.index, false);
+      });
+  });
+
+  // Finding a municipality: the list below the field narrows as one types (letters with or
+  // without their accents), and Enter opens the first one left.
+  function folded(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase(lang);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form.filters[data-find-in]"), function (form) {
+    var list = document.getElementById(form.getAttribute("data-find-in"));
+    if (!list) return;
+    var input = form.querySelector("input[type=search]");
+    var status = form.querySelector(".filter-status");
+    var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+    var sections = Array.prototype.slice.call(list.querySelectorAll("[data-find-group]"));
+    var names = items.map(function (li) { return folded(li.textContent); });
+    function apply() {
+      var wanted = folded(input.value.trim());
+      var shown = 0;
+      items.forEach(function (li, i) {
+        var visible = !wanted || names[i].indexOf(wanted) !== -1;
+        li.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      sections.forEach(function (section) { section.hidden = !section.querySelector("li:not([hidden])"); });
+      status.textContent = wanted ? shown + " / " + items.length : "";
+    }
+    form.hidden = false;
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("li:not([hidden]) a");
+      if (first) window.location.href = first.href;
+    });
+    input.addEventListener("input", apply);
   });
 
   // The flower box: show a shape's title on hover and on keyboard focus. The tooltip stays
@@ -137,6 +290,25 @@
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 
+  // Today, by the reader's clock: a static page holds no date of its own, so that the same
+  // content always gives the same files.
+  function today() {
+    var now = new Date();
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
+  }
+
+  // On paper: the page's full address and the day it is printed.
+  Array.prototype.forEach.call(document.querySelectorAll(".print-source"), function (source) {
+    source.querySelector(".print-url").textContent = window.location.href;
+    var date = source.querySelector(".print-date");
+    var time = document.createElement("time");
+    time.textContent = today();
+    time.setAttribute("datetime", time.textContent);
+    date.textContent = " · " + date.getAttribute("data-label") + " ";
+    date.appendChild(time);
+  });
+
   // Built without the site's address, the embed code starts its addresses at the host's root;
   // complete them with this page's host so that the code works on another site.
   if (/^https?:$/.test(location.protocol)) {
@@ -145,11 +317,9 @@
     });
   }
 
-  // A citation's "retrieved" date is the reader's today, which a static page cannot know.
+  // A citation's "retrieved" date is the reader's today.
   Array.prototype.forEach.call(document.querySelectorAll("[data-today]"), function (span) {
-    var now = new Date();
-    var two = function (n) { return (n < 10 ? "0" : "") + n; };
-    span.textContent = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
+    span.textContent = today();
   });
 
   // Select the embed code when it gets focus, ready to copy.
