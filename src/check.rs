@@ -68,7 +68,7 @@ impl Named {
 /// Checks a theme as a build of the content folder at `dir` loads it (in the language of its
 /// site.yaml); its problems join `diagnostics`. Templates are not rendered here: what fails
 /// only when a page is rendered is found by `build`.
-pub fn check_theme(dir: &Path, theme: &Path, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_theme(dir: &Path, theme: &Path, diagnostics: &mut Diagnostics) {
     let language = content::load_site_config(dir, &mut Diagnostics::new())
         .map(|config| config.language)
         .unwrap_or_default();
@@ -79,7 +79,7 @@ pub fn check_theme(dir: &Path, theme: &Path, diagnostics: &mut Diagnostics) {
 
 /// Checks the whole content folder, or only the named files against it. Errors that stop
 /// the check itself (a named file that can't be found) are returned as `Err`.
-pub fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
+pub(crate) fn check(dir: &Path, files: &[PathBuf]) -> Result<Diagnostics, String> {
     if files.is_empty() {
         return Ok(content::load(dir, &LoadOptions { drafts: true }).diagnostics);
     }

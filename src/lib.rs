@@ -5,7 +5,7 @@
 //! pictures; [`output`] writes them atomically. [`pipeline`] runs the phases, the same way
 //! for `build`, `watch` and `serve`; the command line in [`cli`] only wires it up.
 
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod content;
 pub mod diagnostics;
@@ -15,9 +15,9 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
-pub mod schema;
-pub mod serve;
-pub mod skeleton;
-pub mod slug;
+pub(crate) mod schema;
+pub(crate) mod serve;
+pub(crate) mod skeleton;
+pub(crate) mod slug;
 pub mod stats;
-pub mod suggest;
+pub(crate) mod suggest;

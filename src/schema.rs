@@ -56,7 +56,7 @@ struct AssessmentFile {
 }
 
 /// The schema, pretty-printed, with the catalogues' ids as the allowed keys.
-pub fn assessment_schema(catalogs: &[Catalog], schema_url: Option<&str>) -> String {
+pub(crate) fn assessment_schema(catalogs: &[Catalog], schema_url: Option<&str>) -> String {
     let schema = schemars::schema_for!(AssessmentFile);
     let mut value: Value = schema.to_value();
     let catalog_ids: Vec<&str> = catalogs.iter().map(|c| c.id.as_str()).collect();

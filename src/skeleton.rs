@@ -8,7 +8,7 @@ use crate::render::paths;
 /// Where editors find the schema: the published site's copy, or the local build beside the
 /// content folder when the site has no address yet (assessments live in
 /// `content/assessments/<year>/`).
-pub fn schema_location(base_url: &str) -> String {
+pub(crate) fn schema_location(base_url: &str) -> String {
     if base_url.starts_with("http://") || base_url.starts_with("https://") {
         format!("{base_url}/{}", paths::ASSESSMENT_SCHEMA)
     } else {
@@ -21,7 +21,7 @@ fn yaml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub fn skeleton(
+pub(crate) fn skeleton(
     municipality: &Municipality,
     year: Year,
     catalog: &Catalog,

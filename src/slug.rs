@@ -1,6 +1,6 @@
 //! URL slugs: lower case, å ä → a, ö → o, é → e, other runs → one `-`.
 
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut pending_dash = false;
     for c in name.chars().flat_map(char::to_lowercase) {
@@ -45,7 +45,7 @@ mod tests {
 
 /// A key that sorts names as Swedish does: a–z, then å, ä, ö; case and other accents aside
 /// ("Ale" < "Åre" < "Älvdalen" < "Örebro").
-pub fn sort_key(name: &str) -> Vec<u32> {
+pub(crate) fn sort_key(name: &str) -> Vec<u32> {
     name.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {

@@ -41,7 +41,7 @@ fn distance(a: &[char], b: &[char]) -> usize {
 }
 
 /// The candidate closest to `wanted`, if it is close enough to be a likely typo.
-pub fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -73,7 +73,7 @@ where
 }
 
 /// `" (did you mean \"x\"?)"`, or nothing.
-pub fn did_you_mean<'a, I>(wanted: &str, candidates: I) -> String
+pub(crate) fn did_you_mean<'a, I>(wanted: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -84,7 +84,7 @@ where
 }
 
 /// Lists candidates for a message: `a, b or c`.
-pub fn one_of(options: &[&str]) -> String {
+pub(crate) fn one_of(options: &[&str]) -> String {
     match options {
         [] => String::new(),
         [one] => format!("\"{one}\""),

@@ -441,7 +441,7 @@ fn failed(error: Error, unchanged: &str) -> u8 {
     }
 }
 
-pub use crate::check::check;
+use crate::check::check;
 
 /// Prints an assessment skeleton for a municipality and year.
 fn new(dir: &Path, code: &str, year: u16, catalog: Option<&str>) -> Result<u8, String> {

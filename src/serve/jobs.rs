@@ -17,26 +17,30 @@ use crate::stats::Stats;
 
 /// What a change of assessments touched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Touched {
+pub(crate) struct Touched {
     /// Municipalities whose assessments may have changed (indices into the registry).
-    pub municipalities: BTreeSet<usize>,
+    pub(crate) municipalities: BTreeSet<usize>,
     /// The years of the assessments before and after the change.
-    pub years: BTreeSet<Year>,
+    pub(crate) years: BTreeSet<Year>,
 }
 
 /// The parts of a site whose appearance or disappearance decides what phase 1 must include.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// (year, catalogue) of every group.
-    pub groups: BTreeSet<(Year, usize)>,
+    pub(crate) groups: BTreeSet<(Year, usize)>,
     /// Municipalities with at least one assessment.
-    pub municipalities: BTreeSet<usize>,
+    pub(crate) municipalities: BTreeSet<usize>,
     /// The jobs of the site.
-    pub jobs: HashSet<Job>,
+    pub(crate) jobs: HashSet<Job>,
 }
 
 impl Shape {
-    pub fn of(content: &Content, stats: &Stats, jobs: impl IntoIterator<Item = Job>) -> Shape {
+    pub(crate) fn of(
+        content: &Content,
+        stats: &Stats,
+        jobs: impl IntoIterator<Item = Job>,
+    ) -> Shape {
         Shape {
             groups: stats.groups.iter().map(|g| (g.year, g.catalog)).collect(),
             municipalities: content.assessments.iter().map(|a| a.municipality).collect(),
@@ -46,14 +50,14 @@ impl Shape {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Plan {
-    pub phase1: Vec<Job>,
-    pub phase2: Vec<Job>,
+pub(crate) struct Plan {
+    pub(crate) phase1: Vec<Job>,
+    pub(crate) phase2: Vec<Job>,
 }
 
 /// Splits the jobs of the site after a change (`all_jobs`, from the new content) into the two
 /// phases. Jobs that the change cannot affect are in neither.
-pub fn plan(
+pub(crate) fn plan(
     touched: &Touched,
     before: &Shape,
     after: &Shape,
@@ -97,7 +101,7 @@ pub fn plan(
 }
 
 /// The order of phase 2: aggregate pages first, then the municipality pages.
-pub fn phase2_rank(job: Job) -> u8 {
+pub(crate) fn phase2_rank(job: Job) -> u8 {
     match job.reads() {
         Reads::Municipality(_) => 1,
         _ => 0,

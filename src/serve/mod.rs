@@ -5,12 +5,12 @@
 //! touches, [`watch`] turns file system events into changes and runs the loop, [`server`]
 //! serves the output with live reload and the error overlay of [`overlay`].
 
-pub mod jobs;
+pub(crate) mod jobs;
 mod kept;
-pub mod overlay;
-pub mod server;
-pub mod state;
-pub mod watch;
+pub(crate) mod overlay;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -29,10 +29,10 @@ use self::watch::{Event, Message, Roots, Timing};
 const PREVIEW_PREFIX: &str = "blomlada-serve-";
 
 /// The debounce time unless asked otherwise: short, as it counts in the time to publish.
-pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
+pub(crate) const DEFAULT_DEBOUNCE_MS: u64 = 10;
 
 /// `blomlada watch`: builds, then rebuilds what each change touches until SIGTERM or Ctrl-C.
-pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
+pub(crate) fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
     let timing = Timing::new(debounce);
     let roots = Roots::new(&options.content, &options.theme)
         .map_err(|e| format!("cannot watch {}: {e}", options.content.display()))?;
@@ -63,18 +63,18 @@ pub fn watch(options: Options, debounce: Duration) -> Result<(), Error> {
 }
 
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
-    pub content: PathBuf,
-    pub theme: PathBuf,
+pub(crate) struct ServeOptions {
+    pub(crate) content: PathBuf,
+    pub(crate) theme: PathBuf,
     /// Where the site is written; a temporary folder (removed at the end) when not given.
-    pub out: Option<PathBuf>,
-    pub bind: String,
-    pub port: u16,
-    pub drafts: bool,
-    pub no_png: bool,
-    pub debounce: Duration,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) bind: String,
+    pub(crate) port: u16,
+    pub(crate) drafts: bool,
+    pub(crate) no_png: bool,
+    pub(crate) debounce: Duration,
     /// The picture cache's folder; `None`: no cache.
-    pub picture_cache: Option<PathBuf>,
+    pub(crate) picture_cache: Option<PathBuf>,
 }
 
 /// A temporary output folder, removed when dropped.
@@ -88,7 +88,7 @@ impl Drop for TemporaryOut {
 
 /// `blomlada serve`: builds into a preview folder, serves it, rebuilds on change and reloads
 /// open pages; while there are problems, pages show them over the last good site.
-pub fn serve(options: ServeOptions) -> Result<(), Error> {
+pub(crate) fn serve(options: ServeOptions) -> Result<(), Error> {
     let (listener, address) = listen(&options.bind, options.port)?;
     let (out, _temporary) = preview_folder(options.out.as_ref())?;
     let site_options = Options {

@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 
 /// The element id the overlay always has (tests and scripts look for it).
-pub const ELEMENT_ID: &str = "blomlada-errors";
+pub(crate) const ELEMENT_ID: &str = "blomlada-errors";
 
 /// How many problems the overlay lists; the rest are counted.
 const SHOWN: usize = 50;
@@ -25,7 +25,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The overlay's markup, or `None` when there is nothing to show.
-pub fn html(problems: &[Diagnostic]) -> Option<String> {
+pub(crate) fn html(problems: &[Diagnostic]) -> Option<String> {
     if problems.is_empty() {
         return None;
     }
@@ -53,7 +53,7 @@ pub fn html(problems: &[Diagnostic]) -> Option<String> {
 }
 
 /// Puts the overlay into a page, before `</body>` (or at the end when there is none).
-pub fn inject(page: &[u8], overlay: &str) -> Vec<u8> {
+pub(crate) fn inject(page: &[u8], overlay: &str) -> Vec<u8> {
     let at = page
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))

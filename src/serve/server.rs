@@ -20,13 +20,13 @@ use super::overlay;
 
 /// What the server shows over pages: the overlay markup while there are problems.
 #[derive(Default)]
-pub struct Overlay {
+pub(crate) struct Overlay {
     html: RwLock<Option<String>>,
 }
 
 impl Overlay {
     /// Sets the problems to show; returns whether that changed what pages show.
-    pub fn set(&self, problems: &[Diagnostic]) -> bool {
+    pub(crate) fn set(&self, problems: &[Diagnostic]) -> bool {
         let html = overlay::html(problems);
         match self.html.write() {
             Ok(mut current) => {
@@ -44,7 +44,7 @@ impl Overlay {
 }
 
 /// The router: files from `out` (404s get `404.html`), with live reload and the overlay.
-pub fn router(out: &Path, overlay: Arc<Overlay>, live_reload: LiveReloadLayer) -> Router {
+pub(crate) fn router(out: &Path, overlay: Arc<Overlay>, live_reload: LiveReloadLayer) -> Router {
     let files = ServeDir::new(out).not_found_service(ServeFile::new(out.join("404.html")));
     Router::new()
         .fallback_service(files)

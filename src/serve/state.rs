@@ -28,24 +28,24 @@ use super::kept::{self, Assessments, errors_of};
 
 /// The source files a change touched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// Assessment files or folders, relative to the content folder: each is read again, or
     /// removed when it is gone.
-    pub assessments: BTreeSet<PathBuf>,
+    pub(crate) assessments: BTreeSet<PathBuf>,
     /// site.yaml, the registry or a catalogue.
-    pub base: bool,
-    pub pages: bool,
-    pub theme: bool,
+    pub(crate) base: bool,
+    pub(crate) pages: bool,
+    pub(crate) theme: bool,
     /// Events were lost: read everything again.
-    pub rescan: bool,
+    pub(crate) rescan: bool,
 }
 
 impl Change {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.assessments.is_empty() && !self.base && !self.pages && !self.theme && !self.rescan
     }
 
-    pub fn merge(&mut self, other: Change) {
+    pub(crate) fn merge(&mut self, other: Change) {
         self.assessments.extend(other.assessments);
         self.base |= other.base;
         self.pages |= other.pages;
@@ -58,7 +58,7 @@ impl Change {
     }
 
     /// A short account for the log: `assessments/2017/kumla.yaml`, `3 assessments, theme`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         match self.assessments.len() {
             0 => {}
@@ -81,20 +81,20 @@ impl Change {
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Source files read again or removed.
-    pub changed: usize,
-    pub written: Written,
-    pub removed: usize,
+    pub(crate) changed: usize,
+    pub(crate) written: Written,
+    pub(crate) removed: usize,
     /// The whole site was rendered and swapped in.
-    pub full: bool,
+    pub(crate) full: bool,
     /// The rebuild could not be done: the published site is as it was (see `problems`).
-    pub failed: bool,
+    pub(crate) failed: bool,
 }
 
 /// One step of phase 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// More to do.
     Continue(Written),
     /// Phase 2 has finished: the output is what a full build gives.
@@ -102,7 +102,7 @@ pub enum Step {
 }
 
 /// Everything a rebuild reads and writes.
-pub struct State {
+pub(crate) struct State {
     options: Options,
     loaded: Loaded,
     assessments: Assessments,
@@ -131,7 +131,7 @@ const PHASE2_CHUNK: usize = 16;
 impl State {
     /// Loads everything, builds the whole site and publishes it (atomically, like `build`).
     /// Invalid assessments are skipped; anything else wrong stops here.
-    pub fn start(options: Options) -> Result<(State, Outcome), Error> {
+    pub(crate) fn start(options: Options) -> Result<(State, Outcome), Error> {
         crate::pipeline::check_folders(&options)?;
         let (content, assessments) = kept::load(&options, None)
             .map_err(|problems| Error::Content(problems.into_iter().collect()))?;
@@ -178,21 +178,21 @@ impl State {
     }
 
     /// The site.yaml in use.
-    pub fn config(&self) -> &crate::model::SiteConfig {
+    pub(crate) fn config(&self) -> &crate::model::SiteConfig {
         &self.loaded.content.config
     }
 
-    pub fn options(&self) -> &Options {
+    pub(crate) fn options(&self) -> &Options {
         &self.options
     }
 
     /// Whether phase 2 has yet to report [`Step::Done`] for the last change.
-    pub fn has_pending(&self) -> bool {
+    pub(crate) fn has_pending(&self) -> bool {
         !self.settled
     }
 
     /// Every current problem, sorted: invalid files, duplicates, setup and template problems.
-    pub fn problems(&self) -> Vec<Diagnostic> {
+    pub(crate) fn problems(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.setup_problems.clone();
         all.extend(self.assessments.problems().cloned());
         all.extend(self.render_problems.values().cloned());
@@ -202,7 +202,7 @@ impl State {
     }
 
     /// Applies a change and runs phase 1; phase 2 is left pending (see [`State::phase2_step`]).
-    pub fn apply(&mut self, change: &Change) -> Outcome {
+    pub(crate) fn apply(&mut self, change: &Change) -> Outcome {
         self.settled = false;
         if !change.is_full() {
             return self.apply_assessments(&change.assessments);
@@ -312,7 +312,7 @@ impl State {
 
     /// Does a part of phase 2: the PNGs left from phase 1, or a chunk of pages. Stops early
     /// (leaving the rest pending) when `interrupt` is set.
-    pub fn phase2_step(&mut self, interrupt: &AtomicBool) -> Step {
+    pub(crate) fn phase2_step(&mut self, interrupt: &AtomicBool) -> Step {
         if !self.pending_pngs.is_empty() {
             let pngs = std::mem::take(&mut self.pending_pngs);
             let files: Vec<OutputFile> = pngs

@@ -23,7 +23,7 @@ use super::state::{Change, Outcome, State, Step};
 
 /// What the watcher tells the rebuild loop.
 #[derive(Debug)]
-pub enum Message {
+pub(crate) enum Message {
     /// Something happened at these paths.
     Paths(Vec<PathBuf>),
     /// Events were lost (the kernel's queue overflowed): everything is read again.
@@ -34,13 +34,13 @@ pub enum Message {
 
 /// The folders being watched, resolved, to tell which one an event path belongs to.
 #[derive(Debug, Clone)]
-pub struct Roots {
-    pub content: PathBuf,
-    pub theme: PathBuf,
+pub(crate) struct Roots {
+    pub(crate) content: PathBuf,
+    pub(crate) theme: PathBuf,
 }
 
 impl Roots {
-    pub fn new(content: &Path, theme: &Path) -> std::io::Result<Roots> {
+    pub(crate) fn new(content: &Path, theme: &Path) -> std::io::Result<Roots> {
         Ok(Roots {
             content: std::fs::canonicalize(content)?,
             theme: std::fs::canonicalize(theme)?,
@@ -48,7 +48,7 @@ impl Roots {
     }
 
     /// What a changed path means for the site; `None` for paths that do not matter.
-    pub fn classify(&self, path: &Path) -> Option<Change> {
+    pub(crate) fn classify(&self, path: &Path) -> Option<Change> {
         let mut change = Change::default();
         if let Ok(rel) = path.strip_prefix(&self.theme) {
             if is_scratch_file(rel) {
@@ -79,7 +79,7 @@ impl Roots {
 }
 
 /// Editors' temporary and backup files: `.name.swp`, `name~`, `.#name`, `#name#`, vim's `4913`.
-pub fn is_scratch_file(rel: &Path) -> bool {
+pub(crate) fn is_scratch_file(rel: &Path) -> bool {
     let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
@@ -94,13 +94,13 @@ pub fn is_scratch_file(rel: &Path) -> bool {
 
 /// How long the debouncer waits after a path's last event, and how often it looks.
 #[derive(Debug, Clone, Copy)]
-pub struct Timing {
-    pub debounce: Duration,
-    pub tick: Duration,
+pub(crate) struct Timing {
+    pub(crate) debounce: Duration,
+    pub(crate) tick: Duration,
 }
 
 impl Timing {
-    pub fn new(debounce: Duration) -> Timing {
+    pub(crate) fn new(debounce: Duration) -> Timing {
         let debounce = debounce.max(Duration::from_millis(1));
         Timing {
             debounce,
@@ -116,7 +116,7 @@ impl Timing {
 }
 
 /// Starts watching; events go to `sender`, and `interrupt` is set whenever one is sent.
-pub fn start(
+pub(crate) fn start(
     roots: &Roots,
     timing: Timing,
     sender: Sender<Message>,
@@ -171,7 +171,7 @@ fn changes_files(kind: &EventKind) -> bool {
 
 /// What the loop reports to whoever runs it (the server reloads browsers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Phase 1 of a change is published; `files` were written.
     Published { files: usize },
     /// Phase 2 is done: the site is what a full build gives. `files` were written or
@@ -192,7 +192,7 @@ struct Rebuild {
 }
 
 /// Runs until a [`Message::Stop`] arrives or the watcher goes away.
-pub fn run(
+pub(crate) fn run(
     state: &mut State,
     roots: &Roots,
     messages: &Receiver<Message>,
@@ -367,7 +367,10 @@ fn log_rebuild(r: &Rebuild) {
 }
 
 /// Sends [`Message::Stop`] on SIGTERM or Ctrl-C (SIGINT).
-pub fn stop_on_signals(sender: Sender<Message>, interrupt: Arc<AtomicBool>) -> Result<(), String> {
+pub(crate) fn stop_on_signals(
+    sender: Sender<Message>,
+    interrupt: Arc<AtomicBool>,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
