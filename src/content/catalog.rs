@@ -379,7 +379,6 @@ fn read_part(
 
 /// Resolves `replaces` once every catalogue is loaded. A target is `id` (unique among the
 /// other catalogues) or `catalog/id`.
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn resolve_replaces(
     loaded: &mut [LoadedCatalog],
     texts: &[(std::path::PathBuf, String)],
@@ -392,98 +391,136 @@ pub fn resolve_replaces(
             text: &texts[ci].1,
         };
         for pending in &entry.replaces {
-            let mut refs = Vec::new();
-            for (target, pos) in &pending.targets {
-                let (wanted_catalog, wanted_id) = match target.split_once('/') {
-                    Some((c, i)) => (Some(c), i),
-                    None => (None, target.as_str()),
-                };
-                if wanted_catalog == Some(entry.catalog.id.as_str()) {
-                    diagnostics.error(&source, *pos, format!("found \"{target}\" in replaces, an indicator of this same catalogue; expected an indicator of an earlier catalogue"));
-                    continue;
-                }
-                if let Some(wanted) = wanted_catalog
-                    && !loaded.iter().any(|other| other.catalog.id == wanted)
-                {
-                    let others: Vec<&str> = loaded
-                        .iter()
-                        .filter(|o| o.catalog.id != entry.catalog.id)
-                        .map(|o| o.catalog.id.as_str())
-                        .collect();
-                    let hint = suggest::closest(wanted, others.iter().copied())
-                        .map_or(String::new(), |c| {
-                            format!(" (did you mean \"{c}/{wanted_id}\"?)")
-                        });
-                    let expected = if others.is_empty() {
-                        "no other catalogue is loaded; expected replaces only in a catalogue that follows another one".to_string()
-                    } else {
-                        format!(
-                            "expected catalog/id with the catalogue {}",
-                            suggest::one_of(&others)
-                        )
-                    };
-                    diagnostics.error(
-                        &source,
-                        *pos,
-                        format!("unknown catalogue \"{wanted}\" in \"{target}\"{hint}; {expected}"),
-                    );
-                    continue;
-                }
-                let matches: Vec<IndicatorRef> = loaded
-                    .iter()
-                    .enumerate()
-                    .filter(|(oi, other)| {
-                        *oi != ci && wanted_catalog.is_none_or(|w| w == other.catalog.id)
-                    })
-                    .filter_map(|(oi, other)| {
-                        other
-                            .catalog
-                            .indicator_by_id
-                            .get(wanted_id)
-                            .map(|&ii| IndicatorRef {
-                                catalog: oi,
-                                indicator: ii,
-                            })
-                    })
-                    .collect();
-                match matches.as_slice() {
-                    [one] => refs.push(*one),
-                    [] => {
-                        let candidates: Vec<&str> = loaded
-                            .iter()
-                            .enumerate()
-                            .filter(|(oi, o)| {
-                                *oi != ci && wanted_catalog.is_none_or(|w| w == o.catalog.id)
-                            })
-                            .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.as_str()))
-                            .collect();
-                        let hint = suggest::closest(wanted_id, candidates.iter().copied()).map_or(
-                            String::new(),
-                            |near| match wanted_catalog {
-                                Some(c) => format!(" (did you mean \"{c}/{near}\"?)"),
-                                None => format!(" (did you mean \"{near}\"?)"),
-                            },
-                        );
-                        let within = wanted_catalog
-                            .map_or("no other catalogue has it".to_string(), |c| {
-                                format!("catalogue \"{c}\" has no indicator \"{wanted_id}\"")
-                            });
-                        diagnostics.error(&source, *pos, format!("unknown indicator \"{target}\" in replaces: {within}{hint}; expected the id of the indicator of an earlier catalogue that this one continues, as id or catalog/id"));
-                    }
-                    many => {
-                        let names: Vec<String> = many
-                            .iter()
-                            .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
-                            .collect();
-                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                        diagnostics.error(&source, *pos, format!("found \"{target}\" in replaces, an indicator of several catalogues; expected one of them as catalog/id: {}", suggest::one_of(&names)));
-                    }
-                }
-            }
+            let refs = pending
+                .targets
+                .iter()
+                .filter_map(|(target, pos)| {
+                    resolve_target(loaded, ci, target)
+                        .map_err(|message| diagnostics.error(&source, *pos, message))
+                        .ok()
+                })
+                .collect();
             resolved.push((ci, pending.indicator, refs));
         }
     }
     for (ci, ii, refs) in resolved {
         loaded[ci].catalog.indicators[ii].replaces = refs;
     }
+}
+
+/// The indicator that `target` (`id` or `catalog/id`) in a `replaces` of catalogue `ci` names,
+/// or why it names none.
+fn resolve_target(
+    loaded: &[LoadedCatalog],
+    ci: usize,
+    target: &str,
+) -> Result<IndicatorRef, String> {
+    let own_id = loaded[ci].catalog.id.as_str();
+    let (wanted_catalog, wanted_id) = match target.split_once('/') {
+        Some((c, i)) => (Some(c), i),
+        None => (None, target),
+    };
+    if wanted_catalog == Some(own_id) {
+        return Err(format!(
+            "found \"{target}\" in replaces, an indicator of this same catalogue; expected an indicator of an earlier catalogue"
+        ));
+    }
+    if let Some(wanted) = wanted_catalog
+        && !loaded.iter().any(|other| other.catalog.id == wanted)
+    {
+        return Err(unknown_catalogue(loaded, own_id, target, wanted, wanted_id));
+    }
+    // The other catalogues the target may be in.
+    let searched = || {
+        loaded.iter().enumerate().filter(move |(oi, other)| {
+            *oi != ci && wanted_catalog.is_none_or(|w| w == other.catalog.id)
+        })
+    };
+    let matches: Vec<IndicatorRef> = searched()
+        .filter_map(|(oi, other)| {
+            other
+                .catalog
+                .indicator_by_id
+                .get(wanted_id)
+                .map(|&ii| IndicatorRef {
+                    catalog: oi,
+                    indicator: ii,
+                })
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let candidates: Vec<&str> = searched()
+                .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.as_str()))
+                .collect();
+            Err(unknown_indicator(
+                target,
+                wanted_catalog,
+                wanted_id,
+                &candidates,
+            ))
+        }
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
+                .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            Err(format!(
+                "found \"{target}\" in replaces, an indicator of several catalogues; expected one of them as catalog/id: {}",
+                suggest::one_of(&names)
+            ))
+        }
+    }
+}
+
+/// The message for a `replaces` target whose catalogue (`wanted`) is not loaded.
+fn unknown_catalogue(
+    loaded: &[LoadedCatalog],
+    own_id: &str,
+    target: &str,
+    wanted: &str,
+    wanted_id: &str,
+) -> String {
+    let others: Vec<&str> = loaded
+        .iter()
+        .filter(|o| o.catalog.id != own_id)
+        .map(|o| o.catalog.id.as_str())
+        .collect();
+    let hint = suggest::closest(wanted, others.iter().copied()).map_or(String::new(), |c| {
+        format!(" (did you mean \"{c}/{wanted_id}\"?)")
+    });
+    let expected = if others.is_empty() {
+        "no other catalogue is loaded; expected replaces only in a catalogue that follows another one".to_string()
+    } else {
+        format!(
+            "expected catalog/id with the catalogue {}",
+            suggest::one_of(&others)
+        )
+    };
+    format!("unknown catalogue \"{wanted}\" in \"{target}\"{hint}; {expected}")
+}
+
+/// The message for a `replaces` target that no searched catalogue has; `candidates` are the
+/// ids of their indicators.
+fn unknown_indicator(
+    target: &str,
+    wanted_catalog: Option<&str>,
+    wanted_id: &str,
+    candidates: &[&str],
+) -> String {
+    let hint =
+        suggest::closest(wanted_id, candidates.iter().copied()).map_or(String::new(), |near| {
+            match wanted_catalog {
+                Some(c) => format!(" (did you mean \"{c}/{near}\"?)"),
+                None => format!(" (did you mean \"{near}\"?)"),
+            }
+        });
+    let within = wanted_catalog.map_or("no other catalogue has it".to_string(), |c| {
+        format!("catalogue \"{c}\" has no indicator \"{wanted_id}\"")
+    });
+    format!(
+        "unknown indicator \"{target}\" in replaces: {within}{hint}; expected the id of the indicator of an earlier catalogue that this one continues, as id or catalog/id"
+    )
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{Answer, Content, IndicatorRef, SizeClass, Year};
+use crate::model::{Answer, Assessment, Content, IndicatorRef, Registry, SizeClass, Year};
 
 pub use assessment::{
     AssessmentFigures, BestWorst, Change, ChangeCounts, ChangeKind, Comparison, ComparisonRow,
@@ -127,177 +127,23 @@ pub struct AnswerLists {
 const SIZE_CLASSES: usize = SizeClass::ALL.len();
 
 /// Computes every figure of the content.
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn compute(content: &Content) -> Stats {
-    let registry = &content.registry;
-    let size_class: Vec<SizeClass> = registry
-        .municipalities
-        .iter()
-        .map(|m| SizeClass::of(m.population))
-        .collect();
-    let cell_of = |municipality: usize| {
-        registry.municipalities[municipality].county * SIZE_CLASSES
-            + size_class[municipality].index()
-    };
-    let cell_count = registry.counties.len() * SIZE_CLASSES;
-    let mut registry_cells = vec![RegistryTotals::default(); cell_count];
-    for (i, m) in registry.municipalities.iter().enumerate() {
-        if let Some(cell) = registry_cells.get_mut(cell_of(i)) {
-            cell.add(m.population);
-        }
-    }
-    let mut counties_by_code: Vec<usize> = (0..registry.counties.len()).collect();
-    counties_by_code.sort_by(|&a, &b| registry.counties[a].code.cmp(&registry.counties[b].code));
-
-    // Groups: (year, catalogue) by year, then catalogue id.
-    let mut keys: Vec<(Year, usize)> = content
-        .assessments
-        .iter()
-        .map(|a| (a.year, a.catalog))
-        .collect();
-    keys.sort_by(|a, b| (a.0, &content.catalogs[a.1].id).cmp(&(b.0, &content.catalogs[b.1].id)));
-    keys.dedup();
+    let cells = RegistryCells::new(&content.registry);
+    let keys = group_keys(content);
     let group_index: HashMap<(Year, usize), usize> =
         keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-    let mut group_of = Vec::with_capacity(content.assessments.len());
-    for (i, a) in content.assessments.iter().enumerate() {
-        let g = group_index[&(a.year, a.catalog)];
-        members[g].push(i);
-        group_of.push(g);
-    }
-    let by_code = |x: &usize, y: &usize| {
-        let code = |i: usize| &registry.municipalities[content.assessments[i].municipality].code;
-        code(*x).cmp(code(*y))
-    };
-    let groups: Vec<Group> = keys
-        .par_iter()
-        .zip(members)
-        .map(|(&(year, catalog), mut assessments)| {
-            assessments.sort_by(by_code);
-            let (nation, counties, sizes) = group_scopes(
-                content,
-                catalog,
-                &assessments,
-                &cell_of,
-                &registry_cells,
-                &counties_by_code,
-            );
-            Group {
-                year,
-                catalog,
-                max_points: content.catalogs[catalog].max_points(),
-                assessments,
-                nation,
-                counties,
-                sizes,
-            }
-        })
-        .collect();
-
-    let mut by_municipality = vec![MunicipalityHistory::default(); registry.municipalities.len()];
-    for (i, a) in content.assessments.iter().enumerate() {
-        by_municipality[a.municipality].assessments.push(i);
-    }
-    for history in &mut by_municipality {
-        history
-            .assessments
-            .sort_by_key(|&i| content.assessments[i].year);
-    }
-
-    // The previous assessment of each, and the catalogue pairs whose indicators must be matched.
-    let previous: Vec<Option<usize>> = content
-        .assessments
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let history = &by_municipality[a.municipality].assessments;
-            let at = history.iter().position(|&h| h == i)?;
-            at.checked_sub(1).map(|p| history[p])
-        })
-        .collect();
-    let mut pairs: Vec<(usize, usize)> = previous
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            p.map(|p| {
-                (
-                    content.assessments[i].catalog,
-                    content.assessments[p].catalog,
-                )
-            })
-        })
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let counterparts: HashMap<(usize, usize), Vec<Option<usize>>> = pairs
-        .into_iter()
-        .map(|(from, to)| {
-            (
-                (from, to),
-                lineage::counterparts(&content.catalogs, from, to),
-            )
-        })
-        .collect();
+    let (groups, group_of) = build_groups(content, &keys, &group_index, &cells);
+    let by_municipality = histories(content);
+    let previous = previous_assessments(content, &by_municipality);
+    let counterparts = counterparts_to_previous(content, &previous);
 
     let mut assessments: Vec<AssessmentFigures> = content
         .assessments
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
-            let catalog = &content.catalogs[a.catalog];
-            let group = &groups[group_of[i]];
-            let county = registry.municipalities[a.municipality].county;
-            let class = size_class[a.municipality];
-            let mut total = Tally::default();
-            let areas: Vec<Tally> = catalog
-                .areas
-                .iter()
-                .map(|area| {
-                    let mut t = Tally::default();
-                    for indicator in area.indicators.clone() {
-                        t.add(a.answers.get(indicator).copied().flatten());
-                    }
-                    total.merge(&t);
-                    t
-                })
-                .collect();
-            let previous = previous[i].map(|p| {
-                let before = &content.assessments[p];
-                let map = counterparts
-                    .get(&(a.catalog, before.catalog))
-                    .map_or(&[][..], Vec::as_slice);
-                let (changes, counts, areas) =
-                    assessment::changes(catalog, &a.answers, &before.answers, map);
-                PreviousComparison {
-                    assessment: p,
-                    year: before.year,
-                    changes,
-                    counts,
-                    areas,
-                }
-            });
-            AssessmentFigures {
-                group: group_of[i],
-                county_scope: group
-                    .counties
-                    .iter()
-                    .position(|(c, _)| *c == county)
-                    .unwrap_or_default(),
-                size_class: class,
-                size_scope: group
-                    .sizes
-                    .iter()
-                    .position(|(c, _)| *c == class)
-                    .unwrap_or_default(),
-                total,
-                areas,
-                points: total.points(),
-                max_points: catalog.max_points(),
-                share_helt: total.share_helt(),
-                rank: 0,
-                previous,
-            }
+            let previous = previous[i].map(|p| compare_to_previous(content, a, p, &counterparts));
+            assessment_figures(content, a, group_of[i], &groups, &cells, previous)
         })
         .collect();
     rank_by_points(&groups, &mut assessments);
@@ -314,6 +160,247 @@ pub fn compute(content: &Content) -> Stats {
         years,
         indicator_series,
         similar_index,
+    }
+}
+
+/// The registry cut into (county, size class) cells: every group's figures are counted per
+/// cell and then added up into the nation, each county and each size class.
+struct RegistryCells<'a> {
+    registry: &'a Registry,
+    /// The size class of each municipality.
+    size_class: Vec<SizeClass>,
+    /// The registry's totals of each cell.
+    totals: Vec<RegistryTotals>,
+    /// Indices into `registry.counties`, by county code.
+    counties_by_code: Vec<usize>,
+}
+
+impl<'a> RegistryCells<'a> {
+    fn new(registry: &'a Registry) -> Self {
+        let size_class = registry
+            .municipalities
+            .iter()
+            .map(|m| SizeClass::of(m.population))
+            .collect();
+        let mut cells = RegistryCells {
+            registry,
+            size_class,
+            totals: vec![RegistryTotals::default(); registry.counties.len() * SIZE_CLASSES],
+            counties_by_code: (0..registry.counties.len()).collect(),
+        };
+        for (i, m) in registry.municipalities.iter().enumerate() {
+            let cell = cells.cell_of(i);
+            if let Some(totals) = cells.totals.get_mut(cell) {
+                totals.add(m.population);
+            }
+        }
+        cells
+            .counties_by_code
+            .sort_by(|&a, &b| registry.counties[a].code.cmp(&registry.counties[b].code));
+        cells
+    }
+
+    /// The cell of a municipality (index into `registry.municipalities`).
+    fn cell_of(&self, municipality: usize) -> usize {
+        self.registry.municipalities[municipality].county * SIZE_CLASSES
+            + self.size_class[municipality].index()
+    }
+}
+
+/// The groups' keys, (year, catalogue), by year, then catalogue id.
+fn group_keys(content: &Content) -> Vec<(Year, usize)> {
+    let mut keys: Vec<(Year, usize)> = content
+        .assessments
+        .iter()
+        .map(|a| (a.year, a.catalog))
+        .collect();
+    keys.sort_by(|a, b| (a.0, &content.catalogs[a.1].id).cmp(&(b.0, &content.catalogs[b.1].id)));
+    keys.dedup();
+    keys
+}
+
+/// Every group with its figures, and the group of each assessment.
+fn build_groups(
+    content: &Content,
+    keys: &[(Year, usize)],
+    group_index: &HashMap<(Year, usize), usize>,
+    cells: &RegistryCells<'_>,
+) -> (Vec<Group>, Vec<usize>) {
+    let registry = &content.registry;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    let mut group_of = Vec::with_capacity(content.assessments.len());
+    for (i, a) in content.assessments.iter().enumerate() {
+        let g = group_index[&(a.year, a.catalog)];
+        members[g].push(i);
+        group_of.push(g);
+    }
+    let by_code = |x: &usize, y: &usize| {
+        let code = |i: usize| &registry.municipalities[content.assessments[i].municipality].code;
+        code(*x).cmp(code(*y))
+    };
+    let groups = keys
+        .par_iter()
+        .zip(members)
+        .map(|(&(year, catalog), mut assessments)| {
+            assessments.sort_by(by_code);
+            let (nation, counties, sizes) = group_scopes(
+                content,
+                catalog,
+                &assessments,
+                &|municipality| cells.cell_of(municipality),
+                &cells.totals,
+                &cells.counties_by_code,
+            );
+            Group {
+                year,
+                catalog,
+                max_points: content.catalogs[catalog].max_points(),
+                assessments,
+                nation,
+                counties,
+                sizes,
+            }
+        })
+        .collect();
+    (groups, group_of)
+}
+
+/// Each municipality's assessments, oldest first.
+fn histories(content: &Content) -> Vec<MunicipalityHistory> {
+    let mut by_municipality =
+        vec![MunicipalityHistory::default(); content.registry.municipalities.len()];
+    for (i, a) in content.assessments.iter().enumerate() {
+        by_municipality[a.municipality].assessments.push(i);
+    }
+    for history in &mut by_municipality {
+        history
+            .assessments
+            .sort_by_key(|&i| content.assessments[i].year);
+    }
+    by_municipality
+}
+
+/// The previous assessment of each assessment by the same municipality, if any.
+fn previous_assessments(
+    content: &Content,
+    by_municipality: &[MunicipalityHistory],
+) -> Vec<Option<usize>> {
+    content
+        .assessments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let history = &by_municipality[a.municipality].assessments;
+            let at = history.iter().position(|&h| h == i)?;
+            at.checked_sub(1).map(|p| history[p])
+        })
+        .collect()
+}
+
+/// For each (catalogue, previous catalogue) pair that an assessment and its previous one
+/// answered: the counterpart in the previous catalogue of each indicator.
+fn counterparts_to_previous(
+    content: &Content,
+    previous: &[Option<usize>],
+) -> HashMap<(usize, usize), Vec<Option<usize>>> {
+    let mut pairs: Vec<(usize, usize)> = previous
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.map(|p| {
+                (
+                    content.assessments[i].catalog,
+                    content.assessments[p].catalog,
+                )
+            })
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .map(|(from, to)| {
+            (
+                (from, to),
+                lineage::counterparts(&content.catalogs, from, to),
+            )
+        })
+        .collect()
+}
+
+/// What changed in an assessment since the previous one (`previous`, index into
+/// `content.assessments`).
+fn compare_to_previous(
+    content: &Content,
+    a: &Assessment,
+    previous: usize,
+    counterparts: &HashMap<(usize, usize), Vec<Option<usize>>>,
+) -> PreviousComparison {
+    let before = &content.assessments[previous];
+    let map = counterparts
+        .get(&(a.catalog, before.catalog))
+        .map_or(&[][..], Vec::as_slice);
+    let (changes, counts, areas) = assessment::changes(
+        &content.catalogs[a.catalog],
+        &a.answers,
+        &before.answers,
+        map,
+    );
+    PreviousComparison {
+        assessment: previous,
+        year: before.year,
+        changes,
+        counts,
+        areas,
+    }
+}
+
+/// One assessment's own figures, before it is ranked within its group (index into `groups`).
+fn assessment_figures(
+    content: &Content,
+    a: &Assessment,
+    group_index: usize,
+    groups: &[Group],
+    cells: &RegistryCells<'_>,
+    previous: Option<PreviousComparison>,
+) -> AssessmentFigures {
+    let catalog = &content.catalogs[a.catalog];
+    let group = &groups[group_index];
+    let county = content.registry.municipalities[a.municipality].county;
+    let class = cells.size_class[a.municipality];
+    let mut total = Tally::default();
+    let areas: Vec<Tally> = catalog
+        .areas
+        .iter()
+        .map(|area| {
+            let mut t = Tally::default();
+            for indicator in area.indicators.clone() {
+                t.add(a.answers.get(indicator).copied().flatten());
+            }
+            total.merge(&t);
+            t
+        })
+        .collect();
+    AssessmentFigures {
+        group: group_index,
+        county_scope: group
+            .counties
+            .iter()
+            .position(|(c, _)| *c == county)
+            .unwrap_or_default(),
+        size_class: class,
+        size_scope: group
+            .sizes
+            .iter()
+            .position(|(c, _)| *c == class)
+            .unwrap_or_default(),
+        total,
+        areas,
+        points: total.points(),
+        max_points: catalog.max_points(),
+        share_helt: total.share_helt(),
+        rank: 0,
+        previous,
     }
 }
 
