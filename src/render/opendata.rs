@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::paths;
-use crate::model::{Content, Date, Level, Part, SizeClass, Year, answer_word};
+use crate::model::{Area, Catalog, Content, Date, Level, Part, SizeClass, Year, answer_word};
 use crate::stats::{Scope, Stats};
 
 const ANSWERS_HEADER: &str =
@@ -747,11 +747,49 @@ fn size_class_bounds(class: SizeClass) -> (u64, Option<u64>) {
 /// order of the content (catalogues by id, counties and municipalities by code), so the same
 /// content gives the same bytes. Paths are relative to the site's root and end in `/` for
 /// pages; a municipality without assessments has no page (`path` is null).
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
-    let registry = &content.registry;
     let config = &content.config;
-    let catalogs = content
+    let site = SiteJson {
+        title: &config.title,
+        title_en: config.title_en.as_deref(),
+        description: config.description.as_deref(),
+        publisher: config.publisher.as_deref(),
+        language: config.language.code(),
+        base_url: &config.base_url,
+        example_data: config.example_data,
+        license: config.license,
+        dcat: config
+            .has_absolute_address()
+            .then_some(crate::render::dcat::PATH),
+        years: &stats.years,
+        files: paths::DATA_FILES.to_vec(),
+        answers: ["helt", "delvis", "inte", "obesvarad"],
+        size_classes: SizeClass::ALL
+            .iter()
+            .map(|&class| {
+                let (min_population, max_population) = size_class_bounds(class);
+                SizeClassJson {
+                    code: class.code(),
+                    min_population,
+                    max_population,
+                }
+            })
+            .collect(),
+        catalogs: catalogs_json(content, stats),
+        counties: counties_json(content, stats),
+        municipalities: municipalities_json(content, stats),
+    };
+    let mut bytes = match serde_json::to_vec_pretty(&site) {
+        Ok(bytes) => bytes,
+        Err(e) => unreachable!("site.json holds only strings, numbers and lists: {e}"),
+    };
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Every catalogue with its areas and indicators, and the years it was answered.
+fn catalogs_json<'a>(content: &'a Content, stats: &Stats) -> Vec<CatalogJson<'a>> {
+    content
         .catalogs
         .iter()
         .enumerate()
@@ -775,44 +813,58 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 areas: catalog
                     .areas
                     .iter()
-                    .map(|area| AreaJson {
-                        id: &area.id,
-                        level: area.level.as_str(),
-                        name: &area.name,
-                        short: area.short.as_deref(),
-                        name_en: area.name_en.as_deref(),
-                        short_en: area.short_en.as_deref(),
-                        indicators: catalog
-                            .indicators
-                            .get(area.indicators.clone())
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|indicator| IndicatorJson {
-                                id: &indicator.id,
-                                text: &indicator.text,
-                                text_en: indicator.text_en.as_deref(),
-                                part: (area.level == Level::Flower)
-                                    .then_some(part_word(indicator.part)),
-                                replaces: indicator
-                                    .replaces
-                                    .iter()
-                                    .filter_map(|r| {
-                                        let other = content.catalogs.get(r.catalog)?;
-                                        let id = &other.indicators.get(r.indicator)?.id;
-                                        Some(format!("{}/{id}", other.id))
-                                    })
-                                    .collect(),
-                                path: paths::indicator(&catalog.id, &indicator.id),
-                                csv: answered
-                                    .then(|| paths::indicator_csv(&catalog.id, &indicator.id)),
-                            })
-                            .collect(),
-                    })
+                    .map(|area| area_json(content, catalog, area, answered))
                     .collect(),
             }
         })
-        .collect();
-    let counties = registry
+        .collect()
+}
+
+/// One area of a catalogue with its indicators; `answered` when the catalogue was answered
+/// some year, so its indicators have answer files.
+fn area_json<'a>(
+    content: &'a Content,
+    catalog: &'a Catalog,
+    area: &'a Area,
+    answered: bool,
+) -> AreaJson<'a> {
+    AreaJson {
+        id: &area.id,
+        level: area.level.as_str(),
+        name: &area.name,
+        short: area.short.as_deref(),
+        name_en: area.name_en.as_deref(),
+        short_en: area.short_en.as_deref(),
+        indicators: catalog
+            .indicators
+            .get(area.indicators.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|indicator| IndicatorJson {
+                id: &indicator.id,
+                text: &indicator.text,
+                text_en: indicator.text_en.as_deref(),
+                part: (area.level == Level::Flower).then_some(part_word(indicator.part)),
+                replaces: indicator
+                    .replaces
+                    .iter()
+                    .filter_map(|r| {
+                        let other = content.catalogs.get(r.catalog)?;
+                        let id = &other.indicators.get(r.indicator)?.id;
+                        Some(format!("{}/{id}", other.id))
+                    })
+                    .collect(),
+                path: paths::indicator(&catalog.id, &indicator.id),
+                csv: answered.then(|| paths::indicator_csv(&catalog.id, &indicator.id)),
+            })
+            .collect(),
+    }
+}
+
+/// Every county of the registry; one with assessments has an answer file.
+fn counties_json<'a>(content: &'a Content, stats: &Stats) -> Vec<CountyJson<'a>> {
+    let registry = &content.registry;
+    registry
         .counties
         .iter()
         .enumerate()
@@ -832,8 +884,13 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 .filter(|m| m.county == c)
                 .count(),
         })
-        .collect();
-    let municipalities = registry
+        .collect()
+}
+
+/// Every municipality of the registry with its assessments, oldest first.
+fn municipalities_json<'a>(content: &'a Content, stats: &Stats) -> Vec<MunicipalityJson<'a>> {
+    let registry = &content.registry;
+    registry
         .municipalities
         .iter()
         .enumerate()
@@ -877,43 +934,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
                 assessments,
             }
         })
-        .collect();
-    let site = SiteJson {
-        title: &config.title,
-        title_en: config.title_en.as_deref(),
-        description: config.description.as_deref(),
-        publisher: config.publisher.as_deref(),
-        language: config.language.code(),
-        base_url: &config.base_url,
-        example_data: config.example_data,
-        license: config.license,
-        dcat: config
-            .has_absolute_address()
-            .then_some(crate::render::dcat::PATH),
-        years: &stats.years,
-        files: paths::DATA_FILES.to_vec(),
-        answers: ["helt", "delvis", "inte", "obesvarad"],
-        size_classes: SizeClass::ALL
-            .iter()
-            .map(|&class| {
-                let (min_population, max_population) = size_class_bounds(class);
-                SizeClassJson {
-                    code: class.code(),
-                    min_population,
-                    max_population,
-                }
-            })
-            .collect(),
-        catalogs,
-        counties,
-        municipalities,
-    };
-    let mut bytes = match serde_json::to_vec_pretty(&site) {
-        Ok(bytes) => bytes,
-        Err(e) => unreachable!("site.json holds only strings, numbers and lists: {e}"),
-    };
-    bytes.push(b'\n');
-    bytes
+        .collect()
 }
 
 #[cfg(test)]

@@ -601,7 +601,6 @@ fn label_width(cell_width: f64) -> f64 {
     cell_width - 20.0
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 #[expect(
     clippy::too_many_arguments,
     reason = "the steps of one layout, each a plain value"
@@ -625,43 +624,14 @@ fn flower(
         .filter(|&i| catalog.indicators[i].part == Part::Leaf)
         .collect();
     let bar_width = if rows == 1 { 14.0 } else { 12.0 };
-    let font_size = label_font_size(rows);
 
     // The stem stands in the middle of the cell; its bar stands just right of it (and of
     // its right-hand leaves), under the head.
     let stem_x = (cell.x0 + cell.x1) / 2.0;
     let half_room = cell.width() / 2.0 - 3.0;
 
-    let lines = wrap(
-        catalog.areas[area].label_in(language).0,
-        font_size,
-        label_width(cell.width()),
-        2,
-    );
-    let tag_height = |lines: usize| {
-        if lines == 0 {
-            0.0
-        } else {
-            TextBlock::height_of(lines, font_size) + 8.0
-        }
-    };
-    let ground = cell.y1 - 3.0 - tag_height(tag_lines);
-    let text_width = lines
-        .iter()
-        .map(|l| text_width(l, font_size))
-        .fold(0.0, f64::max);
-    let tag_width = if lines.is_empty() {
-        0.0
-    } else {
-        text_width + 14.0
-    };
-    let tag = BBox::new(
-        stem_x - tag_width / 2.0,
-        ground,
-        tag_width,
-        tag_height(lines.len()),
-    );
-    let label = TextBlock::new(lines, stem_x, tag.y0 + 4.0, font_size, Anchor::Middle);
+    let label = catalog.areas[area].label_in(language).0;
+    let (ground, tag, label) = name_tag(label, cell, stem_x, label_font_size(rows), tag_lines);
 
     let min_stem = cell.height() * if row_has_leaves { 0.36 } else { 0.24 };
     // Never smaller than a dot, even in a cramped cell (max after min, so it cannot panic).
@@ -677,25 +647,7 @@ fn flower(
     };
 
     let first = shapes.len();
-    let petal_length = radius - disk_radius - STROKE;
-    let middle = disk_radius + petal_length / 2.0;
-    let petal_width = match petals.len() {
-        0 | 1 => petal_length * 0.8,
-        n => (petal_length * 0.8).min(2.0 * 0.84 * middle * (PI / n as f64).sin()),
-    };
-    for (k, &indicator) in petals.iter().enumerate() {
-        shapes.push(Shape {
-            indicator,
-            kind: Kind::Petal,
-            x: center.0,
-            y: center.1,
-            angle: 360.0 * k as f64 / petals.len() as f64,
-            start: disk_radius,
-            length: petal_length,
-            width: petal_width,
-            bend: 0.0,
-        });
-    }
+    place_petals(&petals, center, radius, disk_radius, shapes);
 
     // Leaves may reach sideways as far as leaves room for the bar on the right.
     let leaf_room = half_room - bar_width - 12.0;
@@ -740,6 +692,73 @@ fn flower(
         tag,
         label,
         shapes: first..shapes.len(),
+    }
+}
+
+/// The name tag under a flower, centred on the stem at the cell's bottom, with room for
+/// `tag_lines` lines (the most any flower of the row needs): the ground the stem stands on,
+/// the tag's box and its text.
+fn name_tag(
+    label: &str,
+    cell: BBox,
+    stem_x: f64,
+    font_size: f64,
+    tag_lines: usize,
+) -> (f64, BBox, TextBlock) {
+    let lines = wrap(label, font_size, label_width(cell.width()), 2);
+    let tag_height = |lines: usize| {
+        if lines == 0 {
+            0.0
+        } else {
+            TextBlock::height_of(lines, font_size) + 8.0
+        }
+    };
+    let ground = cell.y1 - 3.0 - tag_height(tag_lines);
+    let text_width = lines
+        .iter()
+        .map(|l| text_width(l, font_size))
+        .fold(0.0, f64::max);
+    let tag_width = if lines.is_empty() {
+        0.0
+    } else {
+        text_width + 14.0
+    };
+    let tag = BBox::new(
+        stem_x - tag_width / 2.0,
+        ground,
+        tag_width,
+        tag_height(lines.len()),
+    );
+    let label = TextBlock::new(lines, stem_x, tag.y0 + 4.0, font_size, Anchor::Middle);
+    (ground, tag, label)
+}
+
+/// Petals evenly round the head's disk, the first pointing up, as wide as they fit.
+fn place_petals(
+    petals: &[usize],
+    center: (f64, f64),
+    radius: f64,
+    disk_radius: f64,
+    shapes: &mut Vec<Shape>,
+) {
+    let petal_length = radius - disk_radius - STROKE;
+    let middle = disk_radius + petal_length / 2.0;
+    let petal_width = match petals.len() {
+        0 | 1 => petal_length * 0.8,
+        n => (petal_length * 0.8).min(2.0 * 0.84 * middle * (PI / n as f64).sin()),
+    };
+    for (k, &indicator) in petals.iter().enumerate() {
+        shapes.push(Shape {
+            indicator,
+            kind: Kind::Petal,
+            x: center.0,
+            y: center.1,
+            angle: 360.0 * k as f64 / petals.len() as f64,
+            start: disk_radius,
+            length: petal_length,
+            width: petal_width,
+            bend: 0.0,
+        });
     }
 }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{County, Level, Year};
 use crate::output::OutputFile;
 use crate::render::flowerbox::Place;
 use crate::render::opendata;
@@ -233,7 +233,6 @@ pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderE
     Ok(files)
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn render_year(
     site: &Site<'_>,
     county: usize,
@@ -241,27 +240,17 @@ fn render_year(
     as_latest: bool,
     years: &[Year],
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let content = site.content;
-    let c = &content.registry.counties[county];
+    let c = &site.content.registry.counties[county];
     let folder = match (as_latest, year) {
         (false, Some(y)) => paths::county_year(&c.slug, y),
         _ => paths::county(&c.slug),
     };
-    let members: Vec<usize> = content
-        .registry
-        .municipalities
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.county == county)
-        .map(|(i, _)| i)
-        .collect();
     let previous_year = year.and_then(|y| {
         let at = site.stats.years.iter().position(|&x| x == y)?;
         at.checked_sub(1).map(|p| site.stats.years[p])
     });
     let mut files = Vec::new();
-    let mut groups = Vec::new();
-    let mut first_svg_path = None;
+    let mut groups: Vec<GroupView> = Vec::new();
     let mut share = None;
     for (gi, group) in year
         .map(|y| site.stats.groups_of_year(y).collect::<Vec<_>>())
@@ -270,119 +259,213 @@ fn render_year(
         let Some(scope) = group.county(county) else {
             continue;
         };
-        let catalog = &content.catalogs[group.catalog];
-        let tallies: Vec<Tally> = scope.indicators.iter().map(|f| f.tally).collect();
-        let title = format!("{} {} {}", site.t("flowerbox_for"), c.name, group.year);
-        let sentence = site.tally_sentence(
-            &scope.total,
-            catalog.indicators.len(),
-            Some(scope.municipalities),
-        );
         let suffix = if gi == 0 || groups.is_empty() {
             String::new()
         } else {
-            format!("-{}", catalog.id)
+            format!("-{}", site.content.catalogs[group.catalog].id)
         };
-        let prefix = format!("fb{suffix}-");
-        let flowerbox = site.flowerbox(
-            group.catalog,
-            &tallies,
-            group.year,
-            &title,
-            &sentence,
-            &prefix,
-        );
-        let svg = flowerbox.svg(Place::File);
-        let inline = flowerbox.picture(Place::Page);
-        let paths::Picture {
-            svg: svg_path,
-            png: png_path,
-        } = paths::flowerbox(&folder, &suffix);
-        first_svg_path.get_or_insert_with(|| png_path.clone());
+        let view = group_view(site, county, group, scope, &folder, &suffix, &mut files);
         if share.is_none() {
-            // The year's own folder, also from the latest page.
-            let year_folder = paths::county_year(&c.slug, group.year);
-            share = Some(
-                ShareView::new(
-                    site,
-                    &year_folder,
-                    &paths::flowerbox(&year_folder, &suffix).png,
-                    &format!("{title}: {sentence}"),
-                )
-                .download(paths::county_csv(&c.slug), "download_county_csv")
-                .download(png_path.clone(), "download_png")
-                .download(svg_path.clone(), "download_svg"),
-            );
+            share = Some(share_view(site, c, group, &suffix, &view));
         }
-        files.push(OutputFile::bytes(
-            svg_path.clone(),
-            svg.clone().into_bytes(),
-        ));
-        files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
-        let municipalities = super::by_name(
-            group
-                .assessments
-                .iter()
-                .filter_map(|&a| {
-                    let assessment = &content.assessments[a];
-                    let m = &content.registry.municipalities[assessment.municipality];
-                    (m.county == county).then(|| {
-                        let f = &site.stats.assessments[a];
-                        let before = previous_year.and_then(|y| {
-                            site.stats.by_municipality[assessment.municipality]
-                                .assessments
-                                .iter()
-                                .copied()
-                                .find(|&b| content.assessments[b].year == y)
-                        });
-                        let same_catalog = before
-                            .filter(|&b| content.assessments[b].catalog == assessment.catalog);
-                        MunicipalityRow {
-                            name: &m.name,
-                            code: &m.code,
-                            path: Some(paths::municipality_year(&m.slug, group.year)),
-                            population: m.population,
-                            published: true,
-                            points: f.points,
-                            max_points: f.max_points,
-                            tally: Some((&f.total).into()),
-                            share_helt: f.share_helt,
-                            change: same_catalog.map(|b| {
-                                i64::from(f.points) - i64::from(site.stats.assessments[b].points)
-                            }),
-                            new_catalog: before.is_some() && same_catalog.is_none(),
-                        }
-                    })
-                })
-                .collect(),
-            |r: &MunicipalityRow| r.name,
-        );
         groups.push(GroupView {
-            catalog_name: site.catalog_name(catalog).text,
-            catalog_name_lang: site.catalog_name(catalog).lang,
-            narrow: NarrowView::from(&inline),
-            svg: inline.svg,
-            svg_path,
-            png_path,
-            summary_sentence: sentence,
-            municipalities_published: scope.municipalities,
-            municipalities_total: scope.registry_municipalities,
-            population_published: scope.population_published,
-            population_total: scope.population_total,
-            mean_points: scope.mean_points,
-            nation_mean_points: group.nation.mean_points,
-            max_points: group.max_points,
-            total: (&scope.total).into(),
-            nation_total: (&group.nation.total).into(),
-            areas: area_views(site, group, scope),
-            municipalities,
+            municipalities: published_rows(site, county, group, previous_year),
+            ..view
         });
     }
-    let registry_municipalities = super::by_name(
-        members
+    let first_png_path = groups.first().map(|g| g.png_path.clone());
+    let page = Page {
+        name: &c.name,
+        code: &c.code,
+        year,
+        latest: as_latest,
+        years: years
             .iter()
-            .map(|&mi| {
-                let m = &content.registry.municipalities[mi];
+            .map(|&y| YearLink {
+                year: y,
+                path: paths::county_year(&c.slug, y),
+                current: Some(y) == year,
+            })
+            .collect(),
+        previous_year,
+        groups,
+        registry_municipalities: registry_rows(site, county, year),
+        map: year
+            .and_then(|y| pictures::share_map(site, MapScope::County(county), y, &folder, "map")),
+        over_time: year.and_then(|y| {
+            pictures::series_figure(
+                site,
+                &site.stats.county_series(county),
+                y,
+                true,
+                &c.name,
+                "ot",
+            )
+        }),
+        share,
+    };
+    let title = match year {
+        Some(y) => format!("{} {y} – {}", c.name, site.title()),
+        None => format!("{} – {}", c.name, site.title()),
+    };
+    let mut head = Head::new(title, "county");
+    if let Some(png) = first_png_path {
+        head = head.image(png);
+    }
+    let html = site.render_page("county.html", &folder, head, &page)?;
+    files.push(OutputFile::bytes(paths::index(&folder), html));
+    Ok(files)
+}
+
+/// The county's flower box of one group (its picture's files into `files`), its figures
+/// beside the nation's and its areas; the municipalities are left for the caller.
+fn group_view<'a>(
+    site: &Site<'a>,
+    county: usize,
+    group: &Group,
+    scope: &Scope,
+    folder: &str,
+    suffix: &str,
+    files: &mut Vec<OutputFile>,
+) -> GroupView<'a> {
+    let c = &site.content.registry.counties[county];
+    let catalog = &site.content.catalogs[group.catalog];
+    let tallies: Vec<Tally> = scope.indicators.iter().map(|f| f.tally).collect();
+    let title = format!("{} {} {}", site.t("flowerbox_for"), c.name, group.year);
+    let sentence = site.tally_sentence(
+        &scope.total,
+        catalog.indicators.len(),
+        Some(scope.municipalities),
+    );
+    let prefix = format!("fb{suffix}-");
+    let flowerbox = site.flowerbox(
+        group.catalog,
+        &tallies,
+        group.year,
+        &title,
+        &sentence,
+        &prefix,
+    );
+    let svg = flowerbox.svg(Place::File);
+    let inline = flowerbox.picture(Place::Page);
+    let paths::Picture {
+        svg: svg_path,
+        png: png_path,
+    } = paths::flowerbox(folder, suffix);
+    files.push(OutputFile::bytes(
+        svg_path.clone(),
+        svg.clone().into_bytes(),
+    ));
+    files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
+    GroupView {
+        catalog_name: site.catalog_name(catalog).text,
+        catalog_name_lang: site.catalog_name(catalog).lang,
+        narrow: NarrowView::from(&inline),
+        svg: inline.svg,
+        svg_path,
+        png_path,
+        summary_sentence: sentence,
+        municipalities_published: scope.municipalities,
+        municipalities_total: scope.registry_municipalities,
+        population_published: scope.population_published,
+        population_total: scope.population_total,
+        mean_points: scope.mean_points,
+        nation_mean_points: group.nation.mean_points,
+        max_points: group.max_points,
+        total: (&scope.total).into(),
+        nation_total: (&group.nation.total).into(),
+        areas: area_views(site, group, scope),
+        municipalities: Vec::new(),
+    }
+}
+
+/// The embed code and downloads of the page's first flower box, pointing at the year's own
+/// folder, also from the latest page.
+fn share_view(
+    site: &Site<'_>,
+    c: &County,
+    group: &Group,
+    suffix: &str,
+    view: &GroupView<'_>,
+) -> ShareView {
+    let title = format!("{} {} {}", site.t("flowerbox_for"), c.name, group.year);
+    let year_folder = paths::county_year(&c.slug, group.year);
+    ShareView::new(
+        site,
+        &year_folder,
+        &paths::flowerbox(&year_folder, suffix).png,
+        &format!("{title}: {}", view.summary_sentence),
+    )
+    .download(paths::county_csv(&c.slug), "download_county_csv")
+    .download(view.png_path.clone(), "download_png")
+    .download(view.svg_path.clone(), "download_svg")
+}
+
+/// The county's municipalities assessed in a group, by name, with their change in points
+/// since `previous_year`.
+fn published_rows<'a>(
+    site: &Site<'a>,
+    county: usize,
+    group: &Group,
+    previous_year: Option<Year>,
+) -> Vec<MunicipalityRow<'a>> {
+    let content = site.content;
+    super::by_name(
+        group
+            .assessments
+            .iter()
+            .filter_map(|&a| {
+                let assessment = &content.assessments[a];
+                let m = &content.registry.municipalities[assessment.municipality];
+                (m.county == county).then(|| {
+                    let f = &site.stats.assessments[a];
+                    let before = previous_year.and_then(|y| {
+                        site.stats.by_municipality[assessment.municipality]
+                            .assessments
+                            .iter()
+                            .copied()
+                            .find(|&b| content.assessments[b].year == y)
+                    });
+                    let same_catalog =
+                        before.filter(|&b| content.assessments[b].catalog == assessment.catalog);
+                    MunicipalityRow {
+                        name: &m.name,
+                        code: &m.code,
+                        path: Some(paths::municipality_year(&m.slug, group.year)),
+                        population: m.population,
+                        published: true,
+                        points: f.points,
+                        max_points: f.max_points,
+                        tally: Some((&f.total).into()),
+                        share_helt: f.share_helt,
+                        change: same_catalog.map(|b| {
+                            i64::from(f.points) - i64::from(site.stats.assessments[b].points)
+                        }),
+                        new_catalog: before.is_some() && same_catalog.is_none(),
+                    }
+                })
+            })
+            .collect(),
+        |r: &MunicipalityRow| r.name,
+    )
+}
+
+/// Every municipality of the county in the registry, by name, marked when it published an
+/// assessment in `year`.
+fn registry_rows<'a>(
+    site: &Site<'a>,
+    county: usize,
+    year: Option<Year>,
+) -> Vec<MunicipalityRow<'a>> {
+    let content = site.content;
+    super::by_name(
+        content
+            .registry
+            .municipalities
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.county == county)
+            .map(|(mi, m)| {
                 let latest = site.stats.latest(mi);
                 MunicipalityRow {
                     name: &m.name,
@@ -405,46 +488,5 @@ fn render_year(
             })
             .collect(),
         |r: &MunicipalityRow| r.name,
-    );
-    let page = Page {
-        name: &c.name,
-        code: &c.code,
-        year,
-        latest: as_latest,
-        years: years
-            .iter()
-            .map(|&y| YearLink {
-                year: y,
-                path: paths::county_year(&c.slug, y),
-                current: Some(y) == year,
-            })
-            .collect(),
-        previous_year,
-        groups,
-        registry_municipalities,
-        map: year
-            .and_then(|y| pictures::share_map(site, MapScope::County(county), y, &folder, "map")),
-        over_time: year.and_then(|y| {
-            pictures::series_figure(
-                site,
-                &site.stats.county_series(county),
-                y,
-                true,
-                &c.name,
-                "ot",
-            )
-        }),
-        share,
-    };
-    let title = match year {
-        Some(y) => format!("{} {y} – {}", c.name, site.title()),
-        None => format!("{} – {}", c.name, site.title()),
-    };
-    let mut head = Head::new(title, "county");
-    if let Some(png) = first_svg_path {
-        head = head.image(png);
-    }
-    let html = site.render_page("county.html", &folder, head, &page)?;
-    files.push(OutputFile::bytes(paths::index(&folder), html));
-    Ok(files)
+    )
 }

@@ -3,14 +3,16 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{Catalog, Level, Year};
 use crate::output::OutputFile;
 use crate::render::flowerbox::Place;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
-use crate::stats::{ComparisonRow, RelativeIndicator, Tally};
+use crate::stats::{
+    AssessmentFigures, ChangeKind, Comparison, ComparisonRow, RelativeIndicator, Tally,
+};
 
 use super::pictures::{self, SeriesFigure, SimilarView};
 use super::{NarrowView, ShareView, TallyView, word};
@@ -152,7 +154,6 @@ pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, R
 
 /// The files of one assessment in its year's folder, and (`also_latest`) the same page at the
 /// municipality's own folder. The view is made once for both.
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn render_assessment(
     site: &Site<'_>,
     index: usize,
@@ -181,100 +182,10 @@ fn render_assessment(
         "fb-",
     );
     let drawn = flowerbox.picture(Place::File);
-    let svg = &drawn.svg;
 
     let comparison = stats.comparison(index);
     let relative = stats.relative_to_nation(content, index);
-    let change_of = |i: usize| figures.previous.as_ref().and_then(|p| p.changes.get(i));
-    let indicator_row = |i: usize| {
-        let indicator = &catalog.indicators[i];
-        let change = change_of(i);
-        let text = site.indicator_text(indicator);
-        IndicatorRow {
-            id: &indicator.id,
-            text: text.text,
-            text_lang: text.lang,
-            path: paths::indicator(&catalog.id, &indicator.id),
-            answer: word(assessment.answers[i]),
-            comment_html: assessment.comment(i).map(markdown::to_html),
-            change: change.map(|c| match c.kind {
-                crate::stats::ChangeKind::Improved => "improved",
-                crate::stats::ChangeKind::Same => "same",
-                crate::stats::ChangeKind::Worse => "worse",
-                crate::stats::ChangeKind::New => "new",
-                crate::stats::ChangeKind::Unanswered => "unanswered",
-            }),
-            previous: change
-                .filter(|c| c.kind != crate::stats::ChangeKind::New)
-                .map(|c| word(c.previous)),
-            national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
-        }
-    };
-    let areas: Vec<AreaView> = catalog
-        .areas
-        .iter()
-        .enumerate()
-        .map(|(ai, area)| {
-            let tally = figures.areas.get(ai).copied().unwrap_or_default();
-            let name = site.area_name(area);
-            AreaView {
-                id: &area.id,
-                name: name.text,
-                name_lang: name.lang,
-                level: area.level,
-                tally: (&tally).into(),
-                points: tally.points(),
-                max_points: 3 * area.indicators.len() as u32,
-                comparison: comparison.as_ref().and_then(|c| c.areas.get(ai).copied()),
-                indicators: area.indicators.clone().map(indicator_row).collect(),
-            }
-        })
-        .collect();
-    let ranked = |list: &[RelativeIndicator]| -> Vec<_> {
-        list.iter()
-            .map(|r| {
-                let indicator = &catalog.indicators[r.indicator];
-                let text = site.indicator_text(indicator);
-                let area = site.area_label(catalog.area_of(r.indicator));
-                Ranked {
-                    id: &indicator.id,
-                    text: text.text,
-                    text_lang: text.lang,
-                    path: paths::indicator(&catalog.id, &indicator.id),
-                    area: area.text,
-                    area_lang: area.lang,
-                    national_share_helt: r.national_share_helt,
-                }
-            })
-            .collect()
-    };
-    let previous = figures.previous.as_ref().map(|p| Previous {
-        year: p.year,
-        path: paths::municipality_year(&m.slug, p.year),
-        improved: p.counts.improved,
-        same: p.counts.same,
-        worse: p.counts.worse,
-        new: p.counts.new,
-        unanswered: p.counts.unanswered,
-    });
-    let history = &stats.by_municipality[assessment.municipality].assessments;
-    let years = history
-        .iter()
-        .map(|&a| {
-            let year = content.assessments[a].year;
-            // The newest year leads to the municipality's own page, where the picture is live.
-            let path = if Some(&a) == history.last() {
-                paths::municipality(&m.slug)
-            } else {
-                paths::municipality_year(&m.slug, year)
-            };
-            YearLink {
-                year,
-                path,
-                current: a == index,
-            }
-        })
-        .collect();
+    let areas = area_views(site, index, comparison.as_ref());
     let mut page = Page {
         name: &m.name,
         code: &m.code,
@@ -291,7 +202,7 @@ fn render_assessment(
         published: assessment.published.map(|d| d.to_string()),
         latest: false,
         latest_path: paths::municipality(&m.slug),
-        years,
+        years: year_links(site, index),
         svg: None,
         narrow: NarrowView::from(&drawn),
         svg_path: picture.svg.clone(),
@@ -312,13 +223,13 @@ fn render_assessment(
         areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
         best: relative
             .as_ref()
-            .map(|r| ranked(&r.overall.best))
+            .map(|r| ranked(site, catalog, &r.overall.best))
             .unwrap_or_default(),
         worst: relative
             .as_ref()
-            .map(|r| ranked(&r.overall.worst))
+            .map(|r| ranked(site, catalog, &r.overall.worst))
             .unwrap_or_default(),
-        previous,
+        previous: previous_view(figures, &m.slug),
         share: ShareView::new(site, &folder, &picture.png, &format!("{title}: {sentence}"))
             .download(
                 opendata::municipality_csv_path(content, index).unwrap_or_default(),
@@ -348,7 +259,7 @@ fn render_assessment(
     let mut files = vec![
         OutputFile::bytes(paths::index(&folder), html),
         OutputFile::png_of(picture.png.clone(), picture.svg.clone()),
-        OutputFile::bytes(picture.svg.clone(), svg.clone().into_bytes()),
+        OutputFile::bytes(picture.svg.clone(), drawn.svg.clone().into_bytes()),
     ];
     // Open data is written once, by the site's own language (translations link to it).
     if let Some(path) =
@@ -375,4 +286,132 @@ fn render_assessment(
         files.push(OutputFile::png_of(latest_picture.png, latest_picture.svg));
     }
     Ok(files)
+}
+
+/// The areas of an assessment (index into `content.assessments`) with their answers.
+fn area_views<'a>(
+    site: &Site<'a>,
+    index: usize,
+    comparison: Option<&Comparison>,
+) -> Vec<AreaView<'a>> {
+    let assessment = &site.content.assessments[index];
+    let figures = &site.stats.assessments[index];
+    let catalog = &site.content.catalogs[assessment.catalog];
+    catalog
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(ai, area)| {
+            let tally = figures.areas.get(ai).copied().unwrap_or_default();
+            let name = site.area_name(area);
+            AreaView {
+                id: &area.id,
+                name: name.text,
+                name_lang: name.lang,
+                level: area.level,
+                tally: (&tally).into(),
+                points: tally.points(),
+                max_points: 3 * area.indicators.len() as u32,
+                comparison: comparison.and_then(|c| c.areas.get(ai).copied()),
+                indicators: area
+                    .indicators
+                    .clone()
+                    .map(|i| indicator_row(site, index, i))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// One answer of an assessment (index into `content.assessments`), with its change since the
+/// previous assessment and the nation's share helt.
+fn indicator_row<'a>(site: &Site<'a>, index: usize, i: usize) -> IndicatorRow<'a> {
+    let assessment = &site.content.assessments[index];
+    let figures = &site.stats.assessments[index];
+    let catalog = &site.content.catalogs[assessment.catalog];
+    let group = &site.stats.groups[figures.group];
+    let indicator = &catalog.indicators[i];
+    let change = figures.previous.as_ref().and_then(|p| p.changes.get(i));
+    let text = site.indicator_text(indicator);
+    IndicatorRow {
+        id: &indicator.id,
+        text: text.text,
+        text_lang: text.lang,
+        path: paths::indicator(&catalog.id, &indicator.id),
+        answer: word(assessment.answers[i]),
+        comment_html: assessment.comment(i).map(markdown::to_html),
+        change: change.map(|c| match c.kind {
+            ChangeKind::Improved => "improved",
+            ChangeKind::Same => "same",
+            ChangeKind::Worse => "worse",
+            ChangeKind::New => "new",
+            ChangeKind::Unanswered => "unanswered",
+        }),
+        previous: change
+            .filter(|c| c.kind != ChangeKind::New)
+            .map(|c| word(c.previous)),
+        national_share_helt: group.nation.indicators.get(i).and_then(|f| f.share_helt),
+    }
+}
+
+/// The indicators of a best or worst list, relative to the nation.
+fn ranked<'a>(
+    site: &Site<'a>,
+    catalog: &'a Catalog,
+    list: &[RelativeIndicator],
+) -> Vec<Ranked<'a>> {
+    list.iter()
+        .map(|r| {
+            let indicator = &catalog.indicators[r.indicator];
+            let text = site.indicator_text(indicator);
+            let area = site.area_label(catalog.area_of(r.indicator));
+            Ranked {
+                id: &indicator.id,
+                text: text.text,
+                text_lang: text.lang,
+                path: paths::indicator(&catalog.id, &indicator.id),
+                area: area.text,
+                area_lang: area.lang,
+                national_share_helt: r.national_share_helt,
+            }
+        })
+        .collect()
+}
+
+/// What changed since the municipality's previous assessment, if it has one.
+fn previous_view(figures: &AssessmentFigures, slug: &str) -> Option<Previous> {
+    figures.previous.as_ref().map(|p| Previous {
+        year: p.year,
+        path: paths::municipality_year(slug, p.year),
+        improved: p.counts.improved,
+        same: p.counts.same,
+        worse: p.counts.worse,
+        new: p.counts.new,
+        unanswered: p.counts.unanswered,
+    })
+}
+
+/// The years the municipality was assessed, the one of `index` marked current.
+fn year_links(site: &Site<'_>, index: usize) -> Vec<YearLink> {
+    let content = site.content;
+    let municipality = content.assessments[index].municipality;
+    let slug = &content.registry.municipalities[municipality].slug;
+    let history = &site.stats.by_municipality[municipality].assessments;
+    history
+        .iter()
+        .map(|&a| {
+            let year = content.assessments[a].year;
+            // The newest year leads to the municipality's own page, where the picture is live.
+            let path = if Some(&a) == history.last() {
+                paths::municipality(slug)
+            } else {
+                paths::municipality_year(slug, year)
+            };
+            YearLink {
+                year,
+                path,
+                current: a == index,
+            }
+        })
+        .collect()
 }

@@ -154,7 +154,6 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
     render(site, Some(year), false)
 }
 
-#[expect(clippy::too_many_lines, reason = "long; to be split into named steps")]
 fn group_view<'a>(
     site: &Site<'a>,
     gi: usize,
@@ -162,8 +161,7 @@ fn group_view<'a>(
     folder: &str,
     files: &mut Vec<OutputFile>,
 ) -> GroupView<'a> {
-    let content = site.content;
-    let catalog = &content.catalogs[group.catalog];
+    let catalog = &site.content.catalogs[group.catalog];
     let nation = &group.nation;
     let tallies: Vec<Tally> = nation.indicators.iter().map(|f| f.tally).collect();
     let title = format!("{} {}", site.t("flowerbox_nation"), group.year);
@@ -197,72 +195,6 @@ fn group_view<'a>(
         svg.clone().into_bytes(),
     ));
     files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
-    // By name, as the table says it is sorted.
-    let counties = super::by_name(
-        group
-            .counties
-            .iter()
-            .map(|(c, scope)| {
-                let county = &content.registry.counties[*c];
-                CountyRow {
-                    name: &county.name,
-                    path: paths::county_year(&county.slug, group.year),
-                    municipalities: scope.municipalities,
-                    registry_municipalities: scope.registry_municipalities,
-                    population_published: scope.population_published,
-                    population_total: scope.population_total,
-                    mean_points: scope.mean_points,
-                    total: (&scope.total).into(),
-                }
-            })
-            .collect(),
-        |r| r.name,
-    );
-    let sizes = group
-        .sizes
-        .iter()
-        .map(|(class, scope)| SizeRow {
-            label: site.size_class_label(*class),
-            code: class.code(),
-            municipalities: scope.municipalities,
-            registry_municipalities: scope.registry_municipalities,
-            mean_points: scope.mean_points,
-            total: (&scope.total).into(),
-        })
-        .collect();
-    let pick = |i: usize| {
-        let ind = &catalog.indicators[i];
-        let f = nation.indicators.get(i);
-        let text = site.indicator_text(ind);
-        Pick {
-            id: &ind.id,
-            text: text.text,
-            text_lang: text.lang,
-            path: paths::indicator(&catalog.id, &ind.id),
-            share_helt: f.and_then(|f| f.share_helt),
-            share_inte: f.and_then(|f| f.share_inte),
-        }
-    };
-    let common = catalog
-        .areas
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.level == Level::Flower)
-        .map(|(ai, area)| {
-            let f = nation.areas.get(ai);
-            let name = site.area_name(area);
-            CommonArea {
-                name: name.text,
-                name_lang: name.lang,
-                most: f
-                    .map(|f| f.most_common.iter().map(|&i| pick(i)).collect())
-                    .unwrap_or_default(),
-                least: f
-                    .map(|f| f.least_common.iter().map(|&i| pick(i)).collect())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
     // Indicators over the years, up to this group's year, when there is more than one year.
     let series_years: Vec<Year> = site
         .stats
@@ -272,36 +204,7 @@ fn group_view<'a>(
         .filter(|&y| y <= group.year)
         .collect();
     let series = if series_years.len() > 1 {
-        catalog
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(i, ind)| {
-                let points = site
-                    .stats
-                    .indicator_series
-                    .get(group.catalog)
-                    .and_then(|s| s.get(i));
-                let text = site.indicator_text(ind);
-                let area = site.area_label(catalog.area_of(i));
-                SeriesRow {
-                    id: &ind.id,
-                    text: text.text,
-                    text_lang: text.lang,
-                    path: paths::indicator(&catalog.id, &ind.id),
-                    area: area.text,
-                    area_lang: area.lang,
-                    shares: series_years
-                        .iter()
-                        .map(|&y| {
-                            points
-                                .and_then(|p| p.iter().find(|pt| pt.year == y))
-                                .and_then(|pt| pt.share_helt)
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
+        series_rows(site, group, &series_years)
     } else {
         Vec::new()
     };
@@ -320,13 +223,128 @@ fn group_view<'a>(
         mean_points: nation.mean_points,
         max_points: group.max_points,
         total: (&nation.total).into(),
-        counties,
-        sizes,
+        counties: county_rows(site, group),
+        sizes: size_rows(site, group),
         areas: area_views(site, group, nation),
-        common,
+        common: common_areas(site, group),
         series_years,
         series,
     }
+}
+
+/// The counties of a group by name, as the table says it is sorted.
+fn county_rows<'a>(site: &Site<'a>, group: &Group) -> Vec<CountyRow<'a>> {
+    let content = site.content;
+    super::by_name(
+        group
+            .counties
+            .iter()
+            .map(|(c, scope)| {
+                let county = &content.registry.counties[*c];
+                CountyRow {
+                    name: &county.name,
+                    path: paths::county_year(&county.slug, group.year),
+                    municipalities: scope.municipalities,
+                    registry_municipalities: scope.registry_municipalities,
+                    population_published: scope.population_published,
+                    population_total: scope.population_total,
+                    mean_points: scope.mean_points,
+                    total: (&scope.total).into(),
+                }
+            })
+            .collect(),
+        |r| r.name,
+    )
+}
+
+/// The size classes of a group, largest first.
+fn size_rows<'a>(site: &Site<'a>, group: &Group) -> Vec<SizeRow<'a>> {
+    group
+        .sizes
+        .iter()
+        .map(|(class, scope)| SizeRow {
+            label: site.size_class_label(*class),
+            code: class.code(),
+            municipalities: scope.municipalities,
+            registry_municipalities: scope.registry_municipalities,
+            mean_points: scope.mean_points,
+            total: (&scope.total).into(),
+        })
+        .collect()
+}
+
+/// The most and least common answers helt in each flower across the nation.
+fn common_areas<'a>(site: &Site<'a>, group: &Group) -> Vec<CommonArea<'a>> {
+    let catalog = &site.content.catalogs[group.catalog];
+    let nation = &group.nation;
+    let pick = |i: usize| {
+        let ind = &catalog.indicators[i];
+        let f = nation.indicators.get(i);
+        let text = site.indicator_text(ind);
+        Pick {
+            id: &ind.id,
+            text: text.text,
+            text_lang: text.lang,
+            path: paths::indicator(&catalog.id, &ind.id),
+            share_helt: f.and_then(|f| f.share_helt),
+            share_inte: f.and_then(|f| f.share_inte),
+        }
+    };
+    catalog
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.level == Level::Flower)
+        .map(|(ai, area)| {
+            let f = nation.areas.get(ai);
+            let name = site.area_name(area);
+            CommonArea {
+                name: name.text,
+                name_lang: name.lang,
+                most: f
+                    .map(|f| f.most_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+                least: f
+                    .map(|f| f.least_common.iter().map(|&i| pick(i)).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Each indicator's national share helt in each of `years`.
+fn series_rows<'a>(site: &Site<'a>, group: &Group, years: &[Year]) -> Vec<SeriesRow<'a>> {
+    let catalog = &site.content.catalogs[group.catalog];
+    catalog
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            let points = site
+                .stats
+                .indicator_series
+                .get(group.catalog)
+                .and_then(|s| s.get(i));
+            let text = site.indicator_text(ind);
+            let area = site.area_label(catalog.area_of(i));
+            SeriesRow {
+                id: &ind.id,
+                text: text.text,
+                text_lang: text.lang,
+                path: paths::indicator(&catalog.id, &ind.id),
+                area: area.text,
+                area_lang: area.lang,
+                shares: years
+                    .iter()
+                    .map(|&y| {
+                        points
+                            .and_then(|p| p.iter().find(|pt| pt.year == y))
+                            .and_then(|pt| pt.share_helt)
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn render(
