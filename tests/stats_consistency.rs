@@ -491,3 +491,113 @@ fn similar_and_series_files_match_an_independent_computation() {
         }
     }
 }
+
+/// `indicator_series.csv` worked out again from `answers.csv`: for every indicator and year, the
+/// national answers to the indicator itself when its catalogue was answered that year, otherwise
+/// to the nearest indicator it continues through `replaces`.
+fn indicator_series_rows(content: &Content, answers: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut years: Vec<&str> = answers.iter().map(|a| a[0].as_str()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let answered =
+        |year: &str, catalog: &str| answers.iter().any(|a| a[0] == year && a[1] == catalog);
+    let mut out = Vec::new();
+    for catalog in &content.catalogs {
+        for indicator in &catalog.indicators {
+            // The indicator, then what it continues, nearest first.
+            let mut chain: Vec<(String, String)> = vec![(catalog.id.clone(), indicator.id.clone())];
+            let mut next = 0;
+            while next < chain.len() {
+                let (c, i) = chain[next].clone();
+                next += 1;
+                let Some(found) = content
+                    .catalogs
+                    .iter()
+                    .find(|x| x.id == c)
+                    .and_then(|x| x.indicators.iter().find(|y| y.id == i))
+                else {
+                    continue;
+                };
+                for r in &found.replaces {
+                    let earlier = &content.catalogs[r.catalog];
+                    let key = (
+                        earlier.id.clone(),
+                        earlier.indicators[r.indicator].id.clone(),
+                    );
+                    if !chain.contains(&key) {
+                        chain.push(key);
+                    }
+                }
+            }
+            let mut previous: Option<(String, String)> = None;
+            for year in &years {
+                let Some((c, i)) = chain.iter().find(|(c, _)| answered(year, c)) else {
+                    continue;
+                };
+                let mut count = [0u32; 4];
+                for a in answers
+                    .iter()
+                    .filter(|a| a[0] == *year && a[1] == *c && a[6] == *i)
+                {
+                    let k = ["helt", "delvis", "inte", "obesvarad"]
+                        .iter()
+                        .position(|w| *w == a[7])
+                        .unwrap_or_else(|| panic!("an answer word: {}", a[7]));
+                    count[k] += 1;
+                }
+                let given = count[0] + count[1] + count[2];
+                let new = previous
+                    .as_ref()
+                    .is_some_and(|p| *p != (c.clone(), i.clone()));
+                previous = Some((c.clone(), i.clone()));
+                out.push(vec![
+                    catalog.id.clone(),
+                    indicator.id.clone(),
+                    (*year).to_string(),
+                    c.clone(),
+                    i.clone(),
+                    count.iter().sum::<u32>().to_string(),
+                    count[0].to_string(),
+                    count[1].to_string(),
+                    count[2].to_string(),
+                    count[3].to_string(),
+                    if given > 0 {
+                        four(f64::from(count[0]) / f64::from(given))
+                    } else {
+                        String::new()
+                    },
+                    if new { "1" } else { "0" }.to_string(),
+                ]);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn indicator_series_file_matches_an_independent_computation() {
+    for seed in [5, 0xBEEF] {
+        let mut content = generated(seed, 60);
+        // The new catalogue is answered only from 2017, so that its indicators reach back
+        // through `replaces` before that.
+        let new = content
+            .catalog_by_id("new")
+            .unwrap_or_else(|| panic!("the fixture has `new`"));
+        content
+            .assessments
+            .retain(|a| a.year >= 2017 || a.catalog != new);
+        let stats = stats::compute(&content);
+        let answers = rows(opendata::answers_csv(&content, &stats));
+        let expected = indicator_series_rows(&content, &answers);
+        assert!(
+            expected.iter().any(|r| r[0] == "new" && r[3] == "old"),
+            "some rows of the new catalogue reach back to the old one"
+        );
+        assert!(expected.iter().any(|r| r[11] == "1"), "some series break");
+        let got = rows(opendata::indicator_series_csv(&content, &stats));
+        assert_eq!(got.len(), expected.len(), "indicator_series.csv: row count");
+        for (n, (got, want)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(got, want, "indicator_series.csv, row {}", n + 2);
+        }
+    }
+}
