@@ -164,9 +164,7 @@ fn render_assessment(
     let assessment = &content.assessments[index];
     let figures = &stats.assessments[index];
     let m = &content.registry.municipalities[assessment.municipality];
-    let county = &content.registry.counties[m.county];
     let catalog = &content.catalogs[assessment.catalog];
-    let group = &stats.groups[figures.group];
 
     let folder = paths::municipality_year(&m.slug, assessment.year);
     let picture = paths::flowerbox(&folder, "");
@@ -183,70 +181,15 @@ fn render_assessment(
     );
     let drawn = flowerbox.picture(Place::File);
 
-    let comparison = stats.comparison(index);
-    let relative = stats.relative_to_nation(content, index);
-    let areas = area_views(site, index, comparison.as_ref());
-    let mut page = Page {
-        name: &m.name,
-        code: &m.code,
-        county_name: &county.name,
-        county_path: paths::county(&county.slug),
-        population: m.population,
-        population_year: m.population_year,
-        size_class: site.size_class_label(figures.size_class),
-        year: assessment.year,
-        catalog_name: site.catalog_name(catalog).text,
-        catalog_name_lang: site.catalog_name(catalog).lang,
-        catalog_id: &catalog.id,
-        indicator_count: catalog.indicators.len(),
-        published: assessment.published.map(|d| d.to_string()),
-        latest: false,
-        latest_path: paths::municipality(&m.slug),
-        years: year_links(site, index),
-        svg: None,
-        narrow: NarrowView::from(&drawn),
-        svg_path: picture.svg.clone(),
-        png_path: picture.png.clone(),
-        summary_sentence: sentence.clone(),
-        summary_html: assessment.summary.as_deref().map(markdown::to_html),
-        total: (&figures.total).into(),
-        points: figures.points,
-        max_points: figures.max_points,
-        rank: figures.rank,
-        ranked: group.assessments.len(),
-        nation_mean_points: group.nation.mean_points,
-        county_mean_points: group
-            .counties
-            .get(figures.county_scope)
-            .map(|(_, scope)| scope.mean_points),
-        overall: comparison.as_ref().map(|c| c.overall),
-        areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
-        best: relative
-            .as_ref()
-            .map(|r| ranked(site, catalog, &r.overall.best))
-            .unwrap_or_default(),
-        worst: relative
-            .as_ref()
-            .map(|r| ranked(site, catalog, &r.overall.worst))
-            .unwrap_or_default(),
-        previous: previous_view(figures, &m.slug),
-        share: ShareView::new(site, &folder, &picture.png, &format!("{title}: {sentence}"))
-            .download(
-                opendata::municipality_csv_path(content, index).unwrap_or_default(),
-                "download_csv",
-            )
-            .download(picture.png.clone(), "download_png")
-            .download(picture.svg.clone(), "download_svg"),
-        similar: pictures::similar(site, index),
-        over_time: pictures::series_figure(
-            site,
-            &stats.municipality_series(assessment.municipality),
-            assessment.year,
-            false,
-            &m.name,
-            "ot",
-        ),
-    };
+    let mut page = page_view(
+        site,
+        index,
+        &folder,
+        &picture,
+        NarrowView::from(&drawn),
+        &title,
+        &sentence,
+    );
     let head = |folder: &str| {
         Head::new(
             format!("{} {} – {}", m.name, assessment.year, site.title()),
@@ -286,6 +229,90 @@ fn render_assessment(
         files.push(OutputFile::png_of(latest_picture.png, latest_picture.svg));
     }
     Ok(files)
+}
+
+/// The page of an assessment (index into `content.assessments`) in its year's folder.
+fn page_view<'a>(
+    site: &Site<'a>,
+    index: usize,
+    folder: &str,
+    picture: &paths::Picture,
+    narrow: NarrowView,
+    title: &str,
+    sentence: &str,
+) -> Page<'a> {
+    let content = site.content;
+    let stats = site.stats;
+    let assessment = &content.assessments[index];
+    let figures = &stats.assessments[index];
+    let m = &content.registry.municipalities[assessment.municipality];
+    let county = &content.registry.counties[m.county];
+    let catalog = &content.catalogs[assessment.catalog];
+    let group = &stats.groups[figures.group];
+    let comparison = stats.comparison(index);
+    let relative = stats.relative_to_nation(content, index);
+    let areas = area_views(site, index, comparison.as_ref());
+    Page {
+        name: &m.name,
+        code: &m.code,
+        county_name: &county.name,
+        county_path: paths::county(&county.slug),
+        population: m.population,
+        population_year: m.population_year,
+        size_class: site.size_class_label(figures.size_class),
+        year: assessment.year,
+        catalog_name: site.catalog_name(catalog).text,
+        catalog_name_lang: site.catalog_name(catalog).lang,
+        catalog_id: &catalog.id,
+        indicator_count: catalog.indicators.len(),
+        published: assessment.published.map(|d| d.to_string()),
+        latest: false,
+        latest_path: paths::municipality(&m.slug),
+        years: year_links(site, index),
+        svg: None,
+        narrow,
+        svg_path: picture.svg.clone(),
+        png_path: picture.png.clone(),
+        summary_sentence: sentence.to_string(),
+        summary_html: assessment.summary.as_deref().map(markdown::to_html),
+        total: (&figures.total).into(),
+        points: figures.points,
+        max_points: figures.max_points,
+        rank: figures.rank,
+        ranked: group.assessments.len(),
+        nation_mean_points: group.nation.mean_points,
+        county_mean_points: group
+            .counties
+            .get(figures.county_scope)
+            .map(|(_, scope)| scope.mean_points),
+        overall: comparison.as_ref().map(|c| c.overall),
+        areas: minijinja::Value::from(minijinja::value::Serde(&areas)),
+        best: relative
+            .as_ref()
+            .map(|r| ranked(site, catalog, &r.overall.best))
+            .unwrap_or_default(),
+        worst: relative
+            .as_ref()
+            .map(|r| ranked(site, catalog, &r.overall.worst))
+            .unwrap_or_default(),
+        previous: previous_view(figures, &m.slug),
+        share: ShareView::new(site, folder, &picture.png, &format!("{title}: {sentence}"))
+            .download(
+                opendata::municipality_csv_path(content, index).unwrap_or_default(),
+                "download_csv",
+            )
+            .download(picture.png.clone(), "download_png")
+            .download(picture.svg.clone(), "download_svg"),
+        similar: pictures::similar(site, index),
+        over_time: pictures::series_figure(
+            site,
+            &stats.municipality_series(assessment.municipality),
+            assessment.year,
+            false,
+            &m.name,
+            "ot",
+        ),
+    }
 }
 
 /// The areas of an assessment (index into `content.assessments`) with their answers.
