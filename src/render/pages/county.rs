@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::model::{County, Level, Year};
 use crate::output::OutputFile;
-use crate::render::flowerbox::Place;
 use crate::render::opendata;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -346,17 +345,13 @@ fn group_view<'a>(
         &sentence,
         &prefix,
     );
-    let svg = flowerbox.svg(Place::File);
-    let inline = flowerbox.picture(Place::Page);
-    let paths::Picture {
-        svg: svg_path,
-        png: png_path,
-    } = paths::flowerbox(folder, suffix);
-    files.push(OutputFile::bytes(
-        svg_path.clone(),
-        svg.clone().into_bytes(),
-    ));
-    files.push(OutputFile::png_of(png_path.clone(), svg_path.clone()));
+    let (
+        inline,
+        paths::Picture {
+            svg: svg_path,
+            png: png_path,
+        },
+    ) = super::flowerbox_with_files(&flowerbox, folder, suffix, files);
     GroupView {
         catalog_name: site.catalog_name(catalog).text,
         catalog_name_lang: site.catalog_name(catalog).lang,

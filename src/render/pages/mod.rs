@@ -17,9 +17,11 @@ pub mod sitemap;
 use serde::Serialize;
 
 use crate::model::{Answer, answer_word};
+use crate::output::OutputFile;
 use crate::render::flowerbox::Picture;
+use crate::render::flowerbox::Place;
 use crate::render::paths;
-use crate::render::site::Site;
+use crate::render::site::{Flowerbox, Site};
 use crate::stats::Tally;
 
 /// What a page needs to show a flower box's layout for narrow screens: the small SVG that
@@ -30,6 +32,23 @@ pub struct NarrowView {
     pub view: String,
     pub width: u32,
     pub height: u32,
+}
+
+/// An aggregate page's flower box: its own SVG file and the PNG drawn from it go into `files`;
+/// the picture to put inline and the files' paths come back.
+fn flowerbox_with_files(
+    flowerbox: &Flowerbox<'_>,
+    folder: &str,
+    suffix: &str,
+    files: &mut Vec<OutputFile>,
+) -> (Picture, paths::Picture) {
+    let file = paths::flowerbox(folder, suffix);
+    files.push(OutputFile::bytes(
+        file.svg.clone(),
+        flowerbox.svg(Place::File).into_bytes(),
+    ));
+    files.push(OutputFile::png_of(file.png.clone(), file.svg.clone()));
+    (flowerbox.picture(Place::Page), file)
 }
 
 impl From<&Picture> for NarrowView {
