@@ -24,7 +24,7 @@ fn key_pages() {
         ("municipality_latest", "kommun/ankeby/index.html"),
         ("municipality_year", "kommun/ankeby/2016/index.html"),
         ("indicator", "indikator/new/a.1/index.html"),
-        ("comparison", "jamfor/2017/index.html"),
+        ("comparison", "jamfor/index.html"),
         ("code_redirect", "kommun/0101/index.html"),
         ("feed", "feed.xml"),
     ] {

@@ -312,16 +312,16 @@ fn a_change_is_published_and_equals_a_full_build() {
         &file,
         &with_summary(&read(&file), "Nytt i år: e-tjänst för bygglov"),
     );
-    // The year's page, then (written after it, as it links to it) the latest page.
-    for page in [
-        format!("kommun/{slug}/2017/index.html"),
-        format!("kommun/{slug}/index.html"),
-    ] {
-        let page = fixture.out().join(page);
-        watch.wait_until("the page to change", || {
-            read(&page).contains("Nytt i år: e-tjänst för bygglov")
-        });
-    }
+    // The municipality's page shows its latest year; that year's folder leads there.
+    let page = fixture.out().join(format!("kommun/{slug}/index.html"));
+    watch.wait_until("the page to change", || {
+        read(&page).contains("Nytt i år: e-tjänst för bygglov")
+    });
+    let year_page = read(&fixture.out().join(format!("kommun/{slug}/2017/index.html")));
+    assert!(
+        year_page.contains("http-equiv=\"refresh\"") && !year_page.contains("Nytt i år"),
+        "{year_page}"
+    );
     watch.wait_for_rebuilds(1);
     assert_same_as_full_build(&fixture, true);
     let line = watch
@@ -333,6 +333,31 @@ fn a_change_is_published_and_equals_a_full_build() {
         line.contains("(phase 1)") && line.contains("1 changed"),
         "{line}"
     );
+    assert!(watch.stop().success());
+}
+
+/// A municipality's new year becomes its page; its previous year gets its own page again, and
+/// the links to that year on the other municipalities' pages (similar municipalities, lists)
+/// move from its page to the year's. After both phases the site is exactly a full build.
+#[test]
+fn a_new_latest_year_moves_the_links_to_the_previous_one_and_equals_a_full_build() {
+    let fixture = Fixture::new(12, &[2016, 2017]);
+    let stems = fixture.stems(2017);
+    // One municipality keeps 2016 only, so that nothing else brings its pages into the change.
+    std::fs::remove_file(fixture.assessment(2017, &stems[1])).unwrap();
+    let file = fixture.assessment(2017, &stems[0]);
+    let submission = read(&file);
+    std::fs::remove_file(&file).unwrap();
+    let watch = Watch::start(&fixture, &["--no-png"]);
+    let (_, slug) = code_and_slug(&stems[0]);
+    let year_page = fixture.out().join(format!("kommun/{slug}/2016/index.html"));
+    assert!(read(&year_page).contains("http-equiv=\"refresh\""));
+    save_atomically(&file, &submission);
+    watch.wait_until("2016 to get its own page", || {
+        !read(&year_page).contains("http-equiv=\"refresh\"")
+    });
+    watch.wait_for_rebuilds(1);
+    assert_same_as_full_build(&fixture, true);
     assert!(watch.stop().success());
 }
 
@@ -371,7 +396,7 @@ fn an_invalid_resubmission_keeps_the_last_good_result_and_the_watcher_runs_on() 
     let (code, slug) = code_and_slug(&stems[1]);
     let file = fixture.assessment(2017, &stems[1]);
     let good = read(&file);
-    let page = fixture.out().join(format!("kommun/{slug}/2017/index.html"));
+    let page = fixture.out().join(format!("kommun/{slug}/index.html"));
     let page_before = std::fs::read(&page).unwrap();
     let answers_before = read(&fixture.out().join("data/answers.csv"));
     assert!(answers_before.contains(&format!("2017,v3,{code},")));
@@ -405,7 +430,7 @@ fn an_invalid_resubmission_keeps_the_last_good_result_and_the_watcher_runs_on() 
     save_atomically(&other, &with_summary(&read(&other), "Fortfarande igång"));
     let other_page = fixture
         .out()
-        .join(format!("kommun/{other_slug}/2017/index.html"));
+        .join(format!("kommun/{other_slug}/index.html"));
     watch.wait_until("the other page", || {
         read(&other_page).contains("Fortfarande igång")
     });
@@ -867,7 +892,7 @@ fn a_link_out_of_the_content_folder_is_an_invalid_submission_and_one_inside_is_f
     let stem = fixture.stems(2017)[0].clone();
     let (_, slug) = code_and_slug(&stem);
     let file = fixture.assessment(2017, &stem);
-    let page = fixture.out().join(format!("kommun/{slug}/2017/index.html"));
+    let page = fixture.out().join(format!("kommun/{slug}/index.html"));
     let before = read(&page);
     let original = read(&file);
 

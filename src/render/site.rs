@@ -368,6 +368,19 @@ impl<'a> Site<'a> {
         Ok(tmpl.render(ctx)?)
     }
 
+    /// The page of an assessment (index into `content.assessments`): the municipality's own
+    /// page for its latest one, whose year folder only leads there; else its year's page.
+    /// Pages link here directly, so that a visitor never passes through the leading page.
+    pub fn assessment_path(&self, assessment: usize) -> String {
+        let a = &self.content.assessments[assessment];
+        let slug = &self.content.registry.municipalities[a.municipality].slug;
+        if self.stats.latest(a.municipality) == Some(assessment) {
+            paths::municipality(slug)
+        } else {
+            paths::municipality_year(slug, a.year)
+        }
+    }
+
     pub fn county_has_assessments(&self, county: usize) -> bool {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
     }

@@ -7,9 +7,12 @@
 //! catalogue appears or disappears). Phase 2 is everything else the change can have moved:
 //! every municipality page of the changed years shows its county, size class and the nation,
 //! so they all change with any assessment of that year; so does every job that reads every
-//! assessment. After phase 2 the output is the same as a full build's.
+//! assessment. Pages link a municipality's latest assessment at its own page and the others at
+//! their years' pages, so a change of which year is a municipality's latest also moves the links
+//! to it on the other municipalities' pages of both years. After phase 2 the output is the
+//! same as a full build's.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::model::{Content, Year};
 use crate::render::jobs::{Job, Reads};
@@ -31,6 +34,8 @@ pub(crate) struct Shape {
     pub(crate) groups: BTreeSet<(Year, usize)>,
     /// Municipalities with at least one assessment.
     pub(crate) municipalities: BTreeSet<usize>,
+    /// The year of each municipality's latest assessment.
+    pub(crate) latest_years: BTreeMap<usize, Year>,
     /// The jobs of the site.
     pub(crate) jobs: HashSet<Job>,
 }
@@ -44,6 +49,9 @@ impl Shape {
         Shape {
             groups: stats.groups.iter().map(|g| (g.year, g.catalog)).collect(),
             municipalities: content.assessments.iter().map(|a| a.municipality).collect(),
+            latest_years: (0..stats.by_municipality.len())
+                .filter_map(|m| Some((m, content.assessments[stats.latest(m)?].year)))
+                .collect(),
             jobs: jobs.into_iter().collect(),
         }
     }
@@ -68,11 +76,20 @@ pub(crate) fn plan(
     let new_municipalities = !after.municipalities.is_subset(&before.municipalities);
     // A year or catalogue that appears or disappears changes what every aggregate page links to.
     let structural = before.groups != after.groups;
+    // The years whose pages may link to a changed municipality: the changed ones, and those of
+    // its latest assessment before and after when that moved.
+    let mut years = touched.years.clone();
+    for m in &touched.municipalities {
+        let (was, is) = (before.latest_years.get(m), after.latest_years.get(m));
+        if was != is {
+            years.extend(was.into_iter().chain(is).copied());
+        }
+    }
     let has_touched_year = |m: usize| {
         stats.by_municipality.get(m).is_some_and(|h| {
             h.assessments
                 .iter()
-                .any(|&a| touched.years.contains(&content.assessments[a].year))
+                .any(|&a| years.contains(&content.assessments[a].year))
         })
     };
     let mut plan = Plan::default();
@@ -239,6 +256,39 @@ mod tests {
         assert!(plan.phase1.contains(&Job::Municipality(newcomer)));
         assert!(plan.phase1.contains(&Job::Redirects));
         assert!(plan.phase1.contains(&Job::County(county)));
+    }
+
+    #[test]
+    fn a_municipality_s_new_latest_year_brings_the_pages_of_its_previous_one_into_phase_2() {
+        // Pages link a municipality's latest assessment at its own page and the others at
+        // their year's page: when its latest year moves, the links to its previous latest
+        // year on the other municipalities' pages of that year move too.
+        let mut after = generated(12, &[2016, 2017]);
+        let in_2017: Vec<usize> = after
+            .assessments
+            .iter()
+            .filter(|a| a.year == 2017)
+            .map(|a| a.municipality)
+            .collect();
+        let (newcomer, only_2016) = (in_2017[0], in_2017[1]);
+        // A municipality with 2016 only: its page of 2016 may link the newcomer's 2016.
+        after
+            .assessments
+            .retain(|a| !(a.municipality == only_2016 && a.year == 2017));
+        let mut before = after.clone();
+        before
+            .assessments
+            .retain(|a| !(a.municipality == newcomer && a.year == 2017));
+        let at = after
+            .assessments
+            .iter()
+            .position(|a| a.municipality == newcomer && a.year == 2017)
+            .unwrap();
+        let touched = touching(&after, at);
+        assert_eq!(touched.years, [2017].into());
+        let (plan, _) = plan_of(&before, &after, &touched);
+        assert!(plan.phase1.contains(&Job::Municipality(newcomer)));
+        assert!(plan.phase2.contains(&Job::Municipality(only_2016)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::YearCopy;
 use crate::model::Year;
 use crate::output::OutputFile;
 use crate::render::opendata::{csv_writer, finish, four_decimals, write_record};
@@ -76,12 +77,24 @@ struct Page<'a> {
 
 /// `jamfor/`: the latest year.
 pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    render_year(site, site.latest_year(), true)
+    render_year(site, site.latest_year(), YearCopy::Latest)
 }
 
 /// `jamfor/<year>/`.
 pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
-    render_year(site, Some(year), false)
+    render_year(
+        site,
+        Some(year),
+        YearCopy::of_year(year, site.latest_year()),
+    )
+}
+
+/// The page of `year` in the sitemap: the latest year's leads to `jamfor/`, which is listed.
+pub fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
+    match YearCopy::of_year(year, site.latest_year()) {
+        YearCopy::Earlier => paths::Page::listed(paths::compare_year(year)),
+        _ => paths::Page::unlisted(paths::compare_year(year)),
+    }
 }
 
 /// The headings of the table's columns, in the site's language, as its CSV has them.
@@ -145,18 +158,14 @@ fn table<'a>(site: &Site<'a>, group: &'a Group) -> Table<'a> {
             })
             .collect(),
         rows: super::by_name(
-            group
-                .assessments
-                .iter()
-                .map(|&a| row(site, group, a))
-                .collect(),
+            group.assessments.iter().map(|&a| row(site, a)).collect(),
             |r| r.name,
         ),
     }
 }
 
 /// One municipality's row, with the codes of its similar municipalities for the filter.
-fn row<'a>(site: &Site<'a>, group: &Group, a: usize) -> Row<'a> {
+fn row<'a>(site: &Site<'a>, a: usize) -> Row<'a> {
     let content = site.content;
     let stats = site.stats;
     let assessment = &content.assessments[a];
@@ -179,7 +188,7 @@ fn row<'a>(site: &Site<'a>, group: &Group, a: usize) -> Row<'a> {
         name: &m.name,
         similar_answers: codes(&similar.by_answers),
         similar_population: codes(&similar.by_population),
-        path: paths::municipality_year(&m.slug, group.year),
+        path: site.assessment_path(a),
         county: &county.name,
         county_code: &county.code,
         population: m.population,
@@ -193,8 +202,9 @@ fn row<'a>(site: &Site<'a>, group: &Group, a: usize) -> Row<'a> {
 fn render_year(
     site: &Site<'_>,
     year: Option<Year>,
-    as_latest: bool,
+    copy: YearCopy,
 ) -> Result<Vec<OutputFile>, RenderError> {
+    let as_latest = copy == YearCopy::Latest;
     let content = site.content;
     let stats = site.stats;
     let tables = year
@@ -220,7 +230,12 @@ fn render_year(
             .iter()
             .map(|&y| YearLink {
                 year: y,
-                path: paths::compare_year(y),
+                path: super::year_or_latest(
+                    y,
+                    site.latest_year(),
+                    paths::COMPARE.to_string(),
+                    paths::compare_year(y),
+                ),
                 current: Some(y) == year,
             })
             .collect(),
@@ -243,6 +258,15 @@ fn render_year(
         Some(y) => format!("{} {y} – {}", site.t("compare"), site.title()),
         None => format!("{} – {}", site.t("compare"), site.title()),
     };
+    if copy == YearCopy::LatestYear {
+        files.push(super::redirects::redirect(
+            site,
+            &folder,
+            &title,
+            paths::COMPARE,
+        )?);
+        return Ok(files);
+    }
     let html = site.render_page("compare.html", &folder, Head::new(title, "compare"), &page)?;
     files.push(OutputFile::bytes(paths::index(&folder), html));
     Ok(files)

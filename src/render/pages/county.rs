@@ -13,7 +13,7 @@ use crate::render::site::{Head, RenderError, Site};
 use crate::stats::{Group, Scope, Tally};
 
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
-use super::{NarrowView, ShareView, TallyView};
+use super::{NarrowView, ShareView, TallyView, YearCopy};
 
 #[derive(Serialize)]
 struct MunicipalityRow<'a> {
@@ -197,9 +197,21 @@ fn years_of(site: &Site<'_>, county: usize) -> Vec<Year> {
         .collect()
 }
 
+/// The page to link for a county's `year`: its own page for its latest year.
+pub fn year_path(site: &Site<'_>, county: usize, year: Year) -> String {
+    let slug = &site.content.registry.counties[county].slug;
+    super::year_or_latest(
+        year,
+        years_of(site, county).last().copied(),
+        paths::county(slug),
+        paths::county_year(slug, year),
+    )
+}
+
 /// The pages of this job: each year, and the latest (the one the sitemap lists).
 pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
     let slug = &site.content.registry.counties[county].slug;
+    // The latest year's folder leads to the county's page: unlisted like the others.
     let mut pages: Vec<paths::Page> = years_of(site, county)
         .into_iter()
         .map(|y| paths::Page::unlisted(paths::county_year(slug, y)))
@@ -210,17 +222,13 @@ pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
 
 pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
     let years = years_of(site, county);
+    let latest = years.last().copied();
     let mut files = Vec::new();
     for &year in &years {
-        files.extend(render_year(site, county, Some(year), false, &years)?);
+        let copy = YearCopy::of_year(year, latest);
+        files.extend(render_year(site, county, Some(year), copy, &years)?);
     }
-    files.extend(render_year(
-        site,
-        county,
-        years.last().copied(),
-        true,
-        &years,
-    )?);
+    files.extend(render_year(site, county, latest, YearCopy::Latest, &years)?);
     // Open data is written once, by the site's own language (translations link to it).
     if !site.is_translation() {
         let slug = &site.content.registry.counties[county].slug;
@@ -236,13 +244,13 @@ fn render_year(
     site: &Site<'_>,
     county: usize,
     year: Option<Year>,
-    as_latest: bool,
+    copy: YearCopy,
     years: &[Year],
 ) -> Result<Vec<OutputFile>, RenderError> {
     let c = &site.content.registry.counties[county];
-    let folder = match (as_latest, year) {
-        (false, Some(y)) => paths::county_year(&c.slug, y),
-        _ => paths::county(&c.slug),
+    let folder = match (copy, year) {
+        (YearCopy::Latest, _) | (_, None) => paths::county(&c.slug),
+        (_, Some(y)) => paths::county_year(&c.slug, y),
     };
     let previous_year = year.and_then(|y| {
         let at = site.stats.years.iter().position(|&x| x == y)?;
@@ -277,12 +285,12 @@ fn render_year(
         name: &c.name,
         code: &c.code,
         year,
-        latest: as_latest,
+        latest: copy == YearCopy::Latest,
         years: years
             .iter()
             .map(|&y| YearLink {
                 year: y,
-                path: paths::county_year(&c.slug, y),
+                path: year_path(site, county, y),
                 current: Some(y) == year,
             })
             .collect(),
@@ -311,8 +319,19 @@ fn render_year(
     if let Some(png) = first_png_path {
         head = head.image(png);
     }
-    let html = site.render_page("county.html", &folder, head, &page)?;
-    files.push(OutputFile::bytes(paths::index(&folder), html));
+    if let (YearCopy::LatestYear, Some(y)) = (copy, year) {
+        super::keep_embedded_picture(&mut files, &folder);
+        let name = format!("{} {y}", c.name);
+        files.push(super::redirects::redirect(
+            site,
+            &folder,
+            &name,
+            &paths::county(&c.slug),
+        )?);
+    } else {
+        let html = site.render_page("county.html", &folder, head, &page)?;
+        files.push(OutputFile::bytes(paths::index(&folder), html));
+    }
     Ok(files)
 }
 
@@ -426,7 +445,7 @@ fn published_rows<'a>(
                     MunicipalityRow {
                         name: &m.name,
                         code: &m.code,
-                        path: Some(paths::municipality_year(&m.slug, group.year)),
+                        path: Some(site.assessment_path(a)),
                         population: m.population,
                         published: true,
                         points: f.points,

@@ -62,7 +62,8 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             let path = paths::municipality_year(&m.slug, a.year);
             Entry {
                 title: format!("{} {}", m.name, a.year),
-                url: url_of(&path),
+                // Straight to the page; the id stays the year's address, which lasts.
+                url: url_of(&site.assessment_path(i)),
                 id: site
                     .absolute(&path)
                     .unwrap_or_else(|| format!("urn:blomlada:{}:{}", m.code, a.year)),

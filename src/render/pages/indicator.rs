@@ -197,7 +197,7 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
                             let cf = scope.indicators.get(of.indicator)?;
                             Some(CountyRow {
                                 name: &county.name,
-                                path: paths::county_year(&county.slug, group.year),
+                                path: super::county::year_path(site, *c, group.year),
                                 tally: (&cf.tally).into(),
                                 population_share_helt: cf.population_share_helt,
                             })
@@ -205,7 +205,7 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
                         .collect(),
                     |r| r.name,
                 ),
-                lists: answer_lists(site, gi, group.year, of.indicator),
+                lists: answer_lists(site, gi, of.indicator),
                 map: pictures::answer_map(
                     site,
                     gi,
@@ -219,12 +219,7 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
 }
 
 /// The municipalities of one group by their answer to the indicator.
-fn answer_lists<'a>(
-    site: &Site<'a>,
-    group: usize,
-    year: Year,
-    indicator: usize,
-) -> Vec<AnswerList<'a>> {
+fn answer_lists<'a>(site: &Site<'a>, group: usize, indicator: usize) -> Vec<AnswerList<'a>> {
     let content = site.content;
     let lists = site.stats.answers_by_indicator(content, group, indicator);
     let named = |list: &[usize]| -> Vec<Named> {
@@ -234,7 +229,7 @@ fn answer_lists<'a>(
                     let m = &content.registry.municipalities[content.assessments[a].municipality];
                     Named {
                         name: &m.name,
-                        path: paths::municipality_year(&m.slug, year),
+                        path: site.assessment_path(a),
                     }
                 })
                 .collect(),

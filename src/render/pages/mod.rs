@@ -16,7 +16,7 @@ pub mod sitemap;
 
 use serde::Serialize;
 
-use crate::model::{Answer, answer_word};
+use crate::model::{Answer, Year, answer_word};
 use crate::output::OutputFile;
 use crate::render::flowerbox::Picture;
 use crate::render::flowerbox::Place;
@@ -167,6 +167,46 @@ fn escape_attribute(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Which of an area's pages for one year a page builder writes. The latest year shows at the
+/// area's own address; its year's folder keeps the year's files (pictures, CSV, so that
+/// embeds and downloads of that year last) and a short page that leads to the area's own, so
+/// that the same page is not published twice. When a newer year comes, that folder gets
+/// its full page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearCopy {
+    /// The area's own page, showing its latest year.
+    Latest,
+    /// The latest year's folder: its files and a page leading to the area's own page.
+    LatestYear,
+    /// An earlier year's own page.
+    Earlier,
+}
+
+impl YearCopy {
+    /// The copy for `year`'s folder, when `latest` is the area's latest year.
+    pub fn of_year(year: Year, latest: Option<Year>) -> YearCopy {
+        if Some(year) == latest {
+            YearCopy::LatestYear
+        } else {
+            YearCopy::Earlier
+        }
+    }
+}
+
+/// The files of the latest year's folder (see [`YearCopy::LatestYear`]): of its pictures only
+/// the first, which the embed code on the area's own page names; the area's page has the
+/// others in its own folder.
+pub fn keep_embedded_picture(files: &mut Vec<OutputFile>, folder: &str) {
+    let embedded = paths::flowerbox(folder, "");
+    files.retain(|f| f.path == embedded.svg || f.path == embedded.png);
+}
+
+/// The page to link for an area's `year`: its own page (`own`) when that is its `latest`
+/// year, else the year's page (`of_year`).
+pub fn year_or_latest(year: Year, latest: Option<Year>, own: String, of_year: String) -> String {
+    if Some(year) == latest { own } else { of_year }
 }
 
 pub fn word(answer: Option<Answer>) -> &'static str {

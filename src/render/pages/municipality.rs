@@ -132,10 +132,13 @@ pub fn pages(site: &Site<'_>, municipality: usize) -> Vec<paths::Page> {
     )];
     pages.extend(history.iter().map(|&a| {
         let assessment = &content.assessments[a];
-        paths::Page::listed_since(
-            paths::municipality_year(slug, assessment.year),
-            assessment.published,
-        )
+        let path = paths::municipality_year(slug, assessment.year);
+        if a == latest {
+            // It leads to the municipality's own page, which the sitemap lists.
+            paths::Page::unlisted(path)
+        } else {
+            paths::Page::listed_since(path, assessment.published)
+        }
     }));
     pages
 }
@@ -198,9 +201,18 @@ fn render_assessment(
         .description(format!("{title}: {sentence}."))
         .image(paths::flowerbox(folder, "").png)
     };
-    let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
+    // The latest year's page is the municipality's own page (below); its year's folder leads
+    // there, so that the same page is not written twice. When a newer year comes, the folder
+    // gets its full page and the address stays valid.
+    let year_page = if also_latest {
+        let name = format!("{} {}", m.name, assessment.year);
+        super::redirects::redirect(site, &folder, &name, &paths::municipality(&m.slug))?
+    } else {
+        let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
+        OutputFile::bytes(paths::index(&folder), html)
+    };
     let mut files = vec![
-        OutputFile::bytes(paths::index(&folder), html),
+        year_page,
         OutputFile::png_of(picture.png.clone(), picture.svg.clone()),
         OutputFile::bytes(picture.svg.clone(), drawn.svg.clone().into_bytes()),
     ];
@@ -214,7 +226,7 @@ fn render_assessment(
         ));
     }
     if also_latest {
-        // The same view at the municipality's own folder; only paths and the embed code differ.
+        // The view at the municipality's own folder, with the picture inline.
         let latest = paths::municipality(&m.slug);
         let latest_picture = paths::flowerbox(&latest, "");
         let inline = flowerbox.picture(Place::Page);

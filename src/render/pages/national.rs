@@ -13,7 +13,7 @@ use crate::stats::{Group, Tally};
 
 use super::county::{AreaView, Pick, area_views};
 use super::pictures::{self, MapFigure, MapScope, SeriesFigure};
-use super::{NarrowView, ShareView, TallyView};
+use super::{NarrowView, ShareView, TallyView, YearCopy};
 
 #[derive(Serialize)]
 struct YearLink {
@@ -133,7 +133,7 @@ fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
                 let f = &site.stats.assessments[a];
                 MapRow {
                     name: &m.name,
-                    path: paths::municipality_year(&m.slug, year),
+                    path: site.assessment_path(a),
                     county: &content.registry.counties[m.county].name,
                     share_helt: f.share_helt,
                     points: f.points,
@@ -146,11 +146,33 @@ fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
 }
 
 pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    render(site, site.latest_year(), true)
+    render(site, site.latest_year(), YearCopy::Latest)
 }
 
 pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
-    render(site, Some(year), false)
+    render(
+        site,
+        Some(year),
+        YearCopy::of_year(year, site.latest_year()),
+    )
+}
+
+/// The nation's page of `year`: the home page for the latest year.
+pub fn year_path(site: &Site<'_>, year: Year) -> String {
+    super::year_or_latest(
+        year,
+        site.latest_year(),
+        paths::HOME.to_string(),
+        paths::national_year(year),
+    )
+}
+
+/// The page of `year` in the sitemap: the latest year's leads to the home page, which is listed.
+pub fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
+    match YearCopy::of_year(year, site.latest_year()) {
+        YearCopy::Earlier => paths::Page::listed(paths::national_year(year)),
+        _ => paths::Page::unlisted(paths::national_year(year)),
+    }
 }
 
 fn group_view<'a>(
@@ -238,7 +260,7 @@ fn county_rows<'a>(site: &Site<'a>, group: &Group) -> Vec<CountyRow<'a>> {
                 let county = &content.registry.counties[*c];
                 CountyRow {
                     name: &county.name,
-                    path: paths::county_year(&county.slug, group.year),
+                    path: super::county::year_path(site, *c, group.year),
                     municipalities: scope.municipalities,
                     registry_municipalities: scope.registry_municipalities,
                     population_published: scope.population_published,
@@ -342,15 +364,40 @@ fn series_rows<'a>(site: &Site<'a>, group: &Group, years: &[Year]) -> Vec<Series
         .collect()
 }
 
+/// The latest publications, newest first.
+fn recent<'a>(site: &Site<'a>) -> Vec<Recent<'a>> {
+    let content = site.content;
+    let mut recent: Vec<(crate::model::Date, usize)> = content
+        .assessments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.published.map(|d| (d, i)))
+        .collect();
+    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    recent
+        .into_iter()
+        .take(8)
+        .map(|(date, i)| {
+            let a = &content.assessments[i];
+            let m = &content.registry.municipalities[a.municipality];
+            Recent {
+                name: &m.name,
+                path: site.assessment_path(i),
+                year: a.year,
+                published: date.to_string(),
+            }
+        })
+        .collect()
+}
+
 fn render(
     site: &Site<'_>,
     year: Option<Year>,
-    as_home: bool,
+    copy: YearCopy,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let content = site.content;
-    let folder = match (as_home, year) {
-        (false, Some(y)) => paths::national_year(y),
-        _ => paths::HOME.to_string(),
+    let folder = match (copy, year) {
+        (YearCopy::Latest, _) | (_, None) => paths::HOME.to_string(),
+        (_, Some(y)) => paths::national_year(y),
     };
     let mut files = Vec::new();
     let groups: Vec<GroupView> = year
@@ -360,27 +407,7 @@ fn render(
         .enumerate()
         .map(|(n, (_, g))| group_view(site, n, g, &folder, &mut files))
         .collect();
-    let mut recent: Vec<(crate::model::Date, usize)> = content
-        .assessments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| a.published.map(|d| (d, i)))
-        .collect();
-    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let recent = recent
-        .into_iter()
-        .take(8)
-        .map(|(date, i)| {
-            let a = &content.assessments[i];
-            let m = &content.registry.municipalities[a.municipality];
-            Recent {
-                name: &m.name,
-                path: paths::municipality_year(&m.slug, a.year),
-                year: a.year,
-                published: date.to_string(),
-            }
-        })
-        .collect();
+    let recent = recent(site);
     let image = groups.first().map(|g| g.png_path.clone());
     let map = year.and_then(|y| pictures::share_map(site, MapScope::Nation, y, &folder, "map"));
     // The year's own folder, also from the home page.
@@ -402,14 +429,14 @@ fn render(
     });
     let page = Page {
         year,
-        latest: as_home,
+        latest: copy == YearCopy::Latest,
         years: site
             .stats
             .years
             .iter()
             .map(|&y| YearLink {
                 year: y,
-                path: paths::national_year(y),
+                path: year_path(site, y),
                 current: Some(y) == year,
             })
             .collect(),
@@ -432,11 +459,20 @@ fn render(
         }),
         share,
     };
-    let title = match (as_home, year) {
-        (true, _) => site.title().to_string(),
-        (false, Some(y)) => format!("{} {y} – {}", site.t("nation"), site.title()),
-        (false, None) => site.title().to_string(),
+    let title = match (copy, year) {
+        (YearCopy::Latest, _) | (_, None) => site.title().to_string(),
+        (_, Some(y)) => format!("{} {y} – {}", site.t("nation"), site.title()),
     };
+    if copy == YearCopy::LatestYear {
+        super::keep_embedded_picture(&mut files, &folder);
+        files.push(super::redirects::redirect(
+            site,
+            &folder,
+            &title,
+            paths::HOME,
+        )?);
+        return Ok(files);
+    }
     let mut head = Head::new(title, "nation");
     if let Some(image) = image {
         head = head.image(image);

@@ -67,7 +67,7 @@ fn map_link(
         .copied()
         .find(|&a| content.assessments[a].year == year);
     let href = match this_year {
-        Some(_) => Some(format!("{root}{}", paths::municipality_year(&m.slug, year))),
+        Some(a) => Some(format!("{root}{}", site.assessment_path(a))),
         None if !history.is_empty() => Some(format!("{root}{}", paths::municipality(&m.slug))),
         None => None,
     };
@@ -310,7 +310,7 @@ pub fn similar<'a>(site: &Site<'a>, assessment: usize) -> SimilarView<'a> {
         SimilarRow {
             name: &m.name,
             code: &m.code,
-            path: paths::municipality_year(&m.slug, a.year),
+            path: site.assessment_path(n.assessment),
             county: &content.registry.counties[m.county].name,
             population: m.population,
             points: f.points,

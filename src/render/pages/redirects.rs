@@ -11,7 +11,7 @@ use crate::render::site::{Head, RenderError, Site};
 #[derive(Serialize)]
 struct Redirect<'a> {
     name: &'a str,
-    target: String,
+    target: &'a str,
 }
 
 #[derive(Serialize)]
@@ -109,6 +109,22 @@ pub fn pages(site: &Site<'_>) -> Vec<Page> {
         .collect()
 }
 
+/// The page at `folder` that leads to `target`, the page of `name`. It is not for the
+/// sitemap and asks search engines to index the target instead.
+pub fn redirect(
+    site: &Site<'_>,
+    folder: &str,
+    name: &str,
+    target: &str,
+) -> Result<OutputFile, RenderError> {
+    let head = Head {
+        noindex: true,
+        ..Head::new(name.to_string(), "redirect")
+    };
+    let html = site.render_page("redirect.html", folder, head, Redirect { name, target })?;
+    Ok(OutputFile::bytes(paths::index(folder), html))
+}
+
 pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     entries(site)
         .into_iter()
@@ -116,11 +132,7 @@ pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             let folder = entry.folder().to_string();
             let html = match entry {
                 Entry::Redirect { name, target, .. } => {
-                    let head = Head {
-                        noindex: true,
-                        ..Head::new(name.to_string(), "redirect")
-                    };
-                    site.render_page("redirect.html", &folder, head, Redirect { name, target })?
+                    return redirect(site, &folder, name, &target);
                 }
                 Entry::Choose { choices, .. } => {
                     let names: Vec<&str> = choices.iter().map(|c| c.name).collect();

@@ -85,6 +85,7 @@ export function tooltipOf(catalog, title) {
   return `${id}: ${text} — ${title.slice(id.length + 2)}`;
 }
 
+const isLeading = (file) => fs.readFileSync(file, 'utf8').includes('http-equiv="refresh"');
 const isDir = (p) => fs.existsSync(p) && fs.statSync(p).isDirectory();
 const years = (dir) => fs.readdirSync(dir).filter((d) => /^\d{4}$/.test(d) && isDir(path.join(dir, d))).sort();
 
@@ -135,6 +136,13 @@ function typesOf(s, catalog) {
     { type: 'redirect-county', path: `lan/${countyCodes[0]}/` },
     { type: 'not-found', path: '404.html' },
   ];
+  // The latest year's folder leads to the area's own page: with one year only, the year
+  // pages are of that kind.
+  for (const entry of list) {
+    if (entry.type.endsWith('-year') && isLeading(path.join(s.out, entry.path, 'index.html'))) {
+      entry.type = `redirect-${entry.type}`;
+    }
+  }
   if (fs.existsSync(path.join(s.out, 'data/index.html'))) list.push({ type: 'open-data', path: 'data/' });
   // Two municipalities whose names give one slug (Håbo, Habo) share a page that links to both.
   const choose = fs.readdirSync(path.join(s.out, 'kommun')).find((d) => {
