@@ -206,7 +206,13 @@ fn render_assessment(
     // gets its full page and the address stays valid.
     let year_page = if also_latest {
         let name = format!("{} {}", m.name, assessment.year);
-        super::redirects::redirect(site, &folder, &name, &paths::municipality(&m.slug))?
+        let gist = super::redirects::Gist {
+            picture: picture.svg.clone(),
+            sentence: sentence.clone(),
+            summary_html: page.summary_html.clone(),
+        };
+        let target = paths::municipality(&m.slug);
+        super::redirects::redirect_with(site, &folder, &name, &target, Some(gist))?
     } else {
         let html = site.render_page("municipality.html", &folder, head(&folder), &page)?;
         OutputFile::bytes(paths::index(&folder), html)

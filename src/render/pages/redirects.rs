@@ -12,6 +12,19 @@ use crate::render::site::{Head, RenderError, Site};
 struct Redirect<'a> {
     name: &'a str,
     target: &'a str,
+    gist: Option<Gist>,
+}
+
+/// What a page that leads to another says of it, for whoever stays (a reader without
+/// redirects, a crawler, a program): the year's picture, its counts and its summary.
+#[derive(Serialize)]
+pub struct Gist {
+    /// The flower box's SVG file.
+    pub picture: String,
+    /// The counts in a sentence.
+    pub sentence: String,
+    /// The submitter's summary, as sanitised HTML.
+    pub summary_html: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -117,11 +130,23 @@ pub fn redirect(
     name: &str,
     target: &str,
 ) -> Result<OutputFile, RenderError> {
+    redirect_with(site, folder, name, target, None)
+}
+
+/// [`redirect`], with the gist of the page it leads to.
+pub fn redirect_with(
+    site: &Site<'_>,
+    folder: &str,
+    name: &str,
+    target: &str,
+    gist: Option<Gist>,
+) -> Result<OutputFile, RenderError> {
     let head = Head {
         noindex: true,
         ..Head::new(name.to_string(), "redirect")
     };
-    let html = site.render_page("redirect.html", folder, head, Redirect { name, target })?;
+    let page = Redirect { name, target, gist };
+    let html = site.render_page("redirect.html", folder, head, page)?;
     Ok(OutputFile::bytes(paths::index(folder), html))
 }
 
