@@ -434,10 +434,55 @@ pub enum Part {
     Leaf,
 }
 
-/// An indicator of some catalogue: indexes into [`Content::catalogs`] and its indicators.
+/// Which catalogue: its place in [`Content::catalogs`] (sorted by id). `catalogs[index]`
+/// takes the catalogue and [`Content::catalog`] looks it up; being its own type, it is never
+/// taken for the index of an indicator, an area, a group or a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CatalogIndex(usize);
+
+impl CatalogIndex {
+    /// The catalogue at `position` in [`Content::catalogs`].
+    pub const fn new(position: usize) -> CatalogIndex {
+        CatalogIndex(position)
+    }
+
+    /// This catalogue's entry in a list kept per catalogue (the catalogues themselves, or
+    /// figures about each), if the list has it.
+    pub fn of<T>(self, per_catalog: &[T]) -> Option<&T> {
+        per_catalog.get(self.0)
+    }
+
+    /// Each catalogue of a list with its index, in order.
+    pub fn each(catalogs: &[Catalog]) -> impl Iterator<Item = (CatalogIndex, &Catalog)> {
+        catalogs
+            .iter()
+            .enumerate()
+            .map(|(position, catalog)| (CatalogIndex(position), catalog))
+    }
+}
+
+impl std::ops::Index<CatalogIndex> for [Catalog] {
+    type Output = Catalog;
+
+    fn index(&self, index: CatalogIndex) -> &Catalog {
+        &self[index.0]
+    }
+}
+
+impl std::ops::Index<CatalogIndex> for Vec<Catalog> {
+    type Output = Catalog;
+
+    fn index(&self, index: CatalogIndex) -> &Catalog {
+        &self[index.0]
+    }
+}
+
+/// An indicator of some catalogue: the catalogue, and the indicator's index into its
+/// [`Catalog::indicators`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndicatorRef {
-    pub catalog: usize,
+    pub catalog: CatalogIndex,
     pub indicator: usize,
 }
 
@@ -560,8 +605,8 @@ pub struct Assessment {
     /// Index into [`Registry::municipalities`].
     pub municipality: usize,
     pub year: Year,
-    /// Index into [`Content::catalogs`].
-    pub catalog: usize,
+    /// The catalogue answered.
+    pub catalog: CatalogIndex,
     pub published: Option<Date>,
     /// One entry per indicator of the catalogue, in catalogue order; `None` is unanswered.
     pub answers: Vec<Option<Answer>>,
@@ -612,7 +657,12 @@ pub struct Content {
 }
 
 impl Content {
-    pub fn catalog_by_id(&self, id: &str) -> Option<usize> {
-        self.catalogs.iter().position(|c| c.id == id)
+    pub fn catalog_by_id(&self, id: &str) -> Option<CatalogIndex> {
+        CatalogIndex::each(&self.catalogs).find_map(|(index, c)| (c.id == id).then_some(index))
+    }
+
+    /// The catalogue of an index, if the content has it.
+    pub fn catalog(&self, index: CatalogIndex) -> Option<&Catalog> {
+        index.of(&self.catalogs)
     }
 }

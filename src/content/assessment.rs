@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::Pos;
-use crate::model::{Answer, Assessment, Catalog, Date, Registry};
+use crate::model::{Answer, Assessment, Catalog, CatalogIndex, Date, Registry};
 use crate::suggest;
 
 use super::read::{Fields, Reader};
@@ -166,15 +166,15 @@ fn read_year(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<u16> {
     }
 }
 
-/// The index of the catalogue `catalog` names.
+/// The catalogue `catalog` names.
 fn read_catalog(
     reader: &mut Reader<'_>,
     fields: &Fields<'_>,
     against: &Against<'_>,
-) -> Option<usize> {
+) -> Option<CatalogIndex> {
     let node = reader.required(fields, "catalog", "the catalogue's id, e.g. catalog: v3")?;
     let id = reader.text(node, "a catalogue id such as v3")?;
-    if let Some(index) = against.catalogs.iter().position(|c| c.id == id) {
+    if let Some((index, _)) = CatalogIndex::each(against.catalogs).find(|(_, c)| c.id == id) {
         return Some(index);
     }
     let hint = suggest::did_you_mean(&id, against.catalogs.iter().map(|c| c.id.as_str()));

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostics, Pos, SourceText};
-use crate::model::{Area, Catalog, Indicator, IndicatorRef, Level, Part};
+use crate::model::{Area, Catalog, CatalogIndex, Indicator, IndicatorRef, Level, Part};
 use crate::suggest;
 
 use super::read::{Fields, Reader};
@@ -436,20 +436,19 @@ fn resolve_target(
             *oi != ci && wanted_catalog.is_none_or(|w| w == other.catalog.id)
         })
     };
-    let matches: Vec<IndicatorRef> = searched()
+    // Each match with its catalogue's id, for the message when there are several.
+    let matches: Vec<(&str, IndicatorRef)> = searched()
         .filter_map(|(oi, other)| {
-            other
-                .catalog
-                .indicator_by_id
-                .get(wanted_id)
-                .map(|&ii| IndicatorRef {
-                    catalog: oi,
-                    indicator: ii,
-                })
+            let &ii = other.catalog.indicator_by_id.get(wanted_id)?;
+            let found = IndicatorRef {
+                catalog: CatalogIndex::new(oi),
+                indicator: ii,
+            };
+            Some((other.catalog.id.as_str(), found))
         })
         .collect();
     match matches.as_slice() {
-        [one] => Ok(*one),
+        [(_, one)] => Ok(*one),
         [] => {
             let candidates: Vec<&str> = searched()
                 .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.as_str()))
@@ -464,7 +463,7 @@ fn resolve_target(
         many => {
             let names: Vec<String> = many
                 .iter()
-                .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
+                .map(|(catalog, _)| format!("{catalog}/{wanted_id}"))
                 .collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             Err(format!(

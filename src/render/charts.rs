@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::CatalogIndex;
 use crate::stats::Tally;
 
 use super::flowerbox::palette::{self, ANSWER_STYLES, INK, MUTED_INK};
@@ -134,8 +135,8 @@ pub struct LinePoint {
     pub x: usize,
     /// A share, 0–1.
     pub value: f64,
-    /// Points are joined only within the same segment (catalogue).
-    pub segment: usize,
+    /// Points are joined only within the same catalogue.
+    pub segment: CatalogIndex,
     /// Shown beside the point (the share in the site's language).
     pub text: String,
 }
@@ -208,7 +209,7 @@ pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String 
     }
     // Lines join the points of each segment in turn, then the points go over them.
     let mut path = String::new();
-    let mut segments: Vec<usize> = panel.points.iter().map(|p| p.segment).collect();
+    let mut segments: Vec<CatalogIndex> = panel.points.iter().map(|p| p.segment).collect();
     segments.sort_unstable();
     segments.dedup();
     for segment in segments {
@@ -393,7 +394,7 @@ mod tests {
         let point = |x, value, segment| LinePoint {
             x,
             value,
-            segment,
+            segment: CatalogIndex::new(segment),
             text: format!("{value}"),
         };
         let panel = LinePanel {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::{IndicatorRef, Year};
+use crate::model::{CatalogIndex, IndicatorRef, Year};
 use crate::output::{self, OutputFile};
 
 use super::pages;
@@ -103,7 +103,7 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
             .filter(|&m| site.stats.latest(m).is_some())
             .map(Job::Municipality),
     );
-    for (ci, catalog) in c.catalogs.iter().enumerate() {
+    for (ci, catalog) in CatalogIndex::each(&c.catalogs) {
         if site.stats.groups.iter().any(|g| g.catalog == ci) {
             jobs.extend((0..catalog.indicators.len()).map(|i| {
                 Job::Indicator(IndicatorRef {

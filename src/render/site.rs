@@ -9,7 +9,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity, SourceText};
-use crate::model::{Area, Catalog, Content, Indicator, Language, SizeClass, Year};
+use crate::model::{Area, Catalog, CatalogIndex, Content, Indicator, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
 use super::credit;
@@ -118,7 +118,7 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content, language: Language
 /// A flower box with its words, not yet drawn (see [`Site::flowerbox`]).
 pub struct Flowerbox<'s> {
     site: &'s Site<'s>,
-    catalog: usize,
+    catalog: CatalogIndex,
     tallies: &'s [Tally],
     title: &'s str,
     summary: &'s str,
@@ -377,7 +377,7 @@ impl<'a> Site<'a> {
     /// ([`Flowerbox::svg`]).
     pub fn flowerbox<'s>(
         &'s self,
-        catalog: usize,
+        catalog: CatalogIndex,
         tallies: &'s [Tally],
         year: Year,
         title: &'s str,

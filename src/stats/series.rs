@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Content, Year};
+use crate::model::{CatalogIndex, Content, Year};
 
 use super::{Stats, Tally};
 
@@ -16,8 +16,8 @@ use super::{Stats, Tally};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YearFigures {
     pub year: Year,
-    /// Index into `content.catalogs`.
-    pub catalog: usize,
+    /// The catalogue answered.
+    pub catalog: CatalogIndex,
     /// Index into `Stats::groups`.
     pub group: usize,
     /// The municipalities counted (1 for a municipality's own series).
@@ -36,7 +36,7 @@ pub struct YearFigures {
 
 /// Marks where the catalogue changes from one point to the next.
 fn mark_breaks(mut points: Vec<YearFigures>) -> Vec<YearFigures> {
-    let mut previous: Option<usize> = None;
+    let mut previous: Option<CatalogIndex> = None;
     for p in &mut points {
         p.new_catalog = previous.is_some_and(|c| c != p.catalog);
         previous = Some(p.catalog);
@@ -117,7 +117,7 @@ pub fn until(series: &[YearFigures], year: Year) -> &[YearFigures] {
 }
 
 /// The catalogues of a series in the order they first appear.
-pub fn catalogs_of(series: &[YearFigures]) -> Vec<usize> {
+pub fn catalogs_of(series: &[YearFigures]) -> Vec<CatalogIndex> {
     let mut seen = Vec::new();
     for p in series {
         if !seen.contains(&p.catalog) {
@@ -128,10 +128,9 @@ pub fn catalogs_of(series: &[YearFigures]) -> Vec<usize> {
 }
 
 /// An area's label in a catalogue, for series that show several catalogues.
-pub fn area_label(content: &Content, catalog: usize, area: usize) -> &str {
+pub fn area_label(content: &Content, catalog: CatalogIndex, area: usize) -> &str {
     content
-        .catalogs
-        .get(catalog)
+        .catalog(catalog)
         .and_then(|c| c.areas.get(area))
         .map_or("", |a| a.label())
 }

@@ -126,10 +126,7 @@ impl Index {
             .assessments
             .iter()
             .map(|a| {
-                let indicators = content
-                    .catalogs
-                    .get(a.catalog)
-                    .map_or(0, |c| c.indicators.len());
+                let indicators = content.catalog(a.catalog).map_or(0, |c| c.indicators.len());
                 pack(&a.answers, indicators)
             })
             .collect();
@@ -199,8 +196,7 @@ impl Index {
             return Similar::default();
         };
         let minimum = content
-            .catalogs
-            .get(content.assessments[assessment].catalog)
+            .catalog(content.assessments[assessment].catalog)
             .map_or(1, |c| c.indicators.len().div_ceil(2).max(1)) as u32;
         let population_gap =
             |a: usize| municipality(a).map_or(u64::MAX, |m| m.population.abs_diff(own.population));

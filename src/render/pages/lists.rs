@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{CatalogIndex, Level, Year};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -174,10 +174,7 @@ struct IndicatorsPage<'a> {
 
 pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
-    let mut catalogs: Vec<CatalogItem> = content
-        .catalogs
-        .iter()
-        .enumerate()
+    let mut catalogs: Vec<CatalogItem> = CatalogIndex::each(&content.catalogs)
         .map(|(ci, catalog)| {
             // The newest year this catalogue was answered, for the shares shown.
             let group = site.stats.groups.iter().rev().find(|g| g.catalog == ci);

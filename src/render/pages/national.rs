@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{IndicatorRef, Level, Year};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -315,11 +315,10 @@ fn series_rows<'a>(site: &Site<'a>, group: &Group, years: &[Year]) -> Vec<Series
         .iter()
         .enumerate()
         .map(|(i, ind)| {
-            let points = site
-                .stats
-                .indicator_series
-                .get(group.catalog)
-                .and_then(|s| s.get(i));
+            let points = site.stats.indicator_series_of(IndicatorRef {
+                catalog: group.catalog,
+                indicator: i,
+            });
             let text = site.indicator_text(ind);
             let area = site.area_label(catalog.area_of(i));
             SeriesRow {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::output::OutputFile;
 
-use crate::model::{Answer, Year};
+use crate::model::{Answer, CatalogIndex, IndicatorRef, Year};
 use crate::render::charts::{self, Bar, LinePanel, LinePoint, StackRow};
 use crate::render::format;
 use crate::render::map::{self, Paint, Region, SHARE_CLASSES};
@@ -378,15 +378,15 @@ struct SeriesDrawing<'s, 'a> {
     several: bool,
     years: Vec<Year>,
     /// Where each catalogue after the first starts: (catalogue, index of its first point).
-    first_of: Vec<(usize, usize)>,
+    first_of: Vec<(CatalogIndex, usize)>,
 }
 
 impl SeriesDrawing<'_, '_> {
-    fn catalog_id(&self, catalog: usize) -> String {
+    fn catalog_id(&self, catalog: CatalogIndex) -> String {
         self.site.content.catalogs[catalog].id.clone()
     }
 
-    fn starts_catalog(&self, i: usize) -> Option<usize> {
+    fn starts_catalog(&self, i: usize) -> Option<CatalogIndex> {
         self.first_of
             .iter()
             .find(|(_, at)| *at == i)
@@ -613,13 +613,8 @@ pub fn series_figure(
 
 /// An indicator's answers per year as stacked bars, following `replaces` back to earlier
 /// catalogues; `None` when it was answered in fewer than two years.
-pub fn indicator_distribution(
-    site: &Site<'_>,
-    catalog: usize,
-    indicator: usize,
-    id: &str,
-) -> Option<String> {
-    let points = site.stats.indicator_series.get(catalog)?.get(indicator)?;
+pub fn indicator_distribution(site: &Site<'_>, of: IndicatorRef, id: &str) -> Option<String> {
+    let points = site.stats.indicator_series_of(of)?;
     if points.len() < 2 {
         return None;
     }
@@ -631,7 +626,7 @@ pub fn indicator_distribution(
         site.t("answer_inte"),
         site.t("answer_obesvarad"),
     ];
-    let mut previous: Option<(usize, usize)> = None;
+    let mut previous: Option<(CatalogIndex, usize)> = None;
     let rows: Vec<StackRow> = points
         .iter()
         .map(|p| {
@@ -666,7 +661,7 @@ pub fn indicator_distribution(
             }
         })
         .collect();
-    let indicator_id = &content.catalogs[catalog].indicators[indicator].id;
+    let indicator_id = &content.catalogs[of.catalog].indicators[of.indicator].id;
     let title = format!("{} – {indicator_id}", site.t("distribution_title"));
     let desc = points
         .iter()
