@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub type Year = u16;
+pub(crate) type Year = u16;
 
 /// The three answers of eBlomlådan. An unanswered indicator is `None` where answers are held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -22,10 +22,9 @@ pub enum Answer {
 }
 
 impl Answer {
-    pub const ALL: [Answer; 3] = [Answer::Helt, Answer::Delvis, Answer::Inte];
-    pub const WORDS: [&'static str; 3] = ["helt", "delvis", "inte"];
+    pub(crate) const WORDS: [&'static str; 3] = ["helt", "delvis", "inte"];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Answer::Helt => "helt",
             Answer::Delvis => "delvis",
@@ -33,7 +32,7 @@ impl Answer {
         }
     }
 
-    pub fn parse(word: &str) -> Option<Answer> {
+    pub(crate) fn parse(word: &str) -> Option<Answer> {
         match word {
             "helt" => Some(Answer::Helt),
             "delvis" => Some(Answer::Delvis),
@@ -43,7 +42,7 @@ impl Answer {
     }
 
     /// Scoring from the method: helt 3, delvis 2, inte 1.
-    pub fn points(self) -> u32 {
+    pub(crate) fn points(self) -> u32 {
         match self {
             Answer::Helt => 3,
             Answer::Delvis => 2,
@@ -53,7 +52,7 @@ impl Answer {
 }
 
 /// The word used in open data for an answer or its absence.
-pub fn answer_word(answer: Option<Answer>) -> &'static str {
+pub(crate) fn answer_word(answer: Option<Answer>) -> &'static str {
     answer.map_or("obesvarad", Answer::as_str)
 }
 
@@ -66,9 +65,9 @@ pub enum Language {
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::Sv, Language::En];
+    pub(crate) const ALL: [Language; 2] = [Language::Sv, Language::En];
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Language::Sv => "sv",
             Language::En => "en",
@@ -76,14 +75,14 @@ impl Language {
     }
 
     /// The language's name in itself, for the link that switches to it.
-    pub fn own_name(self) -> &'static str {
+    pub(crate) fn own_name(self) -> &'static str {
         match self {
             Language::Sv => "Svenska",
             Language::En => "English",
         }
     }
 
-    pub fn parse(code: &str) -> Option<Language> {
+    pub(crate) fn parse(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 }
@@ -98,7 +97,7 @@ pub struct Date {
 
 impl Date {
     /// Parses `YYYY-MM-DD`, checking that the day exists.
-    pub fn parse(text: &str) -> Option<Date> {
+    pub(crate) fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return None;
@@ -172,7 +171,8 @@ pub struct SiteConfig {
 
 impl SiteConfig {
     /// A Swedish site with only a title; everything else as when site.yaml leaves it out.
-    pub fn titled(title: impl Into<String>) -> SiteConfig {
+    #[cfg(test)]
+    pub(crate) fn titled(title: impl Into<String>) -> SiteConfig {
         SiteConfig {
             title: title.into(),
             title_en: None,
@@ -193,13 +193,13 @@ impl SiteConfig {
 
     /// Every language the site is published in: its own first (at the root), then its
     /// translations.
-    pub fn languages(&self) -> impl Iterator<Item = Language> + '_ {
+    pub(crate) fn languages(&self) -> impl Iterator<Item = Language> + '_ {
         std::iter::once(self.language).chain(self.translations.iter().copied())
     }
 
     /// The site's title in a language: `title_en` in English where the site's own language
     /// is another.
-    pub fn title_in(&self, language: Language) -> &str {
+    pub(crate) fn title_in(&self, language: Language) -> &str {
         match (language, &self.title_en) {
             (Language::En, Some(title)) if self.language != Language::En => title,
             _ => &self.title,
@@ -207,7 +207,7 @@ impl SiteConfig {
     }
 
     /// The site's description in a language, like [`SiteConfig::title_in`].
-    pub fn description_in(&self, language: Language) -> Option<&str> {
+    pub(crate) fn description_in(&self, language: Language) -> Option<&str> {
         match (language, &self.description_en) {
             (Language::En, Some(d)) if self.language != Language::En => Some(d),
             _ => self.description.as_deref(),
@@ -215,7 +215,7 @@ impl SiteConfig {
     }
 
     /// Whether the site's full address is known, so that links can leave the site.
-    pub fn has_absolute_address(&self) -> bool {
+    pub(crate) fn has_absolute_address(&self) -> bool {
         self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
 }
@@ -242,7 +242,7 @@ pub enum License {
 }
 
 impl License {
-    pub const ALL: [License; 7] = [
+    pub(crate) const ALL: [License; 7] = [
         License::CcBy4,
         License::CcBySa4,
         License::CcByNd4,
@@ -253,7 +253,7 @@ impl License {
     ];
 
     /// The SPDX identifier, as written in site.yaml.
-    pub fn spdx(self) -> &'static str {
+    pub(crate) fn spdx(self) -> &'static str {
         match self {
             License::CcBy4 => "CC-BY-4.0",
             License::CcBySa4 => "CC-BY-SA-4.0",
@@ -266,7 +266,7 @@ impl License {
     }
 
     /// The IRI exactly as DCAT-AP-SE wants it (`http`, trailing slash).
-    pub fn iri(self) -> &'static str {
+    pub(crate) fn iri(self) -> &'static str {
         match self {
             License::CcBy4 => "http://creativecommons.org/licenses/by/4.0/",
             License::CcBySa4 => "http://creativecommons.org/licenses/by-sa/4.0/",
@@ -279,7 +279,7 @@ impl License {
     }
 
     /// The short name people know it by ("CC BY 4.0").
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             License::CcBy4 => "CC BY 4.0",
             License::CcBySa4 => "CC BY-SA 4.0",
@@ -291,14 +291,9 @@ impl License {
         }
     }
 
-    /// Whether the licence asks users to name the source (all but CC0).
-    pub fn needs_attribution(self) -> bool {
-        self != License::Cc0
-    }
-
     /// From an SPDX identifier (any case) or the licence's IRI (http or https, with or
     /// without the trailing slash).
-    pub fn parse(text: &str) -> Option<License> {
+    pub(crate) fn parse(text: &str) -> Option<License> {
         let text = text.trim();
         let iri = text
             .strip_prefix("https://")
@@ -353,7 +348,7 @@ pub enum SizeClass {
 }
 
 impl SizeClass {
-    pub const ALL: [SizeClass; 5] = [
+    pub(crate) const ALL: [SizeClass; 5] = [
         SizeClass::From100000,
         SizeClass::From50000,
         SizeClass::From20000,
@@ -361,7 +356,7 @@ impl SizeClass {
         SizeClass::Below10000,
     ];
 
-    pub fn of(population: u64) -> SizeClass {
+    pub(crate) fn of(population: u64) -> SizeClass {
         match population {
             100_000.. => SizeClass::From100000,
             50_000..=99_999 => SizeClass::From50000,
@@ -372,7 +367,7 @@ impl SizeClass {
     }
 
     /// The scope code of open data (`100000-`, `50000-99999`, ...).
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             SizeClass::From100000 => "100000-",
             SizeClass::From50000 => "50000-99999",
@@ -382,7 +377,7 @@ impl SizeClass {
         }
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -400,7 +395,7 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
+    pub(crate) fn municipality(&self, code: &str) -> Option<&Municipality> {
         self.municipality_by_code
             .get(code)
             .map(|&i| &self.municipalities[i])
@@ -416,7 +411,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Flower => "flower",
             Level::Grass => "grass",
@@ -449,12 +444,12 @@ impl CatalogIndex {
 
     /// This catalogue's entry in a list kept per catalogue (the catalogues themselves, or
     /// figures about each), if the list has it.
-    pub fn of<T>(self, per_catalog: &[T]) -> Option<&T> {
+    pub(crate) fn of<T>(self, per_catalog: &[T]) -> Option<&T> {
         per_catalog.get(self.0)
     }
 
     /// Each catalogue of a list with its index, in order.
-    pub fn each(catalogs: &[Catalog]) -> impl Iterator<Item = (CatalogIndex, &Catalog)> {
+    pub(crate) fn each(catalogs: &[Catalog]) -> impl Iterator<Item = (CatalogIndex, &Catalog)> {
         catalogs
             .iter()
             .enumerate()
@@ -502,7 +497,7 @@ pub struct Indicator {
 impl Indicator {
     /// The text in a language, and whether it is in English (`Some`) or the catalogue's own
     /// text, in the site's language (`None`), which stands in where `text_en` is missing.
-    pub fn text_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn text_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.text, self.text_en.as_deref(), language)
     }
 }
@@ -535,18 +530,18 @@ pub struct Area {
 }
 
 impl Area {
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         self.short.as_deref().unwrap_or(&self.name)
     }
 
     /// The name in a language, as [`Indicator::text_in`].
-    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     /// The label of the picture in a language: the short form where there is one, in the
     /// language asked for where that is given.
-    pub fn label_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn label_in(&self, language: Language) -> (&str, Option<Language>) {
         match language {
             Language::Sv => (self.label(), None),
             Language::En => match (&self.short_en, &self.name_en) {
@@ -574,17 +569,17 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn max_points(&self) -> u32 {
+    pub(crate) fn max_points(&self) -> u32 {
         3 * self.indicators.len() as u32
     }
 
     /// The name in a language, as [`Indicator::text_in`].
-    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     /// The description in a language, as [`Indicator::text_in`].
-    pub fn description_in(&self, language: Language) -> Option<(&str, Option<Language>)> {
+    pub(crate) fn description_in(&self, language: Language) -> Option<(&str, Option<Language>)> {
         let description = self.description.as_deref()?;
         Some(in_language(
             description,
@@ -593,7 +588,7 @@ impl Catalog {
         ))
     }
 
-    pub fn area_of(&self, indicator: usize) -> &Area {
+    pub(crate) fn area_of(&self, indicator: usize) -> &Area {
         &self.areas[self.indicators[indicator].area]
     }
 }
@@ -617,11 +612,11 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    pub fn is_published(&self) -> bool {
+    pub(crate) fn is_published(&self) -> bool {
         self.published.is_some()
     }
 
-    pub fn comment(&self, indicator: usize) -> Option<&str> {
+    pub(crate) fn comment(&self, indicator: usize) -> Option<&str> {
         self.comments
             .binary_search_by_key(&indicator, |(i, _)| *i)
             .ok()
@@ -662,7 +657,7 @@ impl Content {
     }
 
     /// The catalogue of an index, if the content has it.
-    pub fn catalog(&self, index: CatalogIndex) -> Option<&Catalog> {
+    pub(crate) fn catalog(&self, index: CatalogIndex) -> Option<&Catalog> {
         index.of(&self.catalogs)
     }
 }

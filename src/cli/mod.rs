@@ -42,7 +42,7 @@ pub struct CacheArgs {
 
 impl CacheArgs {
     /// The picture cache folder to use, if any.
-    pub fn picture_cache(&self) -> Option<PathBuf> {
+    pub(crate) fn picture_cache(&self) -> Option<PathBuf> {
         if self.no_cache {
             None
         } else {
@@ -193,7 +193,7 @@ fn init_logging() {
 }
 
 /// Prints diagnostics to stderr, each with its snippet.
-pub fn report(diagnostics: &Diagnostics) {
+pub(crate) fn report(diagnostics: &Diagnostics) {
     use std::io::Write;
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
@@ -298,7 +298,7 @@ fn run_check(
     }
 }
 
-pub fn run(cli: Cli) -> Result<u8, String> {
+pub(crate) fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check {
             content,

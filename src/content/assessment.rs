@@ -10,7 +10,7 @@ use crate::suggest;
 use super::read::{Fields, Reader};
 use super::yaml::{Key, Node, Value};
 
-pub const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "municipality",
     "year",
     "catalog",
@@ -20,7 +20,7 @@ pub const KEYS: &[&str] = &[
     "comments",
 ];
 
-pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
 /// Where an assessment says it belongs, for the duplicate check across files.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ pub struct Against<'a> {
 }
 
 /// The municipality code as written: an unquoted number is zero-padded to four digits.
-pub fn municipality_code(node: &Node) -> Option<String> {
+pub(crate) fn municipality_code(node: &Node) -> Option<String> {
     match &node.value {
         Value::Int(i) if *i >= 0 => Some(format!("{i:04}")),
         Value::Str(s) => Some(s.trim().to_string()),
@@ -45,7 +45,7 @@ pub fn municipality_code(node: &Node) -> Option<String> {
     }
 }
 
-pub fn read(
+pub(crate) fn read(
     reader: &mut Reader<'_>,
     root: &Node,
     path: &Path,
@@ -220,7 +220,7 @@ fn read_published(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<Option
 
 /// " (did you mean ...)" for a municipality code that is not in the registry: the code of a
 /// municipality whose name was given instead, or a near code.
-pub fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
+pub(crate) fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
     let municipalities = &registry.municipalities;
     let by_name = municipalities
         .iter()

@@ -30,12 +30,12 @@ const AREA_KEYS: &[&str] = &[
 const INDICATOR_KEYS: &[&str] = &["id", "text", "text_en", "part", "replaces"];
 
 /// `replaces` entries as written, kept until every catalogue is known.
-pub struct PendingReplaces {
+pub(crate) struct PendingReplaces {
     pub indicator: usize,
     pub targets: Vec<(String, Pos)>,
 }
 
-pub struct LoadedCatalog {
+pub(crate) struct LoadedCatalog {
     pub catalog: Catalog,
     pub replaces: Vec<PendingReplaces>,
     pub id_pos: Pos,
@@ -43,7 +43,7 @@ pub struct LoadedCatalog {
 
 /// Reads one catalogue file: its header, then its areas and their indicators in order.
 /// `None` when anything in it is wrong (every problem is reported).
-pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
+pub(crate) fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
     if root.as_map().is_none() {
         reader.error(
             root.pos,
@@ -379,7 +379,7 @@ fn read_part(
 
 /// Resolves `replaces` once every catalogue is loaded. A target is `id` (unique among the
 /// other catalogues) or `catalog/id`.
-pub fn resolve_replaces(
+pub(crate) fn resolve_replaces(
     loaded: &mut [LoadedCatalog],
     texts: &[(std::path::PathBuf, String)],
     diagnostics: &mut Diagnostics,

@@ -56,7 +56,7 @@ fn break_rule(out: &mut String, x: f64, top: f64, bottom: f64, label: &str, labe
 
 /// One bar of [`bars_svg`].
 #[derive(Debug, Clone)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// Under the bar (a year).
     pub label: String,
     pub value: f64,
@@ -69,7 +69,7 @@ pub struct Bar {
 }
 
 /// Vertical bars, one per year, each on a track up to its maximum.
-pub fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
     const WIDTH: f64 = 360.0;
     const HEIGHT: f64 = 176.0;
     const TOP: f64 = 34.0;
@@ -130,7 +130,7 @@ pub fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
 
 /// One point of a [`LinePanel`].
 #[derive(Debug, Clone)]
-pub struct LinePoint {
+pub(crate) struct LinePoint {
     /// Index into the panel's `x_labels`.
     pub x: usize,
     /// A share, 0–1.
@@ -143,7 +143,7 @@ pub struct LinePoint {
 
 /// A small line chart of a share over the years.
 #[derive(Debug, Clone)]
-pub struct LinePanel {
+pub(crate) struct LinePanel {
     /// Along the bottom (years).
     pub x_labels: Vec<String>,
     pub points: Vec<LinePoint>,
@@ -154,7 +154,7 @@ pub struct LinePanel {
 }
 
 /// A line chart of one share over the years, 0–100 %.
-pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String {
     // Two panels side by side fill a phone's width at about one unit a pixel.
     const WIDTH: f64 = 160.0;
     const HEIGHT: f64 = 122.0;
@@ -261,7 +261,7 @@ pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String 
 
 /// One row of [`stacked_svg`].
 #[derive(Debug, Clone)]
-pub struct StackRow {
+pub(crate) struct StackRow {
     /// At the left (a year).
     pub label: String,
     pub tally: Tally,
@@ -275,7 +275,7 @@ pub struct StackRow {
 
 /// Rows of 100 % stacked bars of helt, delvis, inte and obesvarad, in the answer colours and
 /// patterns of the flower box.
-pub fn stacked_svg(rows: &[StackRow], title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn stacked_svg(rows: &[StackRow], title: &str, desc: &str, id: &str) -> String {
     const WIDTH: f64 = 360.0;
     const LABEL: f64 = 48.0;
     const BAR_END: f64 = 308.0;

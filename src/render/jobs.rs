@@ -64,7 +64,7 @@ pub enum Job {
 
 /// What a job's files are made from, so that `watch` knows which changes touch it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reads {
+pub(crate) enum Reads {
     /// Only what a change of assessments leaves alone: site.yaml, the registry, the
     /// catalogues, the publisher's pages and the theme.
     Setup,
@@ -127,7 +127,7 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
 }
 
 /// Every page of a site that the sitemap may list, in the order of [`all`].
-pub fn all_pages(site: &Site<'_>) -> Vec<Page> {
+pub(crate) fn all_pages(site: &Site<'_>) -> Vec<Page> {
     all(site).into_iter().flat_map(|j| j.pages(site)).collect()
 }
 
@@ -189,7 +189,7 @@ impl Job {
 
     /// The pages the job writes, in the order the sitemap lists them: the site's own, then
     /// those of each translation.
-    pub fn pages(self, site: &Site<'_>) -> Vec<Page> {
+    pub(crate) fn pages(self, site: &Site<'_>) -> Vec<Page> {
         let mut pages = self.pages_in(site);
         if self.is_translated() {
             for copy in site.translations() {
@@ -226,7 +226,7 @@ impl Job {
     }
 
     /// What the job's files are made from.
-    pub fn reads(self) -> Reads {
+    pub(crate) fn reads(self) -> Reads {
         match self {
             Job::Static | Job::Page(_) | Job::Maps => Reads::Setup,
             Job::Municipality(m) => Reads::Municipality(m),
@@ -249,10 +249,10 @@ impl Job {
 }
 
 /// What rendering a job gave.
-pub type Rendered = Result<Vec<OutputFile>, RenderError>;
+pub(crate) type Rendered = Result<Vec<OutputFile>, RenderError>;
 
 /// Renders one job; with `no_png`, its PNG pictures are left out (their SVGs stay).
-pub fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
+pub(crate) fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
     let mut files = job.render(site)?;
     if no_png {
         output::drop_pngs(&mut files);
@@ -262,7 +262,7 @@ pub fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
 
 /// Renders jobs in parallel and hands each job's outcome to `take` as soon as it is rendered,
 /// so that the whole site never has to be in memory. Stops at the first error of `take`.
-pub fn render_each<E: Send>(
+pub(crate) fn render_each<E: Send>(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,
@@ -274,7 +274,7 @@ pub fn render_each<E: Send>(
 
 /// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not yet started
 /// when `stop` is set are left out (`None`).
-pub fn render_in_order(
+pub(crate) fn render_in_order(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,

@@ -66,7 +66,7 @@ fn row_start(fields: &[&str]) -> Vec<u8> {
 }
 
 /// A share with four decimals; empty when undefined.
-pub fn four_decimals(share: Option<f64>) -> String {
+pub(crate) fn four_decimals(share: Option<f64>) -> String {
     share.map_or_else(String::new, |s| format!("{s:.4}"))
 }
 
@@ -270,7 +270,7 @@ fn scopes_of<'a>(
 }
 
 /// `data/lan/<slug>.csv`: the rows of `indicators.csv` for one county, every year.
-pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
+pub(crate) fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
     let mut writer = csv_writer(INDICATORS_HEADER.len() + 16 * 1024);
     write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
     let code = content
@@ -298,7 +298,7 @@ pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
 
 /// `data/indikator/<catalog>/<id>.csv`: the rows of `indicators.csv` for one indicator: every
 /// year and scope.
-pub fn indicator_csv(content: &Content, stats: &Stats, of: IndicatorRef) -> Vec<u8> {
+pub(crate) fn indicator_csv(content: &Content, stats: &Stats, of: IndicatorRef) -> Vec<u8> {
     let mut writer = csv_writer(INDICATORS_HEADER.len() + 8 * 1024);
     write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
     let Some(catalog) = content.catalog(of.catalog) else {
@@ -575,7 +575,7 @@ pub fn indicator_series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
 
 /// Where an assessment's own CSV is published, next to its year page:
 /// `kommun/<slug>/<year>/<slug>-<year>.csv`.
-pub fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
+pub(crate) fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
     let a = content.assessments.get(assessment)?;
     let m = content.registry.municipalities.get(a.municipality)?;
     Some(paths::municipality_csv(&m.slug, a.year))

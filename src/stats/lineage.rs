@@ -8,7 +8,7 @@ use crate::model::{Catalog, CatalogIndex, IndicatorRef};
 /// The indicators that `start` continues, nearest first: breadth-first through `replaces`, each
 /// list in the order it is written. `start` itself is not included. Content can make cycles
 /// (two catalogues replacing each other); each indicator is visited once, so they end.
-pub fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef> {
+pub(crate) fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef> {
     let mut seen = vec![start];
     let mut queue = VecDeque::from([start]);
     let mut found = Vec::new();
@@ -38,7 +38,7 @@ pub fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef>
 /// - otherwise, when `target` is the later catalogue, the first indicator of `target` (in
 ///   catalogue order) that continues it;
 /// - otherwise `None`: the indicator is new.
-pub fn counterparts(
+pub(crate) fn counterparts(
     catalogs: &[Catalog],
     from: CatalogIndex,
     target: CatalogIndex,

@@ -5,12 +5,12 @@
 //! they were asked for (previews). Figures refer to the model by index (assessments,
 //! municipalities, counties, catalogues, indicators), never by copies.
 
-pub mod assessment;
-pub mod lineage;
-pub mod scope;
-pub mod series;
-pub mod similar;
-pub mod tally;
+pub(crate) mod assessment;
+pub(crate) mod lineage;
+pub(crate) mod scope;
+pub(crate) mod series;
+pub(crate) mod similar;
+pub(crate) mod tally;
 
 use std::collections::HashMap;
 
@@ -47,7 +47,7 @@ pub struct Stats {
     pub indicator_series: Vec<Vec<Vec<SeriesPoint>>>,
     /// Every assessment's answers packed for finding similar municipalities.
     #[serde(skip)]
-    pub similar_index: similar::Index,
+    pub(crate) similar_index: similar::Index,
 }
 
 /// The assessments of one year and catalogue and their figures for the nation, each county
@@ -78,7 +78,7 @@ pub struct Group {
 
 impl Group {
     /// The figures of a county (index into `registry.counties`), if it has assessments.
-    pub fn county(&self, county: usize) -> Option<&Scope> {
+    pub(crate) fn county(&self, county: usize) -> Option<&Scope> {
         self.counties
             .iter()
             .find(|(c, _)| *c == county)
@@ -86,7 +86,8 @@ impl Group {
     }
 
     /// The figures of a size class, if it has assessments.
-    pub fn size(&self, class: SizeClass) -> Option<&Scope> {
+    #[cfg(test)]
+    pub(crate) fn size(&self, class: SizeClass) -> Option<&Scope> {
         self.sizes.iter().find(|(c, _)| *c == class).map(|(_, s)| s)
     }
 }
@@ -116,7 +117,7 @@ pub struct SeriesPoint {
 /// Which municipalities answered what to one indicator in one group: indices into
 /// `content.assessments`, by municipality code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AnswerLists {
+pub(crate) struct AnswerLists {
     /// Those that meet it fully.
     pub helt: Vec<usize>,
     /// Those that meet it partly.
@@ -535,13 +536,6 @@ fn series(
 }
 
 impl Stats {
-    /// The group of a year and catalogue, if it has assessments.
-    pub fn group_of(&self, year: Year, catalog: CatalogIndex) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.year == year && g.catalog == catalog)
-    }
-
     /// An indicator's national share helt over the years (see [`Stats::indicator_series`]).
     pub fn indicator_series_of(&self, of: IndicatorRef) -> Option<&[SeriesPoint]> {
         let indicators = of.catalog.of(&self.indicator_series)?;
@@ -549,7 +543,7 @@ impl Stats {
     }
 
     /// The groups of a year (one per catalogue answered that year).
-    pub fn groups_of_year(&self, year: Year) -> impl Iterator<Item = (usize, &Group)> {
+    pub(crate) fn groups_of_year(&self, year: Year) -> impl Iterator<Item = (usize, &Group)> {
         self.groups
             .iter()
             .enumerate()
@@ -600,13 +594,13 @@ impl Stats {
 
     /// The municipalities most like an assessment's, by answers and by population (see
     /// [`similar`]). Built on demand for its page.
-    pub fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
+    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
         self.similar_index.similar(content, assessment)
     }
 
     /// Which municipalities of a group answered what to one indicator (index into the group's
     /// catalogue), for indicator pages.
-    pub fn answers_by_indicator(
+    pub(crate) fn answers_by_indicator(
         &self,
         content: &Content,
         group: usize,

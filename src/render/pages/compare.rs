@@ -75,12 +75,12 @@ struct Page<'a> {
 }
 
 /// `jamfor/`: the latest year.
-pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     render_year(site, site.latest_year(), true)
 }
 
 /// `jamfor/<year>/`.
-pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
     render_year(site, Some(year), false)
 }
 

@@ -85,7 +85,7 @@ struct Page<'a> {
 }
 
 /// The page of this job, listed in the sitemap.
-pub fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
+pub(crate) fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
     vec![paths::Page::listed(folder(site, of))]
 }
 
@@ -94,7 +94,7 @@ fn folder(site: &Site<'_>, of: IndicatorRef) -> String {
     paths::indicator(&catalog.id, &catalog.indicators[of.indicator].id)
 }
 
-pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let catalog = &content.catalogs[of.catalog];
     let ind = &catalog.indicators[of.indicator];

@@ -112,7 +112,7 @@ fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {
     }
 }
 
-pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
         format!("{} – {}", site.t("counties"), site.title()),
         "counties",
@@ -121,7 +121,7 @@ pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     Ok(vec![OutputFile::bytes(paths::index(paths::COUNTIES), html)])
 }
 
-pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
         format!("{} – {}", site.t("municipalities"), site.title()),
         "municipalities",
@@ -172,7 +172,7 @@ struct IndicatorsPage<'a> {
     catalogs: Vec<CatalogItem<'a>>,
 }
 
-pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let mut catalogs: Vec<CatalogItem> = CatalogIndex::each(&content.catalogs)
         .map(|(ci, catalog)| {

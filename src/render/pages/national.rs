@@ -145,11 +145,11 @@ fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
     )
 }
 
-pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     render(site, site.latest_year(), true)
 }
 
-pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
     render(site, Some(year), false)
 }
 

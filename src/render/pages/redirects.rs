@@ -102,14 +102,14 @@ fn entries<'a>(site: &Site<'a>) -> Vec<Entry<'a>> {
 }
 
 /// The pages of this job: none of them in the sitemap.
-pub fn pages(site: &Site<'_>) -> Vec<Page> {
+pub(crate) fn pages(site: &Site<'_>) -> Vec<Page> {
     entries(site)
         .iter()
         .map(|e| Page::unlisted(e.folder()))
         .collect()
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     entries(site)
         .into_iter()
         .map(|entry| {
