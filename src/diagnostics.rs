@@ -6,21 +6,27 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The file cannot be used (the build fails).
     Error,
+    /// The file can be used, but something in it is probably a mistake.
     Warning,
 }
 
 /// A line and column, both starting at 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
 pub struct Pos {
+    /// The line, from 1.
     pub line: u32,
+    /// The column, from 1.
     pub column: u32,
 }
 
 impl Pos {
+    /// The first line and column of a file.
     pub const START: Pos = Pos { line: 1, column: 1 };
 
     pub(crate) fn new(line: u64, column: u64) -> Pos {
@@ -31,11 +37,16 @@ impl Pos {
     }
 }
 
+/// One problem in one file, at one line and column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// The file the problem is in.
     pub path: PathBuf,
+    /// Where in the file.
     pub pos: Pos,
+    /// Error or warning.
     pub severity: Severity,
+    /// What was found, and what was expected.
     pub message: String,
     /// The source line the problem is on, for a snippet under the message.
     pub source_line: Option<String>,
@@ -184,6 +195,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No problems yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -231,6 +243,7 @@ impl Diagnostics {
         });
     }
 
+    /// Whether any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -243,10 +256,12 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
+    /// Whether there are no problems at all.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// Every problem.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

@@ -16,8 +16,11 @@ pub(crate) type Year = u16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Answer {
+    /// Met in full.
     Helt,
+    /// Met in part.
     Delvis,
+    /// Not met.
     Inte,
 }
 
@@ -56,11 +59,14 @@ pub(crate) fn answer_word(answer: Option<Answer>) -> &'static str {
     answer.map_or("obesvarad", Answer::as_str)
 }
 
+/// A language the site is published in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    /// Swedish, the language of the content.
     #[default]
     Sv,
+    /// English.
     En,
 }
 
@@ -90,8 +96,11 @@ impl Language {
 /// A calendar date as written in content (`2017-11-15`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year.
     pub year: u16,
+    /// The month, 1–12.
     pub month: u8,
+    /// The day of the month, from 1.
     pub day: u8,
 }
 
@@ -141,17 +150,22 @@ impl Serialize for Date {
 /// `site.yaml`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
+    /// The site's name, shown on every page and picture.
     pub title: String,
     /// The title in English, for the English pages and metadata.
     pub title_en: Option<String>,
     /// Without a trailing slash; empty for a site served at the root of any host.
     pub base_url: String,
+    /// The language of the content and of the pages at the root.
     pub language: Language,
     /// Other languages the whole site is also published in, each in its own folder
     /// (`en/`), in the order of `translations:`.
     pub translations: Vec<Language>,
+    /// The assessments are invented: every page and picture says so.
     pub example_data: bool,
+    /// One sentence about the site, for search engines and link previews.
     pub description: Option<String>,
+    /// The description in English.
     pub description_en: Option<String>,
     /// The publisher's name.
     pub publisher: Option<String>,
@@ -223,21 +237,31 @@ impl SiteConfig {
 /// The contact point of the open data (`contact` in site.yaml).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Contact {
+    /// Who to contact (a person or a unit).
     pub name: Option<String>,
+    /// Their e-mail address.
     pub email: Option<String>,
+    /// Their telephone number.
     pub phone: Option<String>,
 }
 
 /// The licences Sveriges dataportal offers for open data, by their SPDX identifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum License {
+    /// CC BY 4.0 (the default).
     #[default]
     CcBy4,
+    /// CC BY-SA 4.0.
     CcBySa4,
+    /// CC BY-ND 4.0.
     CcByNd4,
+    /// CC BY-NC 4.0.
     CcByNc4,
+    /// CC BY-NC-SA 4.0.
     CcByNcSa4,
+    /// CC BY-NC-ND 4.0.
     CcByNcNd4,
+    /// CC0 1.0: no rights reserved.
     Cc0,
 }
 
@@ -319,31 +343,46 @@ impl Serialize for License {
     }
 }
 
+/// A county (län) from `registry/counties.csv`.
 #[derive(Debug, Clone, Serialize)]
 pub struct County {
+    /// The county's two-digit code (`01`).
     pub code: String,
+    /// The county's name.
     pub name: String,
+    /// The county's part of page addresses.
     pub slug: String,
 }
 
+/// A municipality from `registry/municipalities.csv`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Municipality {
+    /// The municipality's four-digit code (`0180`).
     pub code: String,
+    /// The municipality's name.
     pub name: String,
+    /// The municipality's part of page addresses.
     pub slug: String,
     /// Index into [`Registry::counties`].
     pub county: usize,
+    /// Its inhabitants, as of `population_year`.
     pub population: u64,
+    /// The year `population` was counted.
     pub population_year: Year,
 }
 
 /// The size classes of seed 001 (Diagram 2), largest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum SizeClass {
+    /// 100 000 inhabitants or more.
     From100000,
+    /// 50 000 to 99 999 inhabitants.
     From50000,
+    /// 20 000 to 49 999 inhabitants.
     From20000,
+    /// 10 000 to 19 999 inhabitants.
     From10000,
+    /// Fewer than 10 000 inhabitants.
     Below10000,
 }
 
@@ -382,15 +421,21 @@ impl SizeClass {
     }
 }
 
+/// The counties and municipalities of `registry/`.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
+    /// Every county.
     pub counties: Vec<County>,
+    /// Every municipality, by code.
     pub municipalities: Vec<Municipality>,
+    /// The index into `counties` of each county code.
     pub county_by_code: HashMap<String, usize>,
+    /// The index into `municipalities` of each municipality code.
     pub municipality_by_code: HashMap<String, usize>,
     /// Slugs that several names give (Håbo, Habo → `habo`); those got their code added, and
     /// the shared slug leads to a page that points to each.
     pub shared_county_slugs: Vec<String>,
+    /// The same as `shared_county_slugs`, for municipalities.
     pub shared_municipality_slugs: Vec<String>,
 }
 
@@ -402,11 +447,15 @@ impl Registry {
     }
 }
 
+/// The level of an area in the flower box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// A digital welfare service for a target group: one flower per area.
     Flower,
+    /// Leadership, working methods and business development.
     Grass,
+    /// Technical prerequisites.
     Soil,
 }
 
@@ -424,8 +473,10 @@ impl Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {
+    /// A petal of the flower's head.
     #[default]
     Petal,
+    /// A leaf on the stem.
     Leaf,
 }
 
@@ -477,16 +528,22 @@ impl std::ops::Index<CatalogIndex> for Vec<Catalog> {
 /// [`Catalog::indicators`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndicatorRef {
+    /// The catalogue.
     pub catalog: CatalogIndex,
+    /// The indicator's index into the catalogue's [`Catalog::indicators`].
     pub indicator: usize,
 }
 
+/// One statement of a catalogue that a municipality answers.
 #[derive(Debug, Clone)]
 pub struct Indicator {
+    /// The indicator's id, unique within its catalogue.
     pub id: String,
+    /// The statement, in the site's language.
     pub text: String,
     /// The text in English (`text_en`), when the catalogue gives it.
     pub text_en: Option<String>,
+    /// Where it is drawn in a flower area.
     pub part: Part,
     /// Index into [`Catalog::areas`].
     pub area: usize,
@@ -516,14 +573,20 @@ fn in_language<'a>(
     }
 }
 
+/// A group of indicators of a catalogue: a flower, or a band of grass or soil.
 #[derive(Debug, Clone)]
 pub struct Area {
+    /// The area's id, unique within its catalogue.
     pub id: String,
+    /// Where the area stands in the flower box.
     pub level: Level,
+    /// The area's name.
     pub name: String,
+    /// A short label for the picture, where the name is too long.
     pub short: Option<String>,
     /// The name and short label in English (`name_en`, `short_en`), when given.
     pub name_en: Option<String>,
+    /// The short label in English.
     pub short_en: Option<String>,
     /// The area's indicators: a range of [`Catalog::indicators`].
     pub indicators: std::ops::Range<usize>,
@@ -553,18 +616,26 @@ impl Area {
     }
 }
 
+/// A catalogue of indicators (`catalogs/<id>.yaml`), answered in assessments.
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    /// The catalogue's id (`v3`), its file name.
     pub id: String,
+    /// The catalogue's name.
     pub name: String,
+    /// What the catalogue is, for its page.
     pub description: Option<String>,
     /// The name and description in English, when given.
     pub name_en: Option<String>,
+    /// The description in English.
     pub description_en: Option<String>,
+    /// The areas, in catalogue order.
     pub areas: Vec<Area>,
     /// All indicators in catalogue order (area by area).
     pub indicators: Vec<Indicator>,
+    /// The index into `indicators` of each indicator id.
     pub indicator_by_id: HashMap<String, usize>,
+    /// The file it came from, relative to the content folder.
     pub source: PathBuf,
 }
 
@@ -593,15 +664,18 @@ impl Catalog {
     }
 }
 
+/// One municipality's answers for one year (`assessments/<year>/<file>.yaml`).
 #[derive(Debug, Clone)]
 pub struct Assessment {
     /// The file it came from, relative to the content folder.
     pub source: PathBuf,
     /// Index into [`Registry::municipalities`].
     pub municipality: usize,
+    /// The year assessed.
     pub year: Year,
     /// The catalogue answered.
     pub catalog: CatalogIndex,
+    /// The day it was published; `None` for a draft.
     pub published: Option<Date>,
     /// One entry per indicator of the catalogue, in catalogue order; `None` is unanswered.
     pub answers: Vec<Option<Answer>>,
@@ -627,24 +701,33 @@ impl Assessment {
 /// A Markdown page from `content/pages/`.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The page's part of its address.
     pub slug: String,
+    /// The page's title.
     pub title: String,
+    /// One sentence about the page, for search engines and link previews.
     pub description: Option<String>,
     /// Position in the footer; lower first.
     pub order: i64,
+    /// The page's text.
     pub markdown: String,
+    /// The file it came from, relative to the content folder.
     pub source: PathBuf,
 }
 
 /// Everything loaded from a content folder.
 #[derive(Debug, Clone)]
 pub struct Content {
+    /// `site.yaml`.
     pub config: SiteConfig,
+    /// The counties and municipalities.
     pub registry: Registry,
+    /// The catalogues, sorted by id (see [`CatalogIndex`]).
     pub catalogs: Vec<Catalog>,
     /// The assessments to publish (and drafts when asked for), one per municipality and year,
     /// sorted by year, then municipality code.
     pub assessments: Vec<Assessment>,
+    /// The pages of `pages/`.
     pub pages: Vec<Page>,
     /// The municipalities' boundaries for maps (`geo/municipalities.geojson`), when the
     /// folder has them; shared, as they are large and never change during a build.
@@ -652,6 +735,7 @@ pub struct Content {
 }
 
 impl Content {
+    /// The catalogue with this id, if there is one.
     pub fn catalog_by_id(&self, id: &str) -> Option<CatalogIndex> {
         CatalogIndex::each(&self.catalogs).find_map(|(index, c)| (c.id == id).then_some(index))
     }

@@ -25,6 +25,7 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 /// Where an assessment says it belongs, for the duplicate check across files.
 #[derive(Debug, Clone)]
 pub struct Identity {
+    /// The `municipality` key, where a duplicate is reported when there is no `published` key.
     pub municipality_pos: Pos,
     /// The `published` key, where a second published assessment is reported.
     pub published_pos: Option<Pos>,
@@ -32,7 +33,9 @@ pub struct Identity {
 
 /// What an assessment is checked against.
 pub struct Against<'a> {
+    /// The counties and municipalities an assessment may name.
     pub registry: &'a Registry,
+    /// The catalogues an assessment may answer.
     pub catalogs: &'a [Catalog],
 }
 

@@ -43,6 +43,7 @@ use crate::model::{Assessment, Catalog, Content, Page, Registry, SiteConfig};
 use self::assessment::{Against, Identity};
 use self::read::Reader;
 
+/// How to load a content folder.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Include unpublished assessments (for previews).
@@ -52,7 +53,9 @@ pub struct LoadOptions {
 /// The result of loading: the content (when the site, registry and catalogues could be read),
 /// and every diagnostic found.
 pub struct Loaded {
+    /// The content, when it could be read.
     pub content: Option<Content>,
+    /// Every problem found, errors and warnings.
     pub diagnostics: Diagnostics,
     /// Assessment files that were skipped because they are invalid (relative paths).
     pub invalid_assessments: Vec<PathBuf>,
@@ -147,8 +150,11 @@ fn parse_yaml(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<
 /// The fixed part of a content folder that assessments are checked against: build an
 /// [`Against`] from its registry and catalogues.
 pub struct Base {
+    /// `site.yaml`.
     pub config: SiteConfig,
+    /// The counties and municipalities.
     pub registry: Registry,
+    /// The catalogues, sorted by id.
     pub catalogs: Vec<Catalog>,
     /// The boundaries for maps, when the folder has them.
     pub boundaries: Option<Arc<Boundaries>>,

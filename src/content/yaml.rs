@@ -44,9 +44,11 @@ pub(crate) enum Value {
     Map(Vec<(Key, Node)>),
 }
 
+/// A parsed YAML value with where it starts in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub(crate) value: Value,
+    /// Where the value starts.
     pub pos: Pos,
     /// The scalar as written in the file (for numbers that should stay text, like `0180`).
     pub(crate) raw: Option<String>,
@@ -123,7 +125,9 @@ fn shorten(s: &str) -> Cow<'_, str> {
 /// A YAML problem that stops a file from being read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// Where the problem is.
     pub pos: Pos,
+    /// What is wrong, and what was expected.
     pub message: String,
 }
 

@@ -84,12 +84,16 @@ fn is_whole_png(path: &Path) -> bool {
 /// One file of the site: a path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Where the file goes, relative to the output folder, with `/`.
     pub path: String,
+    /// What the file holds.
     pub contents: Contents,
 }
 
+/// What an output file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
+    /// These bytes.
     Bytes(Vec<u8>),
     /// A PNG made from the SVG at this path (rasterised unless the previous output has it).
     PngOf(String),

@@ -29,8 +29,11 @@ use crate::stats::{self, Stats};
 /// What `build`, `watch` and `serve` are asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The content folder.
     pub content: PathBuf,
+    /// The theme folder.
     pub theme: PathBuf,
+    /// The output folder.
     pub out: PathBuf,
     /// Overrides site.yaml's address (`serve` uses its own).
     pub base_url: Option<String>,

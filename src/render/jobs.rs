@@ -56,7 +56,9 @@ pub enum Job {
     Data,
     /// The shapes every map refers to.
     Maps,
+    /// The Atom feed of the newest publications.
     Feed,
+    /// The sitemap of every page.
     Sitemap,
     /// The not-found page and robots.txt.
     Extras,

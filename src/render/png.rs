@@ -33,6 +33,7 @@ impl Default for Rasterizer {
 }
 
 impl Rasterizer {
+    /// A rasteriser with the bundled font.
     pub fn new() -> Self {
         Rasterizer::with_font(Some(DEJAVU_SANS))
     }

@@ -22,9 +22,11 @@ use super::theme::{Theme, template_pos};
 pub struct RenderError {
     /// The template's name under `templates/`.
     pub template: String,
+    /// The line in the template where it failed, when known.
     pub line: Option<usize>,
     /// Where in the template's text the failing expression starts (bytes), when known.
     pub offset: Option<usize>,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -69,7 +71,9 @@ impl From<minijinja::Error> for RenderError {
 /// the root, or a translation in its folder (`en/`). Page paths are relative to the copy's
 /// root; the jobs put a translation's files in its folder.
 pub struct Site<'a> {
+    /// The content.
     pub content: &'a Content,
+    /// The figures computed from it.
     pub stats: &'a Stats,
     /// The theme with this copy's words.
     pub theme: &'a Theme,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::model::Answer;
 
+/// How many answered helt, delvis or inte, and how many left an indicator unanswered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Tally {
     /// Answers "uppfyller helt".
@@ -24,6 +25,7 @@ impl Tally {
         t
     }
 
+    /// Counts one more answer (`None`: unanswered).
     pub fn add(&mut self, answer: Option<Answer>) {
         match answer {
             Some(Answer::Helt) => self.helt += 1,
@@ -33,6 +35,7 @@ impl Tally {
         }
     }
 
+    /// Adds another tally to this one.
     pub fn merge(&mut self, other: &Tally) {
         self.helt += other.helt;
         self.delvis += other.delvis;
@@ -40,6 +43,7 @@ impl Tally {
         self.obesvarad += other.obesvarad;
     }
 
+    /// All indicators counted, unanswered included.
     pub fn total(&self) -> u32 {
         self.helt + self.delvis + self.inte + self.obesvarad
     }

@@ -38,9 +38,13 @@ pub struct Labels<'a> {
     pub title: &'a str,
     /// One sentence shown under the title and used as the SVG's `<desc>`.
     pub summary: &'a str,
+    /// The word for an answer met in full.
     pub helt: &'a str,
+    /// The word for an answer met in part.
     pub delvis: &'a str,
+    /// The word for an answer not met.
     pub inte: &'a str,
+    /// The word for an indicator left unanswered.
     pub obesvarad: &'a str,
     /// Tooltip of the grass, and caption of a grass area without a name.
     pub grass: &'a str,
