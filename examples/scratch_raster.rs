@@ -1,3 +1,6 @@
+//! Times rasterising SVG files to PNG, per picture:
+//! `cargo run --release --example scratch_raster -- a.svg b.svg ...`.
+
 use blomlada::render::png::Rasterizer;
 use std::time::{Duration, Instant};
 fn main() {

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use blomlada::content::{self, registry};
 use blomlada::diagnostics::Diagnostics;
-use blomlada::model::{Answer, Assessment, Content, County, Municipality};
+use blomlada::model::{Answer, Assessment, CatalogIndex, Content, County, Municipality};
 use blomlada::render::opendata;
 use blomlada::stats;
 
@@ -70,7 +70,8 @@ fn main() {
             })
             .collect(),
     );
-    let catalog_len = base.catalogs[0].indicators.len();
+    let catalog = CatalogIndex::new(0);
+    let catalog_len = base.catalogs[catalog].indicators.len();
     let mut assessments = Vec::with_capacity(municipalities * years);
     for year in 0..years {
         for m in 0..municipalities {
@@ -86,7 +87,7 @@ fn main() {
                 source: format!("assessments/{year}/{m}.yaml").into(),
                 municipality: m,
                 year: 2016 + year as u16,
-                catalog: 0,
+                catalog,
                 published: None,
                 answers,
                 summary: None,

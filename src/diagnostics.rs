@@ -6,24 +6,30 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The file cannot be used (the build fails).
     Error,
+    /// The file can be used, but something in it is probably a mistake.
     Warning,
 }
 
 /// A line and column, both starting at 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
 pub struct Pos {
+    /// The line, from 1.
     pub line: u32,
+    /// The column, from 1.
     pub column: u32,
 }
 
 impl Pos {
+    /// The first line and column of a file.
     pub const START: Pos = Pos { line: 1, column: 1 };
 
-    pub fn new(line: u64, column: u64) -> Pos {
+    pub(crate) fn new(line: u64, column: u64) -> Pos {
         Pos {
             line: line.clamp(1, u32::MAX as u64) as u32,
             column: column.clamp(1, u32::MAX as u64) as u32,
@@ -31,18 +37,23 @@ impl Pos {
     }
 }
 
+/// One problem in one file, at one line and column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// The file the problem is in.
     pub path: PathBuf,
+    /// Where in the file.
     pub pos: Pos,
+    /// Error or warning.
     pub severity: Severity,
+    /// What was found, and what was expected.
     pub message: String,
     /// The source line the problem is on, for a snippet under the message.
     pub source_line: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
@@ -82,13 +93,13 @@ impl fmt::Display for Diagnostic {
 }
 
 /// A file's text, kept so that diagnostics can quote the offending line.
-pub struct SourceText<'a> {
+pub(crate) struct SourceText<'a> {
     pub path: &'a Path,
     pub text: &'a str,
 }
 
 impl SourceText<'_> {
-    pub fn line(&self, line: u32) -> Option<String> {
+    pub(crate) fn line(&self, line: u32) -> Option<String> {
         LineCursor::default().line(self, line)
     }
 }
@@ -103,7 +114,7 @@ fn next_line_start(text: &str, offset: usize) -> Option<usize> {
 }
 
 /// The line and column just after `before`, counting lines as YAML does.
-pub fn position_after(before: &str) -> Pos {
+pub(crate) fn position_after(before: &str) -> Pos {
     let mut line = 1u64;
     let mut line_start = 0;
     let mut offset = 0;
@@ -117,7 +128,7 @@ pub fn position_after(before: &str) -> Pos {
 }
 
 /// The lines of a text, without their line ends, counted as YAML does.
-pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut offset = Some(0);
     std::iter::from_fn(move || {
         let start = offset?;
@@ -135,14 +146,14 @@ pub fn line_count(text: &str) -> u32 {
 /// Finds source lines for snippets, carrying on from the last line found in the same text:
 /// problems come mostly in line order, so a file with thousands of them stays linear.
 #[derive(Debug, Default, Clone)]
-pub struct LineCursor {
+pub(crate) struct LineCursor {
     /// The text last looked in (its file, address and length), the line found and where it
     /// starts.
     at: Option<(PathBuf, usize, usize, u32, usize)>,
 }
 
 impl LineCursor {
-    pub fn line(&mut self, source: &SourceText<'_>, line: u32) -> Option<String> {
+    pub(crate) fn line(&mut self, source: &SourceText<'_>, line: u32) -> Option<String> {
         if line == 0 {
             return None;
         }
@@ -184,29 +195,35 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No problems yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, mut diagnostic: Diagnostic) {
         diagnostic.message = one_line(diagnostic.message);
         self.items.push(diagnostic);
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
-    pub fn error(&mut self, source: &SourceText<'_>, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, source: &SourceText<'_>, pos: Pos, message: impl Into<String>) {
         self.add(source, pos, Severity::Error, message.into());
     }
 
-    pub fn warning(&mut self, source: &SourceText<'_>, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn warning(
+        &mut self,
+        source: &SourceText<'_>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) {
         self.add(source, pos, Severity::Warning, message.into());
     }
 
     /// An error about a whole file, or a file without usable text.
-    pub fn file_error(&mut self, path: &Path, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn file_error(&mut self, path: &Path, pos: Pos, message: impl Into<String>) {
         self.items.push(Diagnostic {
             path: path.to_path_buf(),
             pos,
@@ -226,32 +243,35 @@ impl Diagnostics {
         });
     }
 
+    /// Whether any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
     }
 
+    /// Whether there are no problems at all.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// Every problem.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
-    pub fn into_vec(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
 
     /// Sorts by file, then place, so that output does not depend on load order.
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.items.sort_by(|a, b| {
             (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
         });
@@ -348,7 +368,7 @@ impl Diagnostic {
 
 /// How many problems there are, of each severity and each kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub errors: usize,
     pub warnings: usize,
     /// The files with at least one problem.
@@ -359,7 +379,7 @@ pub struct Tally {
 
 impl Diagnostics {
     /// Counts the problems, by severity and by kind (see [`Diagnostic::kind`]).
-    pub fn tally(&self) -> Tally {
+    pub(crate) fn tally(&self) -> Tally {
         let mut kinds: std::collections::HashMap<(Severity, String), usize> =
             std::collections::HashMap::new();
         let mut files = std::collections::HashSet::new();
@@ -382,7 +402,7 @@ impl Diagnostics {
 
     /// The errors first, then the warnings, each kept in the order they have (file and place
     /// order once sorted).
-    pub fn errors_first(&self) -> impl Iterator<Item = &Diagnostic> {
+    pub(crate) fn errors_first(&self) -> impl Iterator<Item = &Diagnostic> {
         let errors = self.items.iter().filter(|d| d.is_error());
         errors.chain(self.items.iter().filter(|d| !d.is_error()))
     }

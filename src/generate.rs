@@ -29,9 +29,13 @@ const PAGES: &[(&str, &str)] = &[
     ),
 ];
 
+/// What `blomlada generate` writes.
 pub struct Options {
+    /// How many municipalities (more than the bundled registry has gives a synthetic one).
     pub municipalities: usize,
+    /// The years to write assessments for.
     pub years: Vec<Year>,
+    /// The seed of the random answers: the same seed gives the same folder.
     pub seed: u64,
 }
 

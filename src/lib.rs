@@ -10,7 +10,7 @@ pub mod cli;
 pub mod content;
 pub mod diagnostics;
 pub mod generate;
-pub mod geo;
+pub(crate) mod geo;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -10,22 +10,24 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub type Year = u16;
+pub(crate) type Year = u16;
 
 /// The three answers of eBlomlådan. An unanswered indicator is `None` where answers are held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Answer {
+    /// Met in full.
     Helt,
+    /// Met in part.
     Delvis,
+    /// Not met.
     Inte,
 }
 
 impl Answer {
-    pub const ALL: [Answer; 3] = [Answer::Helt, Answer::Delvis, Answer::Inte];
-    pub const WORDS: [&'static str; 3] = ["helt", "delvis", "inte"];
+    pub(crate) const WORDS: [&'static str; 3] = ["helt", "delvis", "inte"];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Answer::Helt => "helt",
             Answer::Delvis => "delvis",
@@ -33,7 +35,7 @@ impl Answer {
         }
     }
 
-    pub fn parse(word: &str) -> Option<Answer> {
+    pub(crate) fn parse(word: &str) -> Option<Answer> {
         match word {
             "helt" => Some(Answer::Helt),
             "delvis" => Some(Answer::Delvis),
@@ -43,7 +45,7 @@ impl Answer {
     }
 
     /// Scoring from the method: helt 3, delvis 2, inte 1.
-    pub fn points(self) -> u32 {
+    pub(crate) fn points(self) -> u32 {
         match self {
             Answer::Helt => 3,
             Answer::Delvis => 2,
@@ -53,22 +55,25 @@ impl Answer {
 }
 
 /// The word used in open data for an answer or its absence.
-pub fn answer_word(answer: Option<Answer>) -> &'static str {
+pub(crate) fn answer_word(answer: Option<Answer>) -> &'static str {
     answer.map_or("obesvarad", Answer::as_str)
 }
 
+/// A language the site is published in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    /// Swedish, the language of the content.
     #[default]
     Sv,
+    /// English.
     En,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::Sv, Language::En];
+    pub(crate) const ALL: [Language; 2] = [Language::Sv, Language::En];
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Language::Sv => "sv",
             Language::En => "en",
@@ -76,14 +81,14 @@ impl Language {
     }
 
     /// The language's name in itself, for the link that switches to it.
-    pub fn own_name(self) -> &'static str {
+    pub(crate) fn own_name(self) -> &'static str {
         match self {
             Language::Sv => "Svenska",
             Language::En => "English",
         }
     }
 
-    pub fn parse(code: &str) -> Option<Language> {
+    pub(crate) fn parse(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 }
@@ -91,14 +96,17 @@ impl Language {
 /// A calendar date as written in content (`2017-11-15`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year.
     pub year: u16,
+    /// The month, 1–12.
     pub month: u8,
+    /// The day of the month, from 1.
     pub day: u8,
 }
 
 impl Date {
     /// Parses `YYYY-MM-DD`, checking that the day exists.
-    pub fn parse(text: &str) -> Option<Date> {
+    pub(crate) fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return None;
@@ -142,17 +150,22 @@ impl Serialize for Date {
 /// `site.yaml`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
+    /// The site's name, shown on every page and picture.
     pub title: String,
     /// The title in English, for the English pages and metadata.
     pub title_en: Option<String>,
     /// Without a trailing slash; empty for a site served at the root of any host.
     pub base_url: String,
+    /// The language of the content and of the pages at the root.
     pub language: Language,
     /// Other languages the whole site is also published in, each in its own folder
     /// (`en/`), in the order of `translations:`.
     pub translations: Vec<Language>,
+    /// The assessments are invented: every page and picture says so.
     pub example_data: bool,
+    /// One sentence about the site, for search engines and link previews.
     pub description: Option<String>,
+    /// The description in English.
     pub description_en: Option<String>,
     /// The publisher's name.
     pub publisher: Option<String>,
@@ -172,7 +185,8 @@ pub struct SiteConfig {
 
 impl SiteConfig {
     /// A Swedish site with only a title; everything else as when site.yaml leaves it out.
-    pub fn titled(title: impl Into<String>) -> SiteConfig {
+    #[cfg(test)]
+    pub(crate) fn titled(title: impl Into<String>) -> SiteConfig {
         SiteConfig {
             title: title.into(),
             title_en: None,
@@ -193,13 +207,13 @@ impl SiteConfig {
 
     /// Every language the site is published in: its own first (at the root), then its
     /// translations.
-    pub fn languages(&self) -> impl Iterator<Item = Language> + '_ {
+    pub(crate) fn languages(&self) -> impl Iterator<Item = Language> + '_ {
         std::iter::once(self.language).chain(self.translations.iter().copied())
     }
 
     /// The site's title in a language: `title_en` in English where the site's own language
     /// is another.
-    pub fn title_in(&self, language: Language) -> &str {
+    pub(crate) fn title_in(&self, language: Language) -> &str {
         match (language, &self.title_en) {
             (Language::En, Some(title)) if self.language != Language::En => title,
             _ => &self.title,
@@ -207,7 +221,7 @@ impl SiteConfig {
     }
 
     /// The site's description in a language, like [`SiteConfig::title_in`].
-    pub fn description_in(&self, language: Language) -> Option<&str> {
+    pub(crate) fn description_in(&self, language: Language) -> Option<&str> {
         match (language, &self.description_en) {
             (Language::En, Some(d)) if self.language != Language::En => Some(d),
             _ => self.description.as_deref(),
@@ -215,7 +229,7 @@ impl SiteConfig {
     }
 
     /// Whether the site's full address is known, so that links can leave the site.
-    pub fn has_absolute_address(&self) -> bool {
+    pub(crate) fn has_absolute_address(&self) -> bool {
         self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
 }
@@ -223,26 +237,36 @@ impl SiteConfig {
 /// The contact point of the open data (`contact` in site.yaml).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Contact {
+    /// Who to contact (a person or a unit).
     pub name: Option<String>,
+    /// Their e-mail address.
     pub email: Option<String>,
+    /// Their telephone number.
     pub phone: Option<String>,
 }
 
 /// The licences Sveriges dataportal offers for open data, by their SPDX identifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum License {
+    /// CC BY 4.0 (the default).
     #[default]
     CcBy4,
+    /// CC BY-SA 4.0.
     CcBySa4,
+    /// CC BY-ND 4.0.
     CcByNd4,
+    /// CC BY-NC 4.0.
     CcByNc4,
+    /// CC BY-NC-SA 4.0.
     CcByNcSa4,
+    /// CC BY-NC-ND 4.0.
     CcByNcNd4,
+    /// CC0 1.0: no rights reserved.
     Cc0,
 }
 
 impl License {
-    pub const ALL: [License; 7] = [
+    pub(crate) const ALL: [License; 7] = [
         License::CcBy4,
         License::CcBySa4,
         License::CcByNd4,
@@ -253,7 +277,7 @@ impl License {
     ];
 
     /// The SPDX identifier, as written in site.yaml.
-    pub fn spdx(self) -> &'static str {
+    pub(crate) fn spdx(self) -> &'static str {
         match self {
             License::CcBy4 => "CC-BY-4.0",
             License::CcBySa4 => "CC-BY-SA-4.0",
@@ -266,7 +290,7 @@ impl License {
     }
 
     /// The IRI exactly as DCAT-AP-SE wants it (`http`, trailing slash).
-    pub fn iri(self) -> &'static str {
+    pub(crate) fn iri(self) -> &'static str {
         match self {
             License::CcBy4 => "http://creativecommons.org/licenses/by/4.0/",
             License::CcBySa4 => "http://creativecommons.org/licenses/by-sa/4.0/",
@@ -279,7 +303,7 @@ impl License {
     }
 
     /// The short name people know it by ("CC BY 4.0").
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             License::CcBy4 => "CC BY 4.0",
             License::CcBySa4 => "CC BY-SA 4.0",
@@ -291,14 +315,9 @@ impl License {
         }
     }
 
-    /// Whether the licence asks users to name the source (all but CC0).
-    pub fn needs_attribution(self) -> bool {
-        self != License::Cc0
-    }
-
     /// From an SPDX identifier (any case) or the licence's IRI (http or https, with or
     /// without the trailing slash).
-    pub fn parse(text: &str) -> Option<License> {
+    pub(crate) fn parse(text: &str) -> Option<License> {
         let text = text.trim();
         let iri = text
             .strip_prefix("https://")
@@ -324,36 +343,51 @@ impl Serialize for License {
     }
 }
 
+/// A county (län) from `registry/counties.csv`.
 #[derive(Debug, Clone, Serialize)]
 pub struct County {
+    /// The county's two-digit code (`01`).
     pub code: String,
+    /// The county's name.
     pub name: String,
+    /// The county's part of page addresses.
     pub slug: String,
 }
 
+/// A municipality from `registry/municipalities.csv`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Municipality {
+    /// The municipality's four-digit code (`0180`).
     pub code: String,
+    /// The municipality's name.
     pub name: String,
+    /// The municipality's part of page addresses.
     pub slug: String,
     /// Index into [`Registry::counties`].
     pub county: usize,
+    /// Its inhabitants, as of `population_year`.
     pub population: u64,
+    /// The year `population` was counted.
     pub population_year: Year,
 }
 
 /// The size classes of seed 001 (Diagram 2), largest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum SizeClass {
+    /// 100 000 inhabitants or more.
     From100000,
+    /// 50 000 to 99 999 inhabitants.
     From50000,
+    /// 20 000 to 49 999 inhabitants.
     From20000,
+    /// 10 000 to 19 999 inhabitants.
     From10000,
+    /// Fewer than 10 000 inhabitants.
     Below10000,
 }
 
 impl SizeClass {
-    pub const ALL: [SizeClass; 5] = [
+    pub(crate) const ALL: [SizeClass; 5] = [
         SizeClass::From100000,
         SizeClass::From50000,
         SizeClass::From20000,
@@ -361,7 +395,7 @@ impl SizeClass {
         SizeClass::Below10000,
     ];
 
-    pub fn of(population: u64) -> SizeClass {
+    pub(crate) fn of(population: u64) -> SizeClass {
         match population {
             100_000.. => SizeClass::From100000,
             50_000..=99_999 => SizeClass::From50000,
@@ -372,7 +406,7 @@ impl SizeClass {
     }
 
     /// The scope code of open data (`100000-`, `50000-99999`, ...).
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             SizeClass::From100000 => "100000-",
             SizeClass::From50000 => "50000-99999",
@@ -382,41 +416,51 @@ impl SizeClass {
         }
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
 
+/// The counties and municipalities of `registry/`.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
+    /// Every county.
     pub counties: Vec<County>,
+    /// Every municipality, by code.
     pub municipalities: Vec<Municipality>,
+    /// The index into `counties` of each county code.
     pub county_by_code: HashMap<String, usize>,
+    /// The index into `municipalities` of each municipality code.
     pub municipality_by_code: HashMap<String, usize>,
     /// Slugs that several names give (Håbo, Habo → `habo`); those got their code added, and
     /// the shared slug leads to a page that points to each.
     pub shared_county_slugs: Vec<String>,
+    /// The same as `shared_county_slugs`, for municipalities.
     pub shared_municipality_slugs: Vec<String>,
 }
 
 impl Registry {
-    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
+    pub(crate) fn municipality(&self, code: &str) -> Option<&Municipality> {
         self.municipality_by_code
             .get(code)
             .map(|&i| &self.municipalities[i])
     }
 }
 
+/// The level of an area in the flower box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// A digital welfare service for a target group: one flower per area.
     Flower,
+    /// Leadership, working methods and business development.
     Grass,
+    /// Technical prerequisites.
     Soil,
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Flower => "flower",
             Level::Grass => "grass",
@@ -429,24 +473,77 @@ impl Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {
+    /// A petal of the flower's head.
     #[default]
     Petal,
+    /// A leaf on the stem.
     Leaf,
 }
 
-/// An indicator of some catalogue: indexes into [`Content::catalogs`] and its indicators.
+/// Which catalogue: its place in [`Content::catalogs`] (sorted by id). `catalogs[index]`
+/// takes the catalogue and [`Content::catalog`] looks it up; being its own type, it is never
+/// taken for the index of an indicator, an area, a group or a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CatalogIndex(usize);
+
+impl CatalogIndex {
+    /// The catalogue at `position` in [`Content::catalogs`].
+    pub const fn new(position: usize) -> CatalogIndex {
+        CatalogIndex(position)
+    }
+
+    /// This catalogue's entry in a list kept per catalogue (the catalogues themselves, or
+    /// figures about each), if the list has it.
+    pub(crate) fn of<T>(self, per_catalog: &[T]) -> Option<&T> {
+        per_catalog.get(self.0)
+    }
+
+    /// Each catalogue of a list with its index, in order.
+    pub(crate) fn each(catalogs: &[Catalog]) -> impl Iterator<Item = (CatalogIndex, &Catalog)> {
+        catalogs
+            .iter()
+            .enumerate()
+            .map(|(position, catalog)| (CatalogIndex(position), catalog))
+    }
+}
+
+impl std::ops::Index<CatalogIndex> for [Catalog] {
+    type Output = Catalog;
+
+    fn index(&self, index: CatalogIndex) -> &Catalog {
+        &self[index.0]
+    }
+}
+
+impl std::ops::Index<CatalogIndex> for Vec<Catalog> {
+    type Output = Catalog;
+
+    fn index(&self, index: CatalogIndex) -> &Catalog {
+        &self[index.0]
+    }
+}
+
+/// An indicator of some catalogue: the catalogue, and the indicator's index into its
+/// [`Catalog::indicators`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndicatorRef {
-    pub catalog: usize,
+    /// The catalogue.
+    pub catalog: CatalogIndex,
+    /// The indicator's index into the catalogue's [`Catalog::indicators`].
     pub indicator: usize,
 }
 
+/// One statement of a catalogue that a municipality answers.
 #[derive(Debug, Clone)]
 pub struct Indicator {
+    /// The indicator's id, unique within its catalogue.
     pub id: String,
+    /// The statement, in the site's language.
     pub text: String,
     /// The text in English (`text_en`), when the catalogue gives it.
     pub text_en: Option<String>,
+    /// Where it is drawn in a flower area.
     pub part: Part,
     /// Index into [`Catalog::areas`].
     pub area: usize,
@@ -457,7 +554,7 @@ pub struct Indicator {
 impl Indicator {
     /// The text in a language, and whether it is in English (`Some`) or the catalogue's own
     /// text, in the site's language (`None`), which stands in where `text_en` is missing.
-    pub fn text_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn text_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.text, self.text_en.as_deref(), language)
     }
 }
@@ -476,32 +573,38 @@ fn in_language<'a>(
     }
 }
 
+/// A group of indicators of a catalogue: a flower, or a band of grass or soil.
 #[derive(Debug, Clone)]
 pub struct Area {
+    /// The area's id, unique within its catalogue.
     pub id: String,
+    /// Where the area stands in the flower box.
     pub level: Level,
+    /// The area's name.
     pub name: String,
+    /// A short label for the picture, where the name is too long.
     pub short: Option<String>,
     /// The name and short label in English (`name_en`, `short_en`), when given.
     pub name_en: Option<String>,
+    /// The short label in English.
     pub short_en: Option<String>,
     /// The area's indicators: a range of [`Catalog::indicators`].
     pub indicators: std::ops::Range<usize>,
 }
 
 impl Area {
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         self.short.as_deref().unwrap_or(&self.name)
     }
 
     /// The name in a language, as [`Indicator::text_in`].
-    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     /// The label of the picture in a language: the short form where there is one, in the
     /// language asked for where that is given.
-    pub fn label_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn label_in(&self, language: Language) -> (&str, Option<Language>) {
         match language {
             Language::Sv => (self.label(), None),
             Language::En => match (&self.short_en, &self.name_en) {
@@ -513,33 +616,41 @@ impl Area {
     }
 }
 
+/// A catalogue of indicators (`catalogs/<id>.yaml`), answered in assessments.
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    /// The catalogue's id (`v3`), its file name.
     pub id: String,
+    /// The catalogue's name.
     pub name: String,
+    /// What the catalogue is, for its page.
     pub description: Option<String>,
     /// The name and description in English, when given.
     pub name_en: Option<String>,
+    /// The description in English.
     pub description_en: Option<String>,
+    /// The areas, in catalogue order.
     pub areas: Vec<Area>,
     /// All indicators in catalogue order (area by area).
     pub indicators: Vec<Indicator>,
+    /// The index into `indicators` of each indicator id.
     pub indicator_by_id: HashMap<String, usize>,
+    /// The file it came from, relative to the content folder.
     pub source: PathBuf,
 }
 
 impl Catalog {
-    pub fn max_points(&self) -> u32 {
+    pub(crate) fn max_points(&self) -> u32 {
         3 * self.indicators.len() as u32
     }
 
     /// The name in a language, as [`Indicator::text_in`].
-    pub fn name_in(&self, language: Language) -> (&str, Option<Language>) {
+    pub(crate) fn name_in(&self, language: Language) -> (&str, Option<Language>) {
         in_language(&self.name, self.name_en.as_deref(), language)
     }
 
     /// The description in a language, as [`Indicator::text_in`].
-    pub fn description_in(&self, language: Language) -> Option<(&str, Option<Language>)> {
+    pub(crate) fn description_in(&self, language: Language) -> Option<(&str, Option<Language>)> {
         let description = self.description.as_deref()?;
         Some(in_language(
             description,
@@ -548,20 +659,23 @@ impl Catalog {
         ))
     }
 
-    pub fn area_of(&self, indicator: usize) -> &Area {
+    pub(crate) fn area_of(&self, indicator: usize) -> &Area {
         &self.areas[self.indicators[indicator].area]
     }
 }
 
+/// One municipality's answers for one year (`assessments/<year>/<file>.yaml`).
 #[derive(Debug, Clone)]
 pub struct Assessment {
     /// The file it came from, relative to the content folder.
     pub source: PathBuf,
     /// Index into [`Registry::municipalities`].
     pub municipality: usize,
+    /// The year assessed.
     pub year: Year,
-    /// Index into [`Content::catalogs`].
-    pub catalog: usize,
+    /// The catalogue answered.
+    pub catalog: CatalogIndex,
+    /// The day it was published; `None` for a draft.
     pub published: Option<Date>,
     /// One entry per indicator of the catalogue, in catalogue order; `None` is unanswered.
     pub answers: Vec<Option<Answer>>,
@@ -572,11 +686,11 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    pub fn is_published(&self) -> bool {
+    pub(crate) fn is_published(&self) -> bool {
         self.published.is_some()
     }
 
-    pub fn comment(&self, indicator: usize) -> Option<&str> {
+    pub(crate) fn comment(&self, indicator: usize) -> Option<&str> {
         self.comments
             .binary_search_by_key(&indicator, |(i, _)| *i)
             .ok()
@@ -587,24 +701,33 @@ impl Assessment {
 /// A Markdown page from `content/pages/`.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The page's part of its address.
     pub slug: String,
+    /// The page's title.
     pub title: String,
+    /// One sentence about the page, for search engines and link previews.
     pub description: Option<String>,
     /// Position in the footer; lower first.
     pub order: i64,
+    /// The page's text.
     pub markdown: String,
+    /// The file it came from, relative to the content folder.
     pub source: PathBuf,
 }
 
 /// Everything loaded from a content folder.
 #[derive(Debug, Clone)]
 pub struct Content {
+    /// `site.yaml`.
     pub config: SiteConfig,
+    /// The counties and municipalities.
     pub registry: Registry,
+    /// The catalogues, sorted by id (see [`CatalogIndex`]).
     pub catalogs: Vec<Catalog>,
     /// The assessments to publish (and drafts when asked for), one per municipality and year,
     /// sorted by year, then municipality code.
     pub assessments: Vec<Assessment>,
+    /// The pages of `pages/`.
     pub pages: Vec<Page>,
     /// The municipalities' boundaries for maps (`geo/municipalities.geojson`), when the
     /// folder has them; shared, as they are large and never change during a build.
@@ -612,7 +735,13 @@ pub struct Content {
 }
 
 impl Content {
-    pub fn catalog_by_id(&self, id: &str) -> Option<usize> {
-        self.catalogs.iter().position(|c| c.id == id)
+    /// The catalogue with this id, if there is one.
+    pub fn catalog_by_id(&self, id: &str) -> Option<CatalogIndex> {
+        CatalogIndex::each(&self.catalogs).find_map(|(index, c)| (c.id == id).then_some(index))
+    }
+
+    /// The catalogue of an index, if the content has it.
+    pub(crate) fn catalog(&self, index: CatalogIndex) -> Option<&Catalog> {
+        index.of(&self.catalogs)
     }
 }

@@ -23,7 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use blomlada::content::{self, LoadOptions};
-use blomlada::model::{Answer, Content};
+use blomlada::model::{Answer, Content, IndicatorRef};
 use blomlada::render::opendata;
 use blomlada::stats::{self, ChangeKind, Stats};
 
@@ -149,8 +149,15 @@ fn changes_cross_from_old_to_new_catalogue() {
     let kinds: Vec<ChangeKind> = eko.changes.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [Improved, Same, Same, Improved, Worse, Improved]);
     // Time series of a.1: 2016 from old f1.a (3 of 5 helt), 2017 its own (4 of 7 helt).
-    let new = content.catalog_by_id("new").unwrap_or_default();
-    let series = &stats.indicator_series[new][0];
+    let new = content
+        .catalog_by_id("new")
+        .unwrap_or_else(|| panic!("the fixture has `new`"));
+    let series = stats
+        .indicator_series_of(IndicatorRef {
+            catalog: new,
+            indicator: 0,
+        })
+        .unwrap_or_else(|| panic!("`new` has a series"));
     let points: Vec<(u16, Option<f64>)> = series.iter().map(|p| (p.year, p.share_helt)).collect();
     assert_eq!(points, [(2016, Some(0.6)), (2017, Some(4.0 / 7.0))]);
 }

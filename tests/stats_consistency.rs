@@ -6,7 +6,7 @@ use std::path::Path;
 
 use blomlada::content::{self, registry};
 use blomlada::diagnostics::Diagnostics;
-use blomlada::model::{Answer, Assessment, Content, County, Municipality};
+use blomlada::model::{Answer, Assessment, CatalogIndex, Content, County, Municipality};
 use blomlada::render::opendata;
 use blomlada::stats::{self, Scope, Stats};
 
@@ -56,7 +56,7 @@ fn generated(seed: u64, municipalities: usize) -> Content {
             if draw.next().is_multiple_of(4) {
                 continue;
             }
-            let catalog = (draw.next() % 2) as usize;
+            let catalog = CatalogIndex::new((draw.next() % 2) as usize);
             let answers = (0..base.catalogs[catalog].indicators.len())
                 .map(|_| match draw.next() % 7 {
                     0 | 1 => Some(Answer::Helt),

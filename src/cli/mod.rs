@@ -17,11 +17,14 @@ mod exit;
     version,
     about = "Publishes eBlomlådan self-assessments as a static website"
 )]
+/// The command line of `blomlada`.
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The `--content` option that every command takes.
 #[derive(Args, Debug, Clone)]
 pub struct ContentArg {
     /// The content folder.
@@ -42,7 +45,7 @@ pub struct CacheArgs {
 
 impl CacheArgs {
     /// The picture cache folder to use, if any.
-    pub fn picture_cache(&self) -> Option<PathBuf> {
+    pub(crate) fn picture_cache(&self) -> Option<PathBuf> {
         if self.no_cache {
             None
         } else {
@@ -53,10 +56,12 @@ impl CacheArgs {
     }
 }
 
+/// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the whole site (atomically: the output is replaced only when all succeeded).
     Build {
+        /// The content folder.
         #[command(flatten)]
         content: ContentArg,
         /// The theme folder (templates, translations, static files).
@@ -77,11 +82,13 @@ pub enum Command {
         /// Leave out the PNG pictures (for quick previews and benchmarks).
         #[arg(long)]
         no_png: bool,
+        /// The picture cache.
         #[command(flatten)]
         cache: CacheArgs,
     },
     /// Check content without writing anything; reports every problem.
     Check {
+        /// The content folder.
         #[command(flatten)]
         content: ContentArg,
         /// Show only the errors (warnings are still counted).
@@ -95,6 +102,7 @@ pub enum Command {
     },
     /// Build, serve on loopback, rebuild on change and reload open browsers.
     Serve {
+        /// The content folder.
         #[command(flatten)]
         content: ContentArg,
         /// The theme folder (templates, translations, static files); watched too.
@@ -118,11 +126,13 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        /// The picture cache.
         #[command(flatten)]
         cache: CacheArgs,
     },
     /// Build, then rebuild what a change touches whenever content or theme change.
     Watch {
+        /// The content folder.
         #[command(flatten)]
         content: ContentArg,
         /// The theme folder (templates, translations, static files); watched too.
@@ -137,6 +147,7 @@ pub enum Command {
         /// Milliseconds a file must be quiet before it is read.
         #[arg(long, default_value_t = crate::serve::DEFAULT_DEBOUNCE_MS)]
         debounce_ms: u64,
+        /// The picture cache.
         #[command(flatten)]
         cache: CacheArgs,
     },
@@ -145,11 +156,14 @@ pub enum Command {
         /// The municipality's registry code, e.g. 1881.
         #[arg(long)]
         municipality: String,
+        // No doc comment: it would become the option's --help text, which it has none of.
+        #[allow(missing_docs)]
         #[arg(long)]
         year: u16,
         /// The catalogue to answer (default: the newest).
         #[arg(long)]
         catalog: Option<String>,
+        /// The content folder.
         #[command(flatten)]
         content: ContentArg,
     },
@@ -164,11 +178,14 @@ pub enum Command {
         /// Comma-separated years, e.g. 2016,2017.
         #[arg(long, value_delimiter = ',', default_value = "2016,2017")]
         years: Vec<u16>,
+        // No doc comment: it would become the option's --help text, which it has none of.
+        #[allow(missing_docs)]
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
 }
 
+/// Runs `blomlada` with the process's arguments, and gives its exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
@@ -193,7 +210,7 @@ fn init_logging() {
 }
 
 /// Prints diagnostics to stderr, each with its snippet.
-pub fn report(diagnostics: &Diagnostics) {
+pub(crate) fn report(diagnostics: &Diagnostics) {
     use std::io::Write;
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
@@ -298,7 +315,7 @@ fn run_check(
     }
 }
 
-pub fn run(cli: Cli) -> Result<u8, String> {
+pub(crate) fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check {
             content,

@@ -4,13 +4,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::Pos;
-use crate::model::{Answer, Assessment, Catalog, Date, Registry};
+use crate::model::{Answer, Assessment, Catalog, CatalogIndex, Date, Registry};
 use crate::suggest;
 
 use super::read::{Fields, Reader};
 use super::yaml::{Key, Node, Value};
 
-pub const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "municipality",
     "year",
     "catalog",
@@ -20,11 +20,12 @@ pub const KEYS: &[&str] = &[
     "comments",
 ];
 
-pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
 /// Where an assessment says it belongs, for the duplicate check across files.
 #[derive(Debug, Clone)]
 pub struct Identity {
+    /// The `municipality` key, where a duplicate is reported when there is no `published` key.
     pub municipality_pos: Pos,
     /// The `published` key, where a second published assessment is reported.
     pub published_pos: Option<Pos>,
@@ -32,12 +33,14 @@ pub struct Identity {
 
 /// What an assessment is checked against.
 pub struct Against<'a> {
+    /// The counties and municipalities an assessment may name.
     pub registry: &'a Registry,
+    /// The catalogues an assessment may answer.
     pub catalogs: &'a [Catalog],
 }
 
 /// The municipality code as written: an unquoted number is zero-padded to four digits.
-pub fn municipality_code(node: &Node) -> Option<String> {
+pub(crate) fn municipality_code(node: &Node) -> Option<String> {
     match &node.value {
         Value::Int(i) if *i >= 0 => Some(format!("{i:04}")),
         Value::Str(s) => Some(s.trim().to_string()),
@@ -45,7 +48,7 @@ pub fn municipality_code(node: &Node) -> Option<String> {
     }
 }
 
-pub fn read(
+pub(crate) fn read(
     reader: &mut Reader<'_>,
     root: &Node,
     path: &Path,
@@ -166,15 +169,15 @@ fn read_year(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<u16> {
     }
 }
 
-/// The index of the catalogue `catalog` names.
+/// The catalogue `catalog` names.
 fn read_catalog(
     reader: &mut Reader<'_>,
     fields: &Fields<'_>,
     against: &Against<'_>,
-) -> Option<usize> {
+) -> Option<CatalogIndex> {
     let node = reader.required(fields, "catalog", "the catalogue's id, e.g. catalog: v3")?;
     let id = reader.text(node, "a catalogue id such as v3")?;
-    if let Some(index) = against.catalogs.iter().position(|c| c.id == id) {
+    if let Some((index, _)) = CatalogIndex::each(against.catalogs).find(|(_, c)| c.id == id) {
         return Some(index);
     }
     let hint = suggest::did_you_mean(&id, against.catalogs.iter().map(|c| c.id.as_str()));
@@ -220,7 +223,7 @@ fn read_published(reader: &mut Reader<'_>, fields: &Fields<'_>) -> Option<Option
 
 /// " (did you mean ...)" for a municipality code that is not in the registry: the code of a
 /// municipality whose name was given instead, or a near code.
-pub fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
+pub(crate) fn unknown_municipality_hint(code: &str, registry: &Registry) -> String {
     let municipalities = &registry.municipalities;
     let by_name = municipalities
         .iter()

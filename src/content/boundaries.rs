@@ -19,9 +19,9 @@ use crate::model::Registry;
 use crate::suggest;
 
 /// Where the boundaries are, relative to the content folder.
-pub const FILE: &str = "geo/municipalities.geojson";
+pub(crate) const FILE: &str = "geo/municipalities.geojson";
 /// The largest boundary file read: detailed national boundaries are a few tens of MiB.
-pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Longitudes and latitudes the maps can show: Sweden and well around it.
 const LONGITUDES: std::ops::RangeInclusive<f64> = 2.0..=35.0;
@@ -116,7 +116,11 @@ impl<'a> Lines<'a> {
 
 /// Loads the boundaries of a content folder, if it has them. `None` without a file, or when
 /// it has errors (each reported).
-pub fn load(dir: &Path, registry: &Registry, diagnostics: &mut Diagnostics) -> Option<Boundaries> {
+pub(crate) fn load(
+    dir: &Path,
+    registry: &Registry,
+    diagnostics: &mut Diagnostics,
+) -> Option<Boundaries> {
     let rel = Path::new(FILE);
     if !dir.join(rel).is_file() {
         return None;
@@ -129,7 +133,7 @@ pub fn load(dir: &Path, registry: &Registry, diagnostics: &mut Diagnostics) -> O
 
 /// The shapes of a boundary file, one per registry municipality in registry order; `None`
 /// when the file has any error. Diagnostics name `path`.
-pub fn shapes_from_text(
+pub(crate) fn shapes_from_text(
     path: &Path,
     text: &str,
     registry: &Registry,

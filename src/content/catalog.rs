@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostics, Pos, SourceText};
-use crate::model::{Area, Catalog, Indicator, IndicatorRef, Level, Part};
+use crate::model::{Area, Catalog, CatalogIndex, Indicator, IndicatorRef, Level, Part};
 use crate::suggest;
 
 use super::read::{Fields, Reader};
@@ -30,12 +30,12 @@ const AREA_KEYS: &[&str] = &[
 const INDICATOR_KEYS: &[&str] = &["id", "text", "text_en", "part", "replaces"];
 
 /// `replaces` entries as written, kept until every catalogue is known.
-pub struct PendingReplaces {
+pub(crate) struct PendingReplaces {
     pub indicator: usize,
     pub targets: Vec<(String, Pos)>,
 }
 
-pub struct LoadedCatalog {
+pub(crate) struct LoadedCatalog {
     pub catalog: Catalog,
     pub replaces: Vec<PendingReplaces>,
     pub id_pos: Pos,
@@ -43,7 +43,7 @@ pub struct LoadedCatalog {
 
 /// Reads one catalogue file: its header, then its areas and their indicators in order.
 /// `None` when anything in it is wrong (every problem is reported).
-pub fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
+pub(crate) fn read(reader: &mut Reader<'_>, root: &Node, path: &Path) -> Option<LoadedCatalog> {
     if root.as_map().is_none() {
         reader.error(
             root.pos,
@@ -379,7 +379,7 @@ fn read_part(
 
 /// Resolves `replaces` once every catalogue is loaded. A target is `id` (unique among the
 /// other catalogues) or `catalog/id`.
-pub fn resolve_replaces(
+pub(crate) fn resolve_replaces(
     loaded: &mut [LoadedCatalog],
     texts: &[(std::path::PathBuf, String)],
     diagnostics: &mut Diagnostics,
@@ -436,20 +436,19 @@ fn resolve_target(
             *oi != ci && wanted_catalog.is_none_or(|w| w == other.catalog.id)
         })
     };
-    let matches: Vec<IndicatorRef> = searched()
+    // Each match with its catalogue's id, for the message when there are several.
+    let matches: Vec<(&str, IndicatorRef)> = searched()
         .filter_map(|(oi, other)| {
-            other
-                .catalog
-                .indicator_by_id
-                .get(wanted_id)
-                .map(|&ii| IndicatorRef {
-                    catalog: oi,
-                    indicator: ii,
-                })
+            let &ii = other.catalog.indicator_by_id.get(wanted_id)?;
+            let found = IndicatorRef {
+                catalog: CatalogIndex::new(oi),
+                indicator: ii,
+            };
+            Some((other.catalog.id.as_str(), found))
         })
         .collect();
     match matches.as_slice() {
-        [one] => Ok(*one),
+        [(_, one)] => Ok(*one),
         [] => {
             let candidates: Vec<&str> = searched()
                 .flat_map(|(_, o)| o.catalog.indicators.iter().map(|i| i.id.as_str()))
@@ -464,7 +463,7 @@ fn resolve_target(
         many => {
             let names: Vec<String> = many
                 .iter()
-                .map(|r| format!("{}/{}", loaded[r.catalog].catalog.id, wanted_id))
+                .map(|(catalog, _)| format!("{catalog}/{wanted_id}"))
                 .collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             Err(format!(

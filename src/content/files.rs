@@ -10,15 +10,15 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// The error for a link that leads outside the content folder.
-pub const LINK_OUTSIDE: &str = "found a symbolic link that leads outside the content folder; expected a file inside it (links are followed only within the content folder: copy the file in instead)";
+pub(crate) const LINK_OUTSIDE: &str = "found a symbolic link that leads outside the content folder; expected a file inside it (links are followed only within the content folder: copy the file in instead)";
 /// The error for a link that leads nowhere.
-pub const LINK_BROKEN: &str = "found a symbolic link that leads nowhere; expected a file inside the content folder (or a link to one)";
+pub(crate) const LINK_BROKEN: &str = "found a symbolic link that leads nowhere; expected a file inside the content folder (or a link to one)";
 /// The error for a link to a folder it is in.
-pub const LINK_LOOP: &str = "found a symbolic link to a folder it is itself in; expected a file inside the content folder (or a link to one)";
+pub(crate) const LINK_LOOP: &str = "found a symbolic link to a folder it is itself in; expected a file inside the content folder (or a link to one)";
 
 /// What a search of part of a content folder found.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// The files to read, relative to the folder searched, sorted.
     pub files: Vec<PathBuf>,
     /// What is not read, relative to the folder searched, with the reason: links that lead
@@ -28,7 +28,7 @@ pub struct Found {
 
 /// The files with one of `extensions` in `dir` (and, if `recursive`, below it), a folder of
 /// the content folder `root`.
-pub fn find(root: &Path, dir: &Path, recursive: bool, extensions: &[&str]) -> Found {
+pub(crate) fn find(root: &Path, dir: &Path, recursive: bool, extensions: &[&str]) -> Found {
     let mut found = Found::default();
     if !dir.is_dir() {
         return found;
@@ -113,7 +113,7 @@ pub fn find(root: &Path, dir: &Path, recursive: bool, extensions: &[&str]) -> Fo
 /// Why `rel` in the content folder `root` must not be read, if it must not: it is, or is
 /// reached through, a symbolic link that leads outside `root` or nowhere. Gives the link
 /// (relative to `root`) and the reason.
-pub fn link_problem(root: &Path, rel: &Path) -> Option<(PathBuf, &'static str)> {
+pub(crate) fn link_problem(root: &Path, rel: &Path) -> Option<(PathBuf, &'static str)> {
     let mut prefix = PathBuf::new();
     let mut root_real = None;
     for component in rel.components() {
@@ -139,7 +139,7 @@ pub fn link_problem(root: &Path, rel: &Path) -> Option<(PathBuf, &'static str)> 
 /// that a bigger file is known to be too big). A symbolic link is followed only when it stays
 /// inside `root`: the file is opened without following a link first, which costs nothing for
 /// the usual file that is no link.
-pub fn read_within(root: &Path, rel: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_within(root: &Path, rel: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     let path = root.join(rel);
     let file = match open_no_link(&path) {
         Ok(file) => file,
@@ -161,7 +161,7 @@ pub fn read_within(root: &Path, rel: &Path, limit: usize) -> Result<Vec<u8>, Rea
 
 /// Why a content file was not read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// A symbolic link (relative to the content folder) that leads outside it or nowhere.
     Link(PathBuf, &'static str),
     Io(io::Error),

@@ -3,12 +3,12 @@
 //! Every problem of every file is collected as a [`Diagnostic`](crate::diagnostics::Diagnostic);
 //! nothing that comes from content can panic here.
 //!
-//! [`load`] reads a whole folder. The pieces it is made of are public for tools that reload
-//! part of a folder, such as a watcher:
+//! [`load`] reads a whole folder. The pieces it is made of serve what reloads part of a
+//! folder, such as `watch`:
 //!
 //! - [`load_base`]: `site.yaml`, the registry and the catalogues, which assessments are
 //!   checked against (reload all of it when one of those files changes);
-//! - [`assessment_files`]: the assessment files of a folder;
+//! - [`find_assessment_files`]: the assessment files of a folder;
 //! - [`load_assessment`]: one assessment file, checked on its own;
 //! - [`select_assessments`]: what is published, one per municipality and year, with an error
 //!   for a second published assessment.
@@ -21,17 +21,16 @@
 //! [`yaml`].
 
 pub mod assessment;
-pub mod boundaries;
-pub mod catalog;
-pub mod files;
+pub(crate) mod boundaries;
+pub(crate) mod catalog;
+pub(crate) mod files;
 pub mod pages;
-pub mod read;
+pub(crate) mod read;
 pub mod registry;
-pub mod site_config;
+pub(crate) mod site_config;
 pub mod yaml;
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,6 +43,7 @@ use crate::model::{Assessment, Catalog, Content, Page, Registry, SiteConfig};
 use self::assessment::{Against, Identity};
 use self::read::Reader;
 
+/// How to load a content folder.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Include unpublished assessments (for previews).
@@ -53,20 +53,12 @@ pub struct LoadOptions {
 /// The result of loading: the content (when the site, registry and catalogues could be read),
 /// and every diagnostic found.
 pub struct Loaded {
+    /// The content, when it could be read.
     pub content: Option<Content>,
+    /// Every problem found, errors and warnings.
     pub diagnostics: Diagnostics,
     /// Assessment files that were skipped because they are invalid (relative paths).
     pub invalid_assessments: Vec<PathBuf>,
-}
-
-/// Reads a file of at most [`yaml::MAX_FILE_BYTES`], without reading more than that (one
-/// byte more is read, so that a bigger file is known to be too big).
-pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(yaml::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Reads a file as text, reporting size, encoding and I/O problems at its first line.
@@ -158,15 +150,18 @@ fn parse_yaml(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<
 /// The fixed part of a content folder that assessments are checked against: build an
 /// [`Against`] from its registry and catalogues.
 pub struct Base {
+    /// `site.yaml`.
     pub config: SiteConfig,
+    /// The counties and municipalities.
     pub registry: Registry,
+    /// The catalogues, sorted by id.
     pub catalogs: Vec<Catalog>,
     /// The boundaries for maps, when the folder has them.
     pub boundaries: Option<Arc<Boundaries>>,
 }
 
 /// Loads `site.yaml` of a content folder.
-pub fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+pub(crate) fn load_site_config(dir: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.yaml");
     let path = dir.join(rel);
     if report_link(dir, rel, diagnostics) {
@@ -200,7 +195,7 @@ pub fn site_config_from_text(
 
 /// Loads `registry/counties.csv` and `registry/municipalities.csv`. `None` when either has
 /// an error, as every assessment is checked against them.
-pub fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Registry> {
+pub(crate) fn load_registry(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Registry> {
     let counties_rel = Path::new("registry/counties.csv");
     let municipalities_rel = Path::new("registry/municipalities.csv");
     let mut missing = false;
@@ -366,7 +361,7 @@ pub fn load_base(dir: &Path, diagnostics: &mut Diagnostics) -> Option<Base> {
 /// `rel` is relative to `dir` and becomes [`Assessment::source`]; diagnostics name `dir/rel`.
 /// The assessment is `None` when the file has any error. It is not compared with other
 /// assessments: [`select_assessments`] does that. A watcher reloads a changed file with this.
-pub fn load_assessment(
+pub(crate) fn load_assessment(
     dir: &Path,
     rel: &Path,
     against: &Against<'_>,
@@ -377,7 +372,7 @@ pub fn load_assessment(
 
 /// [`load_assessment`], also giving back the text it read, so that a valid file can be checked
 /// again later (against a changed registry or catalogue) even when it has since been broken.
-pub fn load_assessment_keeping_text(
+pub(crate) fn load_assessment_keeping_text(
     dir: &Path,
     rel: &Path,
     against: &Against<'_>,
@@ -417,15 +412,10 @@ pub fn assessment_from_text(
 }
 
 /// The assessment files of a content folder (`assessments/**/*.yaml` and `*.yml`, hidden files
-/// left out, symbolic links followed within the folder), relative to it and sorted.
-pub fn assessment_files(dir: &Path) -> Vec<PathBuf> {
-    find_assessment_files(dir).0
-}
-
-/// [`assessment_files`], and an error for each path under `assessments/` that is not read: a
-/// symbolic link that leads outside the content folder or nowhere (see [`files`]). Paths are
-/// relative to `dir`.
-pub fn find_assessment_files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
+/// left out, symbolic links followed within the folder), relative to it and sorted; and an
+/// error for each path under `assessments/` that is not read: a symbolic link that leads
+/// outside the content folder or nowhere (see [`files`]). Paths are relative to `dir`.
+pub(crate) fn find_assessment_files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
     let assessments = Path::new("assessments");
     let found = yaml_files(dir, &dir.join(assessments), true);
     let files = found
@@ -456,7 +446,7 @@ pub fn find_assessment_files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Diagnos
 /// the later one in `candidates`, which is left out (its path is returned in the second
 /// list). With `drafts`, a draft stands in where nothing is published. The result is sorted
 /// by year, then municipality code; `dir` is only used to name files in messages.
-pub fn select_assessments(
+pub(crate) fn select_assessments(
     dir: &Path,
     candidates: Vec<(Assessment, Identity)>,
     registry: &Registry,
@@ -509,7 +499,7 @@ pub fn sort_assessments(assessments: &mut [Assessment], registry: &Registry) {
 }
 
 /// Loads `pages/*.md`, sorted by their `order`, then name. A page with an error is left out.
-pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
+pub(crate) fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let pages_dir = dir.join("pages");
     let found = files::find(dir, &pages_dir, false, &["md"]);
     report_refused(&pages_dir, &found.refused, diagnostics);
@@ -527,7 +517,7 @@ pub fn load_pages(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Page> {
 }
 
 /// One assessment file after reading.
-pub struct AssessmentFile {
+pub(crate) struct AssessmentFile {
     /// Relative to the content folder.
     pub rel: PathBuf,
     /// The assessment, when the file has no error.
@@ -537,11 +527,11 @@ pub struct AssessmentFile {
     pub diagnostics: Diagnostics,
 }
 
-/// Reads and checks every assessment file of a folder (see [`assessment_files`]) in
+/// Reads and checks every assessment file of a folder (see [`find_assessment_files`]) in
 /// parallel, each on its own; a link that is not followed comes as a file with its error
 /// (see [`find_assessment_files`]). Sorted by path. With `keep_text`, each file's text is
 /// kept, so that a valid file can be checked again later even when it has since been broken.
-pub fn load_assessment_files(
+pub(crate) fn load_assessment_files(
     dir: &Path,
     against: &Against<'_>,
     keep_text: bool,

@@ -11,6 +11,7 @@ use super::yaml;
 
 const KEYS: &[&str] = &["title", "description", "order"];
 
+/// Reads a page of `pages/` (`path` on disk, `rel` relative to the content folder) from its text.
 pub fn read(path: &Path, rel: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<Page> {
     let source = SourceText { path, text };
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");

@@ -8,13 +8,13 @@ use crate::suggest;
 use super::yaml::{Key, Node, Value};
 
 /// One file being read: its text (for snippets) and where its diagnostics go.
-pub struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     pub source: SourceText<'a>,
     pub diagnostics: &'a mut Diagnostics,
 }
 
 /// The entries of a mapping, after unknown and repeated keys have been reported.
-pub struct Fields<'n> {
+pub(crate) struct Fields<'n> {
     pub pos: Pos,
     entries: Vec<(&'n Key, &'n Node)>,
     /// Allowed keys that an unknown key was a near miss of: that key's error already says
@@ -23,14 +23,14 @@ pub struct Fields<'n> {
 }
 
 impl<'n> Fields<'n> {
-    pub fn get(&self, name: &str) -> Option<&'n Node> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'n Node> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == name)
             .map(|(_, v)| *v)
     }
 
-    pub fn key(&self, name: &str) -> Option<&'n Key> {
+    pub(crate) fn key(&self, name: &str) -> Option<&'n Key> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == name)
@@ -38,22 +38,22 @@ impl<'n> Fields<'n> {
     }
 
     /// Whether an unknown key was reported as a near miss of `name`.
-    pub fn is_misspelled(&self, name: &str) -> bool {
+    pub(crate) fn is_misspelled(&self, name: &str) -> bool {
         self.misspelled.contains(&name)
     }
 }
 
 impl<'a> Reader<'a> {
-    pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, pos: Pos, message: impl Into<String>) {
         self.diagnostics.error(&self.source, pos, message);
     }
 
-    pub fn warning(&mut self, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn warning(&mut self, pos: Pos, message: impl Into<String>) {
         self.diagnostics.warning(&self.source, pos, message);
     }
 
     /// A mapping, or an error that says what was expected instead.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Key, Node)]> {
+    pub(crate) fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Key, Node)]> {
         match node.as_map() {
             Some(entries) => Some(entries),
             None => {
@@ -68,7 +68,7 @@ impl<'a> Reader<'a> {
 
     /// The fields of a mapping with the given keys. Unknown keys and keys given twice are
     /// errors (with the near match); the first of a repeated key is used.
-    pub fn fields<'n>(
+    pub(crate) fn fields<'n>(
         &mut self,
         node: &'n Node,
         allowed: &[&'static str],
@@ -113,7 +113,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A field that must be there.
-    pub fn required<'n>(
+    pub(crate) fn required<'n>(
         &mut self,
         fields: &Fields<'n>,
         name: &str,
@@ -130,7 +130,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Non-empty text on one line or more. Numbers are taken as written.
-    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         match node.as_text() {
             Some(text) if !text.trim().is_empty() => Some(text.into_owned()),
             Some(_) => {
@@ -148,7 +148,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Like [`Reader::text`], but nothing (`~` or an empty value) is allowed and gives `None`.
-    pub fn optional_text(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
+    pub(crate) fn optional_text(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
         match node {
             Some(n) if n.is_null() => None,
             Some(n) => self.text(n, what),
@@ -158,7 +158,7 @@ impl<'a> Reader<'a> {
 
     /// An identifier that is safe in a URL path: letters, digits, `.`, `_` and `-`,
     /// starting with a letter or digit.
-    pub fn id(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub(crate) fn id(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = self.text(node, what)?;
         match id_problem(&text) {
             None => Some(text),
@@ -172,7 +172,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn integer(&mut self, node: &Node, what: &str) -> Option<i64> {
+    pub(crate) fn integer(&mut self, node: &Node, what: &str) -> Option<i64> {
         match &node.value {
             Value::Int(i) => Some(*i),
             Value::Str(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
@@ -186,7 +186,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
         match &node.value {
             Value::Bool(b) => Some(*b),
             _ => {
@@ -200,7 +200,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A list of text items; a single text is taken as a list of one.
-    pub fn text_list(&mut self, node: &Node, what: &str) -> Vec<(String, Pos)> {
+    pub(crate) fn text_list(&mut self, node: &Node, what: &str) -> Vec<(String, Pos)> {
         match &node.value {
             Value::Seq(items) => items
                 .iter()
@@ -216,7 +216,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Why `id` can't be used as an identifier, if it can't.
-pub fn id_problem(id: &str) -> Option<Cow<'static, str>> {
+pub(crate) fn id_problem(id: &str) -> Option<Cow<'static, str>> {
     let first = id.chars().next()?;
     if let Some(bad) = id
         .chars()

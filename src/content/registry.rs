@@ -10,8 +10,8 @@ use crate::suggest;
 
 use super::read::id_problem;
 
-pub const COUNTY_COLUMNS: &[&str] = &["code", "name"];
-pub const MUNICIPALITY_COLUMNS: &[&str] = &[
+pub(crate) const COUNTY_COLUMNS: &[&str] = &["code", "name"];
+pub(crate) const MUNICIPALITY_COLUMNS: &[&str] = &[
     "code",
     "name",
     "county_code",
@@ -253,7 +253,7 @@ fn check_slug(
 /// Names that give the same slug (Håbo and Habo both give `habo`) each get their code added
 /// (`habo-0305`, `habo-0643`), so that no one's address is taken by another. Returns the
 /// shared slugs, for pages that point to each of them.
-pub fn disambiguate<T>(
+pub(crate) fn disambiguate<T>(
     items: &mut [T],
     slug: impl Fn(&mut T) -> &mut String,
     code: impl Fn(&T) -> String,
@@ -278,7 +278,7 @@ pub fn disambiguate<T>(
     shared
 }
 
-pub fn read_counties(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Vec<County> {
+pub(crate) fn read_counties(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Vec<County> {
     let source = SourceText { path, text };
     let mut codes = HashMap::new();
     let mut counties = Vec::new();
@@ -307,7 +307,7 @@ pub fn read_counties(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> 
 
 /// Reads municipalities.csv. With `counties_complete` false (counties.csv had errors), an
 /// unknown county code is not reported: it is most likely one of those errors.
-pub fn read_municipalities(
+pub(crate) fn read_municipalities(
     path: &Path,
     text: &str,
     counties: &[County],

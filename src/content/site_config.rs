@@ -33,7 +33,7 @@ struct Publisher {
     url: Option<String>,
 }
 
-pub fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
+pub(crate) fn read(reader: &mut Reader<'_>, root: &Node) -> Option<SiteConfig> {
     if root.as_map().is_none() {
         reader.error(
             root.pos,
@@ -346,7 +346,7 @@ fn is_email(text: &str) -> bool {
 
 /// `222000-0315` or `2220000315` → `2220000315`: ten digits whose last is the Luhn check
 /// digit of the first nine, as every Swedish organisation number has.
-pub fn organisation_number(text: &str) -> Result<String, String> {
+pub(crate) fn organisation_number(text: &str) -> Result<String, String> {
     let trimmed = text.trim();
     let digits: String = trimmed.chars().filter(|&c| c != '-').collect();
     let hyphen_ok = match trimmed.find('-') {
@@ -383,7 +383,7 @@ pub fn organisation_number(text: &str) -> Result<String, String> {
 
 /// `https://example.org/eblomladan/` → `https://example.org/eblomladan`; a path such as
 /// `/eblomladan` is kept as it is. Anything else is refused with a reason.
-pub fn normalize_base_url(text: &str) -> Result<String, String> {
+pub(crate) fn normalize_base_url(text: &str) -> Result<String, String> {
     let trimmed = text.trim().trim_end_matches('/');
     let (scheme_ok, rest) = if let Some(rest) = trimmed.strip_prefix("https://") {
         (true, rest)

@@ -20,21 +20,21 @@ use serde_saphyr::granit_parser::{
 use crate::diagnostics::Pos;
 
 /// The largest content file we read. Bigger files are refused before parsing.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 1024 * 1024;
 
 /// The registry is the publisher's own list and grows with the country (100 000 local units
 /// are about 5 MB), so its files have a higher limit than submissions.
-pub const MAX_REGISTRY_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_REGISTRY_BYTES: usize = 64 * 1024 * 1024;
 
 /// The deepest nesting of lists and mappings accepted. Content needs four levels at most.
-pub const MAX_DEPTH: usize = 48;
+pub(crate) const MAX_DEPTH: usize = 48;
 
 /// The most nodes one file may give, aliases expanded: this bounds the memory and time an
 /// alias bomb ("billion laughs") can take.
-pub const MAX_NODES: usize = 200_000;
+pub(crate) const MAX_NODES: usize = 200_000;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i64),
@@ -44,23 +44,25 @@ pub enum Value {
     Map(Vec<(Key, Node)>),
 }
 
+/// A parsed YAML value with where it starts in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub value: Value,
+    pub(crate) value: Value,
+    /// Where the value starts.
     pub pos: Pos,
     /// The scalar as written in the file (for numbers that should stay text, like `0180`).
-    pub raw: Option<String>,
+    pub(crate) raw: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Key {
+pub(crate) struct Key {
     pub name: String,
     pub pos: Pos,
 }
 
 impl Node {
     /// What this node is, in words, for "found ..., expected ..." messages.
-    pub fn describe(&self) -> Cow<'static, str> {
+    pub(crate) fn describe(&self) -> Cow<'static, str> {
         match &self.value {
             Value::Null => "nothing".into(),
             Value::Bool(b) => format!("the boolean {b}").into(),
@@ -75,7 +77,7 @@ impl Node {
     }
 
     /// Text content: strings, and numbers or booleans as they were written.
-    pub fn as_text(&self) -> Option<Cow<'_, str>> {
+    pub(crate) fn as_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
             Value::Str(s) => Some(Cow::Borrowed(s)),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => match &self.raw {
@@ -91,21 +93,21 @@ impl Node {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Key, Node)]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
 }
@@ -123,7 +125,9 @@ fn shorten(s: &str) -> Cow<'_, str> {
 /// A YAML problem that stops a file from being read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// Where the problem is.
     pub pos: Pos,
+    /// What is wrong, and what was expected.
     pub message: String,
 }
 
@@ -147,12 +151,12 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
 }
 
 /// Like [`decode`], but keeps the bytes as the text instead of copying them.
-pub fn decode_owned(bytes: Vec<u8>) -> Result<String, ParseError> {
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Result<String, ParseError> {
     decode_owned_within(bytes, MAX_FILE_BYTES)
 }
 
 /// Like [`decode_owned`], with a size limit of `limit` bytes.
-pub fn decode_owned_within(mut bytes: Vec<u8>, limit: usize) -> Result<String, ParseError> {
+pub(crate) fn decode_owned_within(mut bytes: Vec<u8>, limit: usize) -> Result<String, ParseError> {
     if bytes.len() > limit {
         return Err(too_big_for(bytes.len() as u64, limit));
     }
@@ -178,11 +182,11 @@ fn utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> ParseError {
 }
 
 /// The error for a file over [`MAX_FILE_BYTES`]; `size` is what is known of its size.
-pub fn too_big(size: u64) -> ParseError {
+pub(crate) fn too_big(size: u64) -> ParseError {
     too_big_for(size, MAX_FILE_BYTES)
 }
 
-pub fn too_big_for(size: u64, limit: usize) -> ParseError {
+pub(crate) fn too_big_for(size: u64, limit: usize) -> ParseError {
     let mib = limit / (1024 * 1024);
     ParseError::at(
         Pos::START,

@@ -5,8 +5,8 @@
 //! Pure geometry: the loader ([`crate::content::boundaries`]) reads and checks the file, the
 //! map writer ([`crate::render::map`]) colours and links the shapes.
 
-pub mod projection;
-pub mod topology;
+pub(crate) mod projection;
+pub(crate) mod topology;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -15,12 +15,12 @@ use std::sync::OnceLock;
 use self::topology::{Point, Shape, Topology};
 
 /// The height of the national map, in drawing units; its width follows Sweden's shape.
-pub const NATION_HEIGHT: f64 = 1000.0;
+pub(crate) const NATION_HEIGHT: f64 = 1000.0;
 /// A county map fits in a square of this many units.
-pub const COUNTY_BOX: f64 = 640.0;
+pub(crate) const COUNTY_BOX: f64 = 640.0;
 /// How far a simplified border may stray, in drawing units. A national map is shown about
 /// 400 px wide, so a unit is about a pixel.
-pub const TOLERANCE: f64 = 1.0;
+pub(crate) const TOLERANCE: f64 = 1.0;
 /// Space around a county's own municipalities, as a share of the larger side.
 const COUNTY_MARGIN: f64 = 0.04;
 
@@ -40,7 +40,7 @@ pub struct Boundaries {
 
 /// One map's shapes, in drawing units (y down), as SVG path data.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MapView {
+pub(crate) struct MapView {
     pub width: u32,
     pub height: u32,
     /// The municipalities the map is about: (index into the registry, path data).
@@ -72,7 +72,7 @@ impl Transform {
 impl Boundaries {
     /// `shapes` in longitude and latitude (WGS 84), one per registry municipality, and each
     /// municipality's county.
-    pub fn new(source: PathBuf, shapes: &[Shape], counties: Vec<usize>) -> Boundaries {
+    pub(crate) fn new(source: PathBuf, shapes: &[Shape], counties: Vec<usize>) -> Boundaries {
         let projected: Vec<Shape> = shapes
             .iter()
             .map(|shape| {
@@ -126,13 +126,13 @@ impl Boundaries {
     }
 
     /// The national map: every municipality, with the borders between counties.
-    pub fn nation(&self) -> &MapView {
+    pub(crate) fn nation(&self) -> &MapView {
         self.nation.get_or_init(|| self.draw_nation())
     }
 
     /// A county's map: its municipalities, their neighbours in grey around them, and its
     /// outline. `None` for a county without municipalities.
-    pub fn county(&self, county: usize) -> Option<&MapView> {
+    pub(crate) fn county(&self, county: usize) -> Option<&MapView> {
         self.by_county
             .get(county)?
             .get_or_init(|| self.draw_county(county))

@@ -52,7 +52,7 @@ fn series() -> &'static Series {
 
 /// Projects WGS 84 longitude and latitude (degrees; the difference to SWEREF 99 is far below
 /// a map's resolution) to SWEREF 99 TM easting and northing in metres.
-pub fn sweref99tm(longitude: f64, latitude: f64) -> (f64, f64) {
+pub(crate) fn sweref99tm(longitude: f64, latitude: f64) -> (f64, f64) {
     let s = series();
     let phi = latitude.to_radians();
     let (sin_phi, cos_phi) = phi.sin_cos();

@@ -9,25 +9,25 @@
 use std::collections::HashMap;
 
 /// A point in projected metres: easting, northing.
-pub type Point = [f64; 2];
+pub(crate) type Point = [f64; 2];
 
 /// A ring as given: its points, closed or not (a repeated first point is dropped).
-pub type Ring = Vec<Point>;
+pub(crate) type Ring = Vec<Point>;
 /// The rings of one polygon: the outer ring first, then its holes.
-pub type Polygon = Vec<Ring>;
+pub(crate) type Polygon = Vec<Ring>;
 /// The polygons of one shape (a municipality).
-pub type Shape = Vec<Polygon>;
+pub(crate) type Shape = Vec<Polygon>;
 
 /// An arc used by a ring, forwards or backwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArcRef {
+pub(crate) struct ArcRef {
     pub arc: u32,
     pub reversed: bool,
 }
 
 /// A run of a border between two junctions, or a whole ring that meets nothing (an island).
 #[derive(Debug, Clone)]
-pub struct Arc {
+pub(crate) struct Arc {
     /// Indices into [`Topology::points`]. A closed arc does not repeat its first point.
     pub vertices: Vec<u32>,
     pub closed: bool,
@@ -40,7 +40,7 @@ pub struct Arc {
 
 /// The rings of every shape as arcs.
 #[derive(Debug, Clone)]
-pub struct Topology {
+pub(crate) struct Topology {
     pub points: Vec<Point>,
     pub arcs: Vec<Arc>,
     /// `shapes[s][polygon][ring]`: the arcs of that ring, in order.
@@ -82,7 +82,7 @@ fn ring_vertices(
 impl Topology {
     /// Cuts the rings of `shapes` into arcs. Rings of fewer than three distinct points are
     /// left out (they enclose nothing).
-    pub fn build(shapes: &[Shape]) -> Topology {
+    pub(crate) fn build(shapes: &[Shape]) -> Topology {
         let mut ids: HashMap<[u64; 2], u32> = HashMap::new();
         let mut points = Vec::new();
         // (shape, polygon, ring, vertices)
@@ -185,7 +185,7 @@ impl Topology {
     /// Each arc's vertices kept by Douglas–Peucker at `tolerance` metres; endpoints of open
     /// arcs always stay, so neighbours still meet. Only arcs for which `wanted` says yes are
     /// simplified (the others are left empty).
-    pub fn simplify(&self, tolerance: f64, wanted: impl Fn(&Arc) -> bool) -> Vec<Vec<u32>> {
+    pub(crate) fn simplify(&self, tolerance: f64, wanted: impl Fn(&Arc) -> bool) -> Vec<Vec<u32>> {
         self.arcs
             .iter()
             .map(|arc| {
@@ -199,7 +199,7 @@ impl Topology {
     }
 
     /// The points of a ring, from simplified arcs (see [`Topology::simplify`]).
-    pub fn ring_points<'a>(
+    pub(crate) fn ring_points<'a>(
         &'a self,
         ring: &'a [ArcRef],
         kept: &'a [Vec<u32>],

@@ -18,9 +18,9 @@ use siphasher::sip128::SipHasher13;
 use super::{Contents, OutputFile, Rasterize, check_path};
 
 /// A 128-bit digest of a file's bytes.
-pub type Digest = u128;
+pub(crate) type Digest = u128;
 
-pub fn digest(bytes: &[u8]) -> Digest {
+pub(crate) fn digest(bytes: &[u8]) -> Digest {
     SipHasher13::new().hash(bytes).as_u128()
 }
 
@@ -34,7 +34,7 @@ pub(crate) enum Held {
 
 /// The files of a published folder and what they hold.
 #[derive(Debug, Default)]
-pub struct PublishedFolder {
+pub(crate) struct PublishedFolder {
     out: PathBuf,
     /// How its pictures are made ([`super::Rasterize::maker`]), for its marker file.
     maker: String,
@@ -50,7 +50,7 @@ pub struct PublishedFolder {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     pub files: usize,
     pub rasterized: usize,
     /// Pictures taken from the picture cache.
@@ -58,7 +58,7 @@ pub struct Written {
 }
 
 impl Written {
-    pub fn add(&mut self, other: Written) {
+    pub(crate) fn add(&mut self, other: Written) {
         self.files += other.files;
         self.rasterized += other.rasterized;
         self.cached += other.cached;
@@ -68,7 +68,8 @@ impl Written {
 impl PublishedFolder {
     /// The record of `out` just after [`super::publish`] wrote exactly `files` there, with
     /// pictures made the way `maker` names.
-    pub fn after_publish(out: &Path, files: &[OutputFile], maker: &str) -> PublishedFolder {
+    #[cfg(test)]
+    pub(crate) fn after_publish(out: &Path, files: &[OutputFile], maker: &str) -> PublishedFolder {
         let resolved = resolve_same_as(files);
         let files: &[OutputFile] = &resolved;
         let svgs = svgs_of(files);
@@ -113,25 +114,18 @@ impl PublishedFolder {
         }
     }
 
-    pub fn out(&self) -> &Path {
-        &self.out
-    }
-
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.files.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn contains(&self, path: &str) -> bool {
+    pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
     /// Whether `file` is published with the same bytes (a PNG: made from the same SVG).
     /// `svgs` has the bytes of the SVGs that PNGs refer to.
-    pub fn is_current(&self, file: &OutputFile, svgs: &HashMap<&str, &[u8]>) -> bool {
+    pub(crate) fn is_current(&self, file: &OutputFile, svgs: &HashMap<&str, &[u8]>) -> bool {
         let Some(held) = self.files.get(&file.path) else {
             return false;
         };
@@ -146,7 +140,7 @@ impl PublishedFolder {
 
     /// Writes those of `files` whose bytes differ from what is published. PNGs are made from
     /// the SVG bytes in `files` or, for a PNG whose SVG is not among them, in `extra_svgs`.
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         files: &[OutputFile],
         extra_svgs: &HashMap<&str, &[u8]>,
@@ -327,7 +321,10 @@ impl PublishedFolder {
     }
 
     /// Removes published files, and the folders they leave empty. Returns how many were removed.
-    pub fn remove<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> io::Result<usize> {
+    pub(crate) fn remove<'a>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> io::Result<usize> {
         let mut removed = 0;
         let mut folders = BTreeSet::new();
         for path in paths {
@@ -362,7 +359,7 @@ impl PublishedFolder {
 
 /// The bytes of the SVG files among `files`, by path; an SVG that is a copy of another
 /// (`SameAs`) has the bytes of its source.
-pub fn svgs_of(files: &[OutputFile]) -> HashMap<&str, &[u8]> {
+pub(crate) fn svgs_of(files: &[OutputFile]) -> HashMap<&str, &[u8]> {
     let mut svgs: HashMap<&str, &[u8]> = files
         .iter()
         .filter_map(|f| match &f.contents {
@@ -414,7 +411,7 @@ fn temporary_name(target: &Path) -> PathBuf {
 /// Writes `bytes` to a temporary file beside `target` and renames it into place, so that
 /// `target` is never seen half-written. A file that is hard-linked from elsewhere (a PNG
 /// shared with an earlier build) is replaced, not changed.
-pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let temporary = temporary_name(target);
     let result =
         std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));

@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime};
 
 /// The exclusive right to write one output folder, held until dropped (or the process ends).
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     /// The locked file; `None` where the file system has no locks (see [`OutputLock::claim`]).
     _file: Option<File>,
 }
@@ -38,7 +38,7 @@ impl OutputLock {
     /// On a file system without locks (some network file systems), a warning is logged and
     /// the work goes on unlocked; nothing is removed then, as a running writer can't be told
     /// from a dead one.
-    pub fn claim(out: &Path) -> Result<OutputLock, String> {
+    pub(crate) fn claim(out: &Path) -> Result<OutputLock, String> {
         let path = lock_path(out);
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -252,7 +252,7 @@ fn process_start(pid: u32) -> Started {
 
 /// Removes the folders of previews (`PREFIX<pid>`, as `serve` makes them without `--out`) in
 /// `dir` whose process has ended: their output's lock is free and the process is gone.
-pub fn remove_abandoned_previews(dir: &Path, prefix: &str, site: &str) {
+pub(crate) fn remove_abandoned_previews(dir: &Path, prefix: &str, site: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -5,10 +5,10 @@
 //! Pictures are rasterised only when their SVG changed: an unchanged SVG keeps its PNG from the
 //! previous output.
 
-pub mod incremental;
+pub(crate) mod incremental;
 pub mod lock;
-pub mod picture_cache;
-pub mod swap;
+pub(crate) mod picture_cache;
+pub(crate) mod swap;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
@@ -21,7 +21,7 @@ use self::incremental::{Held, PublishedFolder};
 
 /// The file at the root of every output folder, so that a build never replaces a folder that
 /// is not a site it made.
-pub const MARKER: &str = ".blomlada";
+pub(crate) const MARKER: &str = ".blomlada";
 
 /// What the marker file says first. Its last line names the way PNGs are made
 /// ([`Rasterize::maker`]): pictures from a previous output are reused only when it is the
@@ -84,12 +84,16 @@ fn is_whole_png(path: &Path) -> bool {
 /// One file of the site: a path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Where the file goes, relative to the output folder, with `/`.
     pub path: String,
+    /// What the file holds.
     pub contents: Contents,
 }
 
+/// What an output file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
+    /// These bytes.
     Bytes(Vec<u8>),
     /// A PNG made from the SVG at this path (rasterised unless the previous output has it).
     PngOf(String),
@@ -98,7 +102,7 @@ pub enum Contents {
 }
 
 impl OutputFile {
-    pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+    pub(crate) fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
         OutputFile {
             path: path.into(),
             contents: Contents::Bytes(bytes.into()),
@@ -106,7 +110,7 @@ impl OutputFile {
     }
 
     /// The PNG at `path`, made from the SVG at `svg`.
-    pub fn png_of(path: impl Into<String>, svg: impl Into<String>) -> OutputFile {
+    pub(crate) fn png_of(path: impl Into<String>, svg: impl Into<String>) -> OutputFile {
         OutputFile {
             path: path.into(),
             contents: Contents::PngOf(svg.into()),
@@ -114,7 +118,7 @@ impl OutputFile {
     }
 
     /// The file at `path`, with the bytes of the file at `source` (written before it).
-    pub fn same_as(path: impl Into<String>, source: impl Into<String>) -> OutputFile {
+    pub(crate) fn same_as(path: impl Into<String>, source: impl Into<String>) -> OutputFile {
         OutputFile {
             path: path.into(),
             contents: Contents::SameAs(source.into()),
@@ -122,7 +126,7 @@ impl OutputFile {
     }
 
     /// The same file in `folder` (which ends in `/`), with the paths it refers to moved too.
-    pub fn moved_into(self, folder: &str) -> OutputFile {
+    pub(crate) fn moved_into(self, folder: &str) -> OutputFile {
         let contents = match self.contents {
             Contents::Bytes(bytes) => Contents::Bytes(bytes),
             Contents::PngOf(svg) => Contents::PngOf(format!("{folder}{svg}")),
@@ -136,13 +140,13 @@ impl OutputFile {
 }
 
 /// Leaves out the PNG pictures (`--no-png`); their SVGs stay.
-pub fn drop_pngs(files: &mut Vec<OutputFile>) {
+pub(crate) fn drop_pngs(files: &mut Vec<OutputFile>) {
     files.retain(|f| !matches!(f.contents, Contents::PngOf(_)));
 }
 
 /// A relative output path must stay inside the output folder: no `..`, no root, no empty or
 /// hidden components (the marker aside).
-pub fn check_path(path: &str) -> Result<(), String> {
+pub(crate) fn check_path(path: &str) -> Result<(), String> {
     let bad = path.is_empty()
         || path.starts_with('/')
         || path.contains('\\')
@@ -162,7 +166,7 @@ pub fn check_path(path: &str) -> Result<(), String> {
 
 /// Refuses output folders that would destroy something: the current folder or one above
 /// it, the content or theme folder, or an existing folder that isn't a previous output.
-pub fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
+pub(crate) fn check_out_dir(out: &Path, protected: &[&Path]) -> Result<(), String> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -227,12 +231,12 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 
 /// The sibling folder a build writes before the swap, `.NAME.staging-PID`; one left by a
 /// process that died is removed by the next writer (see [`lock`]).
-pub fn staging_dir(out: &Path) -> PathBuf {
+pub(crate) fn staging_dir(out: &Path) -> PathBuf {
     sibling(out, &format!("staging-{}", std::process::id()))
 }
 
 /// Makes the PNGs that `PngOf` asks for.
-pub trait Rasterize: Sync {
+pub(crate) trait Rasterize: Sync {
     fn png(&self, svg: &[u8]) -> Result<Picture, String>;
     /// How pictures are made (renderer, encoder settings, font): two makers that say the same
     /// make the same PNG of the same SVG.
@@ -241,18 +245,18 @@ pub trait Rasterize: Sync {
 
 /// A PNG, and whether it came from the picture cache rather than being drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
+pub(crate) struct Picture {
     pub png: Vec<u8>,
     pub cached: bool,
 }
 
 /// A hard link where the file system allows one (instant, no space), else a copy.
-pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
     std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WriteStats {
+pub(crate) struct WriteStats {
     pub files: usize,
     pub rasterized: usize,
     /// Pictures taken from the picture cache.
@@ -271,7 +275,7 @@ struct PngRequest {
 /// as they are rendered (from any thread), so a build never holds the whole site in memory;
 /// pictures are made at the end. Asked to, it notes what each file holds, for the
 /// [`PublishedFolder`] that later changes are written into.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     out: PathBuf,
     folders: Mutex<HashSet<String>>,
@@ -288,7 +292,7 @@ fn poisoned() -> io::Error {
 impl Staging {
     /// Creates an empty staging folder beside `out`; with `record`, what each file holds is
     /// noted for [`Staging::finish`] to return.
-    pub fn begin(out: &Path, record: bool) -> io::Result<Staging> {
+    pub(crate) fn begin(out: &Path, record: bool) -> io::Result<Staging> {
         let dir = staging_dir(out);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -340,7 +344,7 @@ impl Staging {
     }
 
     /// Writes one job's files, in order (a `SameAs` may name a file written before it).
-    pub fn write(&self, files: &[OutputFile]) -> io::Result<()> {
+    pub(crate) fn write(&self, files: &[OutputFile]) -> io::Result<()> {
         for f in files {
             check_path(&f.path).map_err(io::Error::other)?;
             if !self
@@ -392,7 +396,7 @@ impl Staging {
 
     /// Makes the pictures, then puts the staging folder in the place of the output. Returns
     /// the record of the output folder when [`Staging::begin`] was asked for one.
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         rasterizer: &dyn Rasterize,
     ) -> io::Result<(WriteStats, Option<PublishedFolder>)> {
@@ -505,7 +509,8 @@ impl Drop for Staging {
 }
 
 /// Builds the output folder `out` from `files` in one go (see [`Staging`]).
-pub fn publish(
+#[cfg(test)]
+pub(crate) fn publish(
     out: &Path,
     files: &[OutputFile],
     rasterizer: &dyn Rasterize,

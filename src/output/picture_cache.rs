@@ -24,7 +24,7 @@ use super::incremental::{Digest, digest};
 
 /// The size the cache is brought back to after a build that added to it (1 GiB: the pictures
 /// of about 8 000 flower boxes), unless that build alone used more.
-pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+pub(crate) const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
 /// What an entry starts with: the format of the cache, so that a new format never reads an old
 /// one.
@@ -37,7 +37,7 @@ const MAX_ENTRY_BYTES: u64 = 32 << 20;
 const PICTURES: &str = "pictures";
 
 /// The default cache folder: `$XDG_CACHE_HOME/blomlada`, else `$HOME/.cache/blomlada`.
-pub fn default_dir() -> Option<PathBuf> {
+pub(crate) fn default_dir() -> Option<PathBuf> {
     let from = |var: &str| {
         std::env::var_os(var)
             .map(PathBuf::from)
@@ -49,8 +49,9 @@ pub fn default_dir() -> Option<PathBuf> {
 }
 
 /// Counts of one build's use of the cache.
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CacheStats {
+pub(crate) struct CacheStats {
     pub hits: usize,
     pub stored: usize,
     /// Entries found broken (and removed).
@@ -58,7 +59,7 @@ pub struct CacheStats {
 }
 
 /// A folder of PNGs by the digest of their SVG.
-pub struct PictureCache {
+pub(crate) struct PictureCache {
     dir: PathBuf,
     /// A digest of how pictures are made; part of every key.
     maker: Digest,
@@ -77,7 +78,7 @@ pub struct PictureCache {
 
 impl PictureCache {
     /// The cache in `dir` (made if missing) for pictures made the way `maker` describes.
-    pub fn open(dir: &Path, maker: &str, max_bytes: u64) -> io::Result<PictureCache> {
+    pub(crate) fn open(dir: &Path, maker: &str, max_bytes: u64) -> io::Result<PictureCache> {
         std::fs::create_dir_all(dir.join(PICTURES))?;
         Ok(PictureCache {
             dir: dir.to_path_buf(),
@@ -93,11 +94,12 @@ impl PictureCache {
         })
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
-    pub fn stats(&self) -> CacheStats {
+    #[cfg(test)]
+    pub(crate) fn stats(&self) -> CacheStats {
         CacheStats {
             hits: self.hits.load(Ordering::Relaxed),
             stored: self.stored.load(Ordering::Relaxed),
@@ -125,7 +127,7 @@ impl PictureCache {
 
     /// The PNG kept for `svg`, if there is a sound one. `width` is the width every picture is
     /// drawn at, checked in the PNG's header.
-    pub fn get(&self, svg: &[u8], width: u32) -> Option<Vec<u8>> {
+    pub(crate) fn get(&self, svg: &[u8], width: u32) -> Option<Vec<u8>> {
         let key = self.key(svg);
         let name = format!("{key:032x}");
         let path = self.path_of(&name);
@@ -166,7 +168,7 @@ impl PictureCache {
 
     /// Keeps `png` as the picture of `svg`. Failing to write only costs a later build time, so
     /// it is reported once and otherwise ignored.
-    pub fn put(&self, svg: &[u8], png: &[u8]) {
+    pub(crate) fn put(&self, svg: &[u8], png: &[u8]) {
         if self.unwritable.load(Ordering::Relaxed) {
             return;
         }
@@ -210,7 +212,7 @@ impl PictureCache {
     /// Brings the cache back within its size if entries were added since the last time:
     /// removes the entries used longest ago, never one this build used. Returns how many were
     /// removed.
-    pub fn trim(&self) -> io::Result<usize> {
+    pub(crate) fn trim(&self) -> io::Result<usize> {
         if self.untrimmed.swap(0, Ordering::Relaxed) == 0 {
             return Ok(0);
         }

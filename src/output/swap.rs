@@ -6,7 +6,7 @@ use std::path::Path;
 /// Puts `staging` in the place of `out`. On Linux both folders are exchanged atomically
 /// (`renameat2` with `RENAME_EXCHANGE`), so a web server reading `out` sees either the old
 /// site or the new one, never a missing folder; the old site is then removed.
-pub fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
+pub(crate) fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
     if !out.exists() {
         return std::fs::rename(staging, out);
     }

@@ -10,10 +10,10 @@
 //! [`build`] is `blomlada build` from end to end. Every way this fails is an [`Error`]; the
 //! command line decides what each means for the exit status.
 
-pub mod pictures;
-pub mod publish;
+pub(crate) mod pictures;
+pub(crate) mod publish;
 
-pub use pictures::Pictures;
+pub(crate) use pictures::Pictures;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,8 +29,11 @@ use crate::stats::{self, Stats};
 /// What `build`, `watch` and `serve` are asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The content folder.
     pub content: PathBuf,
+    /// The theme folder.
     pub theme: PathBuf,
+    /// The output folder.
     pub out: PathBuf,
     /// Overrides site.yaml's address (`serve` uses its own).
     pub base_url: Option<String>,
@@ -63,7 +66,7 @@ impl From<String> for Error {
 }
 
 /// The model, its figures and the theme: everything a job reads.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub content: Content,
     pub stats: Stats,
     /// The theme in the site's own language.
@@ -75,7 +78,7 @@ pub struct Loaded {
 impl Loaded {
     /// Loads the theme for the content (once per language of the site) and computes the
     /// figures.
-    pub fn new(content: Content, theme_dir: &Path) -> Result<Loaded, Error> {
+    pub(crate) fn new(content: Content, theme_dir: &Path) -> Result<Loaded, Error> {
         let theme = load_theme(theme_dir, &content, content.config.language)?;
         let translations = content
             .config
@@ -93,7 +96,7 @@ impl Loaded {
     }
 
     /// What the pages read.
-    pub fn site(&self) -> Site<'_> {
+    pub(crate) fn site(&self) -> Site<'_> {
         Site::with_translations(&self.content, &self.stats, &self.theme, &self.translations)
     }
 }
@@ -109,7 +112,7 @@ pub fn load_theme(dir: &Path, content: &Content, language: Language) -> Result<T
 
 /// The folders of `options` are usable: content and theme exist, and the output folder is
 /// one a build may replace (holding neither of them nor the picture cache).
-pub fn check_folders(options: &Options) -> Result<(), Error> {
+pub(crate) fn check_folders(options: &Options) -> Result<(), Error> {
     for (dir, what) in [(&options.content, "content"), (&options.theme, "theme")] {
         if !dir.is_dir() {
             return Err(Error::Io(format!(
@@ -124,7 +127,7 @@ pub fn check_folders(options: &Options) -> Result<(), Error> {
 }
 
 /// Puts `--base-url` in the place of site.yaml's address.
-pub fn apply_base_url(content: &mut Content, options: &Options) -> Result<(), String> {
+pub(crate) fn apply_base_url(content: &mut Content, options: &Options) -> Result<(), String> {
     if let Some(url) = &options.base_url {
         content.config.base_url = content::site_config::normalize_base_url(url)?;
     }
@@ -159,7 +162,7 @@ pub fn load_content(options: &Options) -> Result<(Content, Vec<PathBuf>, Diagnos
 
 /// What a build did.
 #[derive(Debug, Clone, Default)]
-pub struct BuildReport {
+pub(crate) struct BuildReport {
     pub files: usize,
     pub pages: usize,
     pub rasterized: usize,
@@ -175,7 +178,7 @@ pub struct BuildReport {
 
 /// Without the site's full address, links that leave the site can't be made: the embed code,
 /// link previews and the DCAT catalogue need it. `None` when the address is known.
-pub fn address_warning(content_dir: &Path, config: &SiteConfig) -> Option<Diagnostic> {
+pub(crate) fn address_warning(content_dir: &Path, config: &SiteConfig) -> Option<Diagnostic> {
     if config.has_absolute_address() {
         return None;
     }
@@ -199,7 +202,7 @@ pub fn address_warning(content_dir: &Path, config: &SiteConfig) -> Option<Diagno
 }
 
 /// `blomlada build`: the whole site, swapped in only when everything succeeded.
-pub fn build(options: &Options) -> Result<BuildReport, Error> {
+pub(crate) fn build(options: &Options) -> Result<BuildReport, Error> {
     let started = Instant::now();
     check_folders(options)?;
     let (content, skipped, warnings) = load_content(options)?;

@@ -9,7 +9,7 @@ use crate::render::png::{PNG_WIDTH, Rasterizer};
 
 /// The rasterizer and, when there is one, the picture cache it looks in first and keeps what
 /// it draws in.
-pub struct Pictures {
+pub(crate) struct Pictures {
     rasterizer: Rasterizer,
     cache: Option<PictureCache>,
 }
@@ -17,7 +17,7 @@ pub struct Pictures {
 impl Pictures {
     /// Pictures through the cache in `cache_dir` (`None`: no cache). A cache that cannot be
     /// opened is reported and done without: pictures are then drawn.
-    pub fn open(cache_dir: Option<&Path>) -> Pictures {
+    pub(crate) fn open(cache_dir: Option<&Path>) -> Pictures {
         let rasterizer = Rasterizer::new();
         let cache = cache_dir.and_then(|dir| {
             PictureCache::open(dir, rasterizer.maker(), picture_cache::DEFAULT_MAX_BYTES)
@@ -34,7 +34,7 @@ impl Pictures {
 
     /// Brings the picture cache back within its size (see [`PictureCache::trim`]); a failure
     /// is only reported.
-    pub fn trim_cache(&self) {
+    pub(crate) fn trim_cache(&self) {
         let Some(cache) = &self.cache else { return };
         match cache.trim() {
             Ok(0) => {}

@@ -19,11 +19,11 @@ use crate::render::site::{RenderError, Site};
 use super::Error;
 
 /// A progress bar on a terminal, for sites big enough to wait for.
-pub struct Progress(indicatif::ProgressBar);
+pub(crate) struct Progress(indicatif::ProgressBar);
 
 impl Progress {
     /// A bar for `jobs` jobs when stderr is a terminal and there are many.
-    pub fn for_terminal(jobs: usize) -> Option<Progress> {
+    pub(crate) fn for_terminal(jobs: usize) -> Option<Progress> {
         use std::io::IsTerminal;
         (std::io::stderr().is_terminal() && jobs > 500).then(|| {
             let bar = indicatif::ProgressBar::new(jobs as u64);
@@ -38,7 +38,7 @@ impl Progress {
 }
 
 /// How to publish a whole site.
-pub struct Whole<'a> {
+pub(crate) struct Whole<'a> {
     /// The output folder, replaced as a whole.
     pub out: &'a Path,
     /// Leave out the PNG pictures.
@@ -49,7 +49,7 @@ pub struct Whole<'a> {
 }
 
 /// What publishing a whole site did.
-pub struct Published {
+pub(crate) struct Published {
     pub files: usize,
     /// HTML pages among the files.
     pub pages: usize,
@@ -61,7 +61,7 @@ pub struct Published {
 }
 
 /// A published folder and which job wrote which of its files.
-pub struct Record {
+pub(crate) struct Record {
     pub folder: PublishedFolder,
     pub owned: HashMap<Job, Vec<String>>,
 }
@@ -69,7 +69,7 @@ pub struct Record {
 impl Whole<'_> {
     /// Renders `jobs` into a folder beside the output and swaps it in. Template errors are
     /// all collected (and nothing is published); an I/O error stops at once.
-    pub fn publish(
+    pub(crate) fn publish(
         &self,
         site: &Site<'_>,
         jobs: &[Job],
@@ -132,7 +132,7 @@ impl Whole<'_> {
 }
 
 /// Template errors as problems in the template files, each once, in order.
-pub fn template_errors(theme: &Path, errors: Vec<RenderError>) -> Error {
+pub(crate) fn template_errors(theme: &Path, errors: Vec<RenderError>) -> Error {
     let mut problems: Vec<_> = errors.iter().map(|e| e.diagnostic(theme)).collect();
     problems.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
     problems.dedup();
@@ -141,12 +141,12 @@ pub fn template_errors(theme: &Path, errors: Vec<RenderError>) -> Error {
 
 impl Record {
     /// The jobs whose files are published.
-    pub fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
+    pub(crate) fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
         self.owned.keys().copied()
     }
 
     /// Notes the files a job writes now; returns those it wrote before and writes no more.
-    pub fn take(&mut self, job: Job, files: &[OutputFile]) -> Vec<String> {
+    pub(crate) fn take(&mut self, job: Job, files: &[OutputFile]) -> Vec<String> {
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         let Some(old) = self.owned.insert(job, paths) else {
             return Vec::new();
@@ -158,7 +158,7 @@ impl Record {
     }
 
     /// Forgets the jobs that are no longer among `current`; returns them with their files.
-    pub fn forget_others(&mut self, current: &HashSet<Job>) -> Vec<(Job, Vec<String>)> {
+    pub(crate) fn forget_others(&mut self, current: &HashSet<Job>) -> Vec<(Job, Vec<String>)> {
         let vanished: Vec<Job> = self
             .owned
             .keys()

@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::CatalogIndex;
 use crate::stats::Tally;
 
 use super::flowerbox::palette::{self, ANSWER_STYLES, INK, MUTED_INK};
@@ -55,7 +56,7 @@ fn break_rule(out: &mut String, x: f64, top: f64, bottom: f64, label: &str, labe
 
 /// One bar of [`bars_svg`].
 #[derive(Debug, Clone)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// Under the bar (a year).
     pub label: String,
     pub value: f64,
@@ -68,7 +69,7 @@ pub struct Bar {
 }
 
 /// Vertical bars, one per year, each on a track up to its maximum.
-pub fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
     const WIDTH: f64 = 360.0;
     const HEIGHT: f64 = 176.0;
     const TOP: f64 = 34.0;
@@ -129,20 +130,20 @@ pub fn bars_svg(bars: &[Bar], title: &str, desc: &str, id: &str) -> String {
 
 /// One point of a [`LinePanel`].
 #[derive(Debug, Clone)]
-pub struct LinePoint {
+pub(crate) struct LinePoint {
     /// Index into the panel's `x_labels`.
     pub x: usize,
     /// A share, 0–1.
     pub value: f64,
-    /// Points are joined only within the same segment (catalogue).
-    pub segment: usize,
+    /// Points are joined only within the same catalogue.
+    pub segment: CatalogIndex,
     /// Shown beside the point (the share in the site's language).
     pub text: String,
 }
 
 /// A small line chart of a share over the years.
 #[derive(Debug, Clone)]
-pub struct LinePanel {
+pub(crate) struct LinePanel {
     /// Along the bottom (years).
     pub x_labels: Vec<String>,
     pub points: Vec<LinePoint>,
@@ -153,7 +154,7 @@ pub struct LinePanel {
 }
 
 /// A line chart of one share over the years, 0–100 %.
-pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String {
     // Two panels side by side fill a phone's width at about one unit a pixel.
     const WIDTH: f64 = 160.0;
     const HEIGHT: f64 = 122.0;
@@ -208,7 +209,7 @@ pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String 
     }
     // Lines join the points of each segment in turn, then the points go over them.
     let mut path = String::new();
-    let mut segments: Vec<usize> = panel.points.iter().map(|p| p.segment).collect();
+    let mut segments: Vec<CatalogIndex> = panel.points.iter().map(|p| p.segment).collect();
     segments.sort_unstable();
     segments.dedup();
     for segment in segments {
@@ -260,7 +261,7 @@ pub fn line_svg(panel: &LinePanel, title: &str, desc: &str, id: &str) -> String 
 
 /// One row of [`stacked_svg`].
 #[derive(Debug, Clone)]
-pub struct StackRow {
+pub(crate) struct StackRow {
     /// At the left (a year).
     pub label: String,
     pub tally: Tally,
@@ -274,7 +275,7 @@ pub struct StackRow {
 
 /// Rows of 100 % stacked bars of helt, delvis, inte and obesvarad, in the answer colours and
 /// patterns of the flower box.
-pub fn stacked_svg(rows: &[StackRow], title: &str, desc: &str, id: &str) -> String {
+pub(crate) fn stacked_svg(rows: &[StackRow], title: &str, desc: &str, id: &str) -> String {
     const WIDTH: f64 = 360.0;
     const LABEL: f64 = 48.0;
     const BAR_END: f64 = 308.0;
@@ -393,7 +394,7 @@ mod tests {
         let point = |x, value, segment| LinePoint {
             x,
             value,
-            segment,
+            segment: CatalogIndex::new(segment),
             text: format!("{value}"),
         };
         let panel = LinePanel {

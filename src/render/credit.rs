@@ -12,7 +12,7 @@ use super::flowerbox::escape;
 use super::flowerbox::text::{text_width, truncate};
 
 /// The height of the strip under the picture.
-pub const STRIP_HEIGHT: f64 = 26.0;
+pub(crate) const STRIP_HEIGHT: f64 = 26.0;
 
 const FONT_SIZE: f64 = 13.0;
 const MARGIN: f64 = 16.0;
@@ -32,13 +32,18 @@ pub struct Credit<'a> {
 }
 
 /// The picture's height once the strip is added.
-pub fn height_with_strip(height: f64) -> f64 {
+pub(crate) fn height_with_strip(height: f64) -> f64 {
     height + STRIP_HEIGHT
 }
 
 /// The source line of a picture: "Källa: site · host/path · year" (the address without its
 /// scheme; left out when the site's address is not known).
-pub fn source_line(source_word: &str, site: &str, address: Option<&str>, year: u16) -> String {
+pub(crate) fn source_line(
+    source_word: &str,
+    site: &str,
+    address: Option<&str>,
+    year: u16,
+) -> String {
     let mut line = format!("{source_word}: {site}");
     if let Some(address) = address {
         let bare = address
@@ -56,7 +61,7 @@ pub fn source_line(source_word: &str, site: &str, address: Option<&str>, year: u
 
 /// Writes the strip at `top` (the picture's own height) across `width`, and with the example
 /// mark also a large faint "EXEMPELDATA" across the picture, over everything drawn before.
-pub fn write(out: &mut String, credit: &Credit<'_>, width: f64, top: f64) {
+pub(crate) fn write(out: &mut String, credit: &Credit<'_>, width: f64, top: f64) {
     let baseline = top + STRIP_HEIGHT / 2.0 + FONT_SIZE * 0.35;
     let _ = writeln!(
         out,

@@ -16,7 +16,7 @@ use crate::stats::Stats;
 use super::flowerbox::escape;
 
 /// Where the catalogue is published.
-pub const PATH: &str = "data/dcat.rdf";
+pub(crate) const PATH: &str = "data/dcat.rdf";
 
 const XSD_DATE: &str = "http://www.w3.org/2001/XMLSchema#date";
 const XSD_GYEAR: &str = "http://www.w3.org/2001/XMLSchema#gYear";
@@ -98,7 +98,7 @@ const KEYWORDS_EN: [&str; 5] = [
 
 /// The identifier of the publisher: the portal's address for the organisation number, or a
 /// node of this catalogue when there is none.
-pub fn publisher_iri(content: &Content, base: &str) -> String {
+pub(crate) fn publisher_iri(content: &Content, base: &str) -> String {
     match &content.config.organisation_number {
         Some(number) => format!("http://dataportal.se/organisation/SE{number}"),
         None => format!("{base}/{PATH}#publisher"),
@@ -106,7 +106,7 @@ pub fn publisher_iri(content: &Content, base: &str) -> String {
 }
 
 /// The first and last publication dates of the published assessments.
-pub fn publication_dates(content: &Content) -> Option<(Date, Date)> {
+pub(crate) fn publication_dates(content: &Content) -> Option<(Date, Date)> {
     let dates = content.assessments.iter().filter_map(|a| a.published);
     let first = dates.clone().min()?;
     Some((first, dates.max().unwrap_or(first)))
@@ -114,7 +114,7 @@ pub fn publication_dates(content: &Content) -> Option<(Date, Date)> {
 
 /// Writes the catalogue; `None` when the site's full address is not known. `sizes` are the
 /// byte sizes of the files of [`DATASETS`], by path.
-pub fn catalog(content: &Content, stats: &Stats, sizes: &[(&str, usize)]) -> Option<String> {
+pub(crate) fn catalog(content: &Content, stats: &Stats, sizes: &[(&str, usize)]) -> Option<String> {
     let config = &content.config;
     if !config.has_absolute_address() {
         return None;

@@ -6,7 +6,7 @@
 
 /// Code points that HTML calls parse errors and XML 1.0 cannot hold: C0 controls other than
 /// tab, line feed and carriage return, DEL, C1 controls and noncharacters.
-pub fn forbidden_in_markup(c: char) -> bool {
+pub(crate) fn forbidden_in_markup(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}')
         || (u32::from(c) & 0xFFFE) == 0xFFFE
 }
@@ -33,18 +33,18 @@ fn any_byte(text: &str, flag: impl Fn(u8) -> bool) -> bool {
 
 /// False when `text` certainly holds no code point that markup cannot carry; true when it
 /// may (then check its characters).
-pub fn may_hold_forbidden(text: &str) -> bool {
+pub(crate) fn may_hold_forbidden(text: &str) -> bool {
     any_byte(text, maybe_forbidden)
 }
 
 /// False when `text` certainly needs neither escaping nor cleaning for XML or HTML.
-pub fn may_need_escaping(text: &str) -> bool {
+pub(crate) fn may_need_escaping(text: &str) -> bool {
     any_byte(text, |b| markup(b) || maybe_forbidden(b))
 }
 
 /// Writes `text` with `& < > " '` replaced by the entities `entity` gives, in as few writes
 /// as there are such characters plus one.
-pub fn escape_with<E>(
+pub(crate) fn escape_with<E>(
     text: &str,
     entity: fn(u8) -> &'static str,
     mut write: impl FnMut(&str) -> Result<(), E>,

@@ -3,7 +3,7 @@
 use crate::model::Language;
 
 /// `10587710` → `10 587 710` (Swedish, with no-break spaces) or `10,587,710` (English).
-pub fn integer(value: u64, language: Language) -> String {
+pub(crate) fn integer(value: u64, language: Language) -> String {
     let digits = value.to_string();
     let separator = match language {
         Language::Sv => "\u{a0}",
@@ -20,7 +20,7 @@ pub fn integer(value: u64, language: Language) -> String {
 }
 
 /// A share as a whole percentage: `0.3214` → `32 %` (Swedish) or `32%` (English).
-pub fn percent(share: f64, language: Language) -> String {
+pub(crate) fn percent(share: f64, language: Language) -> String {
     let whole = (share * 100.0).round() as i64;
     match language {
         Language::Sv => format!("{whole}\u{a0}%"),
@@ -29,7 +29,7 @@ pub fn percent(share: f64, language: Language) -> String {
 }
 
 /// A number with one decimal: `2.46` → `2,5` (Swedish) or `2.5` (English).
-pub fn decimal(value: f64, language: Language) -> String {
+pub(crate) fn decimal(value: f64, language: Language) -> String {
     let text = format!("{value:.1}");
     match language {
         Language::Sv => text.replace('.', ",").replace('-', "−"),
@@ -38,7 +38,7 @@ pub fn decimal(value: f64, language: Language) -> String {
 }
 
 /// A signed difference in percentage points: `+5`, `−3`, `±0`.
-pub fn points_difference(difference: f64) -> String {
+pub(crate) fn points_difference(difference: f64) -> String {
     let whole = (difference * 100.0).round() as i64;
     match whole {
         0 => "±0".to_string(),

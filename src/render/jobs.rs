@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::model::{IndicatorRef, Year};
+use crate::model::{CatalogIndex, IndicatorRef, Year};
 use crate::output::{self, OutputFile};
 
 use super::pages;
@@ -56,7 +56,9 @@ pub enum Job {
     Data,
     /// The shapes every map refers to.
     Maps,
+    /// The Atom feed of the newest publications.
     Feed,
+    /// The sitemap of every page.
     Sitemap,
     /// The not-found page and robots.txt.
     Extras,
@@ -64,7 +66,7 @@ pub enum Job {
 
 /// What a job's files are made from, so that `watch` knows which changes touch it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reads {
+pub(crate) enum Reads {
     /// Only what a change of assessments leaves alone: site.yaml, the registry, the
     /// catalogues, the publisher's pages and the theme.
     Setup,
@@ -103,7 +105,7 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
             .filter(|&m| site.stats.latest(m).is_some())
             .map(Job::Municipality),
     );
-    for (ci, catalog) in c.catalogs.iter().enumerate() {
+    for (ci, catalog) in CatalogIndex::each(&c.catalogs) {
         if site.stats.groups.iter().any(|g| g.catalog == ci) {
             jobs.extend((0..catalog.indicators.len()).map(|i| {
                 Job::Indicator(IndicatorRef {
@@ -127,7 +129,7 @@ pub fn all(site: &Site<'_>) -> Vec<Job> {
 }
 
 /// Every page of a site that the sitemap may list, in the order of [`all`].
-pub fn all_pages(site: &Site<'_>) -> Vec<Page> {
+pub(crate) fn all_pages(site: &Site<'_>) -> Vec<Page> {
     all(site).into_iter().flat_map(|j| j.pages(site)).collect()
 }
 
@@ -189,7 +191,7 @@ impl Job {
 
     /// The pages the job writes, in the order the sitemap lists them: the site's own, then
     /// those of each translation.
-    pub fn pages(self, site: &Site<'_>) -> Vec<Page> {
+    pub(crate) fn pages(self, site: &Site<'_>) -> Vec<Page> {
         let mut pages = self.pages_in(site);
         if self.is_translated() {
             for copy in site.translations() {
@@ -226,7 +228,7 @@ impl Job {
     }
 
     /// What the job's files are made from.
-    pub fn reads(self) -> Reads {
+    pub(crate) fn reads(self) -> Reads {
         match self {
             Job::Static | Job::Page(_) | Job::Maps => Reads::Setup,
             Job::Municipality(m) => Reads::Municipality(m),
@@ -249,10 +251,10 @@ impl Job {
 }
 
 /// What rendering a job gave.
-pub type Rendered = Result<Vec<OutputFile>, RenderError>;
+pub(crate) type Rendered = Result<Vec<OutputFile>, RenderError>;
 
 /// Renders one job; with `no_png`, its PNG pictures are left out (their SVGs stay).
-pub fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
+pub(crate) fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
     let mut files = job.render(site)?;
     if no_png {
         output::drop_pngs(&mut files);
@@ -262,7 +264,7 @@ pub fn render_one(site: &Site<'_>, job: Job, no_png: bool) -> Rendered {
 
 /// Renders jobs in parallel and hands each job's outcome to `take` as soon as it is rendered,
 /// so that the whole site never has to be in memory. Stops at the first error of `take`.
-pub fn render_each<E: Send>(
+pub(crate) fn render_each<E: Send>(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,
@@ -274,7 +276,7 @@ pub fn render_each<E: Send>(
 
 /// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not yet started
 /// when `stop` is set are left out (`None`).
-pub fn render_in_order(
+pub(crate) fn render_in_order(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,

@@ -19,7 +19,7 @@ use super::flowerbox::palette::{self, ANSWER_STYLES, INK};
 /// The classes of the share met in full: lower bound and colour. A light-to-medium
 /// yellow–green–blue scale (ColorBrewer YlGnBu): ordered by lightness, so it reads for every
 /// kind of colour vision, and every colour keeps 3:1 against the dark borders.
-pub const SHARE_CLASSES: [(f64, &str); 5] = [
+pub(crate) const SHARE_CLASSES: [(f64, &str); 5] = [
     (0.0, "#ffffcc"),
     (0.2, "#c7e9b4"),
     (0.4, "#7fcdbb"),
@@ -35,7 +35,7 @@ const CONTEXT_EDGE: &str = "#9ea59d";
 
 /// How a class of municipalities is painted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paint {
+pub(crate) enum Paint {
     /// One of [`SHARE_CLASSES`].
     Share(usize),
     /// An answer, by index into the flower box's answer styles (helt, delvis, inte,
@@ -47,7 +47,7 @@ pub enum Paint {
 
 impl Paint {
     /// The class of a share met in full; `None` has no figure.
-    pub fn of_share(share: Option<f64>) -> Paint {
+    pub(crate) fn of_share(share: Option<f64>) -> Paint {
         match share {
             Some(s) => Paint::Share(
                 SHARE_CLASSES
@@ -60,7 +60,7 @@ impl Paint {
     }
 
     /// The paint for SVG `fill`, with patterns named after `prefix`.
-    pub fn fill(self, prefix: &str) -> String {
+    pub(crate) fn fill(self, prefix: &str) -> String {
         match self {
             Paint::Share(c) => SHARE_CLASSES[c.min(SHARE_CLASSES.len() - 1)].1.to_string(),
             Paint::Answer(a) => palette::answer_paint(&ANSWER_STYLES[a.min(3)], prefix),
@@ -71,7 +71,7 @@ impl Paint {
 
 /// One municipality on a map.
 #[derive(Debug, Clone)]
-pub struct Region {
+pub(crate) struct Region {
     pub paint: Paint,
     /// Its page, relative to the page the map is on; none when it has no page.
     pub href: Option<String>,
@@ -89,7 +89,7 @@ fn shape_id(code: &str) -> String {
 /// (`<use>`), so that the shapes are written once for a site rather than once per map. On its
 /// own it is a blank map: the municipalities in grey, each with its name as its title.
 /// `codes` and `names` are the registry's, by index.
-pub fn geometry_svg(
+pub(crate) fn geometry_svg(
     view: &MapView,
     title: &str,
     codes: &dyn Fn(usize) -> (String, String),
@@ -141,7 +141,7 @@ fn shape_stroke() -> String {
 /// page, see [`geometry_svg`]). `region` gives each municipality of the view (by registry
 /// index) its paint, link and title, `code` its registry code; `id_prefix` starts every id,
 /// so that several maps can share a page.
-pub fn render_svg(
+pub(crate) fn render_svg(
     view: &MapView,
     geometry: &str,
     region: &dyn Fn(usize) -> (String, Region),

@@ -52,7 +52,7 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 
 /// Markdown to sanitised HTML. Headings are moved down one level (`#` becomes `<h2>`) so that
 /// a submitted text can't compete with the page's own `<h1>`.
-pub fn to_html(markdown: &str) -> String {
+pub(crate) fn to_html(markdown: &str) -> String {
     render(markdown, true)
 }
 
@@ -127,7 +127,7 @@ fn finish_links(html: &str) -> String {
 /// Publisher pages: their first `#` heading is the page's title (the template shows it), and
 /// their `##` sections stay `<h2>`. The allowed tags include `h2`–`h4` only, so a second `#`
 /// heading loses its tag but keeps its text.
-pub fn page_to_html(markdown: &str) -> String {
+pub(crate) fn page_to_html(markdown: &str) -> String {
     render(strip_first_heading(markdown), false)
 }
 

@@ -1,17 +1,17 @@
 //! Phase 3: render pages, pictures and data files from the model and its figures.
 
-pub mod charts;
+pub(crate) mod charts;
 pub mod credit;
-pub mod dcat;
-pub mod escape;
+pub(crate) mod dcat;
+pub(crate) mod escape;
 pub mod flowerbox;
-pub mod format;
+pub(crate) mod format;
 pub mod jobs;
-pub mod map;
-pub mod markdown;
+pub(crate) mod map;
+pub(crate) mod markdown;
 pub mod opendata;
-pub mod pages;
-pub mod paths;
+pub(crate) mod pages;
+pub(crate) mod paths;
 pub mod png;
 pub mod site;
-pub mod theme;
+pub(crate) mod theme;

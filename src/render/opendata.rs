@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::paths;
-use crate::model::{Area, Catalog, Content, Date, Level, Part, SizeClass, Year, answer_word};
+use crate::model::{
+    Area, Catalog, CatalogIndex, Content, Date, IndicatorRef, Level, Part, SizeClass, Year,
+    answer_word,
+};
 use crate::stats::{Scope, Stats};
 
 const ANSWERS_HEADER: &str =
@@ -63,7 +66,7 @@ fn row_start(fields: &[&str]) -> Vec<u8> {
 }
 
 /// A share with four decimals; empty when undefined.
-pub fn four_decimals(share: Option<f64>) -> String {
+pub(crate) fn four_decimals(share: Option<f64>) -> String {
     share.map_or_else(String::new, |s| format!("{s:.4}"))
 }
 
@@ -127,12 +130,13 @@ pub fn answers_csv(content: &Content, _stats: &Stats) -> Vec<u8> {
         let a = &content.assessments[i];
         let count = content.catalogs[a.catalog].indicators.len();
         let fixed = year_start(a.year).len()
-            + catalog_start[a.catalog].len()
+            + a.catalog.of(&catalog_start).map_or(0, Vec::len)
             + municipality_start.get(a.municipality).map_or(0, Vec::len);
         let answers: usize = (0..count)
             .map(|n| answer_word(a.answers.get(n).copied().flatten()).len() + 1)
             .sum();
-        count * fixed + indicators_length[a.catalog] + answers
+        let indicators = a.catalog.of(&indicators_length).copied().unwrap_or(0);
+        count * fixed + indicators + answers
     };
     let lengths: Vec<usize> = order.par_iter().map(|&i| length(i)).collect();
     let body: usize = lengths.iter().sum();
@@ -161,9 +165,14 @@ pub fn answers_csv(content: &Content, _stats: &Stats) -> Vec<u8> {
             let municipality = municipality_start
                 .get(a.municipality)
                 .map_or(&[][..], Vec::as_slice);
-            for (n, indicator) in indicator_start[a.catalog].iter().enumerate() {
+            let catalog = a.catalog.of(&catalog_start).map_or(&[][..], Vec::as_slice);
+            let indicators = a
+                .catalog
+                .of(&indicator_start)
+                .map_or(&[][..], Vec::as_slice);
+            for (n, indicator) in indicators.iter().enumerate() {
                 put(&year);
-                put(&catalog_start[a.catalog]);
+                put(catalog);
                 put(municipality);
                 put(indicator);
                 put(answer_word(a.answers.get(n).copied().flatten()).as_bytes());
@@ -183,7 +192,7 @@ pub fn municipalities_csv(content: &Content, stats: &Stats) -> Vec<u8> {
         let (Some(m), Some(figures), Some(catalog)) = (
             content.registry.municipalities.get(a.municipality),
             stats.assessments.get(i),
-            content.catalogs.get(a.catalog),
+            content.catalog(a.catalog),
         ) else {
             continue;
         };
@@ -226,7 +235,7 @@ pub fn indicators_csv(content: &Content, stats: &Stats) -> Vec<u8> {
     let mut writer = csv_writer(INDICATORS_HEADER.len() + 80 * rows);
     write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
     for group in &stats.groups {
-        let Some(catalog) = content.catalogs.get(group.catalog) else {
+        let Some(catalog) = content.catalog(group.catalog) else {
             continue;
         };
         let year = group.year.to_string();
@@ -261,7 +270,7 @@ fn scopes_of<'a>(
 }
 
 /// `data/lan/<slug>.csv`: the rows of `indicators.csv` for one county, every year.
-pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
+pub(crate) fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
     let mut writer = csv_writer(INDICATORS_HEADER.len() + 16 * 1024);
     write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
     let code = content
@@ -270,8 +279,7 @@ pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
         .get(county)
         .map_or("", |c| c.code.as_str());
     for group in &stats.groups {
-        let (Some(catalog), Some(scope)) =
-            (content.catalogs.get(group.catalog), group.county(county))
+        let (Some(catalog), Some(scope)) = (content.catalog(group.catalog), group.county(county))
         else {
             continue;
         };
@@ -290,21 +298,24 @@ pub fn county_csv(content: &Content, stats: &Stats, county: usize) -> Vec<u8> {
 
 /// `data/indikator/<catalog>/<id>.csv`: the rows of `indicators.csv` for one indicator: every
 /// year and scope.
-pub fn indicator_csv(
-    content: &Content,
-    stats: &Stats,
-    catalog: usize,
-    indicator: usize,
-) -> Vec<u8> {
+pub(crate) fn indicator_csv(content: &Content, stats: &Stats, of: IndicatorRef) -> Vec<u8> {
     let mut writer = csv_writer(INDICATORS_HEADER.len() + 8 * 1024);
     write_record(&mut writer, INDICATORS_HEADER.trim_end().split(','));
-    let Some(cat) = content.catalogs.get(catalog) else {
+    let Some(catalog) = content.catalog(of.catalog) else {
         return finish(writer);
     };
-    for group in stats.groups.iter().filter(|g| g.catalog == catalog) {
+    for group in stats.groups.iter().filter(|g| g.catalog == of.catalog) {
         let year = group.year.to_string();
         for (kind, code, scope) in scopes_of(content, group) {
-            write_scope(&mut writer, &year, cat, kind, code, scope, Some(indicator));
+            write_scope(
+                &mut writer,
+                &year,
+                catalog,
+                kind,
+                code,
+                scope,
+                Some(of.indicator),
+            );
         }
     }
     finish(writer)
@@ -362,7 +373,7 @@ pub fn similar_csv(content: &Content, stats: &Stats) -> Vec<u8> {
             let a = &content.assessments[i];
             let (Some(m), Some(catalog)) = (
                 content.registry.municipalities.get(a.municipality),
-                content.catalogs.get(a.catalog),
+                content.catalog(a.catalog),
             ) else {
                 return Vec::new();
             };
@@ -415,7 +426,7 @@ fn write_series(
     mean: bool,
 ) {
     for p in series {
-        let Some(catalog) = content.catalogs.get(p.catalog) else {
+        let Some(catalog) = content.catalog(p.catalog) else {
             continue;
         };
         let points = |value: f64| {
@@ -516,16 +527,20 @@ pub fn series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
 pub fn indicator_series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
     let mut writer = csv_writer(4096);
     write_record(&mut writer, INDICATOR_SERIES_HEADER.trim_end().split(','));
-    for (c, catalog) in content.catalogs.iter().enumerate() {
+    for (c, catalog) in CatalogIndex::each(&content.catalogs) {
         for (i, indicator) in catalog.indicators.iter().enumerate() {
-            let Some(points) = stats.indicator_series.get(c).and_then(|s| s.get(i)) else {
+            let of = IndicatorRef {
+                catalog: c,
+                indicator: i,
+            };
+            let Some(points) = stats.indicator_series_of(of) else {
                 continue;
             };
             let mut previous = None;
             for p in points {
                 let here = (p.catalog, p.indicator);
                 let (Some(answered), new) = (
-                    content.catalogs.get(p.catalog),
+                    content.catalog(p.catalog),
                     previous.is_some_and(|b| b != here),
                 ) else {
                     continue;
@@ -560,7 +575,7 @@ pub fn indicator_series_csv(content: &Content, stats: &Stats) -> Vec<u8> {
 
 /// Where an assessment's own CSV is published, next to its year page:
 /// `kommun/<slug>/<year>/<slug>-<year>.csv`.
-pub fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
+pub(crate) fn municipality_csv_path(content: &Content, assessment: usize) -> Option<String> {
     let a = content.assessments.get(assessment)?;
     let m = content.registry.municipalities.get(a.municipality)?;
     Some(paths::municipality_csv(&m.slug, a.year))
@@ -587,7 +602,7 @@ pub fn municipality_csv(content: &Content, _stats: &Stats, assessment: usize) ->
     };
     let (Some(m), Some(catalog)) = (
         content.registry.municipalities.get(a.municipality),
-        content.catalogs.get(a.catalog),
+        content.catalog(a.catalog),
     ) else {
         return finish(writer);
     };
@@ -789,10 +804,7 @@ pub fn site_json(content: &Content, stats: &Stats) -> Vec<u8> {
 
 /// Every catalogue with its areas and indicators, and the years it was answered.
 fn catalogs_json<'a>(content: &'a Content, stats: &Stats) -> Vec<CatalogJson<'a>> {
-    content
-        .catalogs
-        .iter()
-        .enumerate()
+    CatalogIndex::each(&content.catalogs)
         .map(|(c, catalog)| {
             let mut years: Vec<Year> = stats
                 .groups
@@ -849,7 +861,7 @@ fn area_json<'a>(
                     .replaces
                     .iter()
                     .filter_map(|r| {
-                        let other = content.catalogs.get(r.catalog)?;
+                        let other = content.catalog(r.catalog)?;
                         let id = &other.indicators.get(r.indicator)?.id;
                         Some(format!("{}/{id}", other.id))
                     })
@@ -906,7 +918,7 @@ fn municipalities_json<'a>(content: &'a Content, stats: &Stats) -> Vec<Municipal
                     let figures = stats.assessments.get(i)?;
                     Some(AssessmentJson {
                         year: a.year,
-                        catalog: &content.catalogs.get(a.catalog)?.id,
+                        catalog: &content.catalog(a.catalog)?.id,
                         published: a.published,
                         path: paths::municipality_year(&m.slug, a.year),
                         csv: municipality_csv_path(content, i)?,

@@ -8,26 +8,26 @@
 use crate::model::{Date, Language, Year};
 
 /// The home page: the nation's latest year.
-pub const HOME: &str = "";
+pub(crate) const HOME: &str = "";
 /// Every municipality.
-pub const MUNICIPALITIES: &str = "kommun/";
+pub(crate) const MUNICIPALITIES: &str = "kommun/";
 /// Every county.
-pub const COUNTIES: &str = "lan/";
+pub(crate) const COUNTIES: &str = "lan/";
 /// Every indicator.
-pub const INDICATORS: &str = "indikator/";
+pub(crate) const INDICATORS: &str = "indikator/";
 /// The comparison of the latest year.
-pub const COMPARE: &str = "jamfor/";
+pub(crate) const COMPARE: &str = "jamfor/";
 /// The open data page and files.
-pub const DATA: &str = "data/";
+pub(crate) const DATA: &str = "data/";
 /// The not-found page, served at any depth.
-pub const NOT_FOUND: &str = "404.html";
-pub const FEED: &str = "feed.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const NOT_FOUND: &str = "404.html";
+pub(crate) const FEED: &str = "feed.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// The JSON Schema of the assessment format.
-pub const ASSESSMENT_SCHEMA: &str = "data/schema/assessment.schema.json";
+pub(crate) const ASSESSMENT_SCHEMA: &str = "data/schema/assessment.schema.json";
 /// The open data files, in the order the data page and `site.json` list them.
-pub const DATA_FILES: [&str; 8] = [
+pub(crate) const DATA_FILES: [&str; 8] = [
     "data/answers.csv",
     "data/municipalities.csv",
     "data/indicators.csv",
@@ -40,7 +40,7 @@ pub const DATA_FILES: [&str; 8] = [
 
 /// The folder of a translation of the site: the whole site again, in that language, beside
 /// the site's own pages (which are at the root). Paths of a copy are relative to its folder.
-pub fn language_folder(language: Language) -> &'static str {
+pub(crate) fn language_folder(language: Language) -> &'static str {
     match language {
         Language::Sv => "sv/",
         Language::En => "en/",
@@ -50,68 +50,68 @@ pub fn language_folder(language: Language) -> &'static str {
 /// Whether every language of the site shares the file at `path`: the open data and every file
 /// that is neither a page, a picture nor the feed. A translation has its own pages, pictures
 /// (their words are in its language) and feed, and links to the shared files at the root.
-pub fn is_shared(path: &str) -> bool {
+pub(crate) fn is_shared(path: &str) -> bool {
     !(path.ends_with(".html") || path.ends_with(".svg") || path.ends_with(".png") || path == FEED)
 }
 
 /// The shapes of the national map, which every national map refers to.
-pub const MAP_NATION: &str = "karta/sverige.svg";
+pub(crate) const MAP_NATION: &str = "karta/sverige.svg";
 /// The shapes of a county's map.
-pub fn map_county(slug: &str) -> String {
+pub(crate) fn map_county(slug: &str) -> String {
     format!("karta/lan/{slug}.svg")
 }
 
-pub fn municipality(slug: &str) -> String {
+pub(crate) fn municipality(slug: &str) -> String {
     format!("kommun/{slug}/")
 }
-pub fn municipality_year(slug: &str, year: Year) -> String {
+pub(crate) fn municipality_year(slug: &str, year: Year) -> String {
     format!("kommun/{slug}/{year}/")
 }
 /// An assessment's own CSV, next to its year's page.
-pub fn municipality_csv(slug: &str, year: Year) -> String {
+pub(crate) fn municipality_csv(slug: &str, year: Year) -> String {
     format!("kommun/{slug}/{year}/{slug}-{year}.csv")
 }
-pub fn county(slug: &str) -> String {
+pub(crate) fn county(slug: &str) -> String {
     format!("lan/{slug}/")
 }
-pub fn county_year(slug: &str, year: Year) -> String {
+pub(crate) fn county_year(slug: &str, year: Year) -> String {
     format!("lan/{slug}/{year}/")
 }
-pub fn national_year(year: Year) -> String {
+pub(crate) fn national_year(year: Year) -> String {
     format!("riket/{year}/")
 }
-pub fn indicator(catalog: &str, id: &str) -> String {
+pub(crate) fn indicator(catalog: &str, id: &str) -> String {
     format!("indikator/{catalog}/{id}/")
 }
-pub fn compare_year(year: Year) -> String {
+pub(crate) fn compare_year(year: Year) -> String {
     format!("jamfor/{year}/")
 }
-pub fn page(slug: &str) -> String {
+pub(crate) fn page(slug: &str) -> String {
     format!("sida/{slug}/")
 }
 /// A county's figures in open data: the rows of `indicators.csv` for it.
-pub fn county_csv(slug: &str) -> String {
+pub(crate) fn county_csv(slug: &str) -> String {
     format!("data/lan/{slug}.csv")
 }
 /// An indicator's figures in open data: the rows of `indicators.csv` for it.
-pub fn indicator_csv(catalog: &str, id: &str) -> String {
+pub(crate) fn indicator_csv(catalog: &str, id: &str) -> String {
     format!("data/indikator/{catalog}/{id}.csv")
 }
 /// The file written for a page path (`kommun/kumla/` → `kommun/kumla/index.html`).
-pub fn index(path: &str) -> String {
+pub(crate) fn index(path: &str) -> String {
     format!("{path}index.html")
 }
 
 /// A picture of a page: an SVG and the PNG made from it, side by side in the page's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
+pub(crate) struct Picture {
     pub svg: String,
     pub png: String,
 }
 
 /// The picture `name` of the page at `folder` (`kommun/kumla/`, `blomlada` →
 /// `kommun/kumla/blomlada.svg` and `.png`).
-pub fn picture(folder: &str, name: &str) -> Picture {
+pub(crate) fn picture(folder: &str, name: &str) -> Picture {
     Picture {
         svg: format!("{folder}{name}.svg"),
         png: format!("{folder}{name}.png"),
@@ -120,14 +120,14 @@ pub fn picture(folder: &str, name: &str) -> Picture {
 
 /// The flower box of a page; `suffix` tells apart the boxes of a page that has several
 /// (one per catalogue answered that year).
-pub fn flowerbox(folder: &str, suffix: &str) -> Picture {
+pub(crate) fn flowerbox(folder: &str, suffix: &str) -> Picture {
     picture(folder, &format!("blomlada{suffix}"))
 }
 
 /// A page a job writes, as the job declares it: the sitemap and `watch` read the site's pages
 /// from these declarations, and a test holds every job to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     /// The page's path (see the module's documentation).
     pub path: String,
     /// Whether the sitemap lists it.
@@ -136,7 +136,7 @@ pub struct Page {
 
 /// A page's place in the sitemap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sitemap {
+pub(crate) enum Sitemap {
     /// Not listed: a redirect, a page for one year that the latest page stands for, or a page
     /// that is no content of its own.
     Unlisted,
@@ -146,7 +146,7 @@ pub enum Sitemap {
 
 impl Page {
     /// A page the sitemap lists, without a date.
-    pub fn listed(path: impl Into<String>) -> Page {
+    pub(crate) fn listed(path: impl Into<String>) -> Page {
         Page {
             path: path.into(),
             sitemap: Sitemap::Listed { lastmod: None },
@@ -154,7 +154,7 @@ impl Page {
     }
 
     /// A page the sitemap lists, with the date it last changed.
-    pub fn listed_since(path: impl Into<String>, lastmod: Option<Date>) -> Page {
+    pub(crate) fn listed_since(path: impl Into<String>, lastmod: Option<Date>) -> Page {
         Page {
             path: path.into(),
             sitemap: Sitemap::Listed { lastmod },
@@ -162,7 +162,7 @@ impl Page {
     }
 
     /// A page the sitemap leaves out.
-    pub fn unlisted(path: impl Into<String>) -> Page {
+    pub(crate) fn unlisted(path: impl Into<String>) -> Page {
         Page {
             path: path.into(),
             sitemap: Sitemap::Unlisted,
@@ -170,7 +170,7 @@ impl Page {
     }
 
     /// The same page in a translation's folder (see [`language_folder`]).
-    pub fn in_folder(self, folder: &str) -> Page {
+    pub(crate) fn in_folder(self, folder: &str) -> Page {
         Page {
             path: format!("{folder}{}", self.path),
             ..self
@@ -178,7 +178,8 @@ impl Page {
     }
 
     /// The file the page is written to.
-    pub fn file(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn file(&self) -> String {
         if self.path.is_empty() || self.path.ends_with('/') {
             index(&self.path)
         } else {

@@ -12,7 +12,7 @@ static DEJAVU_SANS: &[u8] = include_bytes!("../../themes/default/fonts/DejaVuSan
 const FONT_FAMILY: &str = "DejaVu Sans";
 
 /// Width of every PNG: the width of an Open Graph image.
-pub const PNG_WIDTH: u32 = 1200;
+pub(crate) const PNG_WIDTH: u32 = 1200;
 
 /// What makes the pixels and bytes of a PNG, but for the font (whose digest is added): the
 /// resvg version (a test holds it to Cargo.lock), the encoder settings and the width. Change it
@@ -33,6 +33,7 @@ impl Default for Rasterizer {
 }
 
 impl Rasterizer {
+    /// A rasteriser with the bundled font.
     pub fn new() -> Self {
         Rasterizer::with_font(Some(DEJAVU_SANS))
     }
@@ -65,7 +66,7 @@ impl Rasterizer {
     }
 
     /// How pictures are made, font included (see [`MAKER`]).
-    pub fn maker(&self) -> &str {
+    pub(crate) fn maker(&self) -> &str {
         &self.maker
     }
 

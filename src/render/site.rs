@@ -9,7 +9,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity, SourceText};
-use crate::model::{Area, Catalog, Content, Indicator, Language, SizeClass, Year};
+use crate::model::{Area, Catalog, CatalogIndex, Content, Indicator, Language, SizeClass, Year};
 use crate::stats::{Stats, Tally};
 
 use super::credit;
@@ -22,16 +22,18 @@ use super::theme::{Theme, template_pos};
 pub struct RenderError {
     /// The template's name under `templates/`.
     pub template: String,
+    /// The line in the template where it failed, when known.
     pub line: Option<usize>,
     /// Where in the template's text the failing expression starts (bytes), when known.
     pub offset: Option<usize>,
+    /// What went wrong.
     pub message: String,
 }
 
 impl RenderError {
     /// The error as a problem in its template file (under `theme`), at the line and column
     /// of the failing expression, with the line quoted, as far as they are known.
-    pub fn diagnostic(&self, theme: &Path) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, theme: &Path) -> Diagnostic {
         let path = theme.join("templates").join(&self.template);
         let text = std::fs::read_to_string(&path).ok();
         let source = text.as_deref().map(|text| SourceText { path: &path, text });
@@ -69,7 +71,9 @@ impl From<minijinja::Error> for RenderError {
 /// the root, or a translation in its folder (`en/`). Page paths are relative to the copy's
 /// root; the jobs put a translation's files in its folder.
 pub struct Site<'a> {
+    /// The content.
     pub content: &'a Content,
+    /// The figures computed from it.
     pub stats: &'a Stats,
     /// The theme with this copy's words.
     pub theme: &'a Theme,
@@ -93,7 +97,7 @@ struct FooterPage<'a> {
 
 /// Adds what every template of this site in `language` can read: `site` (site.yaml, with
 /// the title and description in that language) and `footer_pages`.
-pub fn add_site_globals(theme: &mut Theme, content: &Content, language: Language) {
+pub(crate) fn add_site_globals(theme: &mut Theme, content: &Content, language: Language) {
     let own = content.config.language;
     let pages: Vec<FooterPage> = content
         .pages
@@ -118,7 +122,7 @@ pub fn add_site_globals(theme: &mut Theme, content: &Content, language: Language
 /// A flower box with its words, not yet drawn (see [`Site::flowerbox`]).
 pub struct Flowerbox<'s> {
     site: &'s Site<'s>,
-    catalog: usize,
+    catalog: CatalogIndex,
     tallies: &'s [Tally],
     title: &'s str,
     summary: &'s str,
@@ -134,7 +138,7 @@ impl Flowerbox<'_> {
     }
 
     /// The SVG for where it is shown, with what a page needs to show its narrow layout.
-    pub fn picture(&self, place: flowerbox::Place) -> flowerbox::Picture {
+    pub(crate) fn picture(&self, place: flowerbox::Place) -> flowerbox::Picture {
         let site = self.site;
         let labels = flowerbox::Labels {
             title: self.title,
@@ -167,7 +171,7 @@ impl<'a> Site<'a> {
 
     /// The site in its own language with `theme`, and in the languages of `translations:`
     /// with theirs (one theme each, in the same order).
-    pub fn with_translations(
+    pub(crate) fn with_translations(
         content: &'a Content,
         stats: &'a Stats,
         theme: &'a Theme,
@@ -184,7 +188,7 @@ impl<'a> Site<'a> {
     }
 
     /// The copies of the site in its translations' languages (none in a copy itself).
-    pub fn translations(&self) -> impl Iterator<Item = Site<'a>> + '_ {
+    pub(crate) fn translations(&self) -> impl Iterator<Item = Site<'a>> + '_ {
         self.content
             .config
             .translations
@@ -200,17 +204,17 @@ impl<'a> Site<'a> {
             })
     }
 
-    pub fn language(&self) -> Language {
+    pub(crate) fn language(&self) -> Language {
         self.language
     }
 
     /// Whether this is a translation: a copy in a folder of its own, beside the site.
-    pub fn is_translation(&self) -> bool {
+    pub(crate) fn is_translation(&self) -> bool {
         self.language != self.content.config.language
     }
 
     /// The folder of this copy: empty for the site's own language, `en/` for a translation.
-    pub fn folder(&self) -> &'static str {
+    pub(crate) fn folder(&self) -> &'static str {
         self.folder_of(self.language)
     }
 
@@ -224,12 +228,12 @@ impl<'a> Site<'a> {
     }
 
     /// The site's title in this copy's language.
-    pub fn title(&self) -> &'a str {
+    pub(crate) fn title(&self) -> &'a str {
         self.content.config.title_in(self.language)
     }
 
     /// A catalogue text as this copy shows it (see [`Shown`]).
-    pub fn shown(&self, (text, language): (&'a str, Option<Language>)) -> Shown<'a> {
+    pub(crate) fn shown(&self, (text, language): (&'a str, Option<Language>)) -> Shown<'a> {
         // A catalogue's own texts are in the site's own language.
         let language = language.unwrap_or(self.content.config.language);
         Shown {
@@ -239,54 +243,54 @@ impl<'a> Site<'a> {
     }
 
     /// An indicator's text in this copy's language (see [`Shown`]).
-    pub fn indicator_text(&self, indicator: &'a Indicator) -> Shown<'a> {
+    pub(crate) fn indicator_text(&self, indicator: &'a Indicator) -> Shown<'a> {
         self.shown(indicator.text_in(self.language))
     }
 
     /// An area's name in this copy's language.
-    pub fn area_name(&self, area: &'a Area) -> Shown<'a> {
+    pub(crate) fn area_name(&self, area: &'a Area) -> Shown<'a> {
         self.shown(area.name_in(self.language))
     }
 
     /// An area's short label in this copy's language.
-    pub fn area_label(&self, area: &'a Area) -> Shown<'a> {
+    pub(crate) fn area_label(&self, area: &'a Area) -> Shown<'a> {
         self.shown(area.label_in(self.language))
     }
 
     /// A catalogue's name in this copy's language.
-    pub fn catalog_name(&self, catalog: &'a Catalog) -> Shown<'a> {
+    pub(crate) fn catalog_name(&self, catalog: &'a Catalog) -> Shown<'a> {
         self.shown(catalog.name_in(self.language))
     }
 
-    pub fn latest_year(&self) -> Option<Year> {
+    pub(crate) fn latest_year(&self) -> Option<Year> {
         self.stats.years.last().copied()
     }
 
     /// `../` once per folder of `path` (`kommun/kumla/` → `../../`).
-    pub fn root_of(path: &str) -> String {
+    pub(crate) fn root_of(path: &str) -> String {
         "../".repeat(path.matches('/').count())
     }
 
     /// The absolute address of a path of this copy, when the site's address is known.
-    pub fn absolute(&self, path: &str) -> Option<String> {
+    pub(crate) fn absolute(&self, path: &str) -> Option<String> {
         self.absolute_in_site(&format!("{}{path}", self.folder()))
     }
 
     /// The absolute address of a path from the root of the whole site (the open data, the
     /// pages of every copy), when the site's address is known.
-    pub fn absolute_in_site(&self, path: &str) -> Option<String> {
+    pub(crate) fn absolute_in_site(&self, path: &str) -> Option<String> {
         (self.base_url.starts_with("http://") || self.base_url.starts_with("https://"))
             .then(|| format!("{}/{path}", self.base_url))
     }
 
     /// The address of a path of this copy: absolute when the site's address is known, else
     /// from the root of the host (`/kommun/kumla/`).
-    pub fn url_of(&self, path: &str) -> String {
+    pub(crate) fn url_of(&self, path: &str) -> String {
         self.url_in_site(&format!("{}{path}", self.folder()))
     }
 
     /// Like [`Site::url_of`], for a path from the root of the whole site.
-    pub fn url_in_site(&self, path: &str) -> String {
+    pub(crate) fn url_in_site(&self, path: &str) -> String {
         self.absolute_in_site(path)
             .unwrap_or_else(|| format!("/{path}"))
     }
@@ -323,12 +327,12 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    pub fn t(&self, key: &'a str) -> &'a str {
+    pub(crate) fn t(&self, key: &'a str) -> &'a str {
         self.theme.t(key)
     }
 
     /// Renders a template with the common values every page has plus `page`.
-    pub fn render_page<P: Serialize>(
+    pub(crate) fn render_page<P: Serialize>(
         &self,
         template: &str,
         path: &str,
@@ -371,7 +375,7 @@ impl<'a> Site<'a> {
     /// The page of an assessment (index into `content.assessments`): the municipality's own
     /// page for its latest one, whose year folder only leads there; else its year's page.
     /// Pages link here directly, so that a visitor never passes through the leading page.
-    pub fn assessment_path(&self, assessment: usize) -> String {
+    pub(crate) fn assessment_path(&self, assessment: usize) -> String {
         let a = &self.content.assessments[assessment];
         let slug = &self.content.registry.municipalities[a.municipality].slug;
         if self.stats.latest(a.municipality) == Some(assessment) {
@@ -381,7 +385,7 @@ impl<'a> Site<'a> {
         }
     }
 
-    pub fn county_has_assessments(&self, county: usize) -> bool {
+    pub(crate) fn county_has_assessments(&self, county: usize) -> bool {
         self.stats.groups.iter().any(|g| g.county(county).is_some())
     }
 
@@ -390,7 +394,7 @@ impl<'a> Site<'a> {
     /// ([`Flowerbox::svg`]).
     pub fn flowerbox<'s>(
         &'s self,
-        catalog: usize,
+        catalog: CatalogIndex,
         tallies: &'s [Tally],
         year: Year,
         title: &'s str,
@@ -409,7 +413,7 @@ impl<'a> Site<'a> {
     }
 
     /// The source line of a picture of `year`: the site's name, address and the year.
-    pub fn picture_source(&self, year: Year) -> String {
+    pub(crate) fn picture_source(&self, year: Year) -> String {
         credit::source_line(
             self.t("picture_source"),
             self.title(),
@@ -420,7 +424,7 @@ impl<'a> Site<'a> {
 
     /// The credit of every picture: its source line, and the example mark while the site
     /// shows example data.
-    pub fn picture_credit<'s>(&'s self, source: &'s str) -> credit::Credit<'s> {
+    pub(crate) fn picture_credit<'s>(&'s self, source: &'s str) -> credit::Credit<'s> {
         credit::Credit {
             source,
             example_mark: self
@@ -432,7 +436,7 @@ impl<'a> Site<'a> {
     }
 
     /// "10 uppfyller helt, 38 delvis, 40 inte av 88 indikatorer" in the site's language.
-    pub fn tally_sentence(
+    pub(crate) fn tally_sentence(
         &self,
         tally: &Tally,
         indicators: usize,
@@ -475,7 +479,7 @@ impl<'a> Site<'a> {
         s
     }
 
-    pub fn size_class_label(&self, class: SizeClass) -> &'a str {
+    pub(crate) fn size_class_label(&self, class: SizeClass) -> &'a str {
         self.t(match class {
             SizeClass::From100000 => "size_100000",
             SizeClass::From50000 => "size_50000",
@@ -487,7 +491,7 @@ impl<'a> Site<'a> {
 }
 
 /// What a page says about itself in `<head>`.
-pub struct Head {
+pub(crate) struct Head {
     pub title: String,
     pub description: Option<String>,
     pub section: &'static str,
@@ -499,7 +503,7 @@ pub struct Head {
 }
 
 impl Head {
-    pub fn new(title: impl Into<String>, section: &'static str) -> Head {
+    pub(crate) fn new(title: impl Into<String>, section: &'static str) -> Head {
         Head {
             title: title.into(),
             description: None,
@@ -509,11 +513,11 @@ impl Head {
             root: None,
         }
     }
-    pub fn description(mut self, d: impl Into<String>) -> Head {
+    pub(crate) fn description(mut self, d: impl Into<String>) -> Head {
         self.description = Some(d.into());
         self
     }
-    pub fn image(mut self, path: impl Into<String>) -> Head {
+    pub(crate) fn image(mut self, path: impl Into<String>) -> Head {
         self.image = Some(path.into());
         self
     }
@@ -522,7 +526,7 @@ impl Head {
 /// A catalogue text as a page shows it: in the page's language where the catalogue gives
 /// it, else in Swedish, with `lang` saying so (`lang="sv"` on the element that holds it).
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Shown<'a> {
+pub(crate) struct Shown<'a> {
     pub text: &'a str,
     /// The text's language, when it is not the page's.
     pub lang: Option<&'static str>,

@@ -28,7 +28,7 @@ pub struct Theme {
 
 impl Theme {
     /// The UI text for a key, or the key itself (templates are checked for missing keys).
-    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.translations.get(key).map_or(key, String::as_str)
     }
 }
@@ -164,7 +164,7 @@ fn load_translations(
 
 /// The line and column of a template error: from its byte offset in the template's text
 /// when both are known, else the start of its line.
-pub fn template_pos(
+pub(crate) fn template_pos(
     source: Option<&SourceText<'_>>,
     line: Option<usize>,
     offset: Option<usize>,
@@ -177,7 +177,7 @@ pub fn template_pos(
 }
 
 /// Loads a theme for a language. Template syntax errors and unreadable files are reported.
-pub fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
+pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
     if !dir.is_dir() {
         diagnostics.file_error(
             dir,

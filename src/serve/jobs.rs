@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::model::{Content, Year};
+use crate::model::{CatalogIndex, Content, Year};
 use crate::render::jobs::{Job, Reads};
 use crate::stats::Stats;
 
@@ -31,7 +31,7 @@ pub(crate) struct Touched {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Shape {
     /// (year, catalogue) of every group.
-    pub(crate) groups: BTreeSet<(Year, usize)>,
+    pub(crate) groups: BTreeSet<(Year, CatalogIndex)>,
     /// Municipalities with at least one assessment.
     pub(crate) municipalities: BTreeSet<usize>,
     /// The year of each municipality's latest assessment.

@@ -83,7 +83,7 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Compares two answers to the same (or continued) indicator.
-    pub fn of(previous: Option<Answer>, current: Option<Answer>) -> ChangeKind {
+    pub(crate) fn of(previous: Option<Answer>, current: Option<Answer>) -> ChangeKind {
         match (previous, current) {
             (None, None) => ChangeKind::Same,
             (Some(p), Some(c)) => match c.points().cmp(&p.points()) {
@@ -112,7 +112,7 @@ pub struct ChangeCounts {
 }
 
 impl ChangeCounts {
-    pub fn add(&mut self, kind: ChangeKind) {
+    pub(crate) fn add(&mut self, kind: ChangeKind) {
         match kind {
             ChangeKind::Improved => self.improved += 1,
             ChangeKind::Same => self.same += 1,
@@ -125,7 +125,7 @@ impl ChangeCounts {
 
 /// The changes of `current` answers (catalogue `catalog`) against `previous` answers, where
 /// `counterparts[i]` is the previous catalogue's indicator that indicator `i` continues.
-pub fn changes(
+pub(crate) fn changes(
     catalog: &Catalog,
     current: &[Option<Answer>],
     previous: &[Option<Answer>],
@@ -179,7 +179,7 @@ pub struct Figure {
 }
 
 impl Figure {
-    pub fn of(tally: &Tally) -> Figure {
+    pub(crate) fn of(tally: &Tally) -> Figure {
         Figure {
             share_helt: tally.share_helt(),
             mean_points: mean_points_per_answer(tally),
@@ -211,7 +211,7 @@ pub struct Comparison {
 }
 
 /// Builds the comparison rows from the municipality's own tallies and its three scopes.
-pub fn comparison(
+pub(crate) fn comparison(
     figures: &AssessmentFigures,
     county: &Scope,
     size_class: &Scope,
@@ -308,7 +308,7 @@ fn best_worst(
     }
 }
 
-pub fn relative_to_nation(
+pub(crate) fn relative_to_nation(
     catalog: &Catalog,
     answers: &[Option<Answer>],
     nation: &Scope,

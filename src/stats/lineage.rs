@@ -3,18 +3,19 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{Catalog, IndicatorRef};
+use crate::model::{Catalog, CatalogIndex, IndicatorRef};
 
 /// The indicators that `start` continues, nearest first: breadth-first through `replaces`, each
 /// list in the order it is written. `start` itself is not included. Content can make cycles
 /// (two catalogues replacing each other); each indicator is visited once, so they end.
-pub fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef> {
+pub(crate) fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef> {
     let mut seen = vec![start];
     let mut queue = VecDeque::from([start]);
     let mut found = Vec::new();
     while let Some(current) = queue.pop_front() {
-        let Some(indicator) = catalogs
-            .get(current.catalog)
+        let Some(indicator) = current
+            .catalog
+            .of(catalogs)
             .and_then(|c| c.indicators.get(current.indicator))
         else {
             continue;
@@ -37,8 +38,12 @@ pub fn ancestors(catalogs: &[Catalog], start: IndicatorRef) -> Vec<IndicatorRef>
 /// - otherwise, when `target` is the later catalogue, the first indicator of `target` (in
 ///   catalogue order) that continues it;
 /// - otherwise `None`: the indicator is new.
-pub fn counterparts(catalogs: &[Catalog], from: usize, target: usize) -> Vec<Option<usize>> {
-    let Some(from_catalog) = catalogs.get(from) else {
+pub(crate) fn counterparts(
+    catalogs: &[Catalog],
+    from: CatalogIndex,
+    target: CatalogIndex,
+) -> Vec<Option<usize>> {
+    let Some(from_catalog) = from.of(catalogs) else {
         return Vec::new();
     };
     let count = from_catalog.indicators.len();
@@ -60,7 +65,7 @@ pub fn counterparts(catalogs: &[Catalog], from: usize, target: usize) -> Vec<Opt
         })
         .collect();
     if result.iter().any(Option::is_none) {
-        let target_count = catalogs.get(target).map_or(0, |c| c.indicators.len());
+        let target_count = target.of(catalogs).map_or(0, |c| c.indicators.len());
         for later in 0..target_count {
             let continued = ancestors(
                 catalogs,
@@ -123,7 +128,11 @@ pub(crate) mod tests {
         }
     }
 
-    fn r(catalog: usize, indicator: usize) -> IndicatorRef {
+    const A: CatalogIndex = CatalogIndex::new(0);
+    const B: CatalogIndex = CatalogIndex::new(1);
+    const C: CatalogIndex = CatalogIndex::new(2);
+
+    fn r(catalog: CatalogIndex, indicator: usize) -> IndicatorRef {
         IndicatorRef { catalog, indicator }
     }
 
@@ -131,10 +140,10 @@ pub(crate) mod tests {
     fn three() -> Vec<Catalog> {
         let a = catalog("a", &["x", "y", "z"]);
         let mut b = catalog("b", &["x", "new"]);
-        b.indicators[0].replaces = vec![r(0, 0), r(0, 1)];
+        b.indicators[0].replaces = vec![r(A, 0), r(A, 1)];
         let mut c = catalog("c", &["x", "w"]);
-        c.indicators[0].replaces = vec![r(1, 0)];
-        c.indicators[1].replaces = vec![r(0, 2)];
+        c.indicators[0].replaces = vec![r(B, 0)];
+        c.indicators[1].replaces = vec![r(A, 2)];
         vec![a, b, c]
     }
 
@@ -142,36 +151,36 @@ pub(crate) mod tests {
     fn ancestors_are_nearest_first_and_stop_at_cycles() {
         let mut catalogs = three();
         assert_eq!(
-            ancestors(&catalogs, r(2, 0)),
-            vec![r(1, 0), r(0, 0), r(0, 1)]
+            ancestors(&catalogs, r(C, 0)),
+            vec![r(B, 0), r(A, 0), r(A, 1)]
         );
-        assert_eq!(ancestors(&catalogs, r(1, 1)), vec![]);
+        assert_eq!(ancestors(&catalogs, r(B, 1)), vec![]);
         // a.x claims to continue c.x: a cycle, visited once each.
-        catalogs[0].indicators[0].replaces = vec![r(2, 0)];
+        catalogs[0].indicators[0].replaces = vec![r(C, 0)];
         assert_eq!(
-            ancestors(&catalogs, r(2, 0)),
-            vec![r(1, 0), r(0, 0), r(0, 1)]
+            ancestors(&catalogs, r(C, 0)),
+            vec![r(B, 0), r(A, 0), r(A, 1)]
         );
     }
 
     #[test]
     fn counterparts_go_back_through_catalogues_in_between() {
         let catalogs = three();
-        assert_eq!(counterparts(&catalogs, 1, 1), vec![Some(0), Some(1)]);
+        assert_eq!(counterparts(&catalogs, B, B), vec![Some(0), Some(1)]);
         // b.x continues a.x and a.y: the first written wins; b.new has none.
-        assert_eq!(counterparts(&catalogs, 1, 0), vec![Some(0), None]);
+        assert_eq!(counterparts(&catalogs, B, A), vec![Some(0), None]);
         // c.x → b.x → a.x, skipping b; c.w → a.z directly.
-        assert_eq!(counterparts(&catalogs, 2, 0), vec![Some(0), Some(2)]);
-        assert_eq!(counterparts(&catalogs, 2, 1), vec![Some(0), None]);
+        assert_eq!(counterparts(&catalogs, C, A), vec![Some(0), Some(2)]);
+        assert_eq!(counterparts(&catalogs, C, B), vec![Some(0), None]);
     }
 
     #[test]
     fn counterparts_also_go_forward() {
         let catalogs = three();
         // From the older catalogue to a later one: a.x and a.y are continued by b.x.
-        assert_eq!(counterparts(&catalogs, 0, 1), vec![Some(0), Some(0), None]);
+        assert_eq!(counterparts(&catalogs, A, B), vec![Some(0), Some(0), None]);
         assert_eq!(
-            counterparts(&catalogs, 0, 2),
+            counterparts(&catalogs, A, C),
             vec![Some(0), Some(0), Some(1)]
         );
     }

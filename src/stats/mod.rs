@@ -5,19 +5,21 @@
 //! they were asked for (previews). Figures refer to the model by index (assessments,
 //! municipalities, counties, catalogues, indicators), never by copies.
 
-pub mod assessment;
-pub mod lineage;
-pub mod scope;
-pub mod series;
-pub mod similar;
-pub mod tally;
+pub(crate) mod assessment;
+pub(crate) mod lineage;
+pub(crate) mod scope;
+pub(crate) mod series;
+pub(crate) mod similar;
+pub(crate) mod tally;
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{Answer, Assessment, Content, IndicatorRef, Registry, SizeClass, Year};
+use crate::model::{
+    Answer, Assessment, CatalogIndex, Content, IndicatorRef, Registry, SizeClass, Year,
+};
 
 pub use assessment::{
     AssessmentFigures, BestWorst, Change, ChangeCounts, ChangeKind, Comparison, ComparisonRow,
@@ -39,12 +41,13 @@ pub struct Stats {
     pub by_municipality: Vec<MunicipalityHistory>,
     /// The years with at least one assessment, ascending.
     pub years: Vec<Year>,
-    /// Indicators over the years (seed 001, Table 2), `[catalog][indicator]`: the national
-    /// share helt per year, following `replaces` back to earlier catalogues.
+    /// Indicators over the years (seed 001, Table 2), per catalogue, then indicator: the
+    /// national share helt per year, following `replaces` back to earlier catalogues. Read
+    /// with [`Stats::indicator_series_of`].
     pub indicator_series: Vec<Vec<Vec<SeriesPoint>>>,
     /// Every assessment's answers packed for finding similar municipalities.
     #[serde(skip)]
-    pub similar_index: similar::Index,
+    pub(crate) similar_index: similar::Index,
 }
 
 /// The assessments of one year and catalogue and their figures for the nation, each county
@@ -58,8 +61,8 @@ pub struct Stats {
 pub struct Group {
     /// The year assessed.
     pub year: Year,
-    /// Index into `content.catalogs`.
-    pub catalog: usize,
+    /// The catalogue answered.
+    pub catalog: CatalogIndex,
     /// 3 × the catalogue's indicators.
     pub max_points: u32,
     /// Indices into `content.assessments`, by municipality code.
@@ -75,7 +78,7 @@ pub struct Group {
 
 impl Group {
     /// The figures of a county (index into `registry.counties`), if it has assessments.
-    pub fn county(&self, county: usize) -> Option<&Scope> {
+    pub(crate) fn county(&self, county: usize) -> Option<&Scope> {
         self.counties
             .iter()
             .find(|(c, _)| *c == county)
@@ -83,7 +86,8 @@ impl Group {
     }
 
     /// The figures of a size class, if it has assessments.
-    pub fn size(&self, class: SizeClass) -> Option<&Scope> {
+    #[cfg(test)]
+    pub(crate) fn size(&self, class: SizeClass) -> Option<&Scope> {
         self.sizes.iter().find(|(c, _)| *c == class).map(|(_, s)| s)
     }
 }
@@ -101,7 +105,7 @@ pub struct SeriesPoint {
     /// The year.
     pub year: Year,
     /// The catalogue answered that year: the indicator's own, or an earlier one it continues.
-    pub catalog: usize,
+    pub catalog: CatalogIndex,
     /// The indicator of that catalogue.
     pub indicator: usize,
     /// The nation's answers to it that year.
@@ -113,7 +117,7 @@ pub struct SeriesPoint {
 /// Which municipalities answered what to one indicator in one group: indices into
 /// `content.assessments`, by municipality code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AnswerLists {
+pub(crate) struct AnswerLists {
     /// Those that meet it fully.
     pub helt: Vec<usize>,
     /// Those that meet it partly.
@@ -130,7 +134,7 @@ const SIZE_CLASSES: usize = SizeClass::ALL.len();
 pub fn compute(content: &Content) -> Stats {
     let cells = RegistryCells::new(&content.registry);
     let keys = group_keys(content);
-    let group_index: HashMap<(Year, usize), usize> =
+    let group_index: HashMap<(Year, CatalogIndex), usize> =
         keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
     let (groups, group_of) = build_groups(content, &keys, &group_index, &cells);
     let by_municipality = histories(content);
@@ -208,8 +212,8 @@ impl<'a> RegistryCells<'a> {
 }
 
 /// The groups' keys, (year, catalogue), by year, then catalogue id.
-fn group_keys(content: &Content) -> Vec<(Year, usize)> {
-    let mut keys: Vec<(Year, usize)> = content
+fn group_keys(content: &Content) -> Vec<(Year, CatalogIndex)> {
+    let mut keys: Vec<(Year, CatalogIndex)> = content
         .assessments
         .iter()
         .map(|a| (a.year, a.catalog))
@@ -222,8 +226,8 @@ fn group_keys(content: &Content) -> Vec<(Year, usize)> {
 /// Every group with its figures, and the group of each assessment.
 fn build_groups(
     content: &Content,
-    keys: &[(Year, usize)],
-    group_index: &HashMap<(Year, usize), usize>,
+    keys: &[(Year, CatalogIndex)],
+    group_index: &HashMap<(Year, CatalogIndex), usize>,
     cells: &RegistryCells<'_>,
 ) -> (Vec<Group>, Vec<usize>) {
     let registry = &content.registry;
@@ -302,8 +306,8 @@ fn previous_assessments(
 fn counterparts_to_previous(
     content: &Content,
     previous: &[Option<usize>],
-) -> HashMap<(usize, usize), Vec<Option<usize>>> {
-    let mut pairs: Vec<(usize, usize)> = previous
+) -> HashMap<(CatalogIndex, CatalogIndex), Vec<Option<usize>>> {
+    let mut pairs: Vec<(CatalogIndex, CatalogIndex)> = previous
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
@@ -334,7 +338,7 @@ fn compare_to_previous(
     content: &Content,
     a: &Assessment,
     previous: usize,
-    counterparts: &HashMap<(usize, usize), Vec<Option<usize>>>,
+    counterparts: &HashMap<(CatalogIndex, CatalogIndex), Vec<Option<usize>>>,
 ) -> PreviousComparison {
     let before = &content.assessments[previous];
     let map = counterparts
@@ -427,7 +431,7 @@ type Scopes = (Scope, Vec<(usize, Scope)>, Vec<(SizeClass, Scope)>);
 /// adds the cells up into the nation, each county and each size class.
 fn group_scopes(
     content: &Content,
-    catalog: usize,
+    catalog: CatalogIndex,
     assessments: &[usize],
     cell_of: &(dyn Fn(usize) -> usize + Sync),
     registry_cells: &[RegistryTotals],
@@ -497,12 +501,9 @@ fn series(
     content: &Content,
     groups: &[Group],
     years: &[Year],
-    group_index: &HashMap<(Year, usize), usize>,
+    group_index: &HashMap<(Year, CatalogIndex), usize>,
 ) -> Vec<Vec<Vec<SeriesPoint>>> {
-    content
-        .catalogs
-        .iter()
-        .enumerate()
+    CatalogIndex::each(&content.catalogs)
         .map(|(c, catalog)| {
             (0..catalog.indicators.len())
                 .map(|i| {
@@ -535,15 +536,14 @@ fn series(
 }
 
 impl Stats {
-    /// The group of a year and catalogue, if it has assessments.
-    pub fn group_of(&self, year: Year, catalog: usize) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.year == year && g.catalog == catalog)
+    /// An indicator's national share helt over the years (see [`Stats::indicator_series`]).
+    pub fn indicator_series_of(&self, of: IndicatorRef) -> Option<&[SeriesPoint]> {
+        let indicators = of.catalog.of(&self.indicator_series)?;
+        indicators.get(of.indicator).map(Vec::as_slice)
     }
 
     /// The groups of a year (one per catalogue answered that year).
-    pub fn groups_of_year(&self, year: Year) -> impl Iterator<Item = (usize, &Group)> {
+    pub(crate) fn groups_of_year(&self, year: Year) -> impl Iterator<Item = (usize, &Group)> {
         self.groups
             .iter()
             .enumerate()
@@ -584,7 +584,7 @@ impl Stats {
     ) -> Option<RelativeToNation> {
         let group = self.groups.get(self.assessments.get(assessment)?.group)?;
         let answers = &content.assessments.get(assessment)?.answers;
-        let catalog = content.catalogs.get(group.catalog)?;
+        let catalog = content.catalog(group.catalog)?;
         Some(assessment::relative_to_nation(
             catalog,
             answers,
@@ -594,13 +594,13 @@ impl Stats {
 
     /// The municipalities most like an assessment's, by answers and by population (see
     /// [`similar`]). Built on demand for its page.
-    pub fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
+    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
         self.similar_index.similar(content, assessment)
     }
 
     /// Which municipalities of a group answered what to one indicator (index into the group's
     /// catalogue), for indicator pages.
-    pub fn answers_by_indicator(
+    pub(crate) fn answers_by_indicator(
         &self,
         content: &Content,
         group: usize,
@@ -634,7 +634,11 @@ pub(crate) mod tests {
     use crate::model::{Assessment, Catalog, County, Municipality, SiteConfig};
     use crate::stats::lineage::tests::catalog;
 
-    fn r(catalog: usize, indicator: usize) -> IndicatorRef {
+    /// The catalogues of [`sample`], sorted by id.
+    const NEW: CatalogIndex = CatalogIndex::new(0);
+    const OLD: CatalogIndex = CatalogIndex::new(1);
+
+    fn r(catalog: CatalogIndex, indicator: usize) -> IndicatorRef {
         IndicatorRef { catalog, indicator }
     }
 
@@ -684,33 +688,35 @@ pub(crate) mod tests {
         soil.indicators = 2..3;
         new.areas.push(soil);
         new.indicators[2].area = 1;
-        new.indicators[0].replaces = vec![r(1, 0)];
-        new.indicators[2].replaces = vec![r(1, 1)];
+        new.indicators[0].replaces = vec![r(OLD, 0)];
+        new.indicators[2].replaces = vec![r(OLD, 1)];
         let old = catalog("old", &["x", "y"]);
         let catalogs: Vec<Catalog> = vec![new, old];
-        let assessment =
-            |code: &str, year: Year, catalog: usize, answers: &[Option<Answer>]| Assessment {
-                source: format!("assessments/{code}-{year}.yaml").into(),
-                municipality: registry.municipality_by_code[code],
-                year,
-                catalog,
-                published: None,
-                answers: answers.to_vec(),
-                summary: None,
-                comments: Vec::new(),
-            };
+        let assessment = |code: &str,
+                          year: Year,
+                          catalog: CatalogIndex,
+                          answers: &[Option<Answer>]| Assessment {
+            source: format!("assessments/{code}-{year}.yaml").into(),
+            municipality: registry.municipality_by_code[code],
+            year,
+            catalog,
+            published: None,
+            answers: answers.to_vec(),
+            summary: None,
+            comments: Vec::new(),
+        };
         let assessments = vec![
-            assessment("0101", 2016, 1, &[Some(H), Some(D)]),
-            assessment("0104", 2016, 1, &[Some(I), Some(H)]),
-            assessment("0202", 2016, 1, &[Some(H), None]),
-            assessment("0101", 2017, 0, &[Some(H), Some(H), Some(I)]),
-            assessment("0102", 2017, 0, &[Some(D), Some(I), None]),
-            assessment("0103", 2017, 0, &[Some(I), Some(D), Some(H)]),
-            assessment("0104", 2017, 0, &[Some(H), Some(D), Some(D)]),
-            assessment("0201", 2017, 0, &[Some(D), Some(I), Some(I)]),
-            assessment("0202", 2017, 0, &[Some(I), Some(H), Some(H)]),
-            assessment("0203", 2017, 0, &[Some(H), Some(H), Some(H)]),
-            assessment("0204", 2017, 0, &[None, Some(I), Some(D)]),
+            assessment("0101", 2016, OLD, &[Some(H), Some(D)]),
+            assessment("0104", 2016, OLD, &[Some(I), Some(H)]),
+            assessment("0202", 2016, OLD, &[Some(H), None]),
+            assessment("0101", 2017, NEW, &[Some(H), Some(H), Some(I)]),
+            assessment("0102", 2017, NEW, &[Some(D), Some(I), None]),
+            assessment("0103", 2017, NEW, &[Some(I), Some(D), Some(H)]),
+            assessment("0104", 2017, NEW, &[Some(H), Some(D), Some(D)]),
+            assessment("0201", 2017, NEW, &[Some(D), Some(I), Some(I)]),
+            assessment("0202", 2017, NEW, &[Some(I), Some(H), Some(H)]),
+            assessment("0203", 2017, NEW, &[Some(H), Some(H), Some(H)]),
+            assessment("0204", 2017, NEW, &[None, Some(I), Some(D)]),
         ];
         Content {
             config: SiteConfig {
@@ -737,8 +743,9 @@ pub(crate) mod tests {
     #[test]
     fn groups_by_year_then_catalogue_with_nation_figures() {
         let stats = compute(&sample());
-        let keys: Vec<(Year, usize)> = stats.groups.iter().map(|g| (g.year, g.catalog)).collect();
-        assert_eq!(keys, vec![(2016, 1), (2017, 0)]);
+        let keys: Vec<(Year, CatalogIndex)> =
+            stats.groups.iter().map(|g| (g.year, g.catalog)).collect();
+        assert_eq!(keys, vec![(2016, OLD), (2017, NEW)]);
         assert_eq!(stats.years, vec![2016, 2017]);
         let g = &stats.groups[0];
         assert_eq!(g.assessments, vec![0, 1, 2]);
@@ -952,17 +959,18 @@ pub(crate) mod tests {
     #[test]
     fn indicator_series_follow_replaces_back_only() {
         let stats = compute(&sample());
-        let x2 = &stats.indicator_series[0][0];
+        let series = |r: IndicatorRef| stats.indicator_series_of(r).unwrap_or_default();
+        let x2 = series(r(NEW, 0));
         assert_eq!(x2.len(), 2);
-        assert_eq!((x2[0].year, x2[0].catalog, x2[0].indicator), (2016, 1, 0));
+        assert_eq!((x2[0].year, x2[0].catalog, x2[0].indicator), (2016, OLD, 0));
         assert_eq!(x2[0].share_helt, Some(2.0 / 3.0));
-        assert_eq!((x2[1].year, x2[1].catalog, x2[1].indicator), (2017, 0, 0));
+        assert_eq!((x2[1].year, x2[1].catalog, x2[1].indicator), (2017, NEW, 0));
         assert_eq!(x2[1].tally, t(3, 2, 2, 1));
         assert_eq!(x2[1].share_helt, Some(3.0 / 7.0));
         let years = |s: &[SeriesPoint]| s.iter().map(|p| p.year).collect::<Vec<_>>();
-        assert_eq!(years(&stats.indicator_series[0][1]), vec![2017]); // z is new
-        assert_eq!(years(&stats.indicator_series[0][2]), vec![2016, 2017]); // w ← y
-        assert_eq!(years(&stats.indicator_series[1][0]), vec![2016]); // old x: not forward
+        assert_eq!(years(series(r(NEW, 1))), vec![2017]); // z is new
+        assert_eq!(years(series(r(NEW, 2))), vec![2016, 2017]); // w ← y
+        assert_eq!(years(series(r(OLD, 0))), vec![2016]); // old x: not forward
     }
 
     #[test]
@@ -1056,11 +1064,11 @@ pub(crate) mod tests {
     fn series_break_where_the_catalogue_changes() {
         let stats = compute(&sample());
         let m = stats.municipality_series(0);
-        let shape: Vec<(Year, usize, bool)> = m
+        let shape: Vec<(Year, CatalogIndex, bool)> = m
             .iter()
             .map(|p| (p.year, p.catalog, p.new_catalog))
             .collect();
-        assert_eq!(shape, vec![(2016, 1, false), (2017, 0, true)]);
+        assert_eq!(shape, vec![(2016, OLD, false), (2017, NEW, true)]);
         assert_eq!((m[1].points, m[1].max_points), (7.0, 9));
         assert_eq!(m[1].areas, vec![t(2, 0, 0, 0), t(0, 0, 1, 0)]);
         let nation = stats.nation_series();

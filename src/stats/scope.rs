@@ -12,7 +12,7 @@ use super::Tally;
 
 /// How many indicators "Uppnått", "Förbättringsområden" and the most and least common lists
 /// name at most.
-pub const RANKED: usize = 3;
+pub(crate) const RANKED: usize = 3;
 
 /// The figures of one scope: the municipalities of the nation, a county or a size class with an
 /// assessment in the group's year and catalogue.
@@ -102,7 +102,7 @@ pub struct Shares {
 }
 
 impl Shares {
-    pub fn of(tally: &Tally) -> Shares {
+    pub(crate) fn of(tally: &Tally) -> Shares {
         let total = tally.total();
         if total == 0 {
             return Shares::default();
@@ -118,13 +118,13 @@ impl Shares {
 }
 
 /// Mean points per answered indicator of a tally: points / answered.
-pub fn mean_points_per_answer(tally: &Tally) -> Option<f64> {
+pub(crate) fn mean_points_per_answer(tally: &Tally) -> Option<f64> {
     let answered = tally.answered();
     (answered > 0).then(|| f64::from(tally.points()) / f64::from(answered))
 }
 
 /// inte / answered.
-pub fn share_inte(tally: &Tally) -> Option<f64> {
+pub(crate) fn share_inte(tally: &Tally) -> Option<f64> {
     let answered = tally.answered();
     (answered > 0).then(|| f64::from(tally.inte) / f64::from(answered))
 }
@@ -247,7 +247,7 @@ pub(crate) fn finish(sum: &ScopeSum, registry: RegistryTotals, catalog: &Catalog
 }
 
 /// The figures of the area made of `range` of the scope's indicators.
-pub fn area_figures(indicators: &[IndicatorFigures], range: Range<usize>) -> AreaFigures {
+pub(crate) fn area_figures(indicators: &[IndicatorFigures], range: Range<usize>) -> AreaFigures {
     let range = range.start.min(indicators.len())..range.end.min(indicators.len());
     let mut tally = Tally::default();
     for figures in &indicators[range.clone()] {
@@ -299,7 +299,7 @@ fn ranked(
 }
 
 /// "Uppnått": indicators someone meets fully, highest share helt first.
-pub fn strongest(indicators: &[IndicatorFigures], range: Range<usize>) -> Vec<usize> {
+pub(crate) fn strongest(indicators: &[IndicatorFigures], range: Range<usize>) -> Vec<usize> {
     ranked(
         indicators,
         range,
@@ -310,7 +310,7 @@ pub fn strongest(indicators: &[IndicatorFigures], range: Range<usize>) -> Vec<us
 
 /// "Förbättringsområden": indicators not everyone meets fully and not among `strongest`;
 /// highest share inte first, then lowest share helt.
-pub fn weakest(
+pub(crate) fn weakest(
     indicators: &[IndicatorFigures],
     range: Range<usize>,
     strongest: &[usize],
@@ -324,12 +324,12 @@ pub fn weakest(
 }
 
 /// The most common services: highest share helt first.
-pub fn most_common(indicators: &[IndicatorFigures], range: Range<usize>) -> Vec<usize> {
+pub(crate) fn most_common(indicators: &[IndicatorFigures], range: Range<usize>) -> Vec<usize> {
     ranked(indicators, range, |_, _| true, |x, y| by_share_helt(y, x))
 }
 
 /// The least common services, not among `most_common`: lowest share helt first.
-pub fn least_common(
+pub(crate) fn least_common(
     indicators: &[IndicatorFigures],
     range: Range<usize>,
     most_common: &[usize],

@@ -8,16 +8,16 @@
 
 use serde::Serialize;
 
-use crate::model::{Content, Year};
+use crate::model::{CatalogIndex, Year};
 
 use super::{Stats, Tally};
 
 /// One year of a series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct YearFigures {
+pub(crate) struct YearFigures {
     pub year: Year,
-    /// Index into `content.catalogs`.
-    pub catalog: usize,
+    /// The catalogue answered.
+    pub catalog: CatalogIndex,
     /// Index into `Stats::groups`.
     pub group: usize,
     /// The municipalities counted (1 for a municipality's own series).
@@ -36,7 +36,7 @@ pub struct YearFigures {
 
 /// Marks where the catalogue changes from one point to the next.
 fn mark_breaks(mut points: Vec<YearFigures>) -> Vec<YearFigures> {
-    let mut previous: Option<usize> = None;
+    let mut previous: Option<CatalogIndex> = None;
     for p in &mut points {
         p.new_catalog = previous.is_some_and(|c| c != p.catalog);
         previous = Some(p.catalog);
@@ -46,7 +46,7 @@ fn mark_breaks(mut points: Vec<YearFigures>) -> Vec<YearFigures> {
 
 impl Stats {
     /// A municipality's series: one point per published year.
-    pub fn municipality_series(&self, municipality: usize) -> Vec<YearFigures> {
+    pub(crate) fn municipality_series(&self, municipality: usize) -> Vec<YearFigures> {
         let Some(history) = self.by_municipality.get(municipality) else {
             return Vec::new();
         };
@@ -74,12 +74,12 @@ impl Stats {
     }
 
     /// A county's series: one point per group with assessments in the county.
-    pub fn county_series(&self, county: usize) -> Vec<YearFigures> {
+    pub(crate) fn county_series(&self, county: usize) -> Vec<YearFigures> {
         self.scope_series(|g| g.county(county))
     }
 
     /// The nation's series: one point per group.
-    pub fn nation_series(&self) -> Vec<YearFigures> {
+    pub(crate) fn nation_series(&self) -> Vec<YearFigures> {
         self.scope_series(|g| Some(&g.nation))
     }
 
@@ -111,13 +111,13 @@ impl Stats {
 }
 
 /// The points of a series up to and including `year`.
-pub fn until(series: &[YearFigures], year: Year) -> &[YearFigures] {
+pub(crate) fn until(series: &[YearFigures], year: Year) -> &[YearFigures] {
     let end = series.partition_point(|p| p.year <= year);
     &series[..end]
 }
 
 /// The catalogues of a series in the order they first appear.
-pub fn catalogs_of(series: &[YearFigures]) -> Vec<usize> {
+pub(crate) fn catalogs_of(series: &[YearFigures]) -> Vec<CatalogIndex> {
     let mut seen = Vec::new();
     for p in series {
         if !seen.contains(&p.catalog) {
@@ -125,13 +125,4 @@ pub fn catalogs_of(series: &[YearFigures]) -> Vec<usize> {
         }
     }
     seen
-}
-
-/// An area's label in a catalogue, for series that show several catalogues.
-pub fn area_label(content: &Content, catalog: usize, area: usize) -> &str {
-    content
-        .catalogs
-        .get(catalog)
-        .and_then(|c| c.areas.get(area))
-        .map_or("", |a| a.label())
 }

@@ -21,13 +21,13 @@ use crate::model::{Answer, Content, SizeClass};
 use super::Group;
 
 /// How many similar municipalities are named.
-pub const COUNT: usize = 5;
+pub(crate) const COUNT: usize = 5;
 /// Above this many assessments in a year and catalogue, the search stays within each county.
-pub const LARGE_GROUP: usize = 2_000;
+pub(crate) const LARGE_GROUP: usize = 2_000;
 
 /// How alike two assessments' answers are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Likeness {
+pub(crate) struct Likeness {
     /// The sum of the point differences on the indicators both answered.
     pub differences: u32,
     /// How many indicators both answered.
@@ -38,12 +38,12 @@ pub struct Likeness {
 
 impl Likeness {
     /// The mean difference per indicator compared (0–2); `None` when nothing was compared.
-    pub fn distance(&self) -> Option<f64> {
+    pub(crate) fn distance(&self) -> Option<f64> {
         (self.compared > 0).then(|| f64::from(self.differences) / f64::from(self.compared))
     }
 
     /// 1 − distance / 2: 1 for the same answers, 0 for opposite ones.
-    pub fn similarity(&self) -> Option<f64> {
+    pub(crate) fn similarity(&self) -> Option<f64> {
         self.distance().map(|d| 1.0 - d / 2.0)
     }
 
@@ -56,7 +56,7 @@ impl Likeness {
 
 /// One similar assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Neighbour {
+pub(crate) struct Neighbour {
     /// Index into `content.assessments`.
     pub assessment: usize,
     pub likeness: Likeness,
@@ -64,7 +64,7 @@ pub struct Neighbour {
 
 /// The similar assessments of one assessment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Similar {
+pub(crate) struct Similar {
     /// The nearest by answers, nearest first.
     pub by_answers: Vec<Neighbour>,
     /// The nearest in population within the size class, nearest first (ties: lower code).
@@ -73,7 +73,7 @@ pub struct Similar {
 
 /// Every assessment's answers in bits, and where to look for its neighbours.
 #[derive(Debug, Clone, Default)]
-pub struct Index {
+pub(crate) struct Index {
     /// Per assessment: `words` words each of answered, at least delvis, and helt.
     bits: Vec<Vec<u64>>,
     /// The assessments searched together: a whole group, or a county of a large group.
@@ -121,15 +121,12 @@ fn likeness(a: &[u64], b: &[u64]) -> Likeness {
 impl Index {
     /// Packs every assessment's answers and sorts them into pools by group (and county, in a
     /// large group).
-    pub fn build(content: &Content, groups: &[Group]) -> Index {
+    pub(crate) fn build(content: &Content, groups: &[Group]) -> Index {
         let bits: Vec<Vec<u64>> = content
             .assessments
             .iter()
             .map(|a| {
-                let indicators = content
-                    .catalogs
-                    .get(a.catalog)
-                    .map_or(0, |c| c.indicators.len());
+                let indicators = content.catalog(a.catalog).map_or(0, |c| c.indicators.len());
                 pack(&a.answers, indicators)
             })
             .collect();
@@ -169,7 +166,7 @@ impl Index {
     }
 
     /// How alike two assessments' answers are (of the same catalogue).
-    pub fn likeness(&self, a: usize, b: usize) -> Likeness {
+    pub(crate) fn likeness(&self, a: usize, b: usize) -> Likeness {
         match (self.bits.get(a), self.bits.get(b)) {
             (Some(x), Some(y)) => likeness(x, y),
             _ => Likeness {
@@ -181,7 +178,7 @@ impl Index {
     }
 
     /// The similar assessments of one assessment.
-    pub fn similar(&self, content: &Content, assessment: usize) -> Similar {
+    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> Similar {
         let Some(pool) = self
             .pool_of
             .get(assessment)
@@ -199,8 +196,7 @@ impl Index {
             return Similar::default();
         };
         let minimum = content
-            .catalogs
-            .get(content.assessments[assessment].catalog)
+            .catalog(content.assessments[assessment].catalog)
             .map_or(1, |c| c.indicators.len().div_ceil(2).max(1)) as u32;
         let population_gap =
             |a: usize| municipality(a).map_or(u64::MAX, |m| m.population.abs_diff(own.population));

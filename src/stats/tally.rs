@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::model::Answer;
 
+/// How many answered helt, delvis or inte, and how many left an indicator unanswered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Tally {
     /// Answers "uppfyller helt".
@@ -24,6 +25,7 @@ impl Tally {
         t
     }
 
+    /// Counts one more answer (`None`: unanswered).
     pub fn add(&mut self, answer: Option<Answer>) {
         match answer {
             Some(Answer::Helt) => self.helt += 1,
@@ -33,6 +35,7 @@ impl Tally {
         }
     }
 
+    /// Adds another tally to this one.
     pub fn merge(&mut self, other: &Tally) {
         self.helt += other.helt;
         self.delvis += other.delvis;
@@ -40,15 +43,16 @@ impl Tally {
         self.obesvarad += other.obesvarad;
     }
 
+    /// All indicators counted, unanswered included.
     pub fn total(&self) -> u32 {
         self.helt + self.delvis + self.inte + self.obesvarad
     }
 
-    pub fn answered(&self) -> u32 {
+    pub(crate) fn answered(&self) -> u32 {
         self.helt + self.delvis + self.inte
     }
 
-    pub fn count(&self, answer: Option<Answer>) -> u32 {
+    pub(crate) fn count(&self, answer: Option<Answer>) -> u32 {
         match answer {
             Some(Answer::Helt) => self.helt,
             Some(Answer::Delvis) => self.delvis,
@@ -58,30 +62,14 @@ impl Tally {
     }
 
     /// Points as the method scores them: helt 3, delvis 2, inte 1.
-    pub fn points(&self) -> u32 {
+    pub(crate) fn points(&self) -> u32 {
         3 * self.helt + 2 * self.delvis + self.inte
     }
 
     /// helt / (helt + delvis + inte), or `None` when nothing is answered.
-    pub fn share_helt(&self) -> Option<f64> {
+    pub(crate) fn share_helt(&self) -> Option<f64> {
         let answered = self.answered();
         (answered > 0).then(|| f64::from(self.helt) / f64::from(answered))
-    }
-
-    /// The single answer, when this is the tally of one municipality.
-    pub fn single(&self) -> Option<Option<Answer>> {
-        if self.total() != 1 {
-            return None;
-        }
-        Some(if self.helt == 1 {
-            Some(Answer::Helt)
-        } else if self.delvis == 1 {
-            Some(Answer::Delvis)
-        } else if self.inte == 1 {
-            Some(Answer::Inte)
-        } else {
-            None
-        })
     }
 }
 
@@ -100,10 +88,5 @@ mod tests {
         };
         assert_eq!(t.total(), 88);
         assert_eq!(t.points(), 30 + 76 + 40);
-        assert_eq!(t.single(), None);
-        assert_eq!(
-            Tally::of(Some(Answer::Delvis)).single(),
-            Some(Some(Answer::Delvis))
-        );
     }
 }

@@ -29,7 +29,7 @@ use self::palette::{
     ANSWER_ORDER, ANSWER_STYLES, AnswerStyle, BACKGROUND, FLOWER_DISK, INK, MUTED_INK, SOIL,
     SOIL_FRAME, STEM, TAG, TAG_EDGE,
 };
-pub use self::text::escape;
+pub(crate) use self::text::escape;
 
 /// The words of the picture, from the theme's translations.
 #[derive(Debug, Clone, Copy)]
@@ -38,9 +38,13 @@ pub struct Labels<'a> {
     pub title: &'a str,
     /// One sentence shown under the title and used as the SVG's `<desc>`.
     pub summary: &'a str,
+    /// The word for an answer met in full.
     pub helt: &'a str,
+    /// The word for an answer met in part.
     pub delvis: &'a str,
+    /// The word for an answer not met.
     pub inte: &'a str,
+    /// The word for an indicator left unanswered.
     pub obesvarad: &'a str,
     /// Tooltip of the grass, and caption of a grass area without a name.
     pub grass: &'a str,
@@ -61,7 +65,7 @@ impl Labels<'_> {
 
 /// A flower box: the SVG, and what a page needs to show its layout for narrow screens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
+pub(crate) struct Picture {
     /// The whole picture: the wide drawing, and the narrow one outside its canvas.
     pub svg: String,
     /// A small SVG for a page that inlines [`Picture::svg`]: it shows the narrow drawing by
@@ -78,7 +82,7 @@ pub struct Picture {
 /// file carries it in a `<style>` element; a page that shows pictures inline has it in its
 /// stylesheet (the default theme's `style.css`, held to this by a test), so pages hold no
 /// style element and the rule is sent once for the whole site.
-pub const OUTLINE_RULE: &str =
+pub(crate) const OUTLINE_RULE: &str =
     ".flowerbox .shape{stroke:#1d2a1d;stroke-width:1.3;stroke-linejoin:round}";
 
 /// Where a picture is shown, which decides how much its shapes say themselves.
@@ -99,7 +103,7 @@ pub enum Place {
 ///
 /// `id_prefix` starts every id in the SVG, so that several pictures can be inlined in one
 /// page; characters other than ASCII letters, digits, `-` and `_` are replaced by `-`.
-pub fn render(
+pub(crate) fn render(
     catalog: &Catalog,
     tallies: &[Tally],
     labels: &Labels<'_>,
@@ -144,7 +148,7 @@ pub fn render(
 
 /// The picture without its narrow drawing, which lies outside the canvas: what a PNG of it
 /// shows, drawn in a fifth less time. Any other SVG is returned as it is.
-pub fn without_narrow(svg: &str) -> Cow<'_, str> {
+pub(crate) fn without_narrow(svg: &str) -> Cow<'_, str> {
     // Text is escaped, so `<g id="` only starts markup; the prefix of an id is letters,
     // digits, `-` and `_`.
     let marker = format!(

@@ -187,7 +187,7 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `text` escaped for XML text and attribute values.
-pub fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     if !crate::render::escape::may_need_escaping(text) || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }

@@ -76,12 +76,12 @@ struct Page<'a> {
 }
 
 /// `jamfor/`: the latest year.
-pub fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn latest(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     render_year(site, site.latest_year(), YearCopy::Latest)
 }
 
 /// `jamfor/<year>/`.
-pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
     render_year(
         site,
         Some(year),
@@ -90,7 +90,7 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
 }
 
 /// The page of `year` in the sitemap: the latest year's leads to `jamfor/`, which is listed.
-pub fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
+pub(crate) fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
     match YearCopy::of_year(year, site.latest_year()) {
         YearCopy::Earlier => paths::Page::listed(paths::compare_year(year)),
         _ => paths::Page::unlisted(paths::compare_year(year)),

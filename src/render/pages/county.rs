@@ -34,7 +34,7 @@ struct MunicipalityRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct IndicatorRow<'a> {
+pub(crate) struct IndicatorRow<'a> {
     pub id: &'a str,
     pub text: &'a str,
     pub text_lang: Option<&'static str>,
@@ -47,7 +47,7 @@ pub struct IndicatorRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Pick<'a> {
+pub(crate) struct Pick<'a> {
     pub id: &'a str,
     pub text: &'a str,
     pub text_lang: Option<&'static str>,
@@ -57,7 +57,7 @@ pub struct Pick<'a> {
 }
 
 #[derive(Serialize)]
-pub struct AreaView<'a> {
+pub(crate) struct AreaView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub name_lang: Option<&'static str>,
@@ -70,7 +70,7 @@ pub struct AreaView<'a> {
 }
 
 /// The areas of a scope with their indicator rows, for county and national pages.
-pub fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<AreaView<'a>> {
+pub(crate) fn area_views<'a>(site: &Site<'a>, group: &Group, scope: &Scope) -> Vec<AreaView<'a>> {
     let catalog = &site.content.catalogs[group.catalog];
     let pick = |i: usize| {
         let ind = &catalog.indicators[i];
@@ -198,7 +198,7 @@ fn years_of(site: &Site<'_>, county: usize) -> Vec<Year> {
 }
 
 /// The page to link for a county's `year`: its own page for its latest year.
-pub fn year_path(site: &Site<'_>, county: usize, year: Year) -> String {
+pub(crate) fn year_path(site: &Site<'_>, county: usize, year: Year) -> String {
     let slug = &site.content.registry.counties[county].slug;
     super::year_or_latest(
         year,
@@ -209,7 +209,7 @@ pub fn year_path(site: &Site<'_>, county: usize, year: Year) -> String {
 }
 
 /// The pages of this job: each year, and the latest (the one the sitemap lists).
-pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
+pub(crate) fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
     let slug = &site.content.registry.counties[county].slug;
     // The latest year's folder leads to the county's page: unlisted like the others.
     let mut pages: Vec<paths::Page> = years_of(site, county)
@@ -220,7 +220,7 @@ pub fn pages(site: &Site<'_>, county: usize) -> Vec<paths::Page> {
     pages
 }
 
-pub fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, county: usize) -> Result<Vec<OutputFile>, RenderError> {
     let years = years_of(site, county);
     let latest = years.last().copied();
     let mut files = Vec::new();

@@ -31,7 +31,7 @@ struct DataPage<'a> {
 }
 
 /// The pages of this job: the data page in every language, which the sitemap leaves out.
-pub fn pages(site: &Site<'_>) -> Vec<Page> {
+pub(crate) fn pages(site: &Site<'_>) -> Vec<Page> {
     std::iter::once(Page::unlisted(paths::DATA))
         .chain(
             site.translations()
@@ -42,7 +42,7 @@ pub fn pages(site: &Site<'_>) -> Vec<Page> {
 
 /// The open data files (one set, at the root, whatever the language) and `data/index.html`,
 /// a page that lists them, in every language of the site.
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let (content, stats) = (site.content, site.stats);
     let schema_url = site.absolute_in_site(paths::ASSESSMENT_SCHEMA);
     let contents = [

@@ -15,11 +15,11 @@ struct NotFound<'a> {
 }
 
 /// The pages of this job: the not-found page, which the sitemap leaves out.
-pub fn pages() -> Vec<Page> {
+pub(crate) fn pages() -> Vec<Page> {
     vec![Page::unlisted(paths::NOT_FOUND)]
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     // The not-found page is served at any depth, so its links start at the site's root.
     let home = site.url_of(paths::HOME);
     let home = if home.ends_with('/') {

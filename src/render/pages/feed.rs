@@ -50,7 +50,7 @@ fn newest(site: &Site<'_>, limit: usize) -> Vec<(Date, usize)> {
     all
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let url_of = |path: &str| site.url_of(path);
     let entries: Vec<Entry> = newest(site, FEED_ENTRIES)

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Answer, IndicatorRef, Level, Year};
+use crate::model::{Answer, CatalogIndex, IndicatorRef, Level, Year};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -85,7 +85,7 @@ struct Page<'a> {
 }
 
 /// The page of this job, listed in the sitemap.
-pub fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
+pub(crate) fn pages(site: &Site<'_>, of: IndicatorRef) -> Vec<paths::Page> {
     vec![paths::Page::listed(folder(site, of))]
 }
 
@@ -94,7 +94,7 @@ fn folder(site: &Site<'_>, of: IndicatorRef) -> String {
     paths::indicator(&catalog.id, &catalog.indicators[of.indicator].id)
 }
 
-pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
     let catalog = &content.catalogs[of.catalog];
     let ind = &catalog.indicators[of.indicator];
@@ -117,7 +117,7 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
         years: years(site, of),
         history: history(site, of),
         csv_path: paths::indicator_csv(&catalog.id, &ind.id),
-        distribution: pictures::indicator_distribution(site, of.catalog, of.indicator, "dist"),
+        distribution: pictures::indicator_distribution(site, of, "dist"),
     };
     let folder = folder(site, of);
     let head = Head::new(
@@ -131,7 +131,7 @@ pub fn render(site: &Site<'_>, of: IndicatorRef) -> Result<Vec<OutputFile>, Rend
     if !site.is_translation() {
         files.push(OutputFile::bytes(
             page.csv_path.clone(),
-            crate::render::opendata::indicator_csv(content, site.stats, of.catalog, of.indicator),
+            crate::render::opendata::indicator_csv(content, site.stats, of),
         ));
     }
     Ok(files)
@@ -152,10 +152,7 @@ fn link<'a>(site: &Site<'a>, r: IndicatorRef) -> Link<'a> {
 
 /// The indicators of later catalogues that continue this one.
 fn replaced_by<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<Link<'a>> {
-    site.content
-        .catalogs
-        .iter()
-        .enumerate()
+    CatalogIndex::each(&site.content.catalogs)
         .flat_map(|(ci, c)| {
             c.indicators
                 .iter()
@@ -263,9 +260,7 @@ fn answer_lists<'a>(site: &Site<'a>, group: usize, indicator: usize) -> Vec<Answ
 fn history<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<HistoryRow<'a>> {
     let content = site.content;
     site.stats
-        .indicator_series
-        .get(of.catalog)
-        .and_then(|s| s.get(of.indicator))
+        .indicator_series_of(of)
         .map(|points| {
             points
                 .iter()

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{CatalogIndex, Level, Year};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -112,7 +112,7 @@ fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {
     }
 }
 
-pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
         format!("{} – {}", site.t("counties"), site.title()),
         "counties",
@@ -121,7 +121,7 @@ pub fn counties(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     Ok(vec![OutputFile::bytes(paths::index(paths::COUNTIES), html)])
 }
 
-pub fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn municipalities(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let head = Head::new(
         format!("{} – {}", site.t("municipalities"), site.title()),
         "municipalities",
@@ -172,12 +172,9 @@ struct IndicatorsPage<'a> {
     catalogs: Vec<CatalogItem<'a>>,
 }
 
-pub fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn indicators(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let content = site.content;
-    let mut catalogs: Vec<CatalogItem> = content
-        .catalogs
-        .iter()
-        .enumerate()
+    let mut catalogs: Vec<CatalogItem> = CatalogIndex::each(&content.catalogs)
         .map(|(ci, catalog)| {
             // The newest year this catalogue was answered, for the shares shown.
             let group = site.stats.groups.iter().rev().find(|g| g.catalog == ci);

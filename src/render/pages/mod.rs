@@ -1,18 +1,18 @@
 //! The page types of the site, one module each.
 
-pub mod compare;
-pub mod county;
-pub mod data;
-pub mod extras;
-pub mod feed;
-pub mod indicator;
-pub mod lists;
-pub mod municipality;
-pub mod national;
-pub mod pictures;
-pub mod publisher;
-pub mod redirects;
-pub mod sitemap;
+pub(crate) mod compare;
+pub(crate) mod county;
+pub(crate) mod data;
+pub(crate) mod extras;
+pub(crate) mod feed;
+pub(crate) mod indicator;
+pub(crate) mod lists;
+pub(crate) mod municipality;
+pub(crate) mod national;
+pub(crate) mod pictures;
+pub(crate) mod publisher;
+pub(crate) mod redirects;
+pub(crate) mod sitemap;
 
 use serde::Serialize;
 
@@ -27,7 +27,7 @@ use crate::stats::Tally;
 /// What a page needs to show a flower box's layout for narrow screens: the small SVG that
 /// shows it beside an inlined picture, and the view an `<img>` of the file shows.
 #[derive(Debug, Clone, Serialize)]
-pub struct NarrowView {
+pub(crate) struct NarrowView {
     pub inline: String,
     pub view: String,
     pub width: u32,
@@ -64,7 +64,7 @@ impl From<&Picture> for NarrowView {
 
 /// The four shares of a tally, for bars and tables (0 when nothing was counted).
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Shares {
+pub(crate) struct Shares {
     pub helt: f64,
     pub delvis: f64,
     pub inte: f64,
@@ -72,7 +72,7 @@ pub struct Shares {
 }
 
 impl Shares {
-    pub fn of(t: &Tally) -> Shares {
+    pub(crate) fn of(t: &Tally) -> Shares {
         let total = f64::from(t.total().max(1));
         Shares {
             helt: f64::from(t.helt) / total,
@@ -85,7 +85,7 @@ impl Shares {
 
 /// A tally with its shares, as templates show it.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct TallyView {
+pub(crate) struct TallyView {
     pub helt: u32,
     pub delvis: u32,
     pub inte: u32,
@@ -113,7 +113,7 @@ impl From<&Tally> for TallyView {
 /// The share section of a page with a picture: the code to embed the year's picture with a
 /// link to the year's page, and the files to download.
 #[derive(Debug, Clone, Serialize)]
-pub struct ShareView {
+pub(crate) struct ShareView {
     pub embed: String,
     /// The embed code's addresses start at the host's root (the site's address is not
     /// known); the browser completes them.
@@ -123,7 +123,7 @@ pub struct ShareView {
 
 /// A file to download, with the key of its label among the theme's texts.
 #[derive(Debug, Clone, Serialize)]
-pub struct Download {
+pub(crate) struct Download {
     pub path: String,
     pub label: &'static str,
     /// Whether the file is at the root of the whole site (open data, which every language
@@ -134,7 +134,7 @@ pub struct Download {
 impl ShareView {
     /// `folder` is the page of one year (`kommun/kumla/2017/`), never the moving latest page,
     /// so that an embedded picture keeps showing what its text says; `png` is its picture.
-    pub fn new(site: &Site<'_>, folder: &str, png: &str, alt: &str) -> ShareView {
+    pub(crate) fn new(site: &Site<'_>, folder: &str, png: &str, alt: &str) -> ShareView {
         let url = |path: &str| {
             site.absolute(path)
                 .unwrap_or_else(|| format!("{}/{path}", site.base_url))
@@ -151,7 +151,7 @@ impl ShareView {
         }
     }
 
-    pub fn download(mut self, path: impl Into<String>, label: &'static str) -> ShareView {
+    pub(crate) fn download(mut self, path: impl Into<String>, label: &'static str) -> ShareView {
         let path = path.into();
         self.downloads.push(Download {
             shared: paths::is_shared(&path),
@@ -175,7 +175,7 @@ fn escape_attribute(text: &str) -> String {
 /// that the same page is not published twice. When a newer year comes, that folder gets
 /// its full page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YearCopy {
+pub(crate) enum YearCopy {
     /// The area's own page, showing its latest year.
     Latest,
     /// The latest year's folder: its files and a page leading to the area's own page.
@@ -186,7 +186,7 @@ pub enum YearCopy {
 
 impl YearCopy {
     /// The copy for `year`'s folder, when `latest` is the area's latest year.
-    pub fn of_year(year: Year, latest: Option<Year>) -> YearCopy {
+    pub(crate) fn of_year(year: Year, latest: Option<Year>) -> YearCopy {
         if Some(year) == latest {
             YearCopy::LatestYear
         } else {
@@ -198,23 +198,23 @@ impl YearCopy {
 /// The files of the latest year's folder (see [`YearCopy::LatestYear`]): of its pictures only
 /// the first, which the embed code on the area's own page names; the area's page has the
 /// others in its own folder.
-pub fn keep_embedded_picture(files: &mut Vec<OutputFile>, folder: &str) {
+pub(crate) fn keep_embedded_picture(files: &mut Vec<OutputFile>, folder: &str) {
     let embedded = paths::flowerbox(folder, "");
     files.retain(|f| f.path == embedded.svg || f.path == embedded.png);
 }
 
 /// The page to link for an area's `year`: its own page (`own`) when that is its `latest`
 /// year, else the year's page (`of_year`).
-pub fn year_or_latest(year: Year, latest: Option<Year>, own: String, of_year: String) -> String {
+pub(crate) fn year_or_latest(year: Year, latest: Option<Year>, own: String, of_year: String) -> String {
     if Some(year) == latest { own } else { of_year }
 }
 
-pub fn word(answer: Option<Answer>) -> &'static str {
+pub(crate) fn word(answer: Option<Answer>) -> &'static str {
     answer_word(answer)
 }
 
 /// Sorts rows by a name in Swedish order, so that a table's first column reads in order.
-pub fn by_name<T>(mut rows: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
+pub(crate) fn by_name<T>(mut rows: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
     rows.sort_by_cached_key(|r| crate::slug::sort_key(name(r)));
     rows
 }

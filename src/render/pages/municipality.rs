@@ -119,7 +119,7 @@ struct Page<'a> {
 
 /// The pages of this job: the latest year, then each year, each listed in the sitemap with
 /// the date it was published.
-pub fn pages(site: &Site<'_>, municipality: usize) -> Vec<paths::Page> {
+pub(crate) fn pages(site: &Site<'_>, municipality: usize) -> Vec<paths::Page> {
     let content = site.content;
     let history = &site.stats.by_municipality[municipality].assessments;
     let Some(&latest) = history.last() else {
@@ -143,7 +143,7 @@ pub fn pages(site: &Site<'_>, municipality: usize) -> Vec<paths::Page> {
     pages
 }
 
-pub fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, municipality: usize) -> Result<Vec<OutputFile>, RenderError> {
     let history = &site.stats.by_municipality[municipality].assessments;
     let Some(&latest) = history.last() else {
         return Ok(Vec::new());

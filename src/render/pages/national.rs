@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Level, Year};
+use crate::model::{IndicatorRef, Level, Year};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -145,11 +145,11 @@ fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
     )
 }
 
-pub fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn home(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     render(site, site.latest_year(), YearCopy::Latest)
 }
 
-pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError> {
     render(
         site,
         Some(year),
@@ -158,7 +158,7 @@ pub fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, RenderError>
 }
 
 /// The nation's page of `year`: the home page for the latest year.
-pub fn year_path(site: &Site<'_>, year: Year) -> String {
+pub(crate) fn year_path(site: &Site<'_>, year: Year) -> String {
     super::year_or_latest(
         year,
         site.latest_year(),
@@ -168,7 +168,7 @@ pub fn year_path(site: &Site<'_>, year: Year) -> String {
 }
 
 /// The page of `year` in the sitemap: the latest year's leads to the home page, which is listed.
-pub fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
+pub(crate) fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
     match YearCopy::of_year(year, site.latest_year()) {
         YearCopy::Earlier => paths::Page::listed(paths::national_year(year)),
         _ => paths::Page::unlisted(paths::national_year(year)),
@@ -337,11 +337,10 @@ fn series_rows<'a>(site: &Site<'a>, group: &Group, years: &[Year]) -> Vec<Series
         .iter()
         .enumerate()
         .map(|(i, ind)| {
-            let points = site
-                .stats
-                .indicator_series
-                .get(group.catalog)
-                .and_then(|s| s.get(i));
+            let points = site.stats.indicator_series_of(IndicatorRef {
+                catalog: group.catalog,
+                indicator: i,
+            });
             let text = site.indicator_text(ind);
             let area = site.area_label(catalog.area_of(i));
             SeriesRow {

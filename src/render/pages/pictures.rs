@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::output::OutputFile;
 
-use crate::model::{Answer, Year};
+use crate::model::{Answer, CatalogIndex, IndicatorRef, Year};
 use crate::render::charts::{self, Bar, LinePanel, LinePoint, StackRow};
 use crate::render::format;
 use crate::render::map::{self, Paint, Region, SHARE_CLASSES};
@@ -23,14 +23,14 @@ use crate::stats::similar::Neighbour;
 /// with the number of municipalities in each class are its text alternative, and the page
 /// has the figures in a table.
 #[derive(Debug, Clone, Serialize)]
-pub struct MapFigure {
+pub(crate) struct MapFigure {
     pub title: String,
     pub svg: String,
     pub legend: Vec<LegendItem>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LegendItem {
+pub(crate) struct LegendItem {
     /// The swatch's SVG paint: a colour, or a pattern of the map on the same page.
     pub fill: String,
     pub label: String,
@@ -39,7 +39,7 @@ pub struct LegendItem {
 
 /// Which municipalities a map is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MapScope {
+pub(crate) enum MapScope {
     Nation,
     County(usize),
 }
@@ -118,7 +118,7 @@ fn geometry_path(site: &Site<'_>, scope: MapScope) -> String {
 
 /// The maps' shapes: one file for the nation and one per county with municipalities, which
 /// every map of the site refers to. Nothing without boundaries.
-pub fn map_geometry(site: &Site<'_>) -> Vec<OutputFile> {
+pub(crate) fn map_geometry(site: &Site<'_>) -> Vec<OutputFile> {
     let Some(boundaries) = site.content.boundaries.as_ref() else {
         return Vec::new();
     };
@@ -144,7 +144,7 @@ pub fn map_geometry(site: &Site<'_>) -> Vec<OutputFile> {
 
 /// The map of a nation or county in `year`, coloured by each municipality's share of
 /// indicators met in full. `None` without boundaries.
-pub fn share_map(
+pub(crate) fn share_map(
     site: &Site<'_>,
     scope: MapScope,
     year: Year,
@@ -199,7 +199,7 @@ pub fn share_map(
 }
 
 /// The national map of one indicator's answers in one group (year and catalogue).
-pub fn answer_map(
+pub(crate) fn answer_map(
     site: &Site<'_>,
     group: usize,
     indicator: usize,
@@ -279,7 +279,7 @@ pub fn answer_map(
 
 /// One row of a similar-municipalities list.
 #[derive(Debug, Clone, Serialize)]
-pub struct SimilarRow<'a> {
+pub(crate) struct SimilarRow<'a> {
     pub name: &'a str,
     pub code: &'a str,
     pub path: String,
@@ -294,13 +294,13 @@ pub struct SimilarRow<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SimilarView<'a> {
+pub(crate) struct SimilarView<'a> {
     pub by_answers: Vec<SimilarRow<'a>>,
     pub by_population: Vec<SimilarRow<'a>>,
 }
 
 /// The similar municipalities of an assessment, linked to their pages of the same year.
-pub fn similar<'a>(site: &Site<'a>, assessment: usize) -> SimilarView<'a> {
+pub(crate) fn similar<'a>(site: &Site<'a>, assessment: usize) -> SimilarView<'a> {
     let content = site.content;
     let found = site.stats.similar(content, assessment);
     let row = |n: &Neighbour| {
@@ -328,7 +328,7 @@ pub fn similar<'a>(site: &Site<'a>, assessment: usize) -> SimilarView<'a> {
 
 /// A column of a series' table: one year (and catalogue).
 #[derive(Debug, Clone, Serialize)]
-pub struct SeriesColumn {
+pub(crate) struct SeriesColumn {
     pub year: Year,
     /// The catalogue's id, when the series has more than one.
     pub catalog: Option<String>,
@@ -336,7 +336,7 @@ pub struct SeriesColumn {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SeriesRow {
+pub(crate) struct SeriesRow {
     pub label: String,
     /// Shares met in full, per column; none where the area is not in that catalogue or
     /// nothing was answered.
@@ -344,7 +344,7 @@ pub struct SeriesRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AreaPanel {
+pub(crate) struct AreaPanel {
     pub name: String,
     pub svg: String,
 }
@@ -352,7 +352,7 @@ pub struct AreaPanel {
 /// A series as pictures: the score per year as bars, each area's share met in full as a
 /// small line chart, and the table of the same figures.
 #[derive(Debug, Clone, Serialize)]
-pub struct SeriesFigure {
+pub(crate) struct SeriesFigure {
     pub score_title: String,
     pub score_svg: String,
     pub panels: Vec<AreaPanel>,
@@ -378,15 +378,15 @@ struct SeriesDrawing<'s, 'a> {
     several: bool,
     years: Vec<Year>,
     /// Where each catalogue after the first starts: (catalogue, index of its first point).
-    first_of: Vec<(usize, usize)>,
+    first_of: Vec<(CatalogIndex, usize)>,
 }
 
 impl SeriesDrawing<'_, '_> {
-    fn catalog_id(&self, catalog: usize) -> String {
+    fn catalog_id(&self, catalog: CatalogIndex) -> String {
         self.site.content.catalogs[catalog].id.clone()
     }
 
-    fn starts_catalog(&self, i: usize) -> Option<usize> {
+    fn starts_catalog(&self, i: usize) -> Option<CatalogIndex> {
         self.first_of
             .iter()
             .find(|(_, at)| *at == i)
@@ -534,7 +534,7 @@ impl SeriesDrawing<'_, '_> {
 
 /// The series up to `year` as pictures; `None` with fewer than two points (no change to
 /// show). `mean` says the points are means (a county, the nation).
-pub fn series_figure(
+pub(crate) fn series_figure(
     site: &Site<'_>,
     series: &[YearFigures],
     year: Year,
@@ -613,13 +613,12 @@ pub fn series_figure(
 
 /// An indicator's answers per year as stacked bars, following `replaces` back to earlier
 /// catalogues; `None` when it was answered in fewer than two years.
-pub fn indicator_distribution(
+pub(crate) fn indicator_distribution(
     site: &Site<'_>,
-    catalog: usize,
-    indicator: usize,
+    of: IndicatorRef,
     id: &str,
 ) -> Option<String> {
-    let points = site.stats.indicator_series.get(catalog)?.get(indicator)?;
+    let points = site.stats.indicator_series_of(of)?;
     if points.len() < 2 {
         return None;
     }
@@ -631,7 +630,7 @@ pub fn indicator_distribution(
         site.t("answer_inte"),
         site.t("answer_obesvarad"),
     ];
-    let mut previous: Option<(usize, usize)> = None;
+    let mut previous: Option<(CatalogIndex, usize)> = None;
     let rows: Vec<StackRow> = points
         .iter()
         .map(|p| {
@@ -666,7 +665,7 @@ pub fn indicator_distribution(
             }
         })
         .collect();
-    let indicator_id = &content.catalogs[catalog].indicators[indicator].id;
+    let indicator_id = &content.catalogs[of.catalog].indicators[of.indicator].id;
     let title = format!("{} – {indicator_id}", site.t("distribution_title"));
     let desc = points
         .iter()

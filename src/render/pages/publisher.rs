@@ -18,11 +18,11 @@ struct MarkdownPage<'a> {
 }
 
 /// The page of this job, listed in the sitemap.
-pub fn pages(site: &Site<'_>, index: usize) -> Vec<Page> {
+pub(crate) fn pages(site: &Site<'_>, index: usize) -> Vec<Page> {
     vec![Page::listed(paths::page(&site.content.pages[index].slug))]
 }
 
-pub fn render(site: &Site<'_>, index: usize) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, index: usize) -> Result<Vec<OutputFile>, RenderError> {
     let page = &site.content.pages[index];
     let folder = paths::page(&page.slug);
     let mut head = Head::new(format!("{} – {}", page.title, site.title()), "page");

@@ -18,13 +18,13 @@ struct Redirect<'a> {
 /// What a page that leads to another says of it, for whoever stays (a reader without
 /// redirects, a crawler, a program): the year's picture, its counts and its summary.
 #[derive(Serialize)]
-pub struct Gist {
+pub(crate) struct Gist {
     /// The flower box's SVG file.
-    pub picture: String,
+    pub(crate) picture: String,
     /// The counts in a sentence.
-    pub sentence: String,
+    pub(crate) sentence: String,
     /// The submitter's summary, as sanitised HTML.
-    pub summary_html: Option<String>,
+    pub(crate) summary_html: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -115,7 +115,7 @@ fn entries<'a>(site: &Site<'a>) -> Vec<Entry<'a>> {
 }
 
 /// The pages of this job: none of them in the sitemap.
-pub fn pages(site: &Site<'_>) -> Vec<Page> {
+pub(crate) fn pages(site: &Site<'_>) -> Vec<Page> {
     entries(site)
         .iter()
         .map(|e| Page::unlisted(e.folder()))
@@ -124,7 +124,7 @@ pub fn pages(site: &Site<'_>) -> Vec<Page> {
 
 /// The page at `folder` that leads to `target`, the page of `name`. It is not for the
 /// sitemap and asks search engines to index the target instead.
-pub fn redirect(
+pub(crate) fn redirect(
     site: &Site<'_>,
     folder: &str,
     name: &str,
@@ -134,7 +134,7 @@ pub fn redirect(
 }
 
 /// [`redirect`], with the gist of the page it leads to.
-pub fn redirect_with(
+pub(crate) fn redirect_with(
     site: &Site<'_>,
     folder: &str,
     name: &str,
@@ -150,7 +150,7 @@ pub fn redirect_with(
     Ok(OutputFile::bytes(paths::index(folder), html))
 }
 
-pub fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     entries(site)
         .into_iter()
         .map(|entry| {

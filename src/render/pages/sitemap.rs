@@ -14,7 +14,7 @@ struct SitemapUrl {
 }
 
 /// The sitemap of `pages`: those it lists, in the order given.
-pub fn render(site: &Site<'_>, pages: &[Page]) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(site: &Site<'_>, pages: &[Page]) -> Result<Vec<OutputFile>, RenderError> {
     let url_of = |path: &str| site.url_of(path);
     let urls: Vec<SitemapUrl> = pages
         .iter()
