@@ -156,8 +156,7 @@ pub enum Command {
         /// The municipality's registry code, e.g. 1881.
         #[arg(long)]
         municipality: String,
-        // No doc comment: it would become the option's --help text, which it has none of.
-        #[allow(missing_docs)]
+        /// The year assessed, e.g. 2017.
         #[arg(long)]
         year: u16,
         /// The catalogue to answer (default: the newest).
@@ -178,8 +177,7 @@ pub enum Command {
         /// Comma-separated years, e.g. 2016,2017.
         #[arg(long, value_delimiter = ',', default_value = "2016,2017")]
         years: Vec<u16>,
-        // No doc comment: it would become the option's --help text, which it has none of.
-        #[allow(missing_docs)]
+        /// The seed of the made-up answers: the same seed gives the same content.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
