@@ -205,7 +205,12 @@ pub(crate) fn keep_embedded_picture(files: &mut Vec<OutputFile>, folder: &str) {
 
 /// The page to link for an area's `year`: its own page (`own`) when that is its `latest`
 /// year, else the year's page (`of_year`).
-pub(crate) fn year_or_latest(year: Year, latest: Option<Year>, own: String, of_year: String) -> String {
+pub(crate) fn year_or_latest(
+    year: Year,
+    latest: Option<Year>,
+    own: String,
+    of_year: String,
+) -> String {
     if Some(year) == latest { own } else { of_year }
 }
 
