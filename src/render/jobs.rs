@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::model::{CatalogIndex, IndicatorRef, Year};
 use crate::output::{self, OutputFile};
 
-use super::pages;
+use super::pages::{self, YearCopy};
 use super::paths::{self, Page};
 use super::site::{RenderError, Site};
 
@@ -215,8 +215,13 @@ impl Job {
             Job::CountyIndex => vec![Page::listed(paths::COUNTIES)],
             Job::IndicatorIndex => vec![Page::listed(paths::INDICATORS)],
             Job::Compare => vec![Page::listed(paths::COMPARE)],
-            Job::NationalYear(year) => vec![pages::national::year_page(site, year)],
-            Job::CompareYear(year) => vec![pages::compare::year_page(site, year)],
+            Job::NationalYear(year) => vec![
+                YearCopy::of_year(year, site.latest_year())
+                    .sitemap_page(paths::national_year(year)),
+            ],
+            Job::CompareYear(year) => vec![
+                YearCopy::of_year(year, site.latest_year()).sitemap_page(paths::compare_year(year)),
+            ],
             Job::County(c) => pages::county::pages(site, c),
             Job::Municipality(m) => pages::municipality::pages(site, m),
             Job::Indicator(i) => pages::indicator::pages(site, i),

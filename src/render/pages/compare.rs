@@ -89,14 +89,6 @@ pub(crate) fn year(site: &Site<'_>, year: Year) -> Result<Vec<OutputFile>, Rende
     )
 }
 
-/// The page of `year` in the sitemap: the latest year's leads to `jamfor/`, which is listed.
-pub(crate) fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
-    match YearCopy::of_year(year, site.latest_year()) {
-        YearCopy::Earlier => paths::Page::listed(paths::compare_year(year)),
-        _ => paths::Page::unlisted(paths::compare_year(year)),
-    }
-}
-
 /// The headings of the table's columns, in the site's language, as its CSV has them.
 fn csv_header(site: &Site<'_>, table: &Table<'_>) -> Vec<String> {
     let share = site.t("share_helt_indicators");

@@ -280,6 +280,18 @@ fn render_year(
             ..view
         });
     }
+    // The latest year's folder needs only its picture and the page leading to the county's.
+    if let (YearCopy::LatestYear, Some(y)) = (copy, year) {
+        super::keep_embedded_picture(&mut files, &folder);
+        let name = format!("{} {y}", c.name);
+        files.push(super::redirects::redirect(
+            site,
+            &folder,
+            &name,
+            &paths::county(&c.slug),
+        )?);
+        return Ok(files);
+    }
     let first_png_path = groups.first().map(|g| g.png_path.clone());
     let page = Page {
         name: &c.name,
@@ -319,19 +331,8 @@ fn render_year(
     if let Some(png) = first_png_path {
         head = head.image(png);
     }
-    if let (YearCopy::LatestYear, Some(y)) = (copy, year) {
-        super::keep_embedded_picture(&mut files, &folder);
-        let name = format!("{} {y}", c.name);
-        files.push(super::redirects::redirect(
-            site,
-            &folder,
-            &name,
-            &paths::county(&c.slug),
-        )?);
-    } else {
-        let html = site.render_page("county.html", &folder, head, &page)?;
-        files.push(OutputFile::bytes(paths::index(&folder), html));
-    }
+    let html = site.render_page("county.html", &folder, head, &page)?;
+    files.push(OutputFile::bytes(paths::index(&folder), html));
     Ok(files)
 }
 

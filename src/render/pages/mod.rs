@@ -193,6 +193,15 @@ impl YearCopy {
             YearCopy::Earlier
         }
     }
+
+    /// The year's folder `path` as the sitemap has it: the latest year's page leads to the
+    /// area's own page, which is listed instead.
+    pub(crate) fn sitemap_page(self, path: String) -> paths::Page {
+        match self {
+            YearCopy::Earlier => paths::Page::listed(path),
+            YearCopy::Latest | YearCopy::LatestYear => paths::Page::unlisted(path),
+        }
+    }
 }
 
 /// The files of the latest year's folder (see [`YearCopy::LatestYear`]): of its pictures only

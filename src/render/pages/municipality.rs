@@ -440,23 +440,13 @@ fn previous_view(figures: &AssessmentFigures, slug: &str) -> Option<Previous> {
 fn year_links(site: &Site<'_>, index: usize) -> Vec<YearLink> {
     let content = site.content;
     let municipality = content.assessments[index].municipality;
-    let slug = &content.registry.municipalities[municipality].slug;
-    let history = &site.stats.by_municipality[municipality].assessments;
-    history
+    site.stats.by_municipality[municipality]
+        .assessments
         .iter()
-        .map(|&a| {
-            let year = content.assessments[a].year;
-            // The newest year leads to the municipality's own page, where the picture is live.
-            let path = if Some(&a) == history.last() {
-                paths::municipality(slug)
-            } else {
-                paths::municipality_year(slug, year)
-            };
-            YearLink {
-                year,
-                path,
-                current: a == index,
-            }
+        .map(|&a| YearLink {
+            year: content.assessments[a].year,
+            path: site.assessment_path(a),
+            current: a == index,
         })
         .collect()
 }

@@ -167,14 +167,6 @@ pub(crate) fn year_path(site: &Site<'_>, year: Year) -> String {
     )
 }
 
-/// The page of `year` in the sitemap: the latest year's leads to the home page, which is listed.
-pub(crate) fn year_page(site: &Site<'_>, year: Year) -> paths::Page {
-    match YearCopy::of_year(year, site.latest_year()) {
-        YearCopy::Earlier => paths::Page::listed(paths::national_year(year)),
-        _ => paths::Page::unlisted(paths::national_year(year)),
-    }
-}
-
 fn group_view<'a>(
     site: &Site<'a>,
     gi: usize,
@@ -406,6 +398,21 @@ fn render(
         .enumerate()
         .map(|(n, (_, g))| group_view(site, n, g, &folder, &mut files))
         .collect();
+    let title = match (copy, year) {
+        (YearCopy::Latest, _) | (_, None) => site.title().to_string(),
+        (_, Some(y)) => format!("{} {y} – {}", site.t("nation"), site.title()),
+    };
+    // The latest year's folder needs only its picture and the page leading home.
+    if copy == YearCopy::LatestYear {
+        super::keep_embedded_picture(&mut files, &folder);
+        files.push(super::redirects::redirect(
+            site,
+            &folder,
+            &title,
+            paths::HOME,
+        )?);
+        return Ok(files);
+    }
     let recent = recent(site);
     let image = groups.first().map(|g| g.png_path.clone());
     let map = year.and_then(|y| pictures::share_map(site, MapScope::Nation, y, &folder, "map"));
@@ -458,20 +465,6 @@ fn render(
         }),
         share,
     };
-    let title = match (copy, year) {
-        (YearCopy::Latest, _) | (_, None) => site.title().to_string(),
-        (_, Some(y)) => format!("{} {y} – {}", site.t("nation"), site.title()),
-    };
-    if copy == YearCopy::LatestYear {
-        super::keep_embedded_picture(&mut files, &folder);
-        files.push(super::redirects::redirect(
-            site,
-            &folder,
-            &title,
-            paths::HOME,
-        )?);
-        return Ok(files);
-    }
     let mut head = Head::new(title, "nation");
     if let Some(image) = image {
         head = head.image(image);
