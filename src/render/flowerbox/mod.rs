@@ -78,12 +78,16 @@ pub(crate) struct Picture {
     pub narrow_height: u32,
 }
 
-/// The outline of every shape (ink, `STROKE` wide), one rule for all of them. A picture's own
-/// file carries it in a `<style>` element; a page that shows pictures inline has it in its
-/// stylesheet (the default theme's `style.css`, held to this by a test), so pages hold no
-/// style element and the rule is sent once for the whole site.
+/// The outline of every shape (ink, `STROKE` wide), one rule for all of them, set on each
+/// indicator's group and inherited by its outline (the bands of a shape with several answers
+/// opt out). A picture's own file carries it in a `<style>` element; a page that shows
+/// pictures inline has it in its stylesheet (the default theme's `style.css`, held to this by
+/// a test), so pages hold no style element and the rule is sent once for the whole site.
+///
+/// The selector has no ancestor: the narrow layout shows copies of the shapes through `<use>`,
+/// and in Chromium a copy matches only such a selector. Only the flower box has `g.indicator`.
 pub(crate) const OUTLINE_RULE: &str =
-    ".flowerbox .shape{stroke:#1d2a1d;stroke-width:1.3;stroke-linejoin:round}";
+    "g.indicator{stroke:#1d2a1d;stroke-width:1.3;stroke-linejoin:round}";
 
 /// Where a picture is shown, which decides how much its shapes say themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,15 +243,17 @@ impl fmt::Display for P {
     }
 }
 
-/// A shape's turn about its anchor, applied to its coordinates rather than written as
-/// `rotate()`. Under a transform that only moves, resvg fills the hatched patterns pixel for
-/// pixel; under a rotation it samples them bicubically, which made drawing a PNG more than
-/// twice as slow.
+/// A shape's turn about its anchor and its place in the picture, applied to its coordinates
+/// rather than written as `rotate()` and `translate()`. Under a rotation resvg samples the
+/// hatched patterns bicubically, which made drawing a PNG more than twice as slow; and a
+/// transform on each of 88 shapes was a fifth of the picture's bytes.
 #[derive(Clone, Copy)]
 struct Turn {
     degrees: f64,
     sin: f64,
     cos: f64,
+    x: f64,
+    y: f64,
 }
 
 impl Turn {
@@ -257,13 +263,19 @@ impl Turn {
             degrees: shape.angle,
             sin,
             cos,
+            x: shape.x,
+            y: shape.y,
         }
     }
 
-    /// A point of the shape's upright frame, turned clockwise as SVG's `rotate()` would
-    /// (exactly the same point when the shape is not turned: sin 0 and cos 1).
+    /// A point of the shape's upright frame, turned clockwise about the anchor as SVG's
+    /// `rotate()` would (exactly the same point when the shape is not turned: sin 0 and
+    /// cos 1), in the picture's coordinates.
     fn point(&self, x: f64, y: f64) -> (f64, f64) {
-        (x * self.cos - y * self.sin, x * self.sin + y * self.cos)
+        (
+            self.x + x * self.cos - y * self.sin,
+            self.y + x * self.sin + y * self.cos,
+        )
     }
 }
 
@@ -728,8 +740,9 @@ impl Writer<'_> {
         match shape.kind {
             Kind::Petal | Kind::Stone if turn.degrees == 0.0 => w!(
                 self.out,
-                "<ellipse cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
-                N(-(s + l / 2.0)),
+                "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
+                N(turn.x),
+                N(turn.y - (s + l / 2.0)),
                 N(wd / 2.0),
                 N(l / 2.0)
             ),
@@ -775,21 +788,21 @@ impl Writer<'_> {
         let main = dominant(&tally);
         w!(
             self.out,
-            "<g class=\"indicator {} answer-{}\" data-indicator=\"{}\" tabindex=\"0\" transform=\"translate({} {})",
+            "<g class=\"indicator {} answer-{}\" data-indicator=\"{}\"",
             shape.kind.class(),
             ANSWER_STYLES[main].key,
             E(&indicator.id),
-            N(shape.x),
-            N(shape.y),
         );
+        // A page's shapes take keyboard focus, which shows their tooltip; a picture's own
+        // file is shown as an image or drawn to a PNG.
         match self.place {
             Place::File => w!(
                 self.out,
-                "\"><title>{}: {} — ",
+                "><title>{}: {} — ",
                 E(&indicator.id),
                 E(indicator.text_in(self.labels.language).0)
             ),
-            Place::Page => w!(self.out, "\"><title>{}: ", E(&indicator.id)),
+            Place::Page => w!(self.out, " tabindex=\"0\"><title>{}: ", E(&indicator.id)),
         }
         if tally.total() == 1 {
             w!(self.out, "{}", E(self.words[main]));
@@ -797,16 +810,13 @@ impl Writer<'_> {
             self.write_counts(&tally);
         }
         self.out.push_str("</title>");
-        // The outline's stroke comes from the picture's style rule.
+        // The outline's stroke comes from the picture's style rule, on the group.
         if tally.total() <= 1 {
-            let paint = format!(
-                " class=\"shape\" fill=\"{}\"",
-                self.fill(&ANSWER_STYLES[main])
-            );
+            let paint = format!(" fill=\"{}\"", self.fill(&ANSWER_STYLES[main]));
             self.outline(shape, &paint);
         } else {
             self.bands(shape, &tally);
-            self.outline(shape, " class=\"shape\" fill=\"none\"");
+            self.outline(shape, " fill=\"none\"");
         }
         self.out.push_str("</g>\n");
     }
@@ -817,7 +827,11 @@ impl Writer<'_> {
         let clip = format!("{}clip-{}", self.prefix, shape.indicator);
         w!(self.out, "<clipPath id=\"{clip}\">");
         self.outline(shape, "");
-        w!(self.out, "</clipPath><g clip-path=\"url(#{clip})\">");
+        // The bands have no outline of their own: the group's stroke stops here.
+        w!(
+            self.out,
+            "</clipPath><g clip-path=\"url(#{clip})\" stroke=\"none\">"
+        );
         let total = f64::from(tally.total());
         let turn = Turn::of(shape);
         let half_width = shape.width / 2.0 + shape.bend.abs() + 2.0;

@@ -363,7 +363,10 @@ fn assert_one_shape_per_indicator(name: &str, catalog: &Catalog, svg: &str) {
         let class = node.attribute("class").unwrap_or_default();
         assert!(class.starts_with("indicator "), "{name}: {class}");
         assert!(class.contains(" answer-"), "{name}: {class}");
-        assert_eq!(node.attribute("tabindex"), Some("0"));
+        // Shapes take keyboard focus in a page (which marks its picture with its catalogue),
+        // not in the picture's own file.
+        let focusable = svg.contains(" data-catalog=\"").then_some("0");
+        assert_eq!(node.attribute("tabindex"), focusable, "{name}: {id}");
         let title = node
             .children()
             .find(|c| c.has_tag_name("title"))
@@ -580,8 +583,10 @@ fn single_answers_paint_one_colour_and_pattern() {
         .descendants()
         .filter(|n| n.attribute("data-indicator").is_some())
         .map(|n| {
+            // The outline: the shape's last element.
             n.children()
-                .find(|c| c.attribute("class") == Some("shape"))
+                .filter(|c| c.is_element())
+                .last()
                 .and_then(|e| e.attribute("fill"))
                 .unwrap_or_default()
         })
@@ -912,16 +917,17 @@ fn a_turned_petal_is_where_the_rotation_would_put_it() {
         bend: 0.0,
     };
     // Turned a quarter clockwise, the petal that pointed up points right: its horizontal
-    // axis, from (-10, -30) to (10, -30), goes from (30, -10) to (30, 10).
+    // axis, from (-10, -30) to (10, -30) of its anchor, goes from (30, -10) to (30, 10) of it;
+    // the anchor is at (100, 100) of the picture.
     let turn = Turn::of(&shape);
     let round = |(x, y): (f64, f64)| ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
-    assert_eq!(round(turn.point(-10.0, -30.0)), (30.0, -10.0));
-    assert_eq!(round(turn.point(10.0, -30.0)), (30.0, 10.0));
+    assert_eq!(round(turn.point(-10.0, -30.0)), (130.0, 90.0));
+    assert_eq!(round(turn.point(10.0, -30.0)), (130.0, 110.0));
     let unturned = Turn::of(&Shape {
         angle: 0.0,
         ..shape
     });
-    assert_eq!(unturned.point(-10.0, -30.0), (-10.0, -30.0));
+    assert_eq!(unturned.point(-10.0, -30.0), (90.0, 70.0));
 }
 
 /// Every catalogue the narrow layout is tried on.
@@ -1137,7 +1143,7 @@ fn a_picture_in_a_page_names_indicators_by_id_and_its_file_in_full() {
     assert!(!file.contains("data-catalog"));
     assert!(file.contains(&format!("<style>{OUTLINE_RULE}</style>")));
     assert!(!page.contains("<style>"));
-    // Both draw the same: only titles and that attribute differ.
+    // Both draw the same: only titles, that attribute and the shapes' focus differ.
     let strip = |svg: &str| -> String {
         let mut out = String::new();
         let mut rest = svg;
@@ -1147,6 +1153,7 @@ fn a_picture_in_a_page_names_indicators_by_id_and_its_file_in_full() {
         }
         out.push_str(rest);
         out.replace(&format!(" data-catalog=\"{}\"", catalog.id), "")
+            .replace(" tabindex=\"0\"", "")
             .replace(&format!("<style>{OUTLINE_RULE}</style>\n"), "")
     };
     assert_eq!(strip(&file), strip(&page));
