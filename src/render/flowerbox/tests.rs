@@ -586,7 +586,7 @@ fn single_answers_paint_one_colour_and_pattern() {
             // The outline: the shape's last element.
             n.children()
                 .filter(|c| c.is_element())
-                .last()
+                .next_back()
                 .and_then(|e| e.attribute("fill"))
                 .unwrap_or_default()
         })
