@@ -585,8 +585,7 @@ fn single_answers_paint_one_colour_and_pattern() {
         .map(|n| {
             // The outline: the shape's last element.
             n.children()
-                .filter(|c| c.is_element())
-                .next_back()
+                .rfind(|c| c.is_element())
                 .and_then(|e| e.attribute("fill"))
                 .unwrap_or_default()
         })
