@@ -185,9 +185,9 @@ struct Changed<'a> {
     moves: Option<Moves>,
     group_index: HashMap<(Year, CatalogIndex), usize>,
     /// The changed assessments now (indices into `content.assessments`).
-    added: Vec<usize>,
+    now: Vec<usize>,
     /// The changed assessments before (indices before the change), sorted.
-    removed: Vec<usize>,
+    was: Vec<usize>,
     /// The groups a changed assessment left or joined.
     affected: BTreeSet<usize>,
     /// The changed municipalities.
@@ -210,7 +210,7 @@ impl Changed<'_> {
 
     /// An index before the change that is not one of the changed assessments.
     fn unchanged(&self, i: usize) -> bool {
-        self.removed.binary_search(&i).is_err()
+        self.was.binary_search(&i).is_err()
     }
 
     /// The assessments of a list before the change that were not changed, at their indices
@@ -225,7 +225,7 @@ impl Changed<'_> {
             .filter(|&&i| self.unchanged(i))
             .map(|&i| self.new_index(i))
             .collect::<Option<_>>()?;
-        for &j in &self.added {
+        for &j in &self.now {
             if belongs(self.content.assessments.get(j)?) {
                 moved.push(j);
             }
@@ -257,16 +257,16 @@ fn update_in_place(
             .enumerate()
             .map(|(g, group)| ((group.year, group.catalog), g))
             .collect(),
-        added: changed
+        now: changed
             .iter()
             .filter_map(|&key| position(content, key))
             .collect(),
-        removed: before.changed.iter().map(|o| o.index).collect(),
+        was: before.changed.iter().map(|o| o.index).collect(),
         affected: BTreeSet::new(),
         municipalities: changed.iter().map(|k| k.0).collect(),
         cells: RegistryCells::new(registry),
     };
-    change.removed.sort_unstable();
+    change.was.sort_unstable();
     // The groups the changed assessments left or joined, with what each gains; one that would
     // be left empty disappears, which is not done here.
     let mut gains: BTreeMap<usize, isize> = BTreeMap::new();
@@ -275,7 +275,7 @@ fn update_in_place(
             .entry(*change.group_index.get(&old.group)?)
             .or_default() -= 1;
     }
-    for &j in &change.added {
+    for &j in &change.now {
         *gains
             .entry(change.group_of(content.assessments.get(j)?)?)
             .or_default() += 1;
@@ -305,7 +305,7 @@ fn update_in_place(
         content,
         &stats.groups,
         change.moves.as_ref().map(|m| m.old_of.as_slice()),
-        &change.added,
+        &change.now,
         regroup,
     );
     reseries(stats, &change)
@@ -335,7 +335,7 @@ fn recount_group(group: &mut Group, g: usize, change: &Changed<'_>) -> Option<()
         .map(|o| (o.municipality, o.answers.as_slice()))
         .collect();
     let mut came: Vec<Counted<'_>> = Vec::new();
-    for &j in &change.added {
+    for &j in &change.now {
         let a = content.assessments.get(j)?;
         if change.group_of(a)? == g {
             came.push((a.municipality, a.answers.as_slice()));
