@@ -3,8 +3,8 @@
 //! The state holds what every job reads ([`Loaded`]: content, figures, theme), every
 //! assessment file's last good version ([`super::kept`]), and the [`Record`] of the
 //! published folder (a digest per file, and which job wrote which files). A change of
-//! assessments re-reads only the changed files, then publishes in two phases (see
-//! [`super::jobs`]); anything else (site.yaml, registry, catalogues, pages, theme) loads and
+//! assessments re-reads only the changed files, brings the figures up to date for them
+//! ([`stats::update`]), then publishes in two phases (see [`super::jobs`]); anything else (site.yaml, registry, catalogues, pages, theme) loads and
 //! publishes the whole site the way a build does, and swaps it in atomically.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -244,6 +244,7 @@ impl State {
         if keys.is_empty() {
             return outcome;
         }
+        let figured = stats::update::Before::of(&self.loaded.content, &keys);
         self.assessments.reselect(
             &keys,
             &self.options.content,
@@ -251,8 +252,16 @@ impl State {
             self.options.drafts,
         );
         clock.lap("read");
-        self.loaded.stats = stats::compute(&self.loaded.content);
-        clock.lap("stats");
+        let updated = stats::update::update(
+            &mut self.loaded.stats,
+            &figured,
+            &self.loaded.content,
+            &keys,
+        );
+        clock.lap(match updated {
+            stats::update::Updated::InPlace => "stats",
+            stats::update::Updated::Whole => "stats (all computed again)",
+        });
         let all_jobs = site_jobs::all(&self.site());
         self.forget_vanished_jobs(&all_jobs);
         let touched = Touched {

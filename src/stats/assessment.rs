@@ -10,7 +10,7 @@ use super::Tally;
 use super::scope::{RANKED, Scope, mean_points_per_answer};
 
 /// One assessment's figures, indexed like `content.assessments`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssessmentFigures {
     /// Index into `Stats::groups`: the assessment's year and catalogue.
     pub group: usize,
@@ -39,7 +39,7 @@ pub struct AssessmentFigures {
 
 /// How an assessment compares with the same municipality's previous one (the latest earlier
 /// year), across catalogues through `replaces`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreviousComparison {
     /// Index into `content.assessments` of the previous assessment.
     pub assessment: usize,

@@ -11,6 +11,7 @@ pub(crate) mod scope;
 pub(crate) mod series;
 pub(crate) mod similar;
 pub(crate) mod tally;
+pub(crate) mod update;
 
 use std::collections::HashMap;
 
@@ -31,7 +32,7 @@ pub use tally::Tally;
 use scope::{RegistryTotals, ScopeSum};
 
 /// Everything computed from the content.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     /// One per (year, catalogue) with at least one assessment, by year, then catalogue id.
     pub groups: Vec<Group>,
@@ -57,7 +58,7 @@ pub struct Stats {
 /// `nation.total_shares`; Diagram 2 is `total` and `total_shares` of each of `sizes`; the
 /// most and least common services per area (Figures 4–15) are `most_common` and
 /// `least_common` of `nation.areas`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     /// The year assessed.
     pub year: Year,
@@ -93,7 +94,7 @@ impl Group {
 }
 
 /// One municipality's assessments.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MunicipalityHistory {
     /// Indices into `content.assessments`, by year ascending (the last is the latest).
     pub assessments: Vec<usize>,
@@ -146,7 +147,11 @@ pub fn compute(content: &Content) -> Stats {
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
-            let previous = previous[i].map(|p| compare_to_previous(content, a, p, &counterparts));
+            let previous = previous[i].map(|p| {
+                let pair = (a.catalog, content.assessments[p].catalog);
+                let map = counterparts.get(&pair).map_or(&[][..], Vec::as_slice);
+                compare_to_previous(content, a, p, map)
+            });
             assessment_figures(content, a, group_of[i], &groups, &cells, previous)
         })
         .collect();
@@ -208,6 +213,12 @@ impl<'a> RegistryCells<'a> {
     fn cell_of(&self, municipality: usize) -> usize {
         self.registry.municipalities[municipality].county * SIZE_CLASSES
             + self.size_class[municipality].index()
+    }
+
+    /// The cell of a municipality, if the registry has it.
+    fn cell_of_checked(&self, municipality: usize) -> Option<usize> {
+        let county = self.registry.municipalities.get(municipality)?.county;
+        Some(county * SIZE_CLASSES + self.size_class.get(municipality)?.index())
     }
 }
 
@@ -333,22 +344,20 @@ fn counterparts_to_previous(
 }
 
 /// What changed in an assessment since the previous one (`previous`, index into
-/// `content.assessments`).
+/// `content.assessments`), where `counterparts` maps the indicators of its catalogue to those
+/// of the previous one's (see [`lineage::counterparts`]).
 fn compare_to_previous(
     content: &Content,
     a: &Assessment,
     previous: usize,
-    counterparts: &HashMap<(CatalogIndex, CatalogIndex), Vec<Option<usize>>>,
+    counterparts: &[Option<usize>],
 ) -> PreviousComparison {
     let before = &content.assessments[previous];
-    let map = counterparts
-        .get(&(a.catalog, before.catalog))
-        .map_or(&[][..], Vec::as_slice);
     let (changes, counts, areas) = assessment::changes(
         &content.catalogs[a.catalog],
         &a.answers,
         &before.answers,
-        map,
+        counterparts,
     );
     PreviousComparison {
         assessment: previous,
@@ -412,16 +421,21 @@ fn assessment_figures(
 /// a place and the next place counts them all ("1, 2, 2, 4").
 fn rank_by_points(groups: &[Group], assessments: &mut [AssessmentFigures]) {
     for group in groups {
-        let mut points: Vec<u32> = group
-            .assessments
-            .iter()
-            .map(|&a| assessments[a].points)
-            .collect();
-        points.sort_unstable_by(|a, b| b.cmp(a));
-        for &a in &group.assessments {
-            let own = assessments[a].points;
-            assessments[a].rank = points.partition_point(|&p| p > own) as u32 + 1;
-        }
+        rank_group(group, assessments);
+    }
+}
+
+/// Places the assessments of one group by points (see [`rank_by_points`]).
+fn rank_group(group: &Group, assessments: &mut [AssessmentFigures]) {
+    let mut points: Vec<u32> = group
+        .assessments
+        .iter()
+        .map(|&a| assessments[a].points)
+        .collect();
+    points.sort_unstable_by(|a, b| b.cmp(a));
+    for &a in &group.assessments {
+        let own = assessments[a].points;
+        assessments[a].rank = points.partition_point(|&p| p > own) as u32 + 1;
     }
 }
 

@@ -16,7 +16,7 @@ pub(crate) const RANKED: usize = 3;
 
 /// The figures of one scope: the municipalities of the nation, a county or a size class with an
 /// assessment in the group's year and catalogue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scope {
     /// Municipalities of the scope with an assessment in this year and catalogue.
     pub municipalities: u32,
@@ -168,6 +168,37 @@ impl ScopeSum {
         }
     }
 
+    /// Takes back one municipality's answers counted before with [`ScopeSum::add`].
+    pub(crate) fn remove(&mut self, answers: &[Option<Answer>], population: u64) {
+        self.municipalities = self.municipalities.saturating_sub(1);
+        self.population = self.population.saturating_sub(population);
+        let mut answers = answers.iter();
+        for sum in &mut self.indicators {
+            let answer = answers.next().copied().flatten();
+            sum.tally.remove(answer);
+            if answer == Some(Answer::Helt) {
+                sum.population_helt = sum.population_helt.saturating_sub(population);
+            }
+        }
+    }
+
+    /// The sums a scope's figures were finished from: every figure of a scope is made from
+    /// these by [`finish`], so a scope can be counted further from its own figures.
+    pub(crate) fn of(scope: &Scope) -> ScopeSum {
+        ScopeSum {
+            municipalities: scope.municipalities,
+            population: scope.population_published,
+            indicators: scope
+                .indicators
+                .iter()
+                .map(|f| IndicatorSum {
+                    tally: f.tally,
+                    population_helt: f.population_helt,
+                })
+                .collect(),
+        }
+    }
+
     pub(crate) fn merge(&mut self, other: &ScopeSum) {
         self.municipalities += other.municipalities;
         self.population += other.population;
@@ -189,6 +220,14 @@ impl RegistryTotals {
     pub(crate) fn add(&mut self, population: u64) {
         self.municipalities += 1;
         self.population += population;
+    }
+
+    /// The registry totals a scope was finished with.
+    pub(crate) fn of(scope: &Scope) -> RegistryTotals {
+        RegistryTotals {
+            municipalities: scope.registry_municipalities,
+            population: scope.population_total,
+        }
     }
 
     pub(crate) fn merge(&mut self, other: RegistryTotals) {

@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Answer, Content, SizeClass};
+use crate::model::{Answer, Assessment, Content, SizeClass};
 
 use super::Group;
 
@@ -72,7 +72,7 @@ pub(crate) struct Similar {
 }
 
 /// Every assessment's answers in bits, and where to look for its neighbours.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Index {
     /// Per assessment: `words` words each of answered, at least delvis, and helt.
     bits: Vec<Vec<u64>>,
@@ -97,6 +97,46 @@ fn pack(answers: &[Option<Answer>], indicators: usize) -> Vec<u64> {
         }
     }
     bits
+}
+
+/// An assessment's answers packed, as many as its catalogue has indicators.
+fn pack_assessment(content: &Content, a: &Assessment) -> Vec<u64> {
+    let indicators = content.catalog(a.catalog).map_or(0, |c| c.indicators.len());
+    pack(&a.answers, indicators)
+}
+
+/// The assessments searched together (a whole group, or a county of a large group), and the
+/// pool of each assessment.
+fn pools(content: &Content, groups: &[Group]) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut pools: Vec<Vec<usize>> = Vec::new();
+    let mut pool_of = vec![0; content.assessments.len()];
+    for group in groups {
+        if group.assessments.len() <= LARGE_GROUP {
+            pools.push(group.assessments.clone());
+        } else {
+            let county = |a: usize| {
+                content
+                    .registry
+                    .municipalities
+                    .get(content.assessments[a].municipality)
+                    .map_or(0, |m| m.county)
+            };
+            let mut by_county: Vec<Vec<usize>> =
+                vec![Vec::new(); content.registry.counties.len().max(1)];
+            for &a in &group.assessments {
+                if let Some(list) = by_county.get_mut(county(a)) {
+                    list.push(a);
+                }
+            }
+            pools.extend(by_county.into_iter().filter(|l| !l.is_empty()));
+        }
+    }
+    for (p, pool) in pools.iter().enumerate() {
+        for &a in pool {
+            pool_of[a] = p;
+        }
+    }
+    (pools, pool_of)
 }
 
 /// How alike two packed answer sets of the same catalogue are.
@@ -125,43 +165,47 @@ impl Index {
         let bits: Vec<Vec<u64>> = content
             .assessments
             .iter()
-            .map(|a| {
-                let indicators = content.catalog(a.catalog).map_or(0, |c| c.indicators.len());
-                pack(&a.answers, indicators)
-            })
+            .map(|a| pack_assessment(content, a))
             .collect();
-        let mut pools: Vec<Vec<usize>> = Vec::new();
-        let mut pool_of = vec![0; content.assessments.len()];
-        for group in groups {
-            if group.assessments.len() <= LARGE_GROUP {
-                pools.push(group.assessments.clone());
-            } else {
-                let county = |a: usize| {
-                    content
-                        .registry
-                        .municipalities
-                        .get(content.assessments[a].municipality)
-                        .map_or(0, |m| m.county)
-                };
-                let mut by_county: Vec<Vec<usize>> =
-                    vec![Vec::new(); content.registry.counties.len().max(1)];
-                for &a in &group.assessments {
-                    if let Some(list) = by_county.get_mut(county(a)) {
-                        list.push(a);
-                    }
-                }
-                pools.extend(by_county.into_iter().filter(|l| !l.is_empty()));
-            }
-        }
-        for (p, pool) in pools.iter().enumerate() {
-            for &a in pool {
-                pool_of[a] = p;
-            }
-        }
+        let (pools, pool_of) = pools(content, groups);
         Index {
             bits,
             pools,
             pool_of,
+        }
+    }
+
+    /// Brings the index up to date after a change of a few assessments, to what
+    /// [`Index::build`] gives on the new content: `old_of[j]` is the index before the change
+    /// of assessment `j` (`None` for one that is new; no list when no assessment moved),
+    /// `changed` holds the assessments whose answers may differ, and `regroup` says whether
+    /// an assessment joined or left a group.
+    pub(crate) fn update(
+        &mut self,
+        content: &Content,
+        groups: &[Group],
+        old_of: Option<&[Option<usize>]>,
+        changed: &[usize],
+        regroup: bool,
+    ) {
+        if let Some(old_of) = old_of {
+            let mut old = std::mem::take(&mut self.bits);
+            self.bits = old_of
+                .iter()
+                .zip(&content.assessments)
+                .map(|(i, a)| match i.and_then(|i| old.get_mut(i)) {
+                    Some(bits) => std::mem::take(bits),
+                    None => pack_assessment(content, a),
+                })
+                .collect();
+        }
+        for &j in changed {
+            if let (Some(slot), Some(a)) = (self.bits.get_mut(j), content.assessments.get(j)) {
+                *slot = pack_assessment(content, a);
+            }
+        }
+        if regroup || old_of.is_some() {
+            (self.pools, self.pool_of) = pools(content, groups);
         }
     }
 

@@ -35,6 +35,17 @@ impl Tally {
         }
     }
 
+    /// Takes back one answer counted before (`None`: unanswered).
+    pub(crate) fn remove(&mut self, answer: Option<Answer>) {
+        let count = match answer {
+            Some(Answer::Helt) => &mut self.helt,
+            Some(Answer::Delvis) => &mut self.delvis,
+            Some(Answer::Inte) => &mut self.inte,
+            None => &mut self.obesvarad,
+        };
+        *count = count.saturating_sub(1);
+    }
+
     /// Adds another tally to this one.
     pub fn merge(&mut self, other: &Tally) {
         self.helt += other.helt;
