@@ -4,8 +4,9 @@
 //! assessment file's last good version ([`super::kept`]), and the [`Record`] of the
 //! published folder (a digest per file, and which job wrote which files). A change of
 //! assessments re-reads only the changed files, brings the figures up to date for them
-//! ([`stats::update`]), then publishes in two phases (see [`super::jobs`]); anything else (site.yaml, registry, catalogues, pages, theme) loads and
-//! publishes the whole site the way a build does, and swaps it in atomically.
+//! ([`stats::update`]), then publishes in two phases (see [`super::jobs`]); anything else
+//! (site.yaml, registry, catalogues, pages, theme) loads and publishes the whole site the way
+//! a build does, and swaps it in atomically.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;

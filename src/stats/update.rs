@@ -294,6 +294,8 @@ fn update_in_place(
     rehistory(stats, &change)?;
     refigure(stats, &change)?;
     replace_within_groups(stats, &change)?;
+    // Searched together again when assessments moved, or when a changed one changed group
+    // (no assessment moved then, so its index before is its index now).
     let regroup = change.moves.is_some()
         || before.changed.iter().any(|o| {
             content
