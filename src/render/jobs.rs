@@ -138,19 +138,43 @@ impl Job {
     /// in the translation's folder, without the files every language shares
     /// ([`paths::is_shared`]).
     pub fn render(self, site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
-        let mut files = self.render_in(site)?;
+        // Only a stop signal leaves a job unfinished (`None`), and there is none.
+        self.render_until(site, &|| false)
+            .unwrap_or_else(|| Ok(Vec::new()))
+    }
+
+    /// Like [`Job::render`], but gives up (`None`) when `stopped` says so before a language's
+    /// files are begun: `watch` makes way for a new change after one language's pages, not
+    /// after every language's.
+    fn render_until(
+        self,
+        site: &Site<'_>,
+        stopped: &dyn Fn() -> bool,
+    ) -> Option<Result<Vec<OutputFile>, RenderError>> {
+        if stopped() {
+            return None;
+        }
+        let mut files = match self.render_in(site) {
+            Ok(files) => files,
+            Err(e) => return Some(Err(e)),
+        };
         if self.is_translated() {
             for copy in site.translations() {
+                if stopped() {
+                    return None;
+                }
                 let folder = copy.folder();
-                files.extend(
-                    self.render_in(&copy)?
-                        .into_iter()
-                        .filter(|f| !paths::is_shared(&f.path))
-                        .map(|f| f.moved_into(folder)),
-                );
+                match self.render_in(&copy) {
+                    Ok(more) => files.extend(
+                        more.into_iter()
+                            .filter(|f| !paths::is_shared(&f.path))
+                            .map(|f| f.moved_into(folder)),
+                    ),
+                    Err(e) => return Some(Err(e)),
+                }
             }
         }
-        Ok(files)
+        Some(Ok(files))
     }
 
     /// Whether a translation of the site has this job's files too. The theme's files and
@@ -279,8 +303,9 @@ pub(crate) fn render_each<E: Send>(
         .try_for_each(|&job| take(job, render_one(site, job, no_png)))
 }
 
-/// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not yet started
-/// when `stop` is set are left out (`None`).
+/// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not finished
+/// when `stop` is set are left out (`None`): those not yet started, and those with a language
+/// still to begin.
 pub(crate) fn render_in_order(
     site: &Site<'_>,
     jobs: &[Job],
@@ -289,10 +314,16 @@ pub(crate) fn render_in_order(
 ) -> Vec<(Job, Option<Rendered>)> {
     jobs.par_iter()
         .map(|&job| {
-            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-                return (job, None);
-            }
-            (job, Some(render_one(site, job, no_png)))
+            let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
+            let rendered = job.render_until(site, &stopped).map(|rendered| {
+                rendered.map(|mut files| {
+                    if no_png {
+                        output::drop_pngs(&mut files);
+                    }
+                    files
+                })
+            });
+            (job, rendered)
         })
         .collect()
 }
@@ -335,6 +366,33 @@ mod tests {
                 assert!(every.insert(page.clone()), "{page} is declared twice");
             }
         }
+    }
+
+    #[test]
+    fn a_job_gives_way_between_languages() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = loaded(&repo.join("content"));
+        let site = loaded.site();
+        assert!(
+            site.translations().next().is_some(),
+            "the bundled site is translated"
+        );
+        let job = Job::County(0);
+        let whole = job.render(&site).expect("renders");
+        assert!(whole.iter().any(|f| f.path.starts_with("en/")));
+        // Not stopped: every language, the same files as a plain render.
+        let kept = job.render_until(&site, &|| false).expect("not stopped");
+        assert_eq!(kept.expect("renders"), whole);
+        // Stopped after the first language: nothing of the job is kept.
+        let asked = std::cell::Cell::new(0);
+        let stop_after_one = || {
+            asked.set(asked.get() + 1);
+            asked.get() > 1
+        };
+        assert!(job.render_until(&site, &stop_after_one).is_none());
+        assert_eq!(asked.get(), 2, "asked before each language");
+        // Stopped before it began.
+        assert!(job.render_until(&site, &|| true).is_none());
     }
 
     #[test]

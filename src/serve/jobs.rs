@@ -121,7 +121,7 @@ pub(crate) fn plan(
 /// nation: some 20 ms each at 10 000 municipalities), then the long site-wide ones (the
 /// comparisons, the open data, the redirects and the sitemap: 0.2–0.5 s each), then the
 /// municipality pages. A change that arrives while phase 2 runs waits for the job under way on
-/// each core; while changes keep coming, each of them adds the short pages of its year again,
+/// each core (until it finishes a language: see `render::jobs::render_in_order`); while changes keep coming, each of them adds the short pages of its year again,
 /// so it finds short pages under way and is published at once, and the long pages follow when
 /// the changes pause.
 pub(crate) fn phase2_rank(job: Job) -> u8 {

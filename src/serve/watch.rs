@@ -24,8 +24,8 @@ use super::state::{Change, Outcome, State, Step};
 /// What the watcher tells the rebuild loop.
 #[derive(Debug)]
 pub(crate) enum Message {
-    /// Something happened at these paths.
-    Paths(Vec<PathBuf>),
+    /// Something happened at these paths; the instant is when the event was sent.
+    Paths(Vec<PathBuf>, Instant),
     /// Events were lost (the kernel's queue overflowed): everything is read again.
     Rescan,
     /// Stop after the current step.
@@ -136,7 +136,7 @@ pub(crate) fn start(
                     if paths.is_empty() {
                         return;
                     }
-                    Message::Paths(paths)
+                    Message::Paths(paths, Instant::now())
                 }
             }
             Err(errors) => {
@@ -245,6 +245,13 @@ pub(crate) fn run(
             continue;
         };
         let received = Instant::now();
+        if let Message::Paths(_, sent) = &message {
+            // Longer than a moment only when phase 2 had a step under way.
+            tracing::debug!(
+                "waited {:.1} ms for the step under way",
+                millis(received.saturating_duration_since(*sent))
+            );
+        }
         let Some(change) = gather(message, roots, messages, timing) else {
             break;
         };
@@ -296,7 +303,7 @@ fn gather(
     let mut change = Change::default();
     let mut add = |message: Message| -> bool {
         match message {
-            Message::Paths(paths) => {
+            Message::Paths(paths, _) => {
                 for p in paths {
                     if let Some(c) = roots.classify(&p) {
                         change.merge(c);
