@@ -37,6 +37,27 @@ pub(crate) fn may_hold_forbidden(text: &str) -> bool {
     any_byte(text, maybe_forbidden)
 }
 
+/// Whether `text` holds a code point that markup cannot carry. Text with a `·`, `§` or
+/// non-breaking space (lead byte 0xC2) is common, so only the characters at flagged bytes are
+/// decoded, not every character after the first of them.
+pub(crate) fn holds_forbidden(text: &str) -> bool {
+    if !may_hold_forbidden(text) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| maybe_forbidden(b)) {
+        at += found;
+        // A flagged byte is ASCII or a lead byte, so `at` is at a character boundary.
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if forbidden_in_markup(c) => return true,
+            Some(c) => at += c.len_utf8(),
+            None => at += 1,
+        }
+    }
+    false
+}
+
 /// False when `text` certainly needs neither escaping nor cleaning for XML or HTML.
 pub(crate) fn may_need_escaping(text: &str) -> bool {
     any_byte(text, |b| markup(b) || maybe_forbidden(b))
@@ -71,8 +92,13 @@ mod tests {
             let Some(c) = char::from_u32(code) else {
                 continue;
             };
+            let text = format!("Äldre · {c}omsorg och en lång text efter, längre än ett block");
+            assert_eq!(
+                holds_forbidden(&text),
+                forbidden_in_markup(c),
+                "U+{code:04X}"
+            );
             if forbidden_in_markup(c) {
-                let text = format!("Äldre{c}omsorg och en lång text efter, längre än ett block");
                 assert!(may_hold_forbidden(&text), "U+{code:04X}");
                 assert!(may_need_escaping(&text), "U+{code:04X}");
             }

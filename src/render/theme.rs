@@ -64,8 +64,7 @@ fn write_value(
 ) -> Result<(), minijinja::Error> {
     if !matches!(state.auto_escape(), AutoEscape::None)
         && let Some(text) = value.as_str()
-        && escape::may_hold_forbidden(text)
-        && text.chars().any(escape::forbidden_in_markup)
+        && escape::holds_forbidden(text)
     {
         let cleaned: String = text
             .chars()

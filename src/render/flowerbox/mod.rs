@@ -200,17 +200,33 @@ pub(crate) struct N(pub(crate) f64);
 
 impl fmt::Display for N {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tenths = (self.0 * 10.0).round() as i64;
-        let (sign, tenths) = if tenths < 0 {
-            ("-", -tenths)
-        } else {
-            ("", tenths)
+        // Written by hand into a buffer: a picture has some 2 000 coordinates, and going
+        // through `write!` for each was a tenth of drawing it.
+        let signed = (self.0 * 10.0).round() as i64;
+        let (negative, tenths) = (signed < 0, signed.unsigned_abs());
+        let mut buf = [0u8; 24];
+        let mut at = buf.len();
+        let mut push = |b: u8| {
+            at -= 1;
+            buf[at] = b;
         };
-        if tenths % 10 == 0 {
-            write!(f, "{sign}{}", tenths / 10)
-        } else {
-            write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+        if tenths % 10 != 0 {
+            push(b'0' + (tenths % 10) as u8);
+            push(b'.');
         }
+        let mut whole = tenths / 10;
+        loop {
+            push(b'0' + (whole % 10) as u8);
+            whole /= 10;
+            if whole == 0 {
+                break;
+            }
+        }
+        if negative {
+            push(b'-');
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -239,7 +255,9 @@ struct P((f64, f64));
 
 impl fmt::Display for P {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", N(self.0.0), N(self.0.1))
+        N(self.0.0).fmt(f)?;
+        f.write_str(" ")?;
+        N(self.0.1).fmt(f)
     }
 }
 

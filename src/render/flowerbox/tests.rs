@@ -799,6 +799,13 @@ fn numbers_are_short_and_never_negative_zero() {
     assert_eq!(N(-0.04).to_string(), "0");
     assert_eq!(N(-3.25).to_string(), "-3.3");
     assert_eq!(N(0.46).to_string(), "0.5");
+    assert_eq!(N(1200.0).to_string(), "1200");
+    assert_eq!(N(-1200.06).to_string(), "-1200.1");
+    assert_eq!(N(0.0).to_string(), "0");
+    assert_eq!(N(109.95).to_string(), "110");
+    // Out of range: clamped, never a panic.
+    assert_eq!(N(f64::MAX).to_string(), "922337203685477580.7");
+    assert_eq!(N(f64::MIN).to_string(), "-922337203685477580.8");
 }
 
 #[test]
