@@ -23,11 +23,14 @@ fn markup(b: u8) -> bool {
     matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
 }
 
+/// How many bytes the checks look at without branching.
+const BLOCK: usize = 32;
+
 /// Whether any byte of `text` is flagged by `flag`, checking 32 bytes at a time without
 /// branching inside a block.
 fn any_byte(text: &str, flag: impl Fn(u8) -> bool) -> bool {
     text.as_bytes()
-        .chunks(32)
+        .chunks(BLOCK)
         .any(|block| block.iter().fold(false, |found, &b| found | flag(b)))
 }
 
@@ -38,21 +41,27 @@ pub(crate) fn may_hold_forbidden(text: &str) -> bool {
 }
 
 /// Whether `text` holds a code point that markup cannot carry. Text with a `·`, `§` or
-/// non-breaking space (lead byte 0xC2) is common, so only the characters at flagged bytes are
-/// decoded, not every character after the first of them.
+/// non-breaking space (lead byte 0xC2) is common, so blocks without a flagged byte are passed
+/// over whole, and only the characters at flagged bytes are decoded.
 pub(crate) fn holds_forbidden(text: &str) -> bool {
-    if !may_hold_forbidden(text) {
-        return false;
-    }
     let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|&b| maybe_forbidden(b)) {
-        at += found;
-        // A flagged byte is ASCII or a lead byte, so `at` is at a character boundary.
-        match text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) if forbidden_in_markup(c) => return true,
-            Some(c) => at += c.len_utf8(),
-            None => at += 1,
+    for (block, chunk) in bytes.chunks(BLOCK).enumerate() {
+        if !chunk.iter().fold(false, |found, &b| found | maybe_forbidden(b)) {
+            continue;
+        }
+        for (offset, &b) in chunk.iter().enumerate() {
+            if !maybe_forbidden(b) {
+                continue;
+            }
+            // A flagged byte is ASCII or a lead byte, so it starts a character.
+            let at = block * BLOCK + offset;
+            if text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(forbidden_in_markup)
+            {
+                return true;
+            }
         }
     }
     false
