@@ -143,20 +143,22 @@ impl Job {
             .unwrap_or_else(|| Ok(Vec::new()))
     }
 
-    /// Like [`Job::render`], but gives up (`None`) when `stopped` says so before a language's
-    /// files are begun: `watch` makes way for a new change after one language's pages, not
-    /// after every language's.
+    /// Like [`Job::render`], but gives up (`None`) when `stopped` says so: between languages,
+    /// and when a render failed because its site's stop signal stopped it.
     fn render_until(
         self,
         site: &Site<'_>,
         stopped: &dyn Fn() -> bool,
     ) -> Option<Result<Vec<OutputFile>, RenderError>> {
+        // A render that fails once stopped was most likely stopped (a template gives up at
+        // its next write, see `Site::stopping_on`): either way it is done again later.
+        let given_way = |e| if stopped() { None } else { Some(Err(e)) };
         if stopped() {
             return None;
         }
         let mut files = match self.render_in(site) {
             Ok(files) => files,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return given_way(e),
         };
         if self.is_translated() {
             for copy in site.translations() {
@@ -170,9 +172,12 @@ impl Job {
                             .filter(|f| !paths::is_shared(&f.path))
                             .map(|f| f.moved_into(folder)),
                     ),
-                    Err(e) => return Some(Err(e)),
+                    Err(e) => return given_way(e),
                 }
             }
+        }
+        if stopped() {
+            return None;
         }
         Some(Ok(files))
     }
@@ -304,14 +309,15 @@ pub(crate) fn render_each<E: Send>(
 }
 
 /// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not finished
-/// when `stop` is set are left out (`None`): those not yet started, and those with a language
-/// still to begin.
+/// when `stop` is set are left out (`None`): their templates stop at their next write.
 pub(crate) fn render_in_order(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,
     stop: Option<&AtomicBool>,
 ) -> Vec<(Job, Option<Rendered>)> {
+    let stopping = stop.map(|stop| site.stopping_on(stop));
+    let site = stopping.as_ref().unwrap_or(site);
     jobs.par_iter()
         .map(|&job| {
             let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
@@ -393,6 +399,27 @@ mod tests {
         assert_eq!(asked.get(), 2, "asked before each language");
         // Stopped before it began.
         assert!(job.render_until(&site, &|| true).is_none());
+    }
+
+    #[test]
+    fn a_template_gives_way_at_its_next_write() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = loaded(&repo.join("content"));
+        let site = loaded.site();
+        let job = Job::Compare;
+        let whole = job.render(&site).expect("renders");
+        // A stop signal that is never set changes nothing.
+        let never = AtomicBool::new(false);
+        let watched = site.stopping_on(&never);
+        assert_eq!(job.render(&watched).expect("renders"), whole);
+        // Set once the job has begun: its template stops at once, and the job is given up
+        // instead of failing.
+        let set = AtomicBool::new(true);
+        let stopping = site.stopping_on(&set);
+        assert!(job.render(&stopping).is_err(), "the template stopped");
+        let begun = std::cell::Cell::new(false);
+        let stopped = || begun.replace(true);
+        assert!(job.render_until(&stopping, &stopped).is_none());
     }
 
     #[test]

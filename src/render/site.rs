@@ -4,6 +4,7 @@
 //! [`super::jobs`].
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use minijinja::Value;
 use serde::Serialize;
@@ -67,6 +68,27 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
+/// Collects a template's output, and fails its next write once `stop` is set: minijinja then
+/// ends the render with an error.
+struct StoppingWriter<'a> {
+    bytes: Vec<u8>,
+    stop: &'a AtomicBool,
+}
+
+impl std::io::Write for StoppingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("stopped: a new change came"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Everything a job reads, for one language's copy of the site: the site's own language at
 /// the root, or a translation in its folder (`en/`). Page paths are relative to the copy's
 /// root; the jobs put a translation's files in its folder.
@@ -84,6 +106,9 @@ pub struct Site<'a> {
     /// The themes of the translations, in the order of `translations:` (only in the copy of
     /// the site's own language).
     translations: &'a [Theme],
+    /// Set when whoever rendered this copy no longer wants its pages (`watch`, when a new
+    /// change arrives): a template being rendered then stops at its next write.
+    stop: Option<&'a AtomicBool>,
 }
 
 #[derive(Serialize)]
@@ -184,6 +209,21 @@ impl<'a> Site<'a> {
             base_url: content.config.base_url.clone(),
             language: content.config.language,
             translations,
+            stop: None,
+        }
+    }
+
+    /// This copy, its templates stopping as soon as `stop` is set (their pages are then
+    /// errors, to be thrown away).
+    pub(crate) fn stopping_on(&self, stop: &'a AtomicBool) -> Site<'a> {
+        Site {
+            content: self.content,
+            stats: self.stats,
+            theme: self.theme,
+            base_url: self.base_url.clone(),
+            language: self.language,
+            translations: self.translations,
+            stop: Some(stop),
         }
     }
 
@@ -201,6 +241,7 @@ impl<'a> Site<'a> {
                 base_url: self.base_url.clone(),
                 language,
                 translations: &[],
+                stop: self.stop,
             })
     }
 
@@ -364,12 +405,35 @@ impl<'a> Site<'a> {
             section: head.section,
             noindex: head.noindex,
         };
-        let tmpl = self.theme.env.get_template(template)?;
         let ctx = minijinja::context! {
             common => Value::from(minijinja::value::Serde(&common)),
             page => Value::from(minijinja::value::Serde(&page)),
         };
-        Ok(tmpl.render(ctx)?)
+        self.render_template(template, ctx)
+    }
+
+    /// Renders a template of the theme with `ctx`. With a stop signal ([`Site::stopping_on`])
+    /// every write of the template looks at it, so that a long page gives way at once.
+    pub(crate) fn render_template(
+        &self,
+        template: &str,
+        ctx: Value,
+    ) -> Result<String, RenderError> {
+        let tmpl = self.theme.env.get_template(template)?;
+        let Some(stop) = self.stop else {
+            return Ok(tmpl.render(ctx)?);
+        };
+        let mut out = StoppingWriter {
+            bytes: Vec::with_capacity(64 * 1024),
+            stop,
+        };
+        tmpl.render_captured_to(ctx, &mut out)?;
+        String::from_utf8(out.bytes).map_err(|e| RenderError {
+            template: template.to_string(),
+            line: None,
+            offset: None,
+            message: e.to_string(),
+        })
     }
 
     /// The page of an assessment (index into `content.assessments`): the municipality's own

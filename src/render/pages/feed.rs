@@ -93,7 +93,8 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         updated,
         entries,
     };
-    let xml = site.theme.env.get_template("feed.xml")?.render(
+    let xml = site.render_template(
+        "feed.xml",
         minijinja::context! { feed => minijinja::Value::from(minijinja::value::Serde(&feed)) },
     )?;
     Ok(vec![OutputFile::bytes(paths::FEED, xml)])

@@ -26,7 +26,8 @@ pub(crate) fn render(site: &Site<'_>, pages: &[Page]) -> Result<Vec<OutputFile>,
             }),
         })
         .collect();
-    let xml = site.theme.env.get_template("sitemap.xml")?.render(
+    let xml = site.render_template(
+        "sitemap.xml",
         minijinja::context! { urls => minijinja::Value::from(minijinja::value::Serde(&urls)) },
     )?;
     Ok(vec![OutputFile::bytes(paths::SITEMAP, xml)])
