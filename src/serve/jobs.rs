@@ -120,10 +120,10 @@ pub(crate) fn plan(
 /// The order of phase 2: the short aggregate pages first (a county, an indicator, the
 /// nation: some 20 ms each at 10 000 municipalities), then the long site-wide ones (the
 /// comparisons, the open data, the redirects and the sitemap: 0.2–0.5 s each), then the
-/// municipality pages. A change that arrives while phase 2 runs waits for the job under way on
-/// each core (until it finishes a language: see `render::jobs::render_in_order`); while changes keep coming, each of them adds the short pages of its year again,
-/// so it finds short pages under way and is published at once, and the long pages follow when
-/// the changes pause.
+/// municipality pages. A change that arrives while phase 2 runs stops the pages under way (see
+/// `render::jobs::render_in_order`), which are rendered again after it: while changes keep
+/// coming, the short pages are each change's to finish, and a long page, restarted by every
+/// change, waits until they pause.
 pub(crate) fn phase2_rank(job: Job) -> u8 {
     match (job, job.reads()) {
         (_, Reads::Municipality(_)) => 2,
@@ -165,7 +165,7 @@ mod tests {
         crate::render::jobs::all(&Site::new(content, stats, &theme))
     }
 
-    /// A change that arrives during phase 2 waits for the job under way: the long site-wide
+    /// A change that arrives during phase 2 stops the pages under way: the long site-wide
     /// pages come after the short aggregate ones, and the many municipality pages last.
     #[test]
     fn phase_2_does_short_aggregate_pages_before_long_ones_and_municipalities_last() {
