@@ -320,11 +320,19 @@ impl State {
         outcome
     }
 
-    /// Does a part of phase 2: the PNGs left from phase 1, or a chunk of pages. Stops early
-    /// (leaving the rest pending) when `interrupt` is set.
+    /// Does a part of phase 2: some of the PNGs left from phase 1, or a chunk of pages. Stops
+    /// early (leaving the rest pending) when `interrupt` is set.
     pub(crate) fn phase2_step(&mut self, interrupt: &AtomicBool) -> Step {
         if !self.pending_pngs.is_empty() {
-            let pngs = std::mem::take(&mut self.pending_pngs);
+            // A picture cannot be stopped once begun (some 30–40 ms each), so a step draws one
+            // per core: a change that arrives waits for one picture, not for all of them.
+            let mut pngs = BTreeMap::new();
+            while pngs.len() < rayon::current_num_threads().max(1) {
+                let Some((path, png)) = self.pending_pngs.pop_first() else {
+                    break;
+                };
+                pngs.insert(path, png);
+            }
             let files: Vec<OutputFile> = pngs
                 .iter()
                 .map(|(path, (svg_path, _))| OutputFile {
