@@ -195,6 +195,9 @@ pub fn render_svg(
 /// small `<svg>` inherits from there, not from the root).
 const FONT: &str = "DejaVu Sans, sans-serif";
 
+/// The least length that [`N`] does not write as 0.
+const MIN_SHOWN: f64 = 0.05;
+
 /// A coordinate, written with one decimal at most (and never as `-0`).
 pub(crate) struct N(pub(crate) f64);
 
@@ -638,6 +641,11 @@ impl Writer<'_> {
                 let bottom = b.y1 - b.height() * f64::from(below) / f64::from(total);
                 below += count;
                 let top = b.y1 - b.height() * f64::from(below) / f64::from(total);
+                // A share too small to show would be written as a rect of height 0, which
+                // renderers warn about (a county's thousands of answers, one of them inte).
+                if bottom - top < MIN_SHOWN {
+                    continue;
+                }
                 let fill = self.fill(style);
                 w!(
                     self.out,

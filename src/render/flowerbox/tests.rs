@@ -730,6 +730,13 @@ fn band_areas_follow_the_counts() {
     }
 }
 
+/// The first bar of a parsed picture.
+fn first_bar<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> roxmltree::Node<'a, 'i> {
+    doc.descendants()
+        .find(|n| n.attribute("class") == Some("bar"))
+        .expect("bar")
+}
+
 #[test]
 fn bars_stack_the_answers_of_their_area() {
     let catalog = catalog(&[flower("A", 4, 0)]);
@@ -742,10 +749,7 @@ fn bars_stack_the_answers_of_their_area() {
     .map(Tally::of);
     let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
     let doc = parse(&svg);
-    let bar = doc
-        .descendants()
-        .find(|n| n.attribute("class") == Some("bar"))
-        .expect("bar");
+    let bar = first_bar(&doc);
     let title = bar
         .children()
         .find(|c| c.has_tag_name("title"))
@@ -782,6 +786,34 @@ fn bars_stack_the_answers_of_their_area() {
     assert!(
         rects[0].0 > rects[1].0 && rects[1].0 > rects[2].0,
         "helt at the bottom"
+    );
+}
+
+#[test]
+fn a_share_too_small_to_show_is_left_out_of_its_bar() {
+    // One inte among 100 000 answers is far less than a tenth of a unit of the bar.
+    let catalog = catalog(&[flower("A", 2, 0)]);
+    let tallies = [
+        Tally {
+            helt: 99_999,
+            inte: 1,
+            ..Tally::default()
+        },
+        Tally::default(),
+    ];
+    let svg = render_svg(&catalog, &tallies, &LABELS, "", Place::File);
+    let doc = parse(&svg);
+    let bar = first_bar(&doc);
+    let heights: Vec<&str> = bar
+        .children()
+        .filter(|c| c.has_tag_name("rect"))
+        .filter_map(|r| r.attribute("height"))
+        .collect();
+    assert_eq!(heights.len(), 2, "helt and the outline: {heights:?}");
+    assert!(heights.iter().all(|h| *h != "0"), "{heights:?}");
+    assert!(
+        !svg.contains("height=\"0\""),
+        "no rect of height 0 anywhere"
     );
 }
 
