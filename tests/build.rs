@@ -103,6 +103,38 @@ fn linked_pngs(site: &BTreeMap<String, Vec<u8>>) -> std::collections::BTreeSet<S
     linked
 }
 
+/// A picture a job draws twice with the same bytes is on the disk once (a hard link): the
+/// latest year's and the area's own, a map the same in both languages.
+#[cfg(unix)]
+fn assert_same_pictures_are_one_file(out: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+    for (one, other) in [
+        (
+            "kommun/kumla/blomlada.svg",
+            "kommun/kumla/2017/blomlada.svg",
+        ),
+        (
+            "lan/orebro-lan/blomlada.svg",
+            "lan/orebro-lan/2017/blomlada.svg",
+        ),
+        (
+            "en/lan/orebro-lan/blomlada.svg",
+            "en/lan/orebro-lan/2017/blomlada.svg",
+        ),
+        ("karta/lan/orebro-lan.svg", "en/karta/lan/orebro-lan.svg"),
+    ] {
+        assert_eq!(inode(one), inode(other), "{one} and {other} are two files");
+    }
+    assert_ne!(
+        inode("lan/orebro-lan/blomlada.svg"),
+        inode("lan/orebro-lan/2016/blomlada.svg")
+    );
+}
+
+#[cfg(not(unix))]
+fn assert_same_pictures_are_one_file(_: &Path) {}
+
 #[test]
 fn bundled_site_has_every_contract_path_no_broken_link_and_same_bytes_twice() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,6 +144,7 @@ fn bundled_site_has_every_contract_path_no_broken_link_and_same_bytes_twice() {
     assert_success(&build(&content, &b, &["--no-png"]));
     let site = tree(&a);
     assert!(site == tree(&b), "two builds differ");
+    assert_same_pictures_are_one_file(&a);
 
     let loaded = load(&content, &LoadOptions::default()).content.unwrap();
     let mut expected: Vec<String> = [

@@ -144,6 +144,31 @@ pub(crate) fn drop_pngs(files: &mut Vec<OutputFile>) {
     files.retain(|f| !matches!(f.contents, Contents::PngOf(_)));
 }
 
+/// An SVG file with the same bytes as an SVG written before it in `files` becomes a link to
+/// that one ([`Contents::SameAs`]), so that the bytes are on the disk once: a county's picture
+/// of its latest year is also the picture of its own folder.
+pub(crate) fn link_same_svgs(files: &mut [OutputFile]) {
+    // Pictures of one job are few, and those of the same length are nearly always the same.
+    let mut first_of_length: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..files.len() {
+        let Contents::Bytes(bytes) = &files[i].contents else {
+            continue;
+        };
+        if !files[i].path.ends_with(".svg") {
+            continue;
+        }
+        let earlier = first_of_length.entry(bytes.len()).or_default();
+        let same = earlier.iter().copied().find(|&j| match &files[j].contents {
+            Contents::Bytes(other) => other == bytes,
+            _ => false,
+        });
+        match same {
+            Some(j) => files[i].contents = Contents::SameAs(files[j].path.clone()),
+            None => earlier.push(i),
+        }
+    }
+}
+
 /// A relative output path must stay inside the output folder: no `..`, no root, no empty or
 /// hidden components (the marker aside).
 pub(crate) fn check_path(path: &str) -> Result<(), String> {
@@ -535,6 +560,27 @@ pub(crate) fn publish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn svgs_with_the_same_bytes_become_links_to_the_first() {
+        let mut files = vec![
+            OutputFile::bytes("lan/a/2017/blomlada.svg", "<svg>a</svg>"),
+            OutputFile::bytes("lan/a/2016/blomlada.svg", "<svg>b</svg>"),
+            OutputFile::bytes("lan/a/2017/index.html", "<svg>a</svg>"),
+            OutputFile::bytes("lan/a/blomlada.svg", "<svg>a</svg>"),
+            OutputFile::bytes("en/lan/a/blomlada.svg", "<svg>a</svg>"),
+            OutputFile::png_of("lan/a/blomlada.png", "lan/a/blomlada.svg"),
+        ];
+        link_same_svgs(&mut files);
+        let contents: Vec<&Contents> = files.iter().map(|f| &f.contents).collect();
+        let first = Contents::SameAs("lan/a/2017/blomlada.svg".to_string());
+        assert_eq!(contents[3], &first);
+        assert_eq!(contents[4], &first);
+        // Another picture of the same length, a page with the same bytes, and the PNG stay.
+        assert_eq!(contents[1], &Contents::Bytes(b"<svg>b</svg>".to_vec()));
+        assert_eq!(contents[2], &Contents::Bytes(b"<svg>a</svg>".to_vec()));
+        assert!(matches!(contents[5], Contents::PngOf(_)));
+    }
 
     #[test]
     fn paths_stay_inside() {

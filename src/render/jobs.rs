@@ -179,6 +179,7 @@ impl Job {
         if stopped() {
             return None;
         }
+        output::link_same_svgs(&mut files);
         Some(Ok(files))
     }
 
