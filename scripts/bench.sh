@@ -262,9 +262,45 @@ human_bytes() {
   if (($1 >= 1073741824)); then calc "$1 / 1073741824" "%.1f GiB"; else calc "$1 / 1048576" "%.1f MiB"; fi
 }
 
-# Removes an output folder and the siblings an atomic build may leave behind it.
+# Outputs are set aside (renamed) rather than deleted between measurements, and deleted after
+# each size: on ext4, a build just after a large deletion spends up to a minute more in the
+# kernel, which skips inodes freed in the last minutes when it allocates new ones
+# (`recently_deleted`). Deleting 200 000 files before each measurement would charge that to
+# whichever tool came next, and far more to the one that writes more files.
+set_aside_dir=$scratch/set-aside
+set_aside_count=0
+largest_output=$((1 << 30))
+
+set_aside() {
+  local path
+  for path in "$@"; do
+    [[ -e $path ]] || continue
+    mkdir -p "$set_aside_dir"
+    set_aside_count=$((set_aside_count + 1))
+    mv "$path" "$set_aside_dir/$set_aside_count"
+  done
+}
+
+# Deletes what was set aside, and waits until the deletion has reached the disk.
+free_set_aside() {
+  rm -rf "$set_aside_dir"
+  sync
+}
+
+# Frees what was set aside when the disk has no room for twice the largest output so far (a
+# build and its copy): the measurement that follows then notes it.
+make_room() {
+  local avail
+  avail=$(df --output=avail -B1 "$scratch" | tail -n 1)
+  if ((avail < 2 * largest_output)) && [[ -e $set_aside_dir ]]; then
+    note "$1: deleting earlier outputs first for room on the disk (the measurement may be slower for it on ext4)"
+    free_set_aside
+  fi
+}
+
+# Sets aside an output folder and the siblings an atomic build may leave behind it.
 clear_out() {
-  rm -rf "$1" "$1".* "$1"-* "$(dirname "$1")/.$(basename "$1")".*
+  set_aside "$1" "$1".* "$1"-* "$(dirname "$1")/.$(basename "$1")".*
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -329,14 +365,17 @@ for n in "${size_list[@]}"; do
     for p in "${pngs_kinds[@]}"; do
       out=$scratch/out-$n-$p
       clear_out "$out"
-      [[ $p == png ]] && rm -rf "$picture_cache"
+      [[ $p == png ]] && set_aside "$picture_cache"
+      make_room "[$n] run $r/$runs: build ($p)"
       bl_build_cmd "$content" "$out" "$p"
       measure "${cmd[@]}"
+      (($(bytes_of "$out") > largest_output)) && largest_output=$(bytes_of "$out")
       walls[build-$p]+=" $m_wall"
       cpus[build-$p]+=" $m_cpu"
       rss[build-$p]+=" $m_rss"
       note "[$n] run $r/$runs: build ($p) ${m_wall} s, $(mib "$m_rss") MiB"
-      rm -rf "$out.copy"
+      set_aside "$out.copy"
+      make_room "[$n] run $r/$runs: cp -r ($p)"
       # A copy needs the output's size again, with a margin.
       if (($(bytes_of "$out") * 11 / 10 > $(df --output=avail -B1 "$scratch" | tail -n 1))); then
         note "[$n] run $r/$runs: cp -r ($p) skipped: not enough free disk space for a copy"
@@ -346,11 +385,12 @@ for n in "${size_list[@]}"; do
       measure cp -r "$out" "$out.copy"
       walls[cp-$p]+=" $m_wall"
       note "[$n] run $r/$runs: cp -r ($p) ${m_wall} s"
-      rm -rf "$out.copy"
+      set_aside "$out.copy"
     done
     if ((do_hugo)); then
       hugo_out=$scratch/hugo-out-$n
-      rm -rf "$hugo_out"
+      set_aside "$hugo_out"
+      make_room "[$n] run $r/$runs: hugo"
       measure hugo --quiet --source "$hugo_site" --destination "$hugo_out"
       walls[hugo-disk]+=" $m_wall"
       cpus[hugo-disk]+=" $m_cpu"
@@ -412,9 +452,9 @@ $(median ${cpus[hugo-memory]})"
     clear_out "$scratch/out-$n-png"
     clear_out "$scratch/out-$n-png-cached"
     clear_out "$scratch/out-$n-nopng"
-    rm -rf "$picture_cache"
-    rm -rf "$content" "$hugo_site" "$scratch/hugo-out-$n"
+    set_aside "$picture_cache" "$content" "$hugo_site" "$scratch/hugo-out-$n"
   fi
+  free_set_aside
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -469,7 +509,7 @@ fs_type=$(df -T "$scratch" | awk 'NR == 2 { print $2 }')
       [[ -n ${row_build[$n-$p]:-} ]] || continue
       read -r assessments pages bytes wall peak cp_wall cpu <<<"${row_build[$n-$p]}"
       case $p in
-        png) kind="with$( ((has_cache)) && echo ", cache empty")" ;;
+        png) kind="with"; ((has_cache)) && kind+=", cache empty" ;;
         png-cached) kind="with, from the picture cache" ;;
         *) kind=without ;;
       esac
