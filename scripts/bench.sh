@@ -281,10 +281,13 @@ set_aside() {
   done
 }
 
-# Deletes what was set aside, and waits until the deletion has reached the disk.
+# Deletes what was set aside, and waits until the deletion has reached the disk and ext4 no
+# longer counts the freed inodes as recently deleted (a minute once written out).
 free_set_aside() {
+  [[ -e $set_aside_dir ]] || return 0
   rm -rf "$set_aside_dir"
   sync
+  sleep 65
 }
 
 # Frees what was set aside when the disk has no room for twice the largest output so far (a
@@ -293,7 +296,7 @@ make_room() {
   local avail
   avail=$(df --output=avail -B1 "$scratch" | tail -n 1)
   if ((avail < 2 * largest_output)) && [[ -e $set_aside_dir ]]; then
-    note "$1: deleting earlier outputs first for room on the disk (the measurement may be slower for it on ext4)"
+    note "$1: deleting earlier outputs first for room on the disk"
     free_set_aside
   fi
 }
