@@ -372,7 +372,8 @@ for n in "${size_list[@]}"; do
       make_room "[$n] run $r/$runs: build ($p)"
       bl_build_cmd "$content" "$out" "$p"
       measure "${cmd[@]}"
-      (($(bytes_of "$out") > largest_output)) && largest_output=$(bytes_of "$out")
+      out_bytes=$(bytes_of "$out")
+      ((out_bytes > largest_output)) && largest_output=$out_bytes
       walls[build-$p]+=" $m_wall"
       cpus[build-$p]+=" $m_cpu"
       rss[build-$p]+=" $m_rss"
@@ -380,7 +381,7 @@ for n in "${size_list[@]}"; do
       set_aside "$out.copy"
       make_room "[$n] run $r/$runs: cp -r ($p)"
       # A copy needs the output's size again, with a margin.
-      if (($(bytes_of "$out") * 11 / 10 > $(df --output=avail -B1 "$scratch" | tail -n 1))); then
+      if ((out_bytes * 11 / 10 > $(df --output=avail -B1 "$scratch" | tail -n 1))); then
         note "[$n] run $r/$runs: cp -r ($p) skipped: not enough free disk space for a copy"
         walls[cp-$p]+=" -"
         continue
