@@ -1,6 +1,6 @@
 //! Times the phases of turning a flower box SVG into PNG (parsing, drawing, encoding) and
 //! compares PNG encoder settings by time and size; the settings `render::png` uses were
-//! chosen with it.
+//! chosen with it (deflate is the one the project builds with: zlib-rs).
 //!
 //! cargo run --release --example png_phases -- SVG_FILE
 
@@ -67,9 +67,13 @@ fn main() -> Result<(), String> {
         ("RGB, level 1, adaptive filter", D::Level(1), F::Adaptive),
         ("RGB, level 6, adaptive filter", D::Level(6), F::Adaptive),
         ("RGB, level 1, no filter", D::Level(1), F::NoFilter),
-        ("RGB, level 2, no filter (used)", D::Level(2), F::NoFilter),
-        ("RGB, level 3, no filter", D::Level(3), F::NoFilter),
+        ("RGB, level 2, no filter", D::Level(2), F::NoFilter),
+        ("RGB, level 3, no filter (used)", D::Level(3), F::NoFilter),
+        ("RGB, level 4, no filter", D::Level(4), F::NoFilter),
+        ("RGB, level 5, no filter", D::Level(5), F::NoFilter),
         ("RGB, level 6, no filter", D::Level(6), F::NoFilter),
+        ("RGB, level 7, no filter", D::Level(7), F::NoFilter),
+        ("RGB, level 5, up filter", D::Level(5), F::Up),
     ] {
         let t = Instant::now();
         for _ in 0..RUNS {

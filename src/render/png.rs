@@ -4,6 +4,8 @@
 //! and every generic family maps to it; system fonts are never loaded, which also keeps the
 //! output the same on every machine.
 
+use std::cell::RefCell;
+
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, ImageHrefResolver, fontdb};
 
@@ -18,7 +20,8 @@ pub(crate) const PNG_WIDTH: u32 = 1200;
 /// resvg version (a test holds it to Cargo.lock), the encoder settings and the width. Change it
 /// with any of them, so that the picture cache and earlier outputs are not used for pictures
 /// made another way.
-const MAKER: &str = "resvg 0.49.0, PNG RGB(A) 8 bit without filter at deflate level 2, 1200 px";
+const MAKER: &str =
+    "resvg 0.49.0, PNG RGB(A) 8 bit without filter at zlib-rs deflate level 3, 1200 px";
 
 /// Turns SVG into PNG. Build one and share it: it holds the parsed font, and it is `Sync`.
 pub struct Rasterizer {
@@ -78,15 +81,51 @@ impl Rasterizer {
         let size = tree.size();
         let scale = PNG_WIDTH as f32 / size.width();
         let height = (size.height() * scale).round().max(1.0) as u32;
-        let mut pixmap = Pixmap::new(PNG_WIDTH, height)
-            .ok_or_else(|| format!("cannot make a {PNG_WIDTH}×{height} image"))?;
-        resvg::render(
-            &tree,
-            Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
-        encode(&pixmap).map_err(|e| format!("cannot encode PNG: {e}"))
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { canvas, rows } = scratch;
+            let pixmap = clear_canvas(canvas, PNG_WIDTH, height)?;
+            resvg::render(
+                &tree,
+                Transform::from_scale(scale, scale),
+                &mut pixmap.as_mut(),
+            );
+            encode(pixmap, rows).map_err(|e| format!("cannot encode PNG: {e}"))
+        })
     }
+}
+
+thread_local! {
+    /// Each thread's canvas and row buffer, reused from one picture to the next: fresh
+    /// buffers of a few megabytes cost more in page faults than a picture's encoding.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+#[derive(Default)]
+struct Scratch {
+    canvas: Option<Pixmap>,
+    rows: Vec<u8>,
+}
+
+/// `canvas`, made transparent, or a new one when it is missing or of another size.
+fn clear_canvas(
+    canvas: &mut Option<Pixmap>,
+    width: u32,
+    height: u32,
+) -> Result<&mut Pixmap, String> {
+    match canvas {
+        Some(c) if c.width() == width && c.height() == height => {
+            c.fill(resvg::tiny_skia::Color::TRANSPARENT);
+        }
+        _ => {
+            *canvas = Some(
+                Pixmap::new(width, height)
+                    .ok_or_else(|| format!("cannot make a {width}×{height} image"))?,
+            );
+        }
+    }
+    canvas
+        .as_mut()
+        .ok_or_else(|| format!("cannot make a {width}×{height} image"))
 }
 
 /// Encodes a drawn picture as PNG: RGB when it is opaque (flower boxes have a background),
@@ -95,25 +134,24 @@ impl Rasterizer {
 /// The settings were chosen by measuring flower boxes (`examples/png_phases.rs`): their
 /// hatched fills repeat exactly, which deflate finds without filtering, so no filter and a low
 /// deflate level give a smaller file than the default adaptive filter at level 6, in about a
-/// quarter of the time.
-fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+/// quarter of the time. Deflate is zlib-rs (flate2's `zlib-rs` feature): at level 3 it makes
+/// files of the size miniz_oxide made at level 2, in half the time.
+fn encode(pixmap: &Pixmap, data: &mut Vec<u8>) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
     let opaque = pixels.iter().all(|p| p.alpha() == u8::MAX);
-    let (color, data): (png::ColorType, Vec<u8>) = if opaque {
-        let rgb = pixels
-            .iter()
-            .flat_map(|p| [p.red(), p.green(), p.blue()])
-            .collect();
-        (png::ColorType::Rgb, rgb)
+    let color = if opaque {
+        data.resize(pixels.len() * 3, 0);
+        for (rgb, p) in data.chunks_exact_mut(3).zip(pixels) {
+            rgb.copy_from_slice(&[p.red(), p.green(), p.blue()]);
+        }
+        png::ColorType::Rgb
     } else {
-        let rgba = pixels
-            .iter()
-            .flat_map(|p| {
-                let c = p.demultiply();
-                [c.red(), c.green(), c.blue(), c.alpha()]
-            })
-            .collect();
-        (png::ColorType::Rgba, rgba)
+        data.resize(pixels.len() * 4, 0);
+        for (rgba, p) in data.chunks_exact_mut(4).zip(pixels) {
+            let c = p.demultiply();
+            rgba.copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+        }
+        png::ColorType::Rgba
     };
     let mut out = Vec::with_capacity(data.len() / 4);
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
@@ -122,12 +160,12 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     encoder.set_deflate_compression(PNG_DEFLATE);
     encoder.set_filter(png::Filter::NoFilter);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&data)?;
+    writer.write_image_data(data)?;
     writer.finish()?;
     Ok(out)
 }
 
-const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(2);
+const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(3);
 
 impl crate::output::Rasterize for Rasterizer {
     fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
@@ -204,6 +242,35 @@ mod tests {
         let inside = decoded.pixel(100, 50).unwrap();
         assert_eq!(inside.alpha(), 128);
         assert_eq!(decoded.pixel(1000, 150).unwrap().alpha(), 0);
+    }
+
+    #[test]
+    fn a_reused_canvas_starts_transparent() {
+        // The thread's canvas is kept between pictures of one size: an opaque picture drawn
+        // before must leave nothing behind in a transparent one.
+        let rasterizer = Rasterizer::new();
+        let opaque = TEXT_ONLY.replace(
+            "viewBox=\"0 0 600 100\" width=\"600\" height=\"100\"",
+            "viewBox=\"0 0 600 100\"",
+        );
+        let transparent = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 100"><rect x="10" y="10" width="100" height="50" fill="#3366cc"/></svg>"##;
+        let first = rasterizer.png(transparent).unwrap();
+        rasterizer.png(&opaque).unwrap();
+        let again = rasterizer.png(transparent).unwrap();
+        assert_eq!(first, again);
+        let decoded = Pixmap::decode_png(&again).unwrap();
+        assert_eq!(decoded.pixel(1000, 150).unwrap().alpha(), 0);
+    }
+
+    #[test]
+    fn deflate_is_zlib_rs_as_the_maker_says() {
+        let lock = include_str!("../../Cargo.lock");
+        assert!(
+            lock.contains("name = \"zlib-rs\""),
+            "Cargo.lock has no zlib-rs"
+        );
+        assert!(MAKER.contains("zlib-rs deflate level 3"));
+        assert!(matches!(PNG_DEFLATE, png::DeflateCompression::Level(3)));
     }
 
     #[test]
