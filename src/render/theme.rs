@@ -7,9 +7,11 @@
 //!   static/**                      copied as they are to the root of the output
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::content::yaml;
@@ -30,6 +32,39 @@ impl Theme {
     /// The UI text for a key, or the key itself (templates are checked for missing keys).
     pub(crate) fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.translations.get(key).map_or(key, String::as_str)
+    }
+}
+
+/// The theme's words as templates see them (`t.key`, `t["level_" ~ level]`): a hash map of
+/// ready values, as every page looks up dozens of them and a serialised map would compare
+/// keys in order for each.
+#[derive(Debug)]
+struct Words(HashMap<String, Value>);
+
+impl Words {
+    fn new(translations: &BTreeMap<String, String>) -> Self {
+        Words(
+            translations
+                .iter()
+                .map(|(key, text)| (key.clone(), Value::from(text.as_str())))
+                .collect(),
+        )
+    }
+}
+
+impl Object for Words {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut keys: Vec<&String> = self.0.keys().collect();
+        keys.sort();
+        Enumerator::Values(keys.into_iter().map(|k| Value::from(k.as_str())).collect())
     }
 }
 
@@ -232,7 +267,7 @@ pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics
         }
     }
     let translations = load_translations(dir, language, diagnostics);
-    env.add_global("t", Value::from(minijinja::value::Serde(&translations)));
+    env.add_global("t", Value::from_object(Words::new(&translations)));
     env.add_global("lang", language.code());
 
     let static_dir = dir.join("static");
@@ -253,4 +288,36 @@ pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics
         static_files,
         dir: dir.to_path_buf(),
     })
+}
+
+#[cfg(test)]
+mod words_tests {
+    use super::*;
+
+    fn render(template: &str) -> Result<String, minijinja::Error> {
+        let translations = BTreeMap::from([
+            ("nation".to_string(), "Riket".to_string()),
+            ("level_1".to_string(), "Nivå 1".to_string()),
+        ]);
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_global("t", Value::from_object(Words::new(&translations)));
+        env.render_str(template, ())
+    }
+
+    #[test]
+    fn words_are_found_by_attribute_and_by_computed_key() {
+        assert_eq!(
+            render("{{ t.nation }}, {{ t['level_' ~ 1] }}").unwrap(),
+            "Riket, Nivå 1"
+        );
+        assert_eq!(render("{{ t|list|join(',') }}").unwrap(), "level_1,nation");
+    }
+
+    #[test]
+    fn a_missing_word_is_an_error() {
+        let err = render("{{ t.natoin }}").unwrap_err();
+        assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
+        assert!(render("{{ t[3] }}").is_err());
+    }
 }
