@@ -112,20 +112,15 @@ fn clear_canvas(
     width: u32,
     height: u32,
 ) -> Result<&mut Pixmap, String> {
-    match canvas {
-        Some(c) if c.width() == width && c.height() == height => {
-            c.fill(resvg::tiny_skia::Color::TRANSPARENT);
+    let pixmap = match canvas.take() {
+        Some(mut kept) if kept.width() == width && kept.height() == height => {
+            kept.fill(resvg::tiny_skia::Color::TRANSPARENT);
+            kept
         }
-        _ => {
-            *canvas = Some(
-                Pixmap::new(width, height)
-                    .ok_or_else(|| format!("cannot make a {width}×{height} image"))?,
-            );
-        }
-    }
-    canvas
-        .as_mut()
-        .ok_or_else(|| format!("cannot make a {width}×{height} image"))
+        _ => Pixmap::new(width, height)
+            .ok_or_else(|| format!("cannot make a {width}×{height} image"))?,
+    };
+    Ok(canvas.insert(pixmap))
 }
 
 /// Encodes a drawn picture as PNG: RGB when it is opaque (flower boxes have a background),
