@@ -70,6 +70,17 @@ fn assert_same(actual: Vec<u8>, name: &str) {
 }
 
 #[test]
+fn answers_csv_as_a_stream_has_the_length_it_announces() {
+    use blomlada::output::Stream;
+    let (content, stats) = load();
+    let stream = opendata::AnswersCsv::new(&content);
+    let mut written = Vec::new();
+    stream.write_to(&mut written).unwrap();
+    assert_eq!(stream.size(), written.len() as u64);
+    assert_eq!(written, opendata::answers_csv(&content, &stats));
+}
+
+#[test]
 fn answers_csv_matches_hand_computed_file() {
     let (content, stats) = load();
     assert_same(opendata::answers_csv(&content, &stats), "answers.csv");

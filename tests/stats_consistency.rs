@@ -227,6 +227,12 @@ fn output_does_not_depend_on_scheduling() {
     assert_eq!(json(&first), json(&second));
     let answers = single.install(|| opendata::answers_csv(&content, &second));
     assert_eq!(answers, opendata::answers_csv(&content, &first));
+    // Made in several batches of pieces here: its announced length is the length made.
+    let stream = opendata::AnswersCsv::new(&content);
+    assert_eq!(
+        blomlada::output::Stream::size(&stream),
+        answers.len() as u64
+    );
     assert_eq!(
         opendata::site_json(&content, &first),
         opendata::site_json(&content, &second)

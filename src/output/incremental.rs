@@ -24,6 +24,40 @@ pub(crate) fn digest(bytes: &[u8]) -> Digest {
     SipHasher13::new().hash(bytes).as_u128()
 }
 
+/// A writer that passes bytes on and makes their [`digest`] on the way, for files made
+/// piece by piece ([`super::Streamed`]).
+pub(crate) struct Digesting<W> {
+    inner: W,
+    hasher: SipHasher13,
+}
+
+impl<W: io::Write> Digesting<W> {
+    pub(crate) fn new(inner: W) -> Digesting<W> {
+        Digesting {
+            inner,
+            hasher: SipHasher13::new(),
+        }
+    }
+
+    /// The writer and the digest of everything written through it.
+    pub(crate) fn finish(self) -> (W, Digest) {
+        use siphasher::sip128::Hasher128;
+        (self.inner, self.hasher.finish128().as_u128())
+    }
+}
+
+impl<W: io::Write> io::Write for Digesting<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        std::hash::Hasher::write(&mut self.hasher, &bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// What a published file holds, as far as a rebuild needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Held {
@@ -78,6 +112,7 @@ impl PublishedFolder {
             .map(|f| {
                 let held = match &f.contents {
                     Contents::Bytes(b) => Held::Bytes(digest(b)),
+                    Contents::Streamed(stream) => Held::Bytes(digest(&stream.to_vec())),
                     Contents::SameAs(_) => Held::Bytes(digest(&[])),
                     Contents::PngOf(svg) => {
                         Held::PngOf(digest(svgs.get(svg.as_str()).copied().unwrap_or_default()))
@@ -131,6 +166,8 @@ impl PublishedFolder {
         };
         match &file.contents {
             Contents::Bytes(b) => *held == Held::Bytes(digest(b)),
+            // Made twice when it changed (here and when written), but never held whole.
+            Contents::Streamed(stream) => stream.digest().is_ok_and(|d| *held == Held::Bytes(d)),
             Contents::SameAs(_) => false,
             Contents::PngOf(svg) => svgs
                 .get(svg.as_str())
@@ -214,6 +251,9 @@ impl PublishedFolder {
                             write_atomically(&target, b)?;
                             Held::Bytes(digest(b))
                         }
+                        Contents::Streamed(stream) => {
+                            Held::Bytes(write_atomically_with(&target, |t| stream.write_file(t))?)
+                        }
                         Contents::PngOf(svg_path) => {
                             let svg = svgs.get(svg_path.as_str()).copied().unwrap_or_default();
                             let d = digest(svg);
@@ -251,15 +291,17 @@ impl PublishedFolder {
     ) -> BTreeSet<String> {
         let new: HashMap<&str, Held> = changed
             .iter()
-            .map(|f| {
+            .filter_map(|f| {
                 let held = match &f.contents {
                     Contents::Bytes(b) => Held::Bytes(digest(b)),
                     Contents::PngOf(svg) => {
                         Held::PngOf(digest(svgs.get(svg.as_str()).copied().unwrap_or_default()))
                     }
                     Contents::SameAs(_) => Held::Bytes(digest(&[])),
+                    // Large data, never a picture nor the SVG of one: not made a third time.
+                    Contents::Streamed(_) => return None,
                 };
-                (f.path.as_str(), held)
+                Some((f.path.as_str(), held))
             })
             .collect();
         let held = |path: &str| new.get(path).or_else(|| self.files.get(path)).copied();
@@ -412,9 +454,19 @@ fn temporary_name(target: &Path) -> PathBuf {
 /// `target` is never seen half-written. A file that is hard-linked from elsewhere (a PNG
 /// shared with an earlier build) is replaced, not changed.
 pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(target, |temporary| std::fs::write(temporary, bytes))
+}
+
+/// Like [`write_atomically`], with `write` making the temporary file.
+fn write_atomically_with<T>(
+    target: &Path,
+    write: impl FnOnce(&Path) -> io::Result<T>,
+) -> io::Result<T> {
     let temporary = temporary_name(target);
-    let result =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
+    let result = write(&temporary).and_then(|made| {
+        std::fs::rename(&temporary, target)?;
+        Ok(made)
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -430,10 +482,10 @@ fn resolve_same_as(files: &[OutputFile]) -> std::borrow::Cow<'_, [OutputFile]> {
     {
         return std::borrow::Cow::Borrowed(files);
     }
-    let bytes_of: HashMap<&str, &Vec<u8>> = files
+    let contents_of: HashMap<&str, &Contents> = files
         .iter()
         .filter_map(|f| match &f.contents {
-            Contents::Bytes(b) => Some((f.path.as_str(), b)),
+            Contents::Bytes(_) | Contents::Streamed(_) => Some((f.path.as_str(), &f.contents)),
             _ => None,
         })
         .collect();
@@ -441,8 +493,11 @@ fn resolve_same_as(files: &[OutputFile]) -> std::borrow::Cow<'_, [OutputFile]> {
         files
             .iter()
             .map(|f| match &f.contents {
-                Contents::SameAs(source) => match bytes_of.get(source.as_str()) {
-                    Some(b) => OutputFile::bytes(f.path.clone(), (*b).clone()),
+                Contents::SameAs(source) => match contents_of.get(source.as_str()) {
+                    Some(&contents) => OutputFile {
+                        path: f.path.clone(),
+                        contents: contents.clone(),
+                    },
                     None => f.clone(),
                 },
                 _ => f.clone(),
@@ -553,6 +608,94 @@ mod tests {
         assert_eq!(site["kommun/a/blomlada.png"], fake_png(b"<svg a2/>"));
         assert_eq!(site["kommun/a/index.html"], b"a2");
         assert!(site.keys().all(|k| !k.ends_with(".tmp")));
+    }
+
+    /// Rows made on demand, as `answers.csv` is.
+    struct Rows(&'static str, usize);
+
+    impl crate::output::Stream for Rows {
+        fn size(&self) -> u64 {
+            (self.0.len() * self.1) as u64
+        }
+
+        fn write_to(&self, out: &mut dyn io::Write) -> io::Result<()> {
+            for _ in 0..self.1 {
+                out.write_all(self.0.as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+
+    fn streamed(path: &str, row: &'static str, count: usize) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Streamed(crate::output::Streamed::new(Rows(row, count))),
+        }
+    }
+
+    #[test]
+    fn a_digest_made_piece_by_piece_is_the_digest_of_the_whole() {
+        let whole: Vec<u8> = (0..10_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        for piece in [1, 7, 8, 15, 16, 4096] {
+            let mut digesting = Digesting::new(Vec::new());
+            for part in whole.chunks(piece) {
+                io::Write::write_all(&mut digesting, part).unwrap();
+            }
+            let (written, made) = digesting.finish();
+            assert_eq!(written, whole);
+            assert_eq!(made, digest(&whole), "pieces of {piece}");
+        }
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_whole_and_again_only_when_its_bytes_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let mut files = first_site();
+        files.push(streamed("data/answers.csv", "2017,a,helt\n", 1000));
+        let staging = crate::output::Staging::begin(&out, true).unwrap();
+        staging.write(&files).unwrap();
+        let (_, folder) = staging.finish(&FakeRasterizer).unwrap();
+        let mut folder = folder.unwrap();
+        assert_eq!(
+            tree(&out)["data/answers.csv"],
+            "2017,a,helt\n".repeat(1000).into_bytes()
+        );
+        // The build noted the digest of the bytes, as watch makes it.
+        let expected = PublishedFolder::after_publish(&out, &files, FakeRasterizer.maker());
+        assert_eq!(folder.files, expected.files);
+
+        let same = folder
+            .write(&files, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(same, Written::default());
+
+        let last = files.len() - 1;
+        files[last] = streamed("data/answers.csv", "2017,a,inte\n", 1000);
+        let written = folder
+            .write(&files, &HashMap::new(), &FakeRasterizer)
+            .unwrap();
+        assert_eq!(written.files, 1);
+        let site = tree(&out);
+        assert_eq!(
+            site["data/answers.csv"],
+            "2017,a,inte\n".repeat(1000).into_bytes()
+        );
+        assert!(site.keys().all(|k| !k.ends_with(".tmp")));
+    }
+
+    #[test]
+    fn streamed_files_are_equal_when_they_make_the_same_bytes() {
+        let a = streamed("a.csv", "x\n", 4);
+        let b = streamed("a.csv", "x\nx\n", 2);
+        let c = streamed("a.csv", "y\n", 4);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let Contents::Streamed(stream) = &a.contents else {
+            unreachable!()
+        };
+        assert_eq!(stream.len(), 8);
+        assert_eq!(stream.to_vec(), b"x\nx\nx\nx\n");
     }
 
     fn marker(out: &Path) -> String {

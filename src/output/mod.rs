@@ -13,7 +13,7 @@ pub(crate) mod swap;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -99,7 +99,84 @@ pub enum Contents {
     PngOf(String),
     /// The same bytes as the file at this path, written before it (a hard link).
     SameAs(String),
+    /// Bytes made while they are written, never held whole.
+    Streamed(Streamed),
 }
+
+/// The bytes of a file too large to hold in memory whole, made piece by piece as they are
+/// written: the open data's `answers.csv` is some 440 MB at 100 000 assessments.
+pub trait Stream: Send + Sync {
+    /// How many bytes [`Stream::write_to`] writes: known before they are made, for the pages
+    /// that give a file's size.
+    fn size(&self) -> u64;
+    /// Writes the bytes to `out`, in pieces.
+    fn write_to(&self, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// A [`Stream`] as an output file's contents. Two are equal when they make the same bytes.
+#[derive(Clone)]
+pub struct Streamed(Arc<dyn Stream>);
+
+impl Streamed {
+    pub(crate) fn new(stream: impl Stream + 'static) -> Streamed {
+        Streamed(Arc::new(stream))
+    }
+
+    /// How many bytes it makes.
+    pub fn len(&self) -> u64 {
+        self.0.size()
+    }
+
+    /// Whether it makes no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes its bytes to `out`.
+    pub fn write_to(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        self.0.write_to(out)
+    }
+
+    /// All its bytes at once: for tests and small sites.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len()).unwrap_or(0));
+        // Writing to memory has no I/O to fail.
+        let _ = self.write_to(&mut bytes);
+        bytes
+    }
+
+    /// The digest of its bytes, made without holding them.
+    pub(crate) fn digest(&self) -> io::Result<incremental::Digest> {
+        let mut sink = incremental::Digesting::new(io::sink());
+        self.write_to(&mut sink)?;
+        Ok(sink.finish().1)
+    }
+
+    /// Writes its bytes to a new file at `target`; returns their digest.
+    pub(crate) fn write_file(&self, target: &Path) -> io::Result<incremental::Digest> {
+        let file = std::fs::File::create(target)?;
+        let mut out = incremental::Digesting::new(io::BufWriter::with_capacity(1 << 20, file));
+        self.write_to(&mut out)?;
+        let (mut file, digest) = out.finish();
+        io::Write::flush(&mut file)?;
+        Ok(digest)
+    }
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Streamed({} bytes)", self.len())
+    }
+}
+
+impl PartialEq for Streamed {
+    fn eq(&self, other: &Streamed) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.len() == other.len() && self.to_vec() == other.to_vec())
+    }
+}
+
+impl Eq for Streamed {}
 
 impl OutputFile {
     pub(crate) fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
@@ -131,6 +208,7 @@ impl OutputFile {
             Contents::Bytes(bytes) => Contents::Bytes(bytes),
             Contents::PngOf(svg) => Contents::PngOf(format!("{folder}{svg}")),
             Contents::SameAs(source) => Contents::SameAs(format!("{folder}{source}")),
+            Contents::Streamed(stream) => Contents::Streamed(stream),
         };
         OutputFile {
             path: format!("{folder}{}", self.path),
@@ -389,6 +467,10 @@ impl Staging {
                 Contents::Bytes(bytes) => {
                     std::fs::write(&target, bytes)?;
                     self.note(&f.path, || Held::Bytes(incremental::digest(bytes)))?;
+                }
+                Contents::Streamed(stream) => {
+                    let digest = stream.write_file(&target)?;
+                    self.note(&f.path, || Held::Bytes(digest))?;
                 }
                 Contents::SameAs(source) => {
                     link_or_copy(&self.dir.join(source), &target)?;

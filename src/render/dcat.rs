@@ -114,7 +114,7 @@ pub(crate) fn publication_dates(content: &Content) -> Option<(Date, Date)> {
 
 /// Writes the catalogue; `None` when the site's full address is not known. `sizes` are the
 /// byte sizes of the files of [`DATASETS`], by path.
-pub(crate) fn catalog(content: &Content, stats: &Stats, sizes: &[(&str, usize)]) -> Option<String> {
+pub(crate) fn catalog(content: &Content, stats: &Stats, sizes: &[(&str, u64)]) -> Option<String> {
     let config = &content.config;
     if !config.has_absolute_address() {
         return None;
@@ -263,7 +263,7 @@ struct Shared<'a> {
     /// The example data notice in Swedish and English (empty for real data).
     example: (&'static str, &'static str),
     license: License,
-    sizes: &'a [(&'a str, usize)],
+    sizes: &'a [(&'a str, u64)],
 }
 
 impl Shared<'_> {

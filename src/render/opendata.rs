@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::stats::{Scope, Stats};
 
-const ANSWERS_HEADER: &str =
+pub(crate) const ANSWERS_HEADER: &str =
     "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
 const MUNICIPALITIES_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,population,helt,delvis,inte,obesvarad,points,max_points\n";
 const INDICATORS_HEADER: &str = "year,catalog,scope,scope_code,area_id,indicator_id,municipalities,helt,delvis,inte,obesvarad,share_helt,population_helt,population_published,population_share_helt\n";
@@ -88,99 +88,194 @@ fn publication_order(content: &Content) -> Vec<usize> {
 
 /// `data/answers.csv`: one row per assessment and indicator of its catalogue, sorted by year,
 /// municipality code, then catalogue order. The statistics are not needed; the parameter keeps
-/// the writers alike.
+/// the writers alike. The site writes it as a stream ([`AnswersCsv`]); this is all of it at once.
 pub fn answers_csv(content: &Content, _stats: &Stats) -> Vec<u8> {
-    let registry = &content.registry;
-    let municipality_start: Vec<Vec<u8>> = registry
-        .municipalities
-        .iter()
-        .map(|m| {
-            let county = registry
-                .counties
-                .get(m.county)
-                .map_or("", |c| c.code.as_str());
-            row_start(&[&m.code, &m.name, county])
-        })
-        .collect();
-    let catalog_start: Vec<Vec<u8>> = content
-        .catalogs
-        .iter()
-        .map(|c| row_start(&[&c.id]))
-        .collect();
-    let indicator_start: Vec<Vec<Vec<u8>>> = content
-        .catalogs
-        .iter()
-        .map(|c| {
-            c.indicators
-                .iter()
-                .map(|i| row_start(&[&c.areas[i.area].id, &i.id]))
-                .collect()
-        })
-        .collect();
-    let indicators_length: Vec<usize> = indicator_start
-        .iter()
-        .map(|parts| parts.iter().map(Vec::len).sum())
-        .collect();
-    let year_start = |year: Year| format!("{year},").into_bytes();
-
-    // The exact length of each assessment's rows, so that the whole file is one allocation
-    // filled in parallel.
-    let order = publication_order(content);
-    let length = |i: usize| {
-        let a = &content.assessments[i];
-        let count = content.catalogs[a.catalog].indicators.len();
-        let fixed = year_start(a.year).len()
-            + a.catalog.of(&catalog_start).map_or(0, Vec::len)
-            + municipality_start.get(a.municipality).map_or(0, Vec::len);
-        let answers: usize = (0..count)
-            .map(|n| answer_word(a.answers.get(n).copied().flatten()).len() + 1)
-            .sum();
-        let indicators = a.catalog.of(&indicators_length).copied().unwrap_or(0);
-        count * fixed + indicators + answers
-    };
-    let lengths: Vec<usize> = order.par_iter().map(|&i| length(i)).collect();
-    let body: usize = lengths.iter().sum();
-    let mut bytes = vec![0u8; ANSWERS_HEADER.len() + body];
-    let (header, mut rest) = bytes.split_at_mut(ANSWERS_HEADER.len());
-    header.copy_from_slice(ANSWERS_HEADER.as_bytes());
-
-    let mut pieces = Vec::with_capacity(order.len() / ANSWERS_CHUNK + 1);
-    for (chunk, chunk_lengths) in order
-        .chunks(ANSWERS_CHUNK)
-        .zip(lengths.chunks(ANSWERS_CHUNK))
-    {
-        let (piece, tail) = rest.split_at_mut(chunk_lengths.iter().sum());
-        pieces.push((chunk, piece));
-        rest = tail;
-    }
-    pieces.into_par_iter().for_each(|(chunk, piece)| {
-        let mut at = 0;
-        let mut put = |part: &[u8]| {
-            piece[at..at + part.len()].copy_from_slice(part);
-            at += part.len();
-        };
-        for &i in chunk {
-            let a = &content.assessments[i];
-            let year = year_start(a.year);
-            let municipality = municipality_start
-                .get(a.municipality)
-                .map_or(&[][..], Vec::as_slice);
-            let catalog = a.catalog.of(&catalog_start).map_or(&[][..], Vec::as_slice);
-            let indicators = a
-                .catalog
-                .of(&indicator_start)
-                .map_or(&[][..], Vec::as_slice);
-            for (n, indicator) in indicators.iter().enumerate() {
-                put(&year);
-                put(catalog);
-                put(municipality);
-                put(indicator);
-                put(answer_word(a.answers.get(n).copied().flatten()).as_bytes());
-                put(b"\n");
-            }
-        }
+    let answers = AnswersCsv::new(content);
+    let mut bytes = Vec::with_capacity(answers.length);
+    // Writing to memory has no I/O to fail.
+    let _ = answers.write_pieces(&mut |piece| {
+        bytes.extend_from_slice(piece);
+        Ok(())
     });
     bytes
+}
+
+/// `data/answers.csv` made piece by piece as it is written: at 100 000 assessments the file
+/// is some 440 MB, which a build should not hold. It keeps what its rows are made of (the
+/// answers, and the start of each row rendered once), a small part of the file's size.
+pub struct AnswersCsv {
+    /// Each municipality's code, name and county, quoted and followed by a comma.
+    municipality_start: Vec<Vec<u8>>,
+    /// Each catalogue's id.
+    catalog_start: Vec<Vec<u8>>,
+    /// Each catalogue's indicators: area id and indicator id.
+    indicator_start: Vec<Vec<Vec<u8>>>,
+    /// The assessments in publication order.
+    rows: Vec<AnswerRows>,
+    /// The length of each assessment's rows.
+    lengths: Vec<usize>,
+    /// The whole file's length.
+    length: usize,
+}
+
+/// What one assessment's rows of `answers.csv` are made of.
+struct AnswerRows {
+    year: Year,
+    catalog: CatalogIndex,
+    municipality: usize,
+    answers: Box<[Option<crate::model::Answer>]>,
+}
+
+impl AnswersCsv {
+    /// What the rows of `content`'s assessments are made of, and their lengths.
+    pub fn new(content: &Content) -> AnswersCsv {
+        let registry = &content.registry;
+        let municipality_start: Vec<Vec<u8>> = registry
+            .municipalities
+            .iter()
+            .map(|m| {
+                let county = registry
+                    .counties
+                    .get(m.county)
+                    .map_or("", |c| c.code.as_str());
+                row_start(&[&m.code, &m.name, county])
+            })
+            .collect();
+        let catalog_start = content
+            .catalogs
+            .iter()
+            .map(|c| row_start(&[&c.id]))
+            .collect();
+        let indicator_start = content
+            .catalogs
+            .iter()
+            .map(|c| {
+                c.indicators
+                    .iter()
+                    .map(|i| row_start(&[&c.areas[i.area].id, &i.id]))
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<AnswerRows> = publication_order(content)
+            .into_iter()
+            .map(|i| {
+                let a = &content.assessments[i];
+                AnswerRows {
+                    year: a.year,
+                    catalog: a.catalog,
+                    municipality: a.municipality,
+                    answers: a.answers.clone().into_boxed_slice(),
+                }
+            })
+            .collect();
+        let mut answers = AnswersCsv {
+            municipality_start,
+            catalog_start,
+            indicator_start,
+            rows,
+            lengths: Vec::new(),
+            length: 0,
+        };
+        answers.lengths = answers
+            .rows
+            .par_iter()
+            .map(|row| answers.rows_length(row))
+            .collect();
+        answers.length = ANSWERS_HEADER.len() + answers.lengths.iter().sum::<usize>();
+        answers
+    }
+
+    fn indicators(&self, catalog: CatalogIndex) -> &[Vec<u8>] {
+        catalog
+            .of(&self.indicator_start)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The exact length of one assessment's rows, so that each piece is one allocation.
+    fn rows_length(&self, row: &AnswerRows) -> usize {
+        let fixed = year_start(row.year).len()
+            + row.catalog.of(&self.catalog_start).map_or(0, Vec::len)
+            + self
+                .municipality_start
+                .get(row.municipality)
+                .map_or(0, Vec::len);
+        self.indicators(row.catalog)
+            .iter()
+            .enumerate()
+            .map(|(n, indicator)| {
+                let answer = answer_word(row.answers.get(n).copied().flatten());
+                fixed + indicator.len() + answer.len() + 1
+            })
+            .sum()
+    }
+
+    /// The rows of some assessments.
+    fn piece(&self, rows: &[AnswerRows], length: usize) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(length);
+        for row in rows {
+            let year = year_start(row.year);
+            let municipality = self
+                .municipality_start
+                .get(row.municipality)
+                .map_or(&[][..], Vec::as_slice);
+            let catalog = row
+                .catalog
+                .of(&self.catalog_start)
+                .map_or(&[][..], Vec::as_slice);
+            for (n, indicator) in self.indicators(row.catalog).iter().enumerate() {
+                bytes.extend_from_slice(&year);
+                bytes.extend_from_slice(catalog);
+                bytes.extend_from_slice(municipality);
+                bytes.extend_from_slice(indicator);
+                bytes.extend_from_slice(
+                    answer_word(row.answers.get(n).copied().flatten()).as_bytes(),
+                );
+                bytes.push(b'\n');
+            }
+        }
+        bytes
+    }
+
+    /// Hands the file to `put` in order, piece by piece; the pieces of a batch are made in
+    /// parallel, so that only a few megabytes are held at a time.
+    fn write_pieces(
+        &self,
+        put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        put(ANSWERS_HEADER.as_bytes())?;
+        let pieces: Vec<(&[AnswerRows], usize)> = self
+            .rows
+            .chunks(ANSWERS_CHUNK)
+            .zip(self.lengths.chunks(ANSWERS_CHUNK))
+            .map(|(rows, lengths)| (rows, lengths.iter().sum()))
+            .collect();
+        let batch = 2 * rayon::current_num_threads().max(1);
+        for batch in pieces.chunks(batch) {
+            let made: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|&(rows, length)| self.piece(rows, length))
+                .collect();
+            for piece in made {
+                put(&piece)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::output::Stream for AnswersCsv {
+    fn size(&self) -> u64 {
+        self.length as u64
+    }
+
+    fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.write_pieces(&mut |piece| out.write_all(piece))
+    }
+}
+
+/// A row's year, followed by a comma.
+fn year_start(year: Year) -> Vec<u8> {
+    format!("{year},").into_bytes()
 }
 
 /// `data/municipalities.csv`: one row per assessment, sorted by year, then municipality code.

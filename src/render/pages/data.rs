@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::output::OutputFile;
+use crate::output::{Contents, OutputFile, Streamed};
 use crate::render::dcat;
 use crate::render::opendata;
 use crate::render::paths::{self, Page};
@@ -45,15 +45,20 @@ pub(crate) fn pages(site: &Site<'_>) -> Vec<Page> {
 pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let (content, stats) = (site.content, site.stats);
     let schema_url = site.absolute_in_site(paths::ASSESSMENT_SCHEMA);
+    // answers.csv is by far the largest (some 440 MB at 100 000 assessments): it is made
+    // while it is written, never held whole.
+    let answers = Contents::Streamed(Streamed::new(opendata::AnswersCsv::new(content)));
     let contents = [
-        opendata::answers_csv(content, stats),
-        opendata::municipalities_csv(content, stats),
-        opendata::indicators_csv(content, stats),
-        opendata::similar_csv(content, stats),
-        opendata::series_csv(content, stats),
-        opendata::indicator_series_csv(content, stats),
-        opendata::site_json(content, stats),
-        schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
+        answers,
+        Contents::Bytes(opendata::municipalities_csv(content, stats)),
+        Contents::Bytes(opendata::indicators_csv(content, stats)),
+        Contents::Bytes(opendata::similar_csv(content, stats)),
+        Contents::Bytes(opendata::series_csv(content, stats)),
+        Contents::Bytes(opendata::indicator_series_csv(content, stats)),
+        Contents::Bytes(opendata::site_json(content, stats)),
+        Contents::Bytes(
+            schema::assessment_schema(&content.catalogs, schema_url.as_deref()).into_bytes(),
+        ),
     ];
     let keys = [
         "answers",
@@ -65,28 +70,38 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         "site_json",
         "schema",
     ];
+    let length = |contents: &Contents| match contents {
+        Contents::Bytes(bytes) => bytes.len() as u64,
+        Contents::Streamed(stream) => stream.len(),
+        Contents::PngOf(_) | Contents::SameAs(_) => 0,
+    };
     let listed: Vec<DataFile> = contents
         .iter()
         .zip(keys)
         .zip(paths::DATA_FILES)
-        .map(|((bytes, key), path)| {
+        .map(|((contents, key), path)| {
             // A CSV file's columns are its first line.
             let columns = path.ends_with(".csv").then(|| {
-                let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                let header = match contents {
+                    Contents::Bytes(bytes) => {
+                        bytes.split(|&b| b == b'\n').next().unwrap_or_default()
+                    }
+                    _ => opendata::ANSWERS_HEADER.trim_end().as_bytes(),
+                };
                 String::from_utf8_lossy(header).replace(',', ", ")
             });
             DataFile {
                 path,
                 key,
                 columns,
-                kilobytes: (bytes.len() as u64).div_ceil(1024),
+                kilobytes: length(contents).div_ceil(1024),
             }
         })
         .collect();
-    let sizes: Vec<(&str, usize)> = paths::DATA_FILES
+    let sizes: Vec<(&str, u64)> = paths::DATA_FILES
         .iter()
         .zip(&contents)
-        .map(|(path, bytes)| (*path, bytes.len()))
+        .map(|(path, contents)| (*path, length(contents)))
         .collect();
     let dcat = dcat::catalog(content, stats, &sizes);
     let dcat_path = dcat.as_ref().map(|_| dcat::PATH);
@@ -104,7 +119,10 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         paths::DATA_FILES
             .into_iter()
             .zip(contents)
-            .map(|(path, bytes)| OutputFile::bytes(path, bytes)),
+            .map(|(path, contents)| OutputFile {
+                path: path.to_string(),
+                contents,
+            }),
     );
     if let Some(rdf) = dcat {
         files.push(OutputFile::bytes(dcat::PATH, rdf));
