@@ -1,6 +1,6 @@
 //! Times each kind of rendering job on a content folder, one thread, to see where build time goes.
 //!
-//! `cargo run --release --example render_profile -- CONTENT_DIR`
+//! `cargo run --release --example render_profile -- CONTENT_DIR [THEME_DIR]`
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,7 +13,10 @@ fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "content".into()));
     let options = Options {
         content: dir,
-        theme: "themes/default".into(),
+        theme: std::env::args()
+            .nth(2)
+            .unwrap_or_else(|| "themes/default".into())
+            .into(),
         out: "/tmp/unused".into(),
         base_url: None,
         drafts: false,
@@ -49,6 +52,7 @@ fn main() {
             .iter()
             .map(|f| match &f.contents {
                 blomlada::output::Contents::Bytes(b) => b.len(),
+                blomlada::output::Contents::Streamed(s) => s.len() as usize,
                 _ => 0,
             })
             .sum::<usize>();

@@ -210,6 +210,54 @@ pub(crate) fn template_pos(
     }
 }
 
+/// Filters that write small pieces of markup used in every row of the large tables: a macro
+/// call costs far more than a filter, and these ran some 150 times a page. (The macros
+/// `m.lang` and `m.share` call them, for themes that use those.)
+///
+/// - `code|lang_attr`: ` lang="code"` for a text that is not in the page's language, nothing
+///   when `code` is none or empty.
+/// - `share|share`: a share as a percentage (like `pct`), or a muted dash titled with the
+///   word `no_answers` when the share is none (nobody answered).
+fn add_markup_filters(
+    env: &mut Environment<'static>,
+    translations: &BTreeMap<String, String>,
+    language: Language,
+) {
+    env.add_filter("lang_attr", |code: Option<String>| match code {
+        Some(code) if !code.is_empty() => {
+            let mut markup = String::from(" lang=\"");
+            let _ = escape::escape_with(&code, html_entity, |part| {
+                markup.push_str(part);
+                Ok::<(), ()>(())
+            });
+            markup.push('"');
+            Value::from_safe_string(markup)
+        }
+        _ => Value::from(""),
+    });
+    let no_answers = translations.get("no_answers").map(|word| {
+        let mut title = String::new();
+        let _ = escape::escape_with(word, html_entity, |part| {
+            title.push_str(part);
+            Ok::<(), ()>(())
+        });
+        format!("<span class=\"muted\" title=\"{title}\">–</span>")
+    });
+    env.add_filter(
+        "share",
+        move |share: Option<f64>| -> Result<Value, minijinja::Error> {
+            match (share, &no_answers) {
+                (Some(share), _) => Ok(Value::from(format::percent(share, language))),
+                (None, Some(dash)) => Ok(Value::from_safe_string(dash.clone())),
+                (None, None) => Err(minijinja::Error::new(
+                    minijinja::ErrorKind::UndefinedError,
+                    "the word no_answers is missing from the theme's translations",
+                )),
+            }
+        },
+    );
+}
+
 /// Loads a theme for a language. Template syntax errors and unreadable files are reported.
 pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics) -> Option<Theme> {
     if !dir.is_dir() {
@@ -267,6 +315,7 @@ pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics
         }
     }
     let translations = load_translations(dir, language, diagnostics);
+    add_markup_filters(&mut env, &translations, language);
     env.add_global("t", Value::from_object(Words::new(&translations)));
     env.add_global("lang", language.code());
 
@@ -319,5 +368,53 @@ mod words_tests {
         let err = render("{{ t.natoin }}").unwrap_err();
         assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
         assert!(render("{{ t[3] }}").is_err());
+    }
+}
+
+#[cfg(test)]
+mod markup_filter_tests {
+    use super::*;
+
+    fn render(template: &str, words: &[(&str, &str)]) -> Result<String, minijinja::Error> {
+        let translations: BTreeMap<String, String> = words
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(escape_for);
+        add_markup_filters(&mut env, &translations, Language::Sv);
+        env.add_template_owned("t.html", template.to_string())?;
+        env.get_template("t.html")?.render(minijinja::context! {
+            none => Value::from(()),
+            sv => "sv",
+            odd => "x\"y",
+            half => 0.5,
+        })
+    }
+
+    #[test]
+    fn lang_attr_is_written_only_for_a_language() {
+        let page = render(
+            "<p{{ sv|lang_attr }}>a</p><p{{ none|lang_attr }}>b</p><p{{ ''|lang_attr }}>c</p><p{{ odd|lang_attr }}>d</p>",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            "<p lang=\"sv\">a</p><p>b</p><p>c</p><p lang=\"x&quot;y\">d</p>"
+        );
+    }
+
+    #[test]
+    fn share_is_a_percentage_or_a_titled_dash() {
+        let words = [("no_answers", "Inga svar <än>")];
+        assert_eq!(
+            render("{{ half|share }} {{ none|share }}", &words).unwrap(),
+            "50\u{a0}% <span class=\"muted\" title=\"Inga svar &lt;än&gt;\">–</span>"
+        );
+        // Without the word a missing share is an error, as `t.no_answers` was in the macro.
+        assert!(render("{{ none|share }}", &[]).is_err());
+        assert_eq!(render("{{ half|share }}", &[]).unwrap(), "50\u{a0}%");
     }
 }
