@@ -210,14 +210,45 @@ pub(crate) fn template_pos(
     }
 }
 
-/// Filters that write small pieces of markup used in every row of the large tables: a macro
-/// call costs far more than a filter, and these ran some 150 times a page. (The macros
-/// `m.lang` and `m.share` call them, for themes that use those.)
+/// `text` for HTML text or an attribute value, as the formatter writes it ([`write_value`]):
+/// the code points markup cannot hold dropped, `& < > " '` escaped.
+fn markup_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let cleaned: std::borrow::Cow<'_, str> = if escape::holds_forbidden(text) {
+        text.chars()
+            .filter(|&c| !escape::forbidden_in_markup(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
+    let _ = escape::escape_with(&cleaned, html_entity, |part| {
+        out.push_str(part);
+        Ok::<(), ()>(())
+    });
+    out
+}
+
+/// An error for a word the theme's translations lack.
+fn missing_word(key: &str) -> minijinja::Error {
+    minijinja::Error::new(
+        minijinja::ErrorKind::UndefinedError,
+        format!("the word {key} is missing from the theme's translations"),
+    )
+}
+
+/// Filters that write small pieces of markup used in every row of the large tables and in
+/// every area of a page: a macro call costs far more than a filter, and these ran some 150
+/// times a page. (The macros `m.lang`, `m.share` and `m.bar` call them, for themes that use
+/// those.)
 ///
 /// - `code|lang_attr`: ` lang="code"` for a text that is not in the page's language, nothing
 ///   when `code` is none or empty.
 /// - `share|share`: a share as a percentage (like `pct`), or a muted dash titled with the
 ///   word `no_answers` when the share is none (nobody answered).
+/// - `tally|bar(label)`: a tally (`helt`, `delvis`, `inte`, `obesvarad` and their `shares`)
+///   as a stacked bar, its counts in words (`word_helt` …) for screen readers, after the
+///   label when there is one.
 fn add_markup_filters(
     env: &mut Environment<'static>,
     translations: &BTreeMap<String, String>,
@@ -225,23 +256,15 @@ fn add_markup_filters(
 ) {
     env.add_filter("lang_attr", |code: Option<String>| match code {
         Some(code) if !code.is_empty() => {
-            let mut markup = String::from(" lang=\"");
-            let _ = escape::escape_with(&code, html_entity, |part| {
-                markup.push_str(part);
-                Ok::<(), ()>(())
-            });
-            markup.push('"');
-            Value::from_safe_string(markup)
+            Value::from_safe_string(format!(" lang=\"{}\"", markup_text(&code)))
         }
         _ => Value::from(""),
     });
     let no_answers = translations.get("no_answers").map(|word| {
-        let mut title = String::new();
-        let _ = escape::escape_with(word, html_entity, |part| {
-            title.push_str(part);
-            Ok::<(), ()>(())
-        });
-        format!("<span class=\"muted\" title=\"{title}\">–</span>")
+        format!(
+            "<span class=\"muted\" title=\"{}\">–</span>",
+            markup_text(word)
+        )
     });
     env.add_filter(
         "share",
@@ -249,11 +272,59 @@ fn add_markup_filters(
             match (share, &no_answers) {
                 (Some(share), _) => Ok(Value::from(format::percent(share, language))),
                 (None, Some(dash)) => Ok(Value::from_safe_string(dash.clone())),
-                (None, None) => Err(minijinja::Error::new(
-                    minijinja::ErrorKind::UndefinedError,
-                    "the word no_answers is missing from the theme's translations",
-                )),
+                (None, None) => Err(missing_word("no_answers")),
             }
+        },
+    );
+    const ANSWERS: [&str; 4] = ["helt", "delvis", "inte", "obesvarad"];
+    let words: Vec<Option<String>> = ANSWERS
+        .iter()
+        .map(|a| {
+            translations
+                .get(&format!("word_{a}"))
+                .map(|w| markup_text(w))
+        })
+        .collect();
+    env.add_filter(
+        "bar",
+        move |tally: Value, label: Option<Value>| -> Result<Value, minijinja::Error> {
+            let number = |value: Value| -> Result<f64, minijinja::Error> { f64::try_from(value) };
+            let shares = tally.get_attr("shares")?;
+            let mut out = String::with_capacity(400);
+            out.push_str("<span class=\"bar\" role=\"img\" aria-label=\"");
+            if let Some(label) = label.filter(Value::is_true) {
+                let text = label.to_string();
+                out.push_str(&markup_text(&text));
+                out.push_str(": ");
+            }
+            for (i, answer) in ANSWERS.iter().enumerate() {
+                let count = number(tally.get_attr(answer)?)?;
+                // Unanswered indicators are named only when there are some.
+                if *answer == "obesvarad" && count == 0.0 {
+                    continue;
+                }
+                let word = words[i]
+                    .as_deref()
+                    .ok_or_else(|| missing_word(&format!("word_{answer}")))?;
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&format::integer(count as u64, language));
+                out.push(' ');
+                out.push_str(word);
+            }
+            out.push_str("\">");
+            for answer in ANSWERS {
+                let share = number(shares.get_attr(answer)?)?;
+                if share > 0.0 {
+                    out.push_str(&format!(
+                        "<span class=\"seg seg-{answer}\" style=\"width: {:.2}%\"></span>",
+                        share * 100.0
+                    ));
+                }
+            }
+            out.push_str("</span>");
+            Ok(Value::from_safe_string(out))
         },
     );
 }
@@ -390,6 +461,14 @@ mod markup_filter_tests {
             sv => "sv",
             odd => "x\"y",
             half => 0.5,
+            tally => minijinja::context! {
+                helt => 3, delvis => 1, inte => 0, obesvarad => 0,
+                shares => minijinja::context! { helt => 0.75, delvis => 0.25, inte => 0.0, obesvarad => 0.0 },
+            },
+            unanswered => minijinja::context! {
+                helt => 1000, delvis => 0, inte => 0, obesvarad => 1,
+                shares => minijinja::context! { helt => 0.999, delvis => 0.0, inte => 0.0, obesvarad => 0.001 },
+            },
         })
     }
 
@@ -416,5 +495,31 @@ mod markup_filter_tests {
         // Without the word a missing share is an error, as `t.no_answers` was in the macro.
         assert!(render("{{ none|share }}", &[]).is_err());
         assert_eq!(render("{{ half|share }}", &[]).unwrap(), "50\u{a0}%");
+    }
+
+    const ANSWER_WORDS: [(&str, &str); 4] = [
+        ("word_helt", "helt"),
+        ("word_delvis", "delvis"),
+        ("word_inte", "inte"),
+        ("word_obesvarad", "obesvarade"),
+    ];
+
+    #[test]
+    fn bar_draws_the_answered_segments_and_says_the_counts() {
+        assert_eq!(
+            render("{{ tally|bar('Äldre & omsorg') }}", &ANSWER_WORDS).unwrap(),
+            "<span class=\"bar\" role=\"img\" aria-label=\"Äldre &amp; omsorg: 3 helt, 1 delvis, 0 inte\">\
+             <span class=\"seg seg-helt\" style=\"width: 75.00%\"></span>\
+             <span class=\"seg seg-delvis\" style=\"width: 25.00%\"></span></span>"
+        );
+        // Unanswered indicators are counted when there are some; no label, no colon.
+        assert_eq!(
+            render("{{ unanswered|bar }}", &ANSWER_WORDS).unwrap(),
+            "<span class=\"bar\" role=\"img\" aria-label=\"1\u{a0}000 helt, 0 delvis, 0 inte, 1 obesvarade\">\
+             <span class=\"seg seg-helt\" style=\"width: 99.90%\"></span>\
+             <span class=\"seg seg-obesvarad\" style=\"width: 0.10%\"></span></span>"
+        );
+        assert!(render("{{ tally|bar }}", &ANSWER_WORDS[..2]).is_err());
+        assert!(render("{{ half|bar }}", &ANSWER_WORDS).is_err());
     }
 }
