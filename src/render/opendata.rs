@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::stats::{Scope, Stats};
 
-pub(crate) const ANSWERS_HEADER: &str =
+const ANSWERS_HEADER: &str =
     "year,catalog,municipality_code,municipality,county_code,area_id,indicator_id,answer\n";
 const MUNICIPALITIES_HEADER: &str = "year,catalog,municipality_code,municipality,county_code,population,helt,delvis,inte,obesvarad,points,max_points\n";
 const INDICATORS_HEADER: &str = "year,catalog,scope,scope_code,area_id,indicator_id,municipalities,helt,delvis,inte,obesvarad,share_helt,population_helt,population_published,population_share_helt\n";

@@ -83,12 +83,15 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
             // A CSV file's columns are its first line.
             let columns = path.ends_with(".csv").then(|| {
                 let header = match contents {
-                    Contents::Bytes(bytes) => {
-                        bytes.split(|&b| b == b'\n').next().unwrap_or_default()
-                    }
-                    _ => opendata::ANSWERS_HEADER.trim_end().as_bytes(),
+                    Contents::Bytes(bytes) => bytes
+                        .split(|&b| b == b'\n')
+                        .next()
+                        .unwrap_or_default()
+                        .to_vec(),
+                    Contents::Streamed(stream) => first_line(stream),
+                    Contents::PngOf(_) | Contents::SameAs(_) => Vec::new(),
                 };
-                String::from_utf8_lossy(header).replace(',', ", ")
+                String::from_utf8_lossy(&header).replace(',', ", ")
             });
             DataFile {
                 path,
@@ -130,6 +133,37 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
     Ok(files)
 }
 
+/// The first line of a streamed file, without its line end: its bytes are made only until
+/// the line ends.
+fn first_line(stream: &Streamed) -> Vec<u8> {
+    /// Keeps what is written up to the first line end, then refuses the rest.
+    struct UpToLineEnd(Vec<u8>);
+
+    impl std::io::Write for UpToLineEnd {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(end) => {
+                    self.0.extend_from_slice(&bytes[..end]);
+                    Err(std::io::Error::other("the first line is complete"))
+                }
+                None => {
+                    self.0.extend_from_slice(bytes);
+                    Ok(bytes.len())
+                }
+            }
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let mut line = UpToLineEnd(Vec::new());
+    // The writer stops the stream once it has the line.
+    let _ = stream.write_to(&mut line);
+    line.0
+}
+
 /// The data page of one language's copy: the files are the same for every language.
 fn page(
     site: &Site<'_>,
@@ -150,4 +184,38 @@ fn page(
         publisher: content.config.publisher.as_deref(),
     };
     site.render_page("data.html", paths::DATA, head, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Writes a header and rows in pieces, counting the pieces it was asked to make.
+    struct Pieces(&'static [&'static str], &'static AtomicUsize);
+
+    impl crate::output::Stream for Pieces {
+        fn size(&self) -> u64 {
+            self.0.iter().map(|p| p.len() as u64).sum()
+        }
+
+        fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+            for piece in self.0 {
+                self.1.fetch_add(1, Ordering::Relaxed);
+                out.write_all(piece.as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_first_line_of_a_stream_is_read_without_making_the_rest() {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let stream = Streamed::new(Pieces(
+            &["year,cat", "alog\n2017,v3", "\n", "2018,v3\n"],
+            &MADE,
+        ));
+        assert_eq!(first_line(&stream), b"year,catalog");
+        assert_eq!(MADE.load(Ordering::Relaxed), 2);
+    }
 }
