@@ -154,12 +154,25 @@ impl Streamed {
 
     /// Writes its bytes to a new file at `target`; returns their digest.
     pub(crate) fn write_file(&self, target: &Path) -> io::Result<incremental::Digest> {
-        let file = std::fs::File::create(target)?;
-        let mut out = incremental::Digesting::new(io::BufWriter::with_capacity(1 << 20, file));
+        let mut out = incremental::Digesting::new(Self::create(target)?);
         self.write_to(&mut out)?;
         let (mut file, digest) = out.finish();
         io::Write::flush(&mut file)?;
         Ok(digest)
+    }
+
+    /// Writes its bytes to a new file at `target`, when no one needs their digest.
+    fn write_file_only(&self, target: &Path) -> io::Result<()> {
+        let mut file = Self::create(target)?;
+        self.write_to(&mut file)?;
+        io::Write::flush(&mut file)
+    }
+
+    fn create(target: &Path) -> io::Result<io::BufWriter<std::fs::File>> {
+        Ok(io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(target)?,
+        ))
     }
 }
 
@@ -467,6 +480,10 @@ impl Staging {
                 Contents::Bytes(bytes) => {
                     std::fs::write(&target, bytes)?;
                     self.note(&f.path, || Held::Bytes(incremental::digest(bytes)))?;
+                }
+                // A plain build keeps no record: the digest would be made for nothing.
+                Contents::Streamed(stream) if self.held.is_none() => {
+                    stream.write_file_only(&target)?;
                 }
                 Contents::Streamed(stream) => {
                     let digest = stream.write_file(&target)?;

@@ -64,6 +64,16 @@ pub(crate) fn holds_forbidden(text: &str) -> bool {
     false
 }
 
+/// `text` without the code points markup cannot hold ([`forbidden_in_markup`]); borrowed
+/// when it holds none, as nearly all text does.
+pub(crate) fn without_forbidden(text: &str) -> std::borrow::Cow<'_, str> {
+    if holds_forbidden(text) {
+        text.chars().filter(|&c| !forbidden_in_markup(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// False when `text` certainly needs neither escaping nor cleaning for XML or HTML.
 pub(crate) fn may_need_escaping(text: &str) -> bool {
     any_byte(text, |b| markup(b) || maybe_forbidden(b))
@@ -91,6 +101,15 @@ pub(crate) fn escape_with<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_code_points_are_dropped_and_clean_text_is_borrowed() {
+        assert_eq!(without_forbidden("a\u{0}b\u{85}c\u{FFFE}d\te"), "abcd\te");
+        assert!(matches!(
+            without_forbidden("Äldre · omsorg"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn byte_check_never_misses_a_forbidden_character() {

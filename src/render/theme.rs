@@ -99,12 +99,8 @@ fn write_value(
 ) -> Result<(), minijinja::Error> {
     if !matches!(state.auto_escape(), AutoEscape::None)
         && let Some(text) = value.as_str()
-        && escape::holds_forbidden(text)
+        && let std::borrow::Cow::Owned(cleaned) = escape::without_forbidden(text)
     {
-        let cleaned: String = text
-            .chars()
-            .filter(|&c| !escape::forbidden_in_markup(c))
-            .collect();
         let cleaned = if value.is_safe() {
             Value::from_safe_string(cleaned)
         } else {
@@ -214,15 +210,7 @@ pub(crate) fn template_pos(
 /// the code points markup cannot hold dropped, `& < > " '` escaped.
 fn markup_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let cleaned: std::borrow::Cow<'_, str> = if escape::holds_forbidden(text) {
-        text.chars()
-            .filter(|&c| !escape::forbidden_in_markup(c))
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
-    };
-    let _ = escape::escape_with(&cleaned, html_entity, |part| {
+    let _ = escape::escape_with(&escape::without_forbidden(text), html_entity, |part| {
         out.push_str(part);
         Ok::<(), ()>(())
     });
