@@ -607,8 +607,8 @@ impl Stats {
     }
 
     /// The municipalities most like an assessment's, by answers and by population (see
-    /// [`similar`]). Built on demand for its page.
-    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> similar::Similar {
+    /// [`similar`]). Found on the first call for an assessment, then kept.
+    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> &similar::Similar {
         self.similar_index.similar(content, assessment)
     }
 

@@ -14,6 +14,8 @@
 //! year with more than [`LARGE_GROUP`] assessments (far more than Sweden's 290 municipalities)
 //! is searched within each county, so that very large sites still build in time.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::model::{Answer, Assessment, Content, SizeClass};
@@ -80,7 +82,29 @@ pub(crate) struct Index {
     pools: Vec<Vec<usize>>,
     /// Per assessment, its pool.
     pool_of: Vec<usize>,
+    /// Per assessment, its similar ones once found: its pages in every language, the
+    /// comparison tables and the open data all ask for them.
+    found: Found,
 }
+
+/// Answers found once and kept until the index changes. It says nothing of the index itself,
+/// so two indexes are equal whatever each has found so far.
+#[derive(Debug, Clone, Default)]
+struct Found(Vec<OnceLock<Similar>>);
+
+impl Found {
+    fn for_assessments(count: usize) -> Found {
+        Found((0..count).map(|_| OnceLock::new()).collect())
+    }
+}
+
+impl PartialEq for Found {
+    fn eq(&self, _: &Found) -> bool {
+        true
+    }
+}
+
+impl Eq for Found {}
 
 fn pack(answers: &[Option<Answer>], indicators: usize) -> Vec<u64> {
     let words = indicators.div_ceil(64);
@@ -169,6 +193,7 @@ impl Index {
             .collect();
         let (pools, pool_of) = pools(content, groups);
         Index {
+            found: Found::for_assessments(bits.len()),
             bits,
             pools,
             pool_of,
@@ -207,6 +232,8 @@ impl Index {
         if regroup || old_of.is_some() {
             (self.pools, self.pool_of) = pools(content, groups);
         }
+        // Any change may bring an assessment nearer to any other of its pool.
+        self.found = Found::for_assessments(self.bits.len());
     }
 
     /// How alike two assessments' answers are (of the same catalogue).
@@ -221,8 +248,20 @@ impl Index {
         }
     }
 
-    /// The similar assessments of one assessment.
-    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> Similar {
+    /// The similar assessments of one assessment, found on its first call.
+    pub(crate) fn similar(&self, content: &Content, assessment: usize) -> &Similar {
+        static NONE: Similar = Similar {
+            by_answers: Vec::new(),
+            by_population: Vec::new(),
+        };
+        match self.found.0.get(assessment) {
+            Some(slot) => slot.get_or_init(|| self.search(content, assessment)),
+            None => &NONE,
+        }
+    }
+
+    /// Searches the pool of one assessment for its similar ones.
+    fn search(&self, content: &Content, assessment: usize) -> Similar {
         let Some(pool) = self
             .pool_of
             .get(assessment)
@@ -294,6 +333,8 @@ fn keep_first(
         list.truncate(COUNT);
     }
     list.sort_by(order);
+    // The list was made from the whole pool and is kept: keep only what it holds.
+    list.shrink_to_fit();
 }
 
 #[cfg(test)]

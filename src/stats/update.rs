@@ -690,6 +690,11 @@ mod tests {
             let mut next = content.clone();
             let changed = apply(&mut next, &edits);
             let before = Before::of(&content, &changed);
+            // Similar municipalities are kept once found: found before the change, they
+            // must be found again after it.
+            for i in 0..content.assessments.len() {
+                stats.similar(&content, i);
+            }
             how.push(update(&mut stats, &before, &next, &changed));
             let whole = compute(&next);
             assert!(
@@ -697,6 +702,13 @@ mod tests {
                 "step {n}: {:#?}",
                 first_difference(&stats, &whole)
             );
+            for i in 0..next.assessments.len() {
+                assert_eq!(
+                    stats.similar(&next, i),
+                    whole.similar(&next, i),
+                    "step {n}: similar of assessment {i}"
+                );
+            }
             content = next;
         }
         how
