@@ -3,8 +3,10 @@
 //! The page types themselves are in [`super::pages`]; the table of jobs that runs them is
 //! [`super::jobs`].
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use minijinja::Value;
 use serde::Serialize;
@@ -109,6 +111,8 @@ pub struct Site<'a> {
     /// Set when whoever rendered this copy no longer wants its pages (`watch`, when a new
     /// change arrives): a template being rendered then stops at its next write.
     stop: Option<&'a AtomicBool>,
+    /// The flower boxes' shapes written so far.
+    drawn_shapes: Arc<DrawnShapes>,
 }
 
 #[derive(Serialize)]
@@ -177,13 +181,50 @@ impl Flowerbox<'_> {
             credit: Some(site.picture_credit(&self.source)),
             language: site.language,
         };
-        flowerbox::render(
-            &site.content.catalogs[self.catalog],
+        let catalog = &site.content.catalogs[self.catalog];
+        let shapes = site
+            .drawn_shapes
+            .of((self.catalog, site.language, place, self.id_prefix), || {
+                flowerbox::Shapes::new(catalog, &labels, self.id_prefix, place)
+            });
+        flowerbox::render_with(
+            catalog,
             self.tallies,
             &labels,
             self.id_prefix,
             place,
+            Some(&shapes),
         )
+    }
+}
+
+/// The flower boxes' shapes this site has written ([`flowerbox::Shapes`]), by catalogue,
+/// language, place and id prefix; shared with the copies in other languages. A site holds
+/// its content for as long as it lives, so no catalogue changes under them.
+#[derive(Default)]
+struct DrawnShapes(Mutex<HashMap<ShapesKey, Arc<flowerbox::Shapes>>>);
+
+type ShapesKey = (CatalogIndex, Language, flowerbox::Place, String);
+
+impl DrawnShapes {
+    /// The shapes for `key`, made by `make` the first time.
+    fn of(
+        &self,
+        (catalog, language, place, prefix): (CatalogIndex, Language, flowerbox::Place, &str),
+        make: impl FnOnce() -> flowerbox::Shapes,
+    ) -> Arc<flowerbox::Shapes> {
+        let key = (catalog, language, place, prefix.to_string());
+        if let Some(found) = self.lock().get(&key) {
+            return Arc::clone(found);
+        }
+        // Made outside the lock: two threads may both make the first ones, which are equal.
+        let made = Arc::new(make());
+        Arc::clone(self.lock().entry(key).or_insert(made))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ShapesKey, Arc<flowerbox::Shapes>>> {
+        // A panic elsewhere while the map was held leaves it whole: entries are added whole.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -210,6 +251,7 @@ impl<'a> Site<'a> {
             language: content.config.language,
             translations,
             stop: None,
+            drawn_shapes: Arc::default(),
         }
     }
 
@@ -224,6 +266,7 @@ impl<'a> Site<'a> {
             language: self.language,
             translations: self.translations,
             stop: Some(stop),
+            drawn_shapes: Arc::clone(&self.drawn_shapes),
         }
     }
 
@@ -242,6 +285,7 @@ impl<'a> Site<'a> {
                 language,
                 translations: &[],
                 stop: self.stop,
+                drawn_shapes: Arc::clone(&self.drawn_shapes),
             })
     }
 

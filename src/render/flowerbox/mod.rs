@@ -90,7 +90,7 @@ pub(crate) const OUTLINE_RULE: &str =
     "g.indicator{stroke:#1d2a1d;stroke-width:1.3;stroke-linejoin:round}";
 
 /// Where a picture is shown, which decides how much its shapes say themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     /// A file of its own (download, embed, PNG): each shape's title is the indicator's id,
     /// its text and the answer.
@@ -114,18 +114,22 @@ pub(crate) fn render(
     id_prefix: &str,
     place: Place,
 ) -> Picture {
+    render_with(catalog, tallies, labels, id_prefix, place, None)
+}
+
+/// [`render`], taking each shape of a single answer from `shapes` when given (made by
+/// [`Shapes::new`] for the same catalogue, words, id prefix and place).
+pub(crate) fn render_with(
+    catalog: &Catalog,
+    tallies: &[Tally],
+    labels: &Labels<'_>,
+    id_prefix: &str,
+    place: Place,
+    shapes: Option<&Shapes>,
+) -> Picture {
     let layout = Layout::new(catalog, labels);
     let narrow = Narrow::new(catalog, labels, &layout);
-    let prefix: String = id_prefix
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let prefix = id_safe(id_prefix);
     let mut writer = Writer {
         out: String::with_capacity(28 * 1024 + 400 * catalog.indicators.len()),
         prefix: &prefix,
@@ -134,6 +138,7 @@ pub(crate) fn render(
         labels,
         words: labels.answer_words(),
         place,
+        shapes,
     };
     writer.document(&layout, &narrow);
     let p = &prefix;
@@ -147,6 +152,77 @@ pub(crate) fn render(
         narrow_view: format!("{p}narrow"),
         narrow_width: NARROW_WIDTH as u32,
         narrow_height: narrow.height as u32,
+    }
+}
+
+/// `id_prefix` with every character other than ASCII letters, digits, `-` and `_` made `-`.
+fn id_safe(id_prefix: &str) -> String {
+    id_prefix
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Every indicator's shape as a picture writes it for each single answer: the pictures of
+/// one catalogue, language, id prefix and place share them. A municipality's picture is
+/// mostly its 88 shapes, each the same markup wherever that answer is given, so a site
+/// writes them once and copies them into each picture ([`render_with`]). Shapes of several
+/// answers (a county's or the nation's picture) are drawn each time.
+#[derive(Debug, Default)]
+pub(crate) struct Shapes {
+    /// Per indicator (in catalogue order), its markup for helt, delvis, inte and
+    /// obesvarad ([`ANSWER_ORDER`]).
+    by_indicator: Vec<[String; 4]>,
+}
+
+impl Shapes {
+    /// The shapes of `catalog`'s pictures with `labels`' words (their title and summary do
+    /// not matter), `id_prefix` and `place`: written by the very code that writes a picture.
+    pub(crate) fn new(
+        catalog: &Catalog,
+        labels: &Labels<'_>,
+        id_prefix: &str,
+        place: Place,
+    ) -> Shapes {
+        let layout = Layout::new(catalog, labels);
+        let prefix = id_safe(id_prefix);
+        let mut by_indicator = vec![<[String; 4]>::default(); catalog.indicators.len()];
+        for (slot, answer) in ANSWER_ORDER.into_iter().enumerate() {
+            let tallies = vec![Tally::of(answer); catalog.indicators.len()];
+            let mut writer = Writer {
+                out: String::new(),
+                prefix: &prefix,
+                catalog,
+                tallies: &tallies,
+                labels,
+                words: labels.answer_words(),
+                place,
+                shapes: None,
+            };
+            for shape in &layout.shapes {
+                writer.out.clear();
+                writer.indicator(shape);
+                if let Some(markup) = by_indicator.get_mut(shape.indicator) {
+                    markup[slot] = writer.out.clone();
+                }
+            }
+        }
+        Shapes { by_indicator }
+    }
+
+    /// The markup of an indicator's shape for `tally`, when that is a single answer.
+    fn of(&self, indicator: usize, tally: &Tally) -> Option<&str> {
+        if tally.total() != 1 {
+            return None;
+        }
+        let markup = self.by_indicator.get(indicator)?;
+        Some(markup[dominant(tally)].as_str()).filter(|m| !m.is_empty())
     }
 }
 
@@ -315,6 +391,8 @@ struct Writer<'a> {
     labels: &'a Labels<'a>,
     words: [&'a str; 4],
     place: Place,
+    /// Shapes already written, for single answers.
+    shapes: Option<&'a Shapes>,
 }
 
 fn counts(tally: &Tally) -> [u32; 4] {
@@ -810,6 +888,10 @@ impl Writer<'_> {
 
     fn indicator(&mut self, shape: &Shape) {
         let tally = self.tally(shape.indicator);
+        if let Some(markup) = self.shapes.and_then(|s| s.of(shape.indicator, &tally)) {
+            self.out.push_str(markup);
+            return;
+        }
         let indicator = &self.catalog.indicators[shape.indicator];
         let main = dominant(&tally);
         w!(

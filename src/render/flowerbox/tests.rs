@@ -540,6 +540,53 @@ fn output_is_deterministic() {
     }
 }
 
+#[test]
+fn shapes_written_once_give_the_same_picture() {
+    // Single answers, aggregates, a mix of both and nothing at all; both places; an id
+    // prefix that needs cleaning; and the extreme catalogues' layouts.
+    let mut catalogs = vec![("v3", v3())];
+    catalogs.extend(extreme_catalogs());
+    for (name, catalog) in &catalogs {
+        let single = single_tallies(catalog);
+        let aggregate = aggregate_tallies(catalog);
+        let mixed: Vec<Tally> = single
+            .iter()
+            .zip(&aggregate)
+            .enumerate()
+            .map(|(i, (s, a))| if i % 2 == 0 { *s } else { *a })
+            .collect();
+        for place in [Place::File, Place::Page] {
+            for prefix in ["fb-", "x y\"<"] {
+                let shapes = Shapes::new(catalog, &LABELS, prefix, place);
+                for tallies in [&single, &aggregate, &mixed, &Vec::new()] {
+                    let drawn = render(catalog, tallies, &LABELS, prefix, place);
+                    let copied =
+                        render_with(catalog, tallies, &LABELS, prefix, place, Some(&shapes));
+                    assert_eq!(copied, drawn, "{name}, {place:?}, {prefix:?}");
+                }
+            }
+        }
+    }
+    // The copies are used: shapes made for other words show in the picture.
+    let catalog = v3();
+    let tallies = single_tallies(&catalog);
+    let other = Labels {
+        helt: "Fully",
+        ..LABELS
+    };
+    let shapes = Shapes::new(&catalog, &other, "fb-", Place::File);
+    let svg = render_with(
+        &catalog,
+        &tallies,
+        &LABELS,
+        "fb-",
+        Place::File,
+        Some(&shapes),
+    )
+    .svg;
+    assert!(svg.contains("— Fully</title>"), "{svg}");
+}
+
 /// The `answer-*` classes of the indicator shapes, in catalogue order.
 fn answer_classes(svg: &str) -> Vec<String> {
     let doc = parse(svg);
