@@ -75,6 +75,7 @@ impl Whole<'_> {
         jobs: &[Job],
         rasterizer: &dyn Rasterize,
     ) -> Result<Published, Error> {
+        let started = std::time::Instant::now();
         let io_error =
             |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", self.out.display()));
         let staging = Staging::begin(self.out, self.record).map_err(io_error)?;
@@ -107,6 +108,11 @@ impl Whole<'_> {
             Ok(())
         })
         .map_err(io_error)?;
+        tracing::debug!(
+            "rendered and wrote {} jobs in {} ms",
+            jobs.len(),
+            started.elapsed().as_millis()
+        );
         let failed = failed.into_inner().unwrap_or_default();
         if !failed.is_empty() {
             return Err(template_errors(&site.theme.dir, failed));
@@ -115,6 +121,10 @@ impl Whole<'_> {
             bar.set_message("pictures");
         }
         let (written, folder) = staging.finish(rasterizer).map_err(io_error)?;
+        tracing::debug!(
+            "finished the output at {} ms",
+            started.elapsed().as_millis()
+        );
         if let Some(Progress(bar)) = self.progress {
             bar.finish_and_clear();
         }

@@ -305,8 +305,23 @@ pub(crate) fn render_each<E: Send>(
     no_png: bool,
     take: &(dyn Fn(Job, Rendered) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
-    jobs.par_iter()
+    largest_first(jobs)
+        .par_iter()
         .try_for_each(|&job| take(job, render_one(site, job, no_png)))
+}
+
+/// `jobs` with the ones that take long (a page or file of every municipality) first and the
+/// many short ones after them, so that the threads finish together instead of one thread
+/// still working on a large job at the end while the others wait.
+fn largest_first(jobs: &[Job]) -> Vec<Job> {
+    let mut ordered = jobs.to_vec();
+    ordered.sort_by_key(|job| match job {
+        Job::Data | Job::Compare | Job::CompareYear(_) => 0,
+        Job::Redirects | Job::Sitemap | Job::Indicator(_) => 1,
+        Job::MunicipalityIndex | Job::Extras | Job::County(_) => 2,
+        _ => 3,
+    });
+    ordered
 }
 
 /// Renders jobs in parallel; the outcomes come in the order of `jobs`. Jobs not finished
@@ -373,6 +388,29 @@ mod tests {
                 assert!(every.insert(page.clone()), "{page} is declared twice");
             }
         }
+    }
+
+    #[test]
+    fn the_largest_jobs_start_first_and_every_job_runs_once() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = loaded(&repo.join("content"));
+        let jobs = all(&loaded.site());
+        let ordered = largest_first(&jobs);
+        let (mut a, mut b) = (jobs.clone(), ordered.clone());
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "the same jobs, each once");
+        let at = |wanted: fn(&Job) -> bool| ordered.iter().position(wanted).expect("a job");
+        let first_municipality = at(|j| matches!(j, Job::Municipality(_)));
+        for large in [
+            at(|j| matches!(j, Job::Data)),
+            at(|j| matches!(j, Job::Sitemap)),
+            at(|j| matches!(j, Job::Indicator(_))),
+        ] {
+            assert!(large < first_municipality, "{ordered:?}");
+        }
+        // The order of the sitemap is the table's, not the order of work.
+        assert_ne!(jobs, ordered);
     }
 
     #[test]

@@ -97,6 +97,13 @@ fn write_value(
     state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html)
+        && let Some(text) = value.as_str()
+        && !escape::may_need_escaping(text)
+    {
+        // Most text has nothing to escape or drop: one vectorised scan says so.
+        return out.write_str(text).map_err(minijinja::Error::from);
+    }
     if !matches!(state.auto_escape(), AutoEscape::None)
         && let Some(text) = value.as_str()
         && let std::borrow::Cow::Owned(cleaned) = escape::without_forbidden(text)
@@ -458,6 +465,39 @@ mod markup_filter_tests {
                 shares => minijinja::context! { helt => 0.999, delvis => 0.0, inte => 0.0, obesvarad => 0.001 },
             },
         })
+    }
+
+    #[test]
+    fn the_formatter_escapes_and_cleans_markup_and_leaves_plain_text() {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(escape_for);
+        env.set_formatter(write_value);
+        let template = "{{ plain }}|{{ markup }}|{{ control }}|{{ both }}|{{ safe }}|{{ n }}";
+        for name in ["t.html", "t.svg", "t.txt"] {
+            env.add_template_owned(name, template.to_string()).unwrap();
+        }
+        let ctx = minijinja::context! {
+            plain => "Äldre · omsorg / vård",
+            markup => "a<b & \"c\" 'd'",
+            control => "a\u{7}b\u{85}c",
+            both => "<\u{0}>",
+            safe => Value::from_safe_string("<b>\u{1}</b>".into()),
+            n => 42,
+        };
+        let html = env.get_template("t.html").unwrap().render(&ctx).unwrap();
+        assert_eq!(
+            html,
+            "Äldre · omsorg / vård|a&lt;b &amp; &quot;c&quot; &#39;d&#39;|abc|&lt;&gt;|<b></b>|42"
+        );
+        assert_eq!(
+            env.get_template("t.svg").unwrap().render(&ctx).unwrap(),
+            html
+        );
+        // Plain text is written as it is.
+        assert_eq!(
+            env.get_template("t.txt").unwrap().render(&ctx).unwrap(),
+            "Äldre · omsorg / vård|a<b & \"c\" 'd'|a\u{7}b\u{85}c|<\u{0}>|<b>\u{1}</b>|42"
+        );
     }
 
     #[test]
