@@ -2,6 +2,8 @@
 //! that links by code stay valid when a name changes; a slug that several names share (Håbo
 //! and Habo) leads to a page listing them.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::output::OutputFile;
@@ -65,10 +67,11 @@ impl Entry<'_> {
 /// Every page of this job, in order.
 fn entries<'a>(site: &Site<'a>) -> Vec<Entry<'a>> {
     let registry = &site.content.registry;
-    let taken = |slug: &str| {
-        registry.municipalities.iter().any(|m| m.slug == slug)
-            || registry.counties.iter().any(|c| c.slug == slug)
-    };
+    // Looked up once per municipality: a set, not a search of the registry each time.
+    let slugs: HashSet<&str> = (registry.municipalities.iter().map(|m| m.slug.as_str()))
+        .chain(registry.counties.iter().map(|c| c.slug.as_str()))
+        .collect();
+    let taken = |slug: &str| slugs.contains(slug);
     let mut entries = Vec::new();
     for (mi, m) in registry.municipalities.iter().enumerate() {
         if site.stats.latest(mi).is_some() && !taken(&m.code) {
@@ -88,16 +91,24 @@ fn entries<'a>(site: &Site<'a>) -> Vec<Entry<'a>> {
             });
         }
     }
+    // The municipalities by the address their name alone would have.
+    let mut by_name_slug: HashMap<String, Vec<usize>> = HashMap::new();
+    if !registry.shared_municipality_slugs.is_empty() {
+        for (mi, m) in registry.municipalities.iter().enumerate() {
+            by_name_slug
+                .entry(crate::slug::slugify(&m.name))
+                .or_default()
+                .push(mi);
+        }
+    }
     for shared in &registry.shared_municipality_slugs {
-        let choices: Vec<Choice> = registry
-            .municipalities
-            .iter()
-            .enumerate()
-            .filter(|(mi, m)| {
-                m.slug.starts_with(&format!("{shared}-"))
-                    && crate::slug::slugify(&m.name) == *shared
-                    && site.stats.latest(*mi).is_some()
-            })
+        let prefix = format!("{shared}-");
+        let choices: Vec<Choice> = by_name_slug
+            .get(shared.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&mi| (mi, &registry.municipalities[mi]))
+            .filter(|(mi, m)| m.slug.starts_with(&prefix) && site.stats.latest(*mi).is_some())
             .map(|(_, m)| Choice {
                 name: &m.name,
                 detail: &registry.counties[m.county].name,
