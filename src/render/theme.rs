@@ -97,32 +97,38 @@ fn write_value(
     state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if matches!(state.auto_escape(), AutoEscape::Html)
-        && let Some(text) = value.as_str()
-        && !escape::may_need_escaping(text)
-    {
-        // Most text has nothing to escape or drop: one vectorised scan says so.
-        return out.write_str(text).map_err(minijinja::Error::from);
-    }
-    if !matches!(state.auto_escape(), AutoEscape::None)
-        && let Some(text) = value.as_str()
-        && let std::borrow::Cow::Owned(cleaned) = escape::without_forbidden(text)
-    {
-        let cleaned = if value.is_safe() {
-            Value::from_safe_string(cleaned)
+    let text = value
+        .as_str()
+        .filter(|_| !matches!(state.auto_escape(), AutoEscape::None));
+    let Some(text) = text else {
+        return minijinja::escape_formatter(out, state, value);
+    };
+    if matches!(state.auto_escape(), AutoEscape::Html) {
+        let written = if value.is_safe() {
+            out.write_str(&escape::without_forbidden(text))
         } else {
-            Value::from(cleaned)
+            write_markup_text(text, |part| out.write_str(part))
         };
-        return write_value(out, state, &cleaned);
+        return written.map_err(minijinja::Error::from);
     }
-    if matches!(state.auto_escape(), AutoEscape::Html)
-        && !value.is_safe()
-        && let Some(text) = value.as_str()
-    {
-        return escape::escape_with(text, html_entity, |part| out.write_str(part))
-            .map_err(minijinja::Error::from);
+    // Any other escaping (none of this theme's templates asks for one) is minijinja's own,
+    // of the cleaned text.
+    let cleaned = escape::without_forbidden(text).into_owned();
+    let cleaned = if value.is_safe() {
+        Value::from_safe_string(cleaned)
+    } else {
+        Value::from(cleaned)
+    };
+    minijinja::escape_formatter(out, state, &cleaned)
+}
+
+/// Writes `text` as HTML text or an attribute value: the code points markup cannot hold
+/// dropped, `& < > " '` escaped. Most text needs neither, which one vectorised scan says.
+fn write_markup_text<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    if !escape::may_need_escaping(text) {
+        return write(text);
     }
-    minijinja::escape_formatter(out, state, value)
+    escape::escape_with(&escape::without_forbidden(text), html_entity, write)
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -217,7 +223,7 @@ pub(crate) fn template_pos(
 /// the code points markup cannot hold dropped, `& < > " '` escaped.
 fn markup_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let _ = escape::escape_with(&escape::without_forbidden(text), html_entity, |part| {
+    let _ = write_markup_text(text, |part| {
         out.push_str(part);
         Ok::<(), ()>(())
     });
