@@ -50,11 +50,7 @@ fn main() {
         entry.1 += 1;
         entry.2 += files
             .iter()
-            .map(|f| match &f.contents {
-                blomlada::output::Contents::Bytes(b) => b.len(),
-                blomlada::output::Contents::Streamed(s) => s.len() as usize,
-                _ => 0,
-            })
+            .map(|f| f.contents.size() as usize)
             .sum::<usize>();
     }
     let sample: Vec<usize> = (0..content.assessments.len().min(400)).collect();

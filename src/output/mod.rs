@@ -191,6 +191,17 @@ impl PartialEq for Streamed {
 
 impl Eq for Streamed {}
 
+impl Contents {
+    /// How many bytes of its own it writes: none for a picture made later or a link.
+    pub fn size(&self) -> u64 {
+        match self {
+            Contents::Bytes(bytes) => bytes.len() as u64,
+            Contents::Streamed(stream) => stream.len(),
+            Contents::PngOf(_) | Contents::SameAs(_) => 0,
+        }
+    }
+}
+
 impl OutputFile {
     pub(crate) fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
         OutputFile {

@@ -70,11 +70,6 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
         "site_json",
         "schema",
     ];
-    let length = |contents: &Contents| match contents {
-        Contents::Bytes(bytes) => bytes.len() as u64,
-        Contents::Streamed(stream) => stream.len(),
-        Contents::PngOf(_) | Contents::SameAs(_) => 0,
-    };
     let listed: Vec<DataFile> = contents
         .iter()
         .zip(keys)
@@ -97,14 +92,14 @@ pub(crate) fn render(site: &Site<'_>) -> Result<Vec<OutputFile>, RenderError> {
                 path,
                 key,
                 columns,
-                kilobytes: length(contents).div_ceil(1024),
+                kilobytes: contents.size().div_ceil(1024),
             }
         })
         .collect();
     let sizes: Vec<(&str, u64)> = paths::DATA_FILES
         .iter()
         .zip(&contents)
-        .map(|(path, contents)| (*path, length(contents)))
+        .map(|(path, contents)| (*path, contents.size()))
         .collect();
     let dcat = dcat::catalog(content, stats, &sizes);
     let dcat_path = dcat.as_ref().map(|_| dcat::PATH);
