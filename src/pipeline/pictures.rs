@@ -33,8 +33,10 @@ impl Pictures {
     }
 
     /// Brings the picture cache back within its size (see [`PictureCache::trim`]); a failure
-    /// is only reported.
+    /// is only reported. Logs how many layers of pictures were drawn and reused.
     pub(crate) fn trim_cache(&self) {
+        let (drawn, reused) = self.rasterizer.layer_counts();
+        tracing::debug!("pictures: {drawn} layers drawn, {reused} reused");
         let Some(cache) = &self.cache else { return };
         match cache.trim() {
             Ok(0) => {}

@@ -910,6 +910,59 @@ fn dominant_answer_prefers_the_better_on_a_tie() {
     assert_eq!(dominant(&Tally::default()), 3);
 }
 
+#[test]
+fn pictures_drawn_in_layers_are_the_pictures_drawn_whole() {
+    // The PNGs are drawn from layers kept between pictures (`render::png::layers`): each real
+    // kind of picture, drawn so, equals it drawn whole up to the rounding of blending.
+    let rasterizer = crate::render::png::Rasterizer::new();
+    let marked = Labels {
+        title: "Blomlåda för <Å & \"Ö\">",
+        credit: Some(crate::render::credit::Credit {
+            source: "Källa: eBlomlådan · 2017",
+            example_mark: Some("EXEMPELDATA"),
+        }),
+        ..LABELS
+    };
+    let mut catalogs = vec![("v3", v3())];
+    catalogs.extend(extreme_catalogs());
+    for (name, catalog) in &catalogs {
+        for (kind, tallies) in [
+            ("single", single_tallies(catalog)),
+            ("aggregate", aggregate_tallies(catalog)),
+        ] {
+            for labels in [&LABELS, &marked] {
+                let svg = render_svg(catalog, &tallies, labels, "", Place::File);
+                let before = rasterizer.layer_counts();
+                let layered = rasterizer.png(&svg).unwrap();
+                let after = rasterizer.layer_counts();
+                let whole = rasterizer.png_whole(&svg).unwrap();
+                let difference = crate::render::png::largest_difference(&layered, &whole);
+                assert!(difference <= 3, "{name} {kind}: {difference}");
+                let layers = (after.0 + after.1) - (before.0 + before.1);
+                assert!(
+                    layers > catalog.indicators.len(),
+                    "{name} {kind}: {layers} layers"
+                );
+            }
+        }
+    }
+    // Seen twice, every layer of a picture is kept: the third time nothing is drawn.
+    let svg = render_svg(
+        &catalogs[0].1,
+        &single_tallies(&catalogs[0].1),
+        &marked,
+        "",
+        Place::File,
+    );
+    let first = rasterizer.png(&svg).unwrap();
+    rasterizer.png(&svg).unwrap();
+    let (drawn, reused) = rasterizer.layer_counts();
+    assert_eq!(rasterizer.png(&svg).unwrap(), first);
+    let (drawn_after, reused_after) = rasterizer.layer_counts();
+    assert_eq!(drawn_after, drawn);
+    assert!(reused_after - reused > catalogs[0].1.indicators.len());
+}
+
 /// Writes the extreme catalogues as SVG and PNG to look at:
 /// `cargo test --lib flowerbox::tests::write_extremes -- --ignored`.
 #[test]

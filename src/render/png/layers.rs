@@ -1,0 +1,806 @@
+//! Drawing a picture as a stack of layers, each drawn once and reused.
+//!
+//! Most of a flower box is the same from one picture to the next: the box, the labels, the
+//! legend, and each indicator's shape in one of four answers. Drawing it whole costs about
+//! 25 ms a picture, most of it the hatched fills and the text. Here a picture is split into
+//! the elements it paints, in painting order; each is drawn alone with the style sheets and
+//! the patterns or clips it refers to, cut to its bounds, and laid over the ones before it
+//! (source over, rounded the way tiny-skia rounds it). Painting is associative, so the result
+//! is the picture drawn whole up to the rounding of 8-bit blending where anti-aliased edges
+//! overlap (tests hold it to 3 levels of 255). An element seen a second time is kept, keyed
+//! by a digest of its markup and all it refers to, so that after a few pictures only the words
+//! and bars that are new are drawn.
+//!
+//! Only what paints independently is split: a group is opened only when it has no opacity,
+//! filter, mask or clip of its own; style sheets may hold only simple selectors that set none
+//! of those; and a picture with `<use>`, a document type, or a reference to an id that is
+//! neither in a `<defs>` (or a pattern, clip, … of its own) nor inside the referring element
+//! is drawn whole.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg;
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+/// Bytes of drawn layers kept at most; past it, new layers are drawn every time.
+const KEPT_BYTES: usize = 96 << 20;
+/// Layers seen once that are remembered, so that the second sighting keeps them; past it the
+/// memory is forgotten (a long `watch` session sees many titles only once).
+const SEEN_MAX: usize = 1 << 18;
+
+/// Elements that paint nothing themselves but are referred to by id; a layer carries the
+/// ones it refers to.
+const REFERRED: &[&str] = &[
+    "defs",
+    "style",
+    "clipPath",
+    "pattern",
+    "linearGradient",
+    "radialGradient",
+    "mask",
+    "filter",
+    "marker",
+    "symbol",
+];
+/// Elements that paint nothing.
+const SILENT: &[&str] = &["title", "desc", "metadata"];
+/// Attributes (or style properties) that make a group paint its children together.
+const GROUPING: &[&str] = &[
+    "opacity",
+    "filter",
+    "mask",
+    "clip-path",
+    "style",
+    "mix-blend-mode",
+    "isolation",
+];
+
+/// A picture split into layers: the root's start tag, what the layers refer to, and each
+/// painted element with the start tags of the groups around it.
+pub(super) struct Plan<'a> {
+    head: &'a str,
+    /// Style sheets: in every layer.
+    styles: String,
+    /// Elements that others refer to (patterns, clip paths, …), in the layers that refer to
+    /// them, and where each id in them is.
+    referred: Vec<&'a str>,
+    ids: HashMap<String, usize>,
+    elements: Vec<Element<'a>>,
+}
+
+impl Plan<'_> {
+    /// The root's start tag.
+    pub(super) fn head(&self) -> &str {
+        self.head
+    }
+}
+
+struct Element<'a> {
+    /// Start tags of the groups the element is in, outermost first.
+    groups: String,
+    depth: usize,
+    markup: &'a str,
+    /// What it refers to, as indexes of [`Plan::referred`], in order.
+    refers: Vec<usize>,
+}
+
+/// Splits `svg` into layers, or `None` when it cannot be split safely (see the module).
+pub(super) fn plan(svg: &str) -> Option<Plan<'_>> {
+    let document = roxmltree::Document::parse(svg).ok()?;
+    let root = document.root_element();
+    let root_start = root.range().start;
+    if svg[..root_start].contains("<!") || svg.contains("<use") {
+        return None;
+    }
+    let head_end = start_tag_end(svg, root_start)?;
+    if svg[..head_end].ends_with("/>") {
+        return None;
+    }
+    let mut plan = Plan {
+        head: &svg[root_start..head_end],
+        styles: String::new(),
+        referred: Vec::new(),
+        ids: HashMap::new(),
+        elements: Vec::new(),
+    };
+    let mut groups = Vec::new();
+    collect(svg, root, &mut groups, &mut plan)?;
+    let mut elements = std::mem::take(&mut plan.elements);
+    for element in &mut elements {
+        let texts = [element.groups.as_str(), element.markup, &plan.styles];
+        element.refers = plan.resolve(&texts, element.markup)?;
+    }
+    plan.elements = elements;
+    Some(plan)
+}
+
+impl<'a> Plan<'a> {
+    /// What `texts` refer to, directly or through what they refer to; `None` when one of them
+    /// is neither referred (in [`Plan::ids`]) nor in the element's own `markup`.
+    fn resolve(&self, texts: &[&str], markup: &str) -> Option<Vec<usize>> {
+        let mut found = Vec::new();
+        let mut queue: Vec<&str> = texts.to_vec();
+        while let Some(text) = queue.pop() {
+            for id in references(text) {
+                match self.ids.get(id) {
+                    Some(&at) if !found.contains(&at) => {
+                        found.push(at);
+                        queue.push(self.referred[at]);
+                    }
+                    Some(_) => {}
+                    None if markup.contains(&format!("id=\"{id}\"")) => {}
+                    None => return None,
+                }
+            }
+        }
+        found.sort_unstable();
+        Some(found)
+    }
+
+    /// Adds an element others refer to, with every id in it.
+    fn refer(&mut self, svg: &'a str, node: roxmltree::Node<'_, 'a>) {
+        let at = self.referred.len();
+        self.referred.push(&svg[node.range()]);
+        for id in node.descendants().filter_map(|n| n.attribute("id")) {
+            self.ids.insert(id.to_string(), at);
+        }
+    }
+}
+
+/// The ids that `text` refers to: `url(#id)` and `href="#id"`.
+fn references(text: &str) -> impl Iterator<Item = &str> {
+    let urls = text.split("url(").skip(1).filter_map(|rest| {
+        let inside = rest.split(')').next()?;
+        inside.trim_matches(['"', '\'', ' ']).strip_prefix('#')
+    });
+    let hrefs = text.split("href=").skip(1).filter_map(|rest| {
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        rest[1..].split(quote).next()?.strip_prefix('#')
+    });
+    urls.chain(hrefs)
+}
+
+fn collect<'a>(
+    svg: &'a str,
+    parent: roxmltree::Node<'_, 'a>,
+    groups: &mut Vec<&'a str>,
+    plan: &mut Plan<'a>,
+) -> Option<()> {
+    for node in parent.children().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        let markup = &svg[node.range()];
+        if SILENT.contains(&name) {
+            continue;
+        }
+        if name == "style" {
+            if !simple_style(node.text().unwrap_or_default()) {
+                return None;
+            }
+            plan.styles.push_str(markup);
+            continue;
+        }
+        if name == "defs" {
+            for child in node.children().filter(|n| n.is_element()) {
+                if child.has_tag_name("style") {
+                    if !simple_style(child.text().unwrap_or_default()) {
+                        return None;
+                    }
+                    plan.styles.push_str(&svg[child.range()]);
+                } else {
+                    plan.refer(svg, child);
+                }
+            }
+            continue;
+        }
+        if REFERRED.contains(&name) {
+            plan.refer(svg, node);
+            continue;
+        }
+        let opens = name == "g"
+            && node
+                .attributes()
+                .all(|a| !GROUPING.contains(&a.name()) && a.namespace().is_none());
+        if opens {
+            let start = node.range().start;
+            groups.push(&svg[start..start_tag_end(svg, start)?]);
+            collect(svg, node, groups, plan)?;
+            groups.pop();
+        } else {
+            plan.elements.push(Element {
+                groups: groups.concat(),
+                depth: groups.len(),
+                markup,
+                refers: Vec::new(),
+            });
+        }
+    }
+    Some(())
+}
+
+/// Whether a style sheet only has selectors that do not depend on an element's neighbours,
+/// and sets nothing that groups children (see [`GROUPING`]).
+fn simple_style(css: &str) -> bool {
+    let mut rules: Vec<&str> = css.split('}').collect();
+    // What follows the last rule is only space.
+    if rules.pop().is_some_and(|rest| !rest.trim().is_empty()) {
+        return false;
+    }
+    rules.iter().all(|rule| {
+        let Some((selector, declarations)) = rule.split_once('{') else {
+            return false;
+        };
+        let selector_ok = selector
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " \n\t.#,-_*".contains(c));
+        let declarations_ok = declarations.split(';').all(|d| {
+            let property = d.split(':').next().unwrap_or_default().trim();
+            !GROUPING.contains(&property)
+        });
+        selector_ok && declarations_ok
+    })
+}
+
+/// The index just past the `>` of the start tag that begins at `start`.
+fn start_tag_end(text: &str, start: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, byte) in text.as_bytes()[start..].iter().enumerate() {
+        match (quote, byte) {
+            (None, b'"' | b'\'') => quote = Some(*byte),
+            (Some(q), b) if q == *b => quote = None,
+            (None, b'>') => return Some(start + i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An element drawn alone: premultiplied RGBA pixels at a place on the canvas, and the spans
+/// of each row that are opaque or partly covered (the rest is transparent and skipped).
+struct Layer {
+    x: usize,
+    y: usize,
+    width: usize,
+    pixels: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+/// Pixels `start..end` of a layer's `row`: opaque ones are copied, others blended.
+struct Span {
+    row: u32,
+    start: u32,
+    end: u32,
+    opaque: bool,
+}
+
+impl Layer {
+    fn new(x: usize, y: usize, width: usize, pixels: Vec<u8>) -> Layer {
+        let mut spans = Vec::new();
+        if width > 0 {
+            for (row, line) in pixels.chunks_exact(width * 4).enumerate() {
+                let mut run: Option<(usize, bool)> = None;
+                for (column, pixel) in line.chunks_exact(4).enumerate() {
+                    let kind = match pixel[3] {
+                        0 => None,
+                        alpha => Some(alpha == u8::MAX),
+                    };
+                    if run.map(|(_, opaque)| Some(opaque)) != Some(kind) {
+                        if let Some((start, opaque)) = run.take() {
+                            spans.push(Span::new(row, start, column, opaque));
+                        }
+                        run = kind.map(|opaque| (column, opaque));
+                    }
+                }
+                if let Some((start, opaque)) = run {
+                    spans.push(Span::new(row, start, width, opaque));
+                }
+            }
+        }
+        Layer {
+            x,
+            y,
+            width,
+            pixels,
+            spans,
+        }
+    }
+
+    fn empty() -> Layer {
+        Layer::new(0, 0, 0, Vec::new())
+    }
+}
+
+impl Span {
+    fn new(row: usize, start: usize, end: usize, opaque: bool) -> Span {
+        Span {
+            row: row as u32,
+            start: start as u32,
+            end: end as u32,
+            opaque,
+        }
+    }
+}
+
+/// The layers kept so far. Shared by all threads.
+pub(super) struct Layers {
+    kept: RwLock<HashMap<u128, Arc<Layer>>>,
+    /// Bytes of layers kept at most.
+    budget: usize,
+    seen: Mutex<HashSet<u128>>,
+    kept_bytes: AtomicUsize,
+    /// Layers drawn and layers reused, for tests and logs.
+    drawn: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+impl Default for Layers {
+    fn default() -> Layers {
+        Layers::with_budget(KEPT_BYTES)
+    }
+}
+
+impl Layers {
+    fn with_budget(budget: usize) -> Layers {
+        Layers {
+            kept: RwLock::default(),
+            budget,
+            seen: Mutex::default(),
+            kept_bytes: AtomicUsize::new(0),
+            drawn: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// Draws `plan` onto `canvas` (transparent, the picture's size at `scale`).
+    pub(super) fn draw(
+        &self,
+        plan: &Plan<'_>,
+        options: &usvg::Options<'_>,
+        scale: f32,
+        canvas: &mut Pixmap,
+    ) -> Result<(), String> {
+        let mut context = SipHasher13::new();
+        context.write(plan.head.as_bytes());
+        context.write_u8(0xff);
+        context.write(plan.styles.as_bytes());
+        let context = context.finish128().as_u128();
+        for element in &plan.elements {
+            let mut key = SipHasher13::new();
+            key.write_u128(context);
+            for &at in &element.refers {
+                key.write_usize(plan.referred[at].len());
+                key.write(plan.referred[at].as_bytes());
+            }
+            key.write_usize(usize::MAX);
+            key.write_usize(element.groups.len());
+            key.write(element.groups.as_bytes());
+            key.write(element.markup.as_bytes());
+            let key = key.finish128().as_u128();
+            let kept = self.kept.read().ok().and_then(|k| k.get(&key).cloned());
+            let layer = match kept {
+                Some(layer) => {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    layer
+                }
+                None => {
+                    let layer = Arc::new(draw_layer(plan, element, options, scale, canvas)?);
+                    self.drawn.fetch_add(1, Ordering::Relaxed);
+                    self.keep_if_seen(key, &layer);
+                    layer
+                }
+            };
+            lay_over(canvas, &layer);
+        }
+        Ok(())
+    }
+
+    /// How many layers were drawn and how many reused so far.
+    pub(super) fn counts(&self) -> (usize, usize) {
+        (
+            self.drawn.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Keeps `layer` when `key` was seen before and there is room; else remembers the key.
+    fn keep_if_seen(&self, key: u128, layer: &Arc<Layer>) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        if !seen.remove(&key) {
+            if seen.len() >= SEEN_MAX {
+                seen.clear();
+            }
+            seen.insert(key);
+            return;
+        }
+        drop(seen);
+        let size = layer.pixels.len() + std::mem::size_of::<Layer>();
+        if self.kept_bytes.fetch_add(size, Ordering::Relaxed) + size > self.budget {
+            self.kept_bytes.fetch_sub(size, Ordering::Relaxed);
+            return;
+        }
+        if let Ok(mut kept) = self.kept.write() {
+            kept.insert(key, Arc::clone(layer));
+        }
+    }
+}
+
+/// Draws one element alone, cut to its bounds on a canvas like `canvas`.
+///
+/// It is drawn on a whole transparent canvas and then cut out: drawn on a canvas of its own
+/// bounds instead, moved by whole pixels, tiny-skia would round some of its edges otherwise,
+/// by up to a quarter of a pixel's coverage.
+fn draw_layer(
+    plan: &Plan<'_>,
+    element: &Element<'_>,
+    options: &usvg::Options<'_>,
+    scale: f32,
+    canvas: &Pixmap,
+) -> Result<Layer, String> {
+    let referred = element.refers.iter().map(|&at| plan.referred[at]);
+    let mut svg = String::with_capacity(
+        plan.head.len()
+            + plan.styles.len()
+            + referred.clone().map(str::len).sum::<usize>()
+            + element.groups.len()
+            + element.markup.len()
+            + 64,
+    );
+    svg.push_str(plan.head);
+    svg.push_str(&plan.styles);
+    svg.push_str("<defs>");
+    svg.extend(referred);
+    svg.push_str("</defs>");
+    svg.push_str(&element.groups);
+    svg.push_str(element.markup);
+    for _ in 0..element.depth {
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    let tree = usvg::Tree::from_str(&svg, options).map_err(|e| format!("invalid SVG: {e}"))?;
+    if !tree.root().has_children() {
+        return Ok(Layer::empty());
+    }
+    // The bounds in pixels, with room for anti-aliasing, within the canvas.
+    let bounds = tree.root().abs_layer_bounding_box();
+    let (canvas_width, canvas_height) = (canvas.width(), canvas.height());
+    let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as usize;
+    let left = clamp((bounds.left() * scale - 2.0).floor(), canvas_width);
+    let top = clamp((bounds.top() * scale - 2.0).floor(), canvas_height);
+    let right = clamp((bounds.right() * scale + 2.0).ceil(), canvas_width);
+    let bottom = clamp((bounds.bottom() * scale + 2.0).ceil(), canvas_height);
+    if right <= left || bottom <= top {
+        return Ok(Layer::empty());
+    }
+    LAYER_CANVAS.with_borrow_mut(|kept| {
+        let whole = match kept.take() {
+            Some(whole) if whole.width() == canvas_width && whole.height() == canvas_height => {
+                whole
+            }
+            _ => Pixmap::new(canvas_width, canvas_height)
+                .ok_or_else(|| format!("cannot make a {canvas_width}×{canvas_height} image"))?,
+        };
+        let whole = kept.insert(whole);
+        resvg::render(
+            &tree,
+            Transform::from_scale(scale, scale),
+            &mut whole.as_mut(),
+        );
+        // Cut the bounds out and leave the canvas transparent for the next element.
+        let row_bytes = (right - left) * 4;
+        let mut pixels = Vec::with_capacity(row_bytes * (bottom - top));
+        let stride = canvas_width as usize * 4;
+        for row in whole
+            .data_mut()
+            .chunks_exact_mut(stride)
+            .take(bottom)
+            .skip(top)
+        {
+            let cut = &mut row[left * 4..right * 4];
+            pixels.extend_from_slice(cut);
+            cut.fill(0);
+        }
+        Ok(Layer::new(left, top, right - left, pixels))
+    })
+}
+
+thread_local! {
+    /// Each thread's transparent canvas for drawing an element alone.
+    static LAYER_CANVAS: std::cell::RefCell<Option<Pixmap>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Lays `layer` over `canvas`: premultiplied source over, rounded as tiny-skia rounds it.
+fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
+    let canvas_width = canvas.width() as usize;
+    let data = canvas.data_mut();
+    for span in &layer.spans {
+        let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
+        let from = (row * layer.width + start) * 4..(row * layer.width + end) * 4;
+        let at = ((layer.y + row) * canvas_width + layer.x + start) * 4;
+        let (Some(source), Some(target)) = (
+            layer.pixels.get(from),
+            data.get_mut(at..at + (end - start) * 4),
+        ) else {
+            return;
+        };
+        if span.opaque {
+            target.copy_from_slice(source);
+            continue;
+        }
+        for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(4)) {
+            let (d4, s4) = ([d[0], d[1], d[2], d[3]], [s[0], s[1], s[2], s[3]]);
+            let blended = source_over(u32::from_ne_bytes(d4), u32::from_ne_bytes(s4));
+            d.copy_from_slice(&blended.to_ne_bytes());
+        }
+    }
+}
+
+/// One premultiplied pixel over another, each channel `s + (d × (255 − sa) + 255) / 256` as
+/// tiny-skia computes it, two channels at a time: a channel's product stays below 2¹⁶, and the
+/// sum below 256 for premultiplied colour.
+fn source_over(destination: u32, source: u32) -> u32 {
+    const LOW: u32 = 0x00ff_00ff;
+    let alpha = source.to_ne_bytes()[3];
+    let rest = 255 - u32::from(alpha);
+    let even = (((destination & LOW) * rest + LOW) >> 8) & LOW;
+    let odd = ((((destination >> 8) & LOW) * rest + LOW) >> 8) & LOW;
+    source.wrapping_add(even | (odd << 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PICTURE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><title>T</title>
+<style>g.a{stroke:#000}</style>
+<defs><pattern id="p" width="4" height="4"><rect width="2" height="2"/></pattern></defs>
+<rect width="100" height="50" fill="url(#p)"/>
+<g class="a" data-x="1>2"><desc>D</desc><path d="M0 0H9V9Z"/><g transform="translate(5)"><circle r="3"/></g></g>
+<g opacity="0.5"><rect width="9" height="9"/><rect x="4" width="9" height="9"/></g>
+<text x="1" y="9">Å &amp; Ö</text>
+</svg>"##;
+
+    fn markups<'a>(plan: &'a Plan<'_>) -> Vec<(&'a str, &'a str)> {
+        plan.elements
+            .iter()
+            .map(|e| (e.groups.as_str(), e.markup))
+            .collect()
+    }
+
+    #[test]
+    fn a_picture_is_split_into_the_elements_it_paints_in_order() {
+        let plan = plan(PICTURE).unwrap();
+        assert_eq!(
+            plan.head,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50">"#
+        );
+        assert_eq!(plan.styles, "<style>g.a{stroke:#000}</style>");
+        assert_eq!(
+            plan.referred,
+            [r#"<pattern id="p" width="4" height="4"><rect width="2" height="2"/></pattern>"#]
+        );
+        let group = r#"<g class="a" data-x="1>2">"#;
+        assert_eq!(
+            markups(&plan),
+            [
+                ("", r##"<rect width="100" height="50" fill="url(#p)"/>"##),
+                (group, r#"<path d="M0 0H9V9Z"/>"#),
+                (
+                    &*format!(r#"{group}<g transform="translate(5)">"#),
+                    r#"<circle r="3"/>"#
+                ),
+                (
+                    "",
+                    r#"<g opacity="0.5"><rect width="9" height="9"/><rect x="4" width="9" height="9"/></g>"#
+                ),
+                ("", "<text x=\"1\" y=\"9\">Å &amp; Ö</text>"),
+            ]
+        );
+        assert_eq!(plan.elements[2].depth, 2);
+        // Only the background refers to the pattern.
+        let refers: Vec<_> = plan.elements.iter().map(|e| e.refers.len()).collect();
+        assert_eq!(refers, [1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn groups_that_paint_their_children_together_stay_whole() {
+        for attribute in [
+            "opacity=\"0.5\"",
+            "filter=\"url(#f)\"",
+            "mask=\"url(#m)\"",
+            "clip-path=\"url(#c)\"",
+            "style=\"stroke:red\"",
+            "mix-blend-mode=\"multiply\"",
+            "isolation=\"isolate\"",
+        ] {
+            let svg = PICTURE
+                .replace("class=\"a\"", &format!("class=\"a\" {attribute}"))
+                .replace(
+                    "</pattern></defs>",
+                    "</pattern><filter id=\"f\"/><mask id=\"m\"/><clipPath id=\"c\"/></defs>",
+                );
+            let plan = plan(&svg).unwrap();
+            assert!(
+                markups(&plan)
+                    .iter()
+                    .any(|(groups, markup)| groups.is_empty()
+                        && markup.starts_with("<g class=\"a\"")),
+                "{attribute}"
+            );
+        }
+    }
+
+    #[test]
+    fn pictures_that_cannot_be_split_safely_are_drawn_whole() {
+        for (found, instead) in [
+            ("<circle r=\"3\"/>", "<use href=\"#p\"/>"),
+            ("g.a{", "g.a:first-child{"),
+            ("g.a{", "g > path{"),
+            ("g.a{", "g + g{"),
+            ("stroke:#000", "opacity:0.5"),
+            ("stroke:#000", "stroke:#000;filter:url(#f)"),
+            ("<title>", "<!DOCTYPE svg><title>"),
+        ] {
+            let svg = PICTURE.replace(found, instead);
+            assert!(plan(&svg).is_none(), "{instead}");
+        }
+        assert!(plan(&PICTURE.replace("<!DOCTYPE", "")).is_some());
+        assert!(plan("<svg xmlns=\"http://www.w3.org/2000/svg\"/>").is_none());
+        assert!(plan("<svg").is_none());
+        assert!(plan(&PICTURE.replacen("<svg xmlns", "<!DOCTYPE svg>\n<svg xmlns", 1)).is_none());
+    }
+
+    #[test]
+    fn a_layer_carries_what_it_refers_to_and_nothing_else() {
+        let svg = PICTURE
+            .replace(
+                "</pattern></defs>",
+                "</pattern><pattern id=\"q\" href=\"#p\"/><clipPath id=\"c\"><rect width=\"5\" height=\"5\"/></clipPath></defs>",
+            )
+            .replace(
+                "<circle r=\"3\"/>",
+                "<circle r=\"3\" fill=\"url('#q')\" clip-path=\"url(#c)\"/>",
+            );
+        let plan = plan(&svg).unwrap();
+        let refers: Vec<_> = plan.elements.iter().map(|e| e.refers.clone()).collect();
+        assert_eq!(refers, [vec![0], vec![], vec![0, 1, 2], vec![], vec![]]);
+        // An id the picture does not have, or has only in another element: drawn whole.
+        for missing in ["url(#nowhere)", "url(#inner)"] {
+            let svg = svg.replace("url(#c)", missing).replace(
+                "<path d=\"M0 0H9V9Z\"/>",
+                "<g opacity=\"0.5\"><path id=\"inner\" d=\"M0 0H9V9Z\"/></g>",
+            );
+            assert!(super::plan(&svg).is_none(), "{missing}");
+        }
+        // An id inside the element itself is its own.
+        let own = svg.replace(
+            "<circle r=\"3\" fill",
+            "<g opacity=\"0.9\"><clipPath id=\"own\"><rect width=\"1\" height=\"1\"/></clipPath><circle clip-path=\"url(#own)\" r=\"3\"/></g><circle r=\"3\" fill",
+        );
+        assert!(super::plan(&own).is_some());
+        assert_eq!(
+            references("a url(#x) b url( '#y' ) href=\"#z\" xlink:href='#w' url(y)")
+                .collect::<Vec<_>>(),
+            ["x", "y", "z", "w"]
+        );
+    }
+
+    #[test]
+    fn style_sheets_with_simple_rules_only() {
+        assert!(simple_style(
+            "g.indicator{stroke:#1d2a1d;stroke-width:1.3} .x, #y {fill:red}"
+        ));
+        assert!(simple_style(""));
+        assert!(simple_style("g{fill-opacity:0.5;stroke-opacity:0.2}"));
+        assert!(!simple_style("g{opacity:0.5}"));
+        assert!(!simple_style("g{ clip-path : url(#c) }"));
+        assert!(!simple_style("a:hover{fill:red}"));
+        assert!(!simple_style("g>path{fill:red}"));
+        assert!(!simple_style("[x]{fill:red}"));
+        assert!(!simple_style("g{fill:red"));
+    }
+
+    #[test]
+    fn start_tags_end_outside_quotes() {
+        let text = r#"<g a="x>y" b='>'>rest"#;
+        assert_eq!(
+            &text[..start_tag_end(text, 0).unwrap()],
+            r#"<g a="x>y" b='>'>"#
+        );
+        assert_eq!(start_tag_end("<g a=\">", 0), None);
+    }
+
+    #[test]
+    fn source_over_is_tiny_skias_rounding_for_every_value() {
+        for alpha in 0..=255u16 {
+            for source in (0..=alpha).step_by(3) {
+                for destination in 0..=255u16 {
+                    let expected = source + ((destination * (255 - alpha) + 255) >> 8);
+                    let d = u32::from_ne_bytes([destination as u8, 0, destination as u8, 255]);
+                    let s = u32::from_ne_bytes([source as u8, 0, alpha as u8, alpha as u8]);
+                    let blended = source_over(d, s).to_ne_bytes();
+                    assert_eq!(
+                        u16::from(blended[0]),
+                        expected,
+                        "{alpha} {source} {destination}"
+                    );
+                    assert_eq!(
+                        u16::from(blended[2]),
+                        alpha + ((destination * (255 - alpha) + 255) >> 8)
+                    );
+                    assert_eq!(blended[3], 255);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_layer_knows_its_opaque_and_partly_covered_spans() {
+        let pixels: Vec<u8> = [
+            [0, 0, 0, 0],
+            [9, 9, 9, 255],
+            [9, 9, 9, 255],
+            [4, 4, 4, 100],
+            [0, 0, 0, 0],
+            [1, 1, 1, 1],
+        ]
+        .concat();
+        let layer = Layer::new(5, 7, 3, pixels);
+        let spans: Vec<_> = layer
+            .spans
+            .iter()
+            .map(|s| (s.row, s.start, s.end, s.opaque))
+            .collect();
+        assert_eq!(spans, [(0, 1, 3, true), (1, 0, 1, false), (1, 2, 3, false)]);
+        let mut canvas = Pixmap::new(10, 10).unwrap();
+        canvas.fill(resvg::tiny_skia::Color::WHITE);
+        lay_over(&mut canvas, &layer);
+        let pixel = |x, y| {
+            let p = canvas.pixel(x, y).unwrap();
+            [p.red(), p.green(), p.blue(), p.alpha()]
+        };
+        assert_eq!(pixel(5, 7), [255; 4]);
+        assert_eq!(pixel(6, 7), [9, 9, 9, 255]);
+        assert_eq!(pixel(5, 8), [4 + 155, 4 + 155, 4 + 155, 255]);
+        assert_eq!(pixel(6, 8), [255; 4]);
+        assert_eq!(pixel(4, 7), [255; 4]);
+    }
+
+    fn options() -> usvg::Options<'static> {
+        usvg::Options::default()
+    }
+
+    #[test]
+    fn layers_are_kept_when_seen_again_within_the_budget() {
+        let plan = plan(PICTURE).unwrap();
+        let draw = |layers: &Layers| {
+            let mut canvas = Pixmap::new(200, 100).unwrap();
+            layers.draw(&plan, &options(), 2.0, &mut canvas).unwrap();
+            canvas
+        };
+        let layers = Layers::default();
+        let first = draw(&layers);
+        assert_eq!(layers.counts(), (5, 0));
+        assert_eq!(draw(&layers), first);
+        assert_eq!(
+            layers.counts(),
+            (10, 0),
+            "seen once before: drawn again, now kept"
+        );
+        assert_eq!(draw(&layers), first);
+        assert_eq!(layers.counts(), (10, 5));
+
+        // The background alone is 200 × 100 × 4 bytes: nothing fits in less.
+        let small = Layers::with_budget(50_000);
+        for _ in 0..3 {
+            assert_eq!(draw(&small), first);
+        }
+        let (drawn, reused) = small.counts();
+        assert_eq!((drawn, reused), (11, 4));
+        assert!(small.kept_bytes.load(Ordering::Relaxed) <= 50_000);
+    }
+}
