@@ -36,7 +36,11 @@ impl Pictures {
     /// is only reported. Logs how many layers of pictures were drawn and reused.
     pub(crate) fn trim_cache(&self) {
         let (drawn, reused) = self.rasterizer.layer_counts();
-        tracing::debug!("pictures: {drawn} layers drawn, {reused} reused");
+        let (kept, bytes) = self.rasterizer.layers_kept();
+        tracing::debug!(
+            "pictures: {drawn} layers drawn, {reused} reused; {kept} kept, {} KiB",
+            bytes / 1024
+        );
         let Some(cache) = &self.cache else { return };
         match cache.trim() {
             Ok(0) => {}

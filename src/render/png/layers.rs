@@ -405,6 +405,12 @@ impl Layers {
         )
     }
 
+    /// How many layers are kept, and their bytes.
+    pub(super) fn kept(&self) -> (usize, usize) {
+        let count = self.kept.read().map(|k| k.len()).unwrap_or_default();
+        (count, self.kept_bytes.load(Ordering::Relaxed))
+    }
+
     /// Keeps `layer` when `key` was seen before and there is room; else remembers the key.
     fn keep_if_seen(&self, key: u128, layer: &Arc<Layer>) {
         let Ok(mut seen) = self.seen.lock() else {

@@ -93,6 +93,11 @@ impl Rasterizer {
         self.layers.counts()
     }
 
+    /// How many layers are kept, and their bytes.
+    pub(crate) fn layers_kept(&self) -> (usize, usize) {
+        self.layers.kept()
+    }
+
     fn png_drawn(&self, svg: &str, in_layers: bool) -> Result<Vec<u8>, String> {
         let svg = super::flowerbox::without_narrow(svg);
         if let Some(plan) = layers::plan(&svg).filter(|_| in_layers) {
