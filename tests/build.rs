@@ -338,6 +338,29 @@ fn assert_english_copy(site: &BTreeMap<String, Vec<u8>>, content: &blomlada::mod
         "{svg}"
     );
     assert!(page("kommun/kumla/blomlada.svg").contains(">Äldre<"));
+    // The embed code of each copy shows that copy's page and picture.
+    let embed = |path: &str| {
+        let html = page(path);
+        let start = html.find("id=\"embed-code\"").expect("embed code");
+        html[start..]
+            .split("</textarea>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        embed("en/kommun/kumla/2016/index.html").contains(
+            "&lt;a href=&quot;/en/kommun/kumla/2016/&quot;&gt;&lt;img src=&quot;/en/kommun/kumla/2016/blomlada.png&quot;"
+        ),
+        "{}",
+        embed("en/kommun/kumla/2016/index.html")
+    );
+    assert!(
+        embed("kommun/kumla/2016/index.html").contains(
+            "&lt;a href=&quot;/kommun/kumla/2016/&quot;&gt;&lt;img src=&quot;/kommun/kumla/2016/blomlada.png&quot;"
+        )
+    );
+    assert!(embed("en/lan/orebro-lan/index.html").contains("src=&quot;/en/lan/orebro-lan/"));
 }
 
 /// Where the catalogue has no English text, the English pages show the Swedish one, marked

@@ -135,9 +135,11 @@ impl ShareView {
     /// `folder` is the page of one year (`kommun/kumla/2017/`), never the moving latest page,
     /// so that an embedded picture keeps showing what its text says; `png` is its picture.
     pub(crate) fn new(site: &Site<'_>, folder: &str, png: &str, alt: &str) -> ShareView {
+        // Without the site's address, from the host's root (the page's script completes it),
+        // in this language's copy.
         let url = |path: &str| {
             site.absolute(path)
-                .unwrap_or_else(|| format!("{}/{path}", site.base_url))
+                .unwrap_or_else(|| format!("{}/{}{path}", site.base_url, site.folder()))
         };
         ShareView {
             embed: format!(
