@@ -121,7 +121,7 @@ fn assert_positions_inside(
         prop_assert!(d.pos.line >= 1 && d.pos.column >= 1, "{}", d.headline());
         prop_assert!(
             d.pos.line <= lines + 1,
-            "{} (the text has {lines} lines)",
+            "{} (the text has {lines} lines) {text:?}",
             d.headline()
         );
         prop_assert!(!d.message.is_empty());

@@ -131,10 +131,19 @@ struct LineCounter {
 impl LineCounter {
     /// The line (from 1) that the byte at `offset` is on; offsets must not go back.
     fn advance(&mut self, text: &str, offset: usize) -> u32 {
+        // The CSV reader may start a record at the "\n" of a "\r\n" (after an empty line):
+        // the record is on the next line, and the pair must not be split, or it would count
+        // twice.
+        let bytes = text.as_bytes();
+        let offset =
+            if offset > 0 && bytes.get(offset) == Some(&b'\n') && bytes[offset - 1] == b'\r' {
+                offset + 1
+            } else {
+                offset
+            };
         let start = self.offset.min(offset);
         let between = text.get(start..offset).unwrap_or("");
         self.line += crate::diagnostics::line_count(between) - 1;
-        // A "\r\n" split by the offset would be counted twice; records never start there.
         self.offset = offset;
         self.line
     }
@@ -460,5 +469,18 @@ mod tests {
                 "c.csv:3:1: error: duplicate code \"01\": it is already used on line 2; expected each code once"
             ]
         );
+    }
+
+    #[test]
+    fn rows_after_windows_and_empty_lines_keep_their_line() {
+        // The CSV reader starts the row after "\r\n\n" at the "\n" of the pair.
+        let mut d = Diagnostics::new();
+        read_counties(
+            Path::new("c.csv"),
+            "code,name\n01\r\n02\r\n\n03,Tre län\n04\r05,Fem\n06\n",
+            &mut d,
+        );
+        let lines: Vec<u32> = d.iter().map(|x| x.pos.line).collect();
+        assert_eq!(lines, [2, 3, 6, 8]);
     }
 }
