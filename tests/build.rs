@@ -338,9 +338,14 @@ fn assert_english_copy(site: &BTreeMap<String, Vec<u8>>, content: &blomlada::mod
         "{svg}"
     );
     assert!(page("kommun/kumla/blomlada.svg").contains(">Äldre<"));
-    // The embed code of each copy shows that copy's page and picture.
+    assert_embed_code_of_each_copy(site);
+}
+
+/// The embed code of each copy shows that copy's page and picture (built without the site's
+/// address: from the host's root).
+fn assert_embed_code_of_each_copy(site: &BTreeMap<String, Vec<u8>>) {
     let embed = |path: &str| {
-        let html = page(path);
+        let html = String::from_utf8_lossy(&site[path]).into_owned();
         let start = html.find("id=\"embed-code\"").expect("embed code");
         html[start..]
             .split("</textarea>")
