@@ -18,7 +18,7 @@
 //! is drawn whole.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -334,6 +334,8 @@ pub(super) struct Layers {
     /// Layers drawn and layers reused, for tests and logs.
     drawn: AtomicUsize,
     reused: AtomicUsize,
+    /// The keys of [`Layers::hasher`].
+    keys: (u64, u64),
 }
 
 impl Default for Layers {
@@ -351,24 +353,30 @@ impl Layers {
             kept_bytes: AtomicUsize::new(0),
             drawn: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            keys: {
+                let random = std::collections::hash_map::RandomState::new();
+                (random.hash_one(0u8), random.hash_one(1u8))
+            },
         }
     }
 
-    /// Draws `plan` onto `canvas` (transparent, the picture's size at `scale`).
+    /// Draws `plan` onto `canvas` (transparent, the picture's size at `scale`). `false` when
+    /// an element painted beyond the bounds resvg gave it: the canvas is then unfinished, and
+    /// the picture is to be drawn whole.
     pub(super) fn draw(
         &self,
         plan: &Plan<'_>,
         options: &usvg::Options<'_>,
         scale: f32,
         canvas: &mut Pixmap,
-    ) -> Result<(), String> {
-        let mut context = SipHasher13::new();
+    ) -> Result<bool, String> {
+        let mut context = self.hasher();
         context.write(plan.head.as_bytes());
         context.write_u8(0xff);
         context.write(plan.styles.as_bytes());
         let context = context.finish128().as_u128();
         for element in &plan.elements {
-            let mut key = SipHasher13::new();
+            let mut key = self.hasher();
             key.write_u128(context);
             for &at in &element.refers {
                 key.write_usize(plan.referred[at].len());
@@ -386,7 +394,10 @@ impl Layers {
                     layer
                 }
                 None => {
-                    let layer = Arc::new(draw_layer(plan, element, options, scale, canvas)?);
+                    let Some(layer) = draw_layer(plan, element, options, scale, canvas)? else {
+                        return Ok(false);
+                    };
+                    let layer = Arc::new(layer);
                     self.drawn.fetch_add(1, Ordering::Relaxed);
                     self.keep_if_seen(key, &layer);
                     layer
@@ -394,7 +405,13 @@ impl Layers {
             };
             lay_over(canvas, &layer);
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// A hasher for the keys of layers, with this process's own random keys: markup from
+    /// outside cannot be made to collide with another picture's layer.
+    fn hasher(&self) -> SipHasher13 {
+        SipHasher13::new_with_keys(self.keys.0, self.keys.1)
     }
 
     /// How many layers were drawn and how many reused so far.
@@ -439,14 +456,15 @@ impl Layers {
 ///
 /// It is drawn on a whole transparent canvas and then cut out: drawn on a canvas of its own
 /// bounds instead, moved by whole pixels, tiny-skia would round some of its edges otherwise,
-/// by up to a quarter of a pixel's coverage.
+/// by up to a quarter of a pixel's coverage. `None` when the element painted on the edge of
+/// its bounds (with their margin), so perhaps beyond them: the canvas is cleared whole.
 fn draw_layer(
     plan: &Plan<'_>,
     element: &Element<'_>,
     options: &usvg::Options<'_>,
     scale: f32,
     canvas: &Pixmap,
-) -> Result<Layer, String> {
+) -> Result<Option<Layer>, String> {
     let referred = element.refers.iter().map(|&at| plan.referred[at]);
     let mut svg = String::with_capacity(
         plan.head.len()
@@ -469,7 +487,7 @@ fn draw_layer(
     svg.push_str("</svg>");
     let tree = usvg::Tree::from_str(&svg, options).map_err(|e| format!("invalid SVG: {e}"))?;
     if !tree.root().has_children() {
-        return Ok(Layer::empty());
+        return Ok(Some(Layer::empty()));
     }
     // The bounds in pixels, with room for anti-aliasing, within the canvas.
     let bounds = tree.root().abs_layer_bounding_box();
@@ -480,7 +498,7 @@ fn draw_layer(
     let right = clamp((bounds.right() * scale + 2.0).ceil(), canvas_width);
     let bottom = clamp((bounds.bottom() * scale + 2.0).ceil(), canvas_height);
     if right <= left || bottom <= top {
-        return Ok(Layer::empty());
+        return Ok(Some(Layer::empty()));
     }
     LAYER_CANVAS.with_borrow_mut(|kept| {
         let whole = match kept.take() {
@@ -497,8 +515,8 @@ fn draw_layer(
             &mut whole.as_mut(),
         );
         // Cut the bounds out and leave the canvas transparent for the next element.
-        let row_bytes = (right - left) * 4;
-        let mut pixels = Vec::with_capacity(row_bytes * (bottom - top));
+        let width = right - left;
+        let mut pixels = Vec::with_capacity(width * 4 * (bottom - top));
         let stride = canvas_width as usize * 4;
         for row in whole
             .data_mut()
@@ -510,8 +528,31 @@ fn draw_layer(
             pixels.extend_from_slice(cut);
             cut.fill(0);
         }
-        Ok(Layer::new(left, top, right - left, pixels))
+        let inner = [
+            left > 0,
+            top > 0,
+            right < canvas_width as usize,
+            bottom < canvas_height as usize,
+        ];
+        if paints_on_edge(&pixels, width, inner) {
+            whole.fill(resvg::tiny_skia::Color::TRANSPARENT);
+            return Ok(None);
+        }
+        Ok(Some(Layer::new(left, top, width, pixels)))
     })
+}
+
+/// Whether a cut of `width` pixels a row has paint on one of its edges that are `inner`
+/// (left, top, right, bottom: not the canvas's own edge, beyond which nothing is drawn).
+fn paints_on_edge(pixels: &[u8], width: usize, inner: [bool; 4]) -> bool {
+    let rows: Vec<&[u8]> = pixels.chunks_exact(width * 4).collect();
+    let painted = |p: &[u8]| p[3] != 0;
+    let column = |x: usize| rows.iter().any(|row| painted(&row[x * 4..x * 4 + 4]));
+    let row = |r: &[u8]| r.chunks_exact(4).any(painted);
+    (inner[0] && column(0))
+        || (inner[1] && rows.first().is_some_and(|r| row(r)))
+        || (inner[2] && column(width - 1))
+        || (inner[3] && rows.last().is_some_and(|r| row(r)))
 }
 
 thread_local! {
@@ -776,6 +817,35 @@ mod tests {
         assert_eq!(pixel(4, 7), [255; 4]);
     }
 
+    #[test]
+    fn paint_on_an_inner_edge_of_a_cut_is_found() {
+        // 3 × 3 pixels, one painted at a time.
+        let cut = |x: usize, y: usize| {
+            let mut pixels = vec![0; 36];
+            pixels[(y * 3 + x) * 4 + 3] = 1;
+            pixels
+        };
+        assert!(!paints_on_edge(&cut(1, 1), 3, [true; 4]));
+        for (x, y, edge) in [
+            (0, 1, 0),
+            (1, 0, 1),
+            (2, 1, 2),
+            (1, 2, 3),
+            (0, 0, 0),
+            (2, 2, 3),
+        ] {
+            assert!(paints_on_edge(&cut(x, y), 3, [true; 4]), "{x} {y}");
+            let mut inner = [true; 4];
+            inner[edge] = false;
+            let corner = (x == 0 || x == 2) && (y == 0 || y == 2);
+            assert_eq!(
+                paints_on_edge(&cut(x, y), 3, inner),
+                corner,
+                "{x} {y}: on the canvas's own edge"
+            );
+        }
+    }
+
     fn options() -> usvg::Options<'static> {
         usvg::Options::default()
     }
@@ -785,7 +855,7 @@ mod tests {
         let plan = plan(PICTURE).unwrap();
         let draw = |layers: &Layers| {
             let mut canvas = Pixmap::new(200, 100).unwrap();
-            layers.draw(&plan, &options(), 2.0, &mut canvas).unwrap();
+            assert!(layers.draw(&plan, &options(), 2.0, &mut canvas).unwrap());
             canvas
         };
         let layers = Layers::default();

@@ -105,7 +105,20 @@ impl Rasterizer {
             let root = usvg::Tree::from_str(&format!("{}</svg>", plan.head()), &self.options)
                 .map_err(|e| format!("invalid SVG: {e}"))?;
             return self.draw(root.size(), |canvas, scale| {
-                self.layers.draw(&plan, &self.options, scale, canvas)
+                if self.layers.draw(&plan, &self.options, scale, canvas)? {
+                    return Ok(());
+                }
+                // An element painted beyond its bounds: the picture is drawn whole instead.
+                tracing::debug!("picture drawn whole: an element painted beyond its bounds");
+                canvas.fill(resvg::tiny_skia::Color::TRANSPARENT);
+                let tree = usvg::Tree::from_str(&svg, &self.options)
+                    .map_err(|e| format!("invalid SVG: {e}"))?;
+                resvg::render(
+                    &tree,
+                    Transform::from_scale(scale, scale),
+                    &mut canvas.as_mut(),
+                );
+                Ok(())
             });
         }
         let tree =
