@@ -102,35 +102,26 @@ impl Rasterizer {
         let svg = super::flowerbox::without_narrow(svg);
         if let Some(plan) = layers::plan(&svg).filter(|_| in_layers) {
             // The size is the root's alone: parse it without its content.
-            let root = usvg::Tree::from_str(&format!("{}</svg>", plan.head()), &self.options)
-                .map_err(|e| format!("invalid SVG: {e}"))?;
+            let root = self.parse(&format!("{}</svg>", plan.head()))?;
             return self.draw(root.size(), |canvas, scale| {
                 if self.layers.draw(&plan, &self.options, scale, canvas)? {
                     return Ok(());
                 }
-                // An element painted beyond its bounds: the picture is drawn whole instead.
                 tracing::debug!("picture drawn whole: an element painted beyond its bounds");
                 canvas.fill(resvg::tiny_skia::Color::TRANSPARENT);
-                let tree = usvg::Tree::from_str(&svg, &self.options)
-                    .map_err(|e| format!("invalid SVG: {e}"))?;
-                resvg::render(
-                    &tree,
-                    Transform::from_scale(scale, scale),
-                    &mut canvas.as_mut(),
-                );
+                paint(&self.parse(&svg)?, scale, canvas);
                 Ok(())
             });
         }
-        let tree =
-            usvg::Tree::from_str(&svg, &self.options).map_err(|e| format!("invalid SVG: {e}"))?;
+        let tree = self.parse(&svg)?;
         self.draw(tree.size(), |canvas, scale| {
-            resvg::render(
-                &tree,
-                Transform::from_scale(scale, scale),
-                &mut canvas.as_mut(),
-            );
+            paint(&tree, scale, canvas);
             Ok(())
         })
+    }
+
+    fn parse(&self, svg: &str) -> Result<usvg::Tree, String> {
+        usvg::Tree::from_str(svg, &self.options).map_err(|e| format!("invalid SVG: {e}"))
     }
 
     /// Draws a picture of `size` [`PNG_WIDTH`] pixels wide with `paint` on a thread's canvas
@@ -149,6 +140,15 @@ impl Rasterizer {
             encode(pixmap, rows).map_err(|e| format!("cannot encode PNG: {e}"))
         })
     }
+}
+
+/// Paints a whole picture onto `canvas` at `scale`.
+fn paint(tree: &usvg::Tree, scale: f32, canvas: &mut Pixmap) {
+    resvg::render(
+        tree,
+        Transform::from_scale(scale, scale),
+        &mut canvas.as_mut(),
+    );
 }
 
 thread_local! {
