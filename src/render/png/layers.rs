@@ -33,10 +33,9 @@ const KEPT_BYTES: usize = 96 << 20;
 const SEEN_MAX: usize = 1 << 18;
 
 /// Elements that paint nothing themselves but are referred to by id; a layer carries the
-/// ones it refers to.
+/// ones it refers to. (The children of `<defs>` are taken as such too; `<style>` goes into
+/// every layer.)
 const REFERRED: &[&str] = &[
-    "defs",
-    "style",
     "clipPath",
     "pattern",
     "linearGradient",
