@@ -437,6 +437,9 @@ pub struct Registry {
     pub shared_county_slugs: Vec<String>,
     /// The same as `shared_county_slugs`, for municipalities.
     pub shared_municipality_slugs: Vec<String>,
+    /// Each municipality's place in Swedish name order (same names by code), so that long
+    /// lists are sorted by a number instead of by their names again for every page.
+    pub municipality_rank: Vec<u32>,
 }
 
 impl Registry {

@@ -434,6 +434,7 @@ pub fn build(mut counties: Vec<County>, mut municipalities: Vec<Municipality>) -
         .enumerate()
         .map(|(i, m)| (m.code.clone(), i))
         .collect();
+    let municipality_rank = name_ranks(&municipalities);
     Registry {
         counties,
         municipalities,
@@ -441,7 +442,20 @@ pub fn build(mut counties: Vec<County>, mut municipalities: Vec<Municipality>) -
         municipality_by_code,
         shared_county_slugs,
         shared_municipality_slugs,
+        municipality_rank,
     }
+}
+
+/// The place of each municipality when sorted by name as Swedish does, then by code.
+fn name_ranks(municipalities: &[Municipality]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..municipalities.len()).collect();
+    // Stable: same names keep code order.
+    order.sort_by_cached_key(|&m| crate::slug::sort_key(&municipalities[m].name));
+    let mut ranks = vec![0; municipalities.len()];
+    for (rank, m) in order.into_iter().enumerate() {
+        ranks[m] = rank as u32;
+    }
+    ranks
 }
 
 #[cfg(test)]
@@ -482,5 +496,36 @@ mod tests {
         );
         let lines: Vec<u32> = d.iter().map(|x| x.pos.line).collect();
         assert_eq!(lines, [2, 3, 6, 8]);
+    }
+
+    #[test]
+    fn municipalities_are_ranked_by_swedish_name_then_code() {
+        let municipality = |code: &str, name: &str| Municipality {
+            code: code.into(),
+            name: name.into(),
+            slug: slugify(name),
+            county: 0,
+            population: 1,
+            population_year: 2024,
+        };
+        let registry = build(
+            Vec::new(),
+            vec![
+                municipality("0004", "Örebro"),
+                municipality("0001", "Åre"),
+                municipality("0003", "Eda"),
+                municipality("0002", "Ale"),
+                municipality("0005", "ale"),
+            ],
+        );
+        let mut by_rank: Vec<(u32, &str)> = registry
+            .municipalities
+            .iter()
+            .zip(&registry.municipality_rank)
+            .map(|(m, &rank)| (rank, m.code.as_str()))
+            .collect();
+        by_rank.sort();
+        let codes: Vec<&str> = by_rank.into_iter().map(|(_, code)| code).collect();
+        assert_eq!(codes, ["0002", "0005", "0003", "0001", "0004"]);
     }
 }

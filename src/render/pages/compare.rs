@@ -149,9 +149,12 @@ fn table<'a>(site: &Site<'a>, group: &'a Group) -> Table<'a> {
                 }
             })
             .collect(),
-        rows: super::by_name(
-            group.assessments.iter().map(|&a| row(site, a)).collect(),
-            |r| r.name,
+        rows: super::by_municipality_name(
+            site,
+            group
+                .assessments
+                .iter()
+                .map(|&a| (content.assessments[a].municipality, row(site, a))),
         ),
     }
 }

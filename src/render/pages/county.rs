@@ -425,43 +425,39 @@ fn published_rows<'a>(
     previous_year: Option<Year>,
 ) -> Vec<MunicipalityRow<'a>> {
     let content = site.content;
-    super::by_name(
-        group
-            .assessments
-            .iter()
-            .filter_map(|&a| {
-                let assessment = &content.assessments[a];
-                let m = &content.registry.municipalities[assessment.municipality];
-                (m.county == county).then(|| {
-                    let f = &site.stats.assessments[a];
-                    let before = previous_year.and_then(|y| {
-                        site.stats.by_municipality[assessment.municipality]
-                            .assessments
-                            .iter()
-                            .copied()
-                            .find(|&b| content.assessments[b].year == y)
-                    });
-                    let same_catalog =
-                        before.filter(|&b| content.assessments[b].catalog == assessment.catalog);
-                    MunicipalityRow {
-                        name: &m.name,
-                        code: &m.code,
-                        path: Some(site.assessment_path(a)),
-                        population: m.population,
-                        published: true,
-                        points: f.points,
-                        max_points: f.max_points,
-                        tally: Some((&f.total).into()),
-                        share_helt: f.share_helt,
-                        change: same_catalog.map(|b| {
-                            i64::from(f.points) - i64::from(site.stats.assessments[b].points)
-                        }),
-                        new_catalog: before.is_some() && same_catalog.is_none(),
-                    }
-                })
+    super::by_municipality_name(
+        site,
+        group.assessments.iter().filter_map(|&a| {
+            let assessment = &content.assessments[a];
+            let m = &content.registry.municipalities[assessment.municipality];
+            (m.county == county).then(|| {
+                let f = &site.stats.assessments[a];
+                let before = previous_year.and_then(|y| {
+                    site.stats.by_municipality[assessment.municipality]
+                        .assessments
+                        .iter()
+                        .copied()
+                        .find(|&b| content.assessments[b].year == y)
+                });
+                let same_catalog =
+                    before.filter(|&b| content.assessments[b].catalog == assessment.catalog);
+                let row = MunicipalityRow {
+                    name: &m.name,
+                    code: &m.code,
+                    path: Some(site.assessment_path(a)),
+                    population: m.population,
+                    published: true,
+                    points: f.points,
+                    max_points: f.max_points,
+                    tally: Some((&f.total).into()),
+                    share_helt: f.share_helt,
+                    change: same_catalog
+                        .map(|b| i64::from(f.points) - i64::from(site.stats.assessments[b].points)),
+                    new_catalog: before.is_some() && same_catalog.is_none(),
+                };
+                (assessment.municipality, row)
             })
-            .collect(),
-        |r: &MunicipalityRow| r.name,
+        }),
     )
 }
 
@@ -473,7 +469,8 @@ fn registry_rows<'a>(
     year: Option<Year>,
 ) -> Vec<MunicipalityRow<'a>> {
     let content = site.content;
-    super::by_name(
+    super::by_municipality_name(
+        site,
         content
             .registry
             .municipalities
@@ -482,7 +479,7 @@ fn registry_rows<'a>(
             .filter(|(_, m)| m.county == county)
             .map(|(mi, m)| {
                 let latest = site.stats.latest(mi);
-                MunicipalityRow {
+                let row = MunicipalityRow {
                     name: &m.name,
                     code: &m.code,
                     path: latest.map(|_| paths::municipality(&m.slug)),
@@ -499,9 +496,8 @@ fn registry_rows<'a>(
                     share_helt: None,
                     change: None,
                     new_catalog: false,
-                }
-            })
-            .collect(),
-        |r: &MunicipalityRow| r.name,
+                };
+                (mi, row)
+            }),
     )
 }

@@ -220,17 +220,14 @@ fn answer_lists<'a>(site: &Site<'a>, group: usize, indicator: usize) -> Vec<Answ
     let content = site.content;
     let lists = site.stats.answers_by_indicator(content, group, indicator);
     let named = |list: &[usize]| -> Vec<Named> {
-        super::by_name(
-            list.iter()
-                .map(|&a| {
-                    let m = &content.registry.municipalities[content.assessments[a].municipality];
-                    Named {
-                        name: &m.name,
-                        path: site.assessment_path(a),
-                    }
-                })
-                .collect(),
-            |n| n.name,
+        super::by_municipality_name(
+            site,
+            list.iter().map(|&a| {
+                let mi = content.assessments[a].municipality;
+                let name = &content.registry.municipalities[mi].name;
+                let path = site.assessment_path(a);
+                (mi, Named { name, path })
+            }),
         )
     };
     let mut answer_lists = vec![

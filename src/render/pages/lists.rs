@@ -94,12 +94,14 @@ pub(crate) fn published_municipalities<'a>(site: &Site<'a>) -> Vec<MunicipalityL
         .iter()
         .enumerate()
         .filter(|&(m, _)| site.stats.latest(m).is_some())
-        .map(|(_, m)| MunicipalityLink {
-            name: &m.name,
-            path: paths::municipality(&m.slug),
-        })
-        .collect();
-    super::by_name(links, |l| l.name)
+        .map(|(mi, m)| {
+            let link = MunicipalityLink {
+                name: &m.name,
+                path: paths::municipality(&m.slug),
+            };
+            (mi, link)
+        });
+    super::by_municipality_name(site, links)
 }
 
 fn list_page<'a>(site: &Site<'a>) -> ListPage<'a> {

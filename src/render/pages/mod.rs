@@ -234,3 +234,16 @@ pub(crate) fn by_name<T>(mut rows: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> 
     rows.sort_by_cached_key(|r| crate::slug::sort_key(name(r)));
     rows
 }
+
+/// Rows of municipalities in Swedish name order, as [`by_name`] sorts them, each given with
+/// the index of its municipality in the registry: the registry keeps that order, and these
+/// lists (every municipality on a page) are long.
+pub(crate) fn by_municipality_name<T>(
+    site: &Site<'_>,
+    rows: impl IntoIterator<Item = (usize, T)>,
+) -> Vec<T> {
+    let rank = &site.content.registry.municipality_rank;
+    let mut ranked: Vec<(u32, T)> = rows.into_iter().map(|(m, row)| (rank[m], row)).collect();
+    ranked.sort_unstable_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, row)| row).collect()
+}

@@ -123,7 +123,8 @@ struct Page<'a> {
 /// Every municipality that published in `year`, by name, with the figure the map shows.
 fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
     let content = site.content;
-    super::by_name(
+    super::by_municipality_name(
+        site,
         site.stats
             .groups_of_year(year)
             .flat_map(|(_, g)| g.assessments.iter().copied())
@@ -131,17 +132,16 @@ fn map_rows<'a>(site: &Site<'a>, year: Year) -> Vec<MapRow<'a>> {
                 let assessment = &content.assessments[a];
                 let m = &content.registry.municipalities[assessment.municipality];
                 let f = &site.stats.assessments[a];
-                MapRow {
+                let row = MapRow {
                     name: &m.name,
                     path: site.assessment_path(a),
                     county: &content.registry.counties[m.county].name,
                     share_helt: f.share_helt,
                     points: f.points,
                     max_points: f.max_points,
-                }
-            })
-            .collect(),
-        |r| r.name,
+                };
+                (assessment.municipality, row)
+            }),
     )
 }
 
