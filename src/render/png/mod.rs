@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 
+mod encode;
 mod layers;
 
 use resvg::tiny_skia::{Pixmap, Transform};
@@ -134,10 +135,10 @@ impl Rasterizer {
         let scale = PNG_WIDTH as f32 / size.width();
         let height = (size.height() * scale).round().max(1.0) as u32;
         SCRATCH.with_borrow_mut(|scratch| {
-            let Scratch { canvas, rows } = scratch;
+            let Scratch { canvas, encoder } = scratch;
             let pixmap = clear_canvas(canvas, PNG_WIDTH, height)?;
             paint(pixmap, scale)?;
-            encode(pixmap, rows).map_err(|e| format!("cannot encode PNG: {e}"))
+            encoder.png(pixmap)
         })
     }
 }
@@ -152,15 +153,16 @@ fn paint(tree: &usvg::Tree, scale: f32, canvas: &mut Pixmap) {
 }
 
 thread_local! {
-    /// Each thread's canvas and row buffer, reused from one picture to the next: fresh
-    /// buffers of a few megabytes cost more in page faults than a picture's encoding.
+    /// Each thread's canvas and encoder (rows and deflate state), reused from one picture to
+    /// the next: fresh buffers of a few megabytes cost more in page faults than a picture's
+    /// encoding.
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 #[derive(Default)]
 struct Scratch {
     canvas: Option<Pixmap>,
-    rows: Vec<u8>,
+    encoder: encode::Encoder,
 }
 
 /// `canvas`, made transparent, or a new one when it is missing or of another size.
@@ -179,64 +181,6 @@ fn clear_canvas(
     };
     Ok(canvas.insert(pixmap))
 }
-
-/// Encodes a drawn picture as PNG: RGB when it is opaque (flower boxes have a background),
-/// else RGBA.
-///
-/// The settings were chosen by measuring flower boxes (`examples/png_phases.rs`): their
-/// hatched fills repeat exactly, which deflate finds without filtering, so no filter and a low
-/// deflate level give a smaller file than the default adaptive filter at level 6, in about a
-/// quarter of the time. Deflate is zlib-rs (flate2's `zlib-rs` feature): at level 3 it makes
-/// files of the size miniz_oxide made at level 2, in half the time.
-fn encode(pixmap: &Pixmap, data: &mut Vec<u8>) -> Result<Vec<u8>, png::EncodingError> {
-    let pixels = pixmap.pixels();
-    let rgba = pixmap.data();
-    // Whole blocks without stopping early, so that the compiler can vectorise the check.
-    let opaque = rgba
-        .chunks(64)
-        .all(|block| block.chunks_exact(4).fold(u8::MAX, |all, p| all & p[3]) == u8::MAX);
-    let color = if opaque {
-        // Opaque premultiplied colour is the colour: drop every fourth byte, four pixels
-        // (three words of RGB) at a time.
-        data.resize(pixels.len() * 3, 0);
-        let mut targets = data.chunks_exact_mut(12);
-        let mut sources = rgba.chunks_exact(16);
-        for (rgb, p) in (&mut targets).zip(&mut sources) {
-            let word = |i: usize| u32::from_le_bytes([p[i], p[i + 1], p[i + 2], p[i + 3]]);
-            let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
-            rgb[0..4].copy_from_slice(&((p0 & 0xff_ffff) | (p1 << 24)).to_le_bytes());
-            rgb[4..8].copy_from_slice(&(((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes());
-            rgb[8..12].copy_from_slice(&(((p2 >> 16) & 0xff) | (p3 << 8)).to_le_bytes());
-        }
-        for (rgb, p) in targets
-            .into_remainder()
-            .chunks_exact_mut(3)
-            .zip(sources.remainder().chunks_exact(4))
-        {
-            rgb.copy_from_slice(&p[..3]);
-        }
-        png::ColorType::Rgb
-    } else {
-        data.resize(pixels.len() * 4, 0);
-        for (rgba, p) in data.chunks_exact_mut(4).zip(pixels) {
-            let c = p.demultiply();
-            rgba.copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-        }
-        png::ColorType::Rgba
-    };
-    let mut out = Vec::with_capacity(data.len() / 4);
-    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    encoder.set_color(color);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_deflate_compression(PNG_DEFLATE);
-    encoder.set_filter(png::Filter::NoFilter);
-    let mut writer = encoder.write_header()?;
-    writer.write_image_data(data)?;
-    writer.finish()?;
-    Ok(out)
-}
-
-const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(3);
 
 impl crate::output::Rasterize for Rasterizer {
     fn png(&self, svg: &[u8]) -> Result<crate::output::Picture, String> {
@@ -357,7 +301,7 @@ mod tests {
             "Cargo.lock has no zlib-rs"
         );
         assert!(MAKER.contains("zlib-rs deflate level 3"));
-        assert!(matches!(PNG_DEFLATE, png::DeflateCompression::Level(3)));
+        assert_eq!(encode::DEFLATE_LEVEL, 3);
     }
 
     #[test]
