@@ -19,8 +19,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg;
@@ -330,9 +331,11 @@ pub(super) struct Layers {
     budget: usize,
     seen: Mutex<HashSet<u128>>,
     kept_bytes: AtomicUsize,
-    /// Layers drawn and layers reused, for tests and logs.
+    /// Layers drawn and layers reused, for tests and logs, and the time spent drawing them
+    /// (nanoseconds, all threads together).
     drawn: AtomicUsize,
     reused: AtomicUsize,
+    drawing: AtomicU64,
     /// The keys of [`Layers::hasher`].
     keys: (u64, u64),
 }
@@ -352,6 +355,7 @@ impl Layers {
             kept_bytes: AtomicUsize::new(0),
             drawn: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            drawing: AtomicU64::new(0),
             keys: {
                 let random = std::collections::hash_map::RandomState::new();
                 (random.hash_one(0u8), random.hash_one(1u8))
@@ -393,7 +397,11 @@ impl Layers {
                     layer
                 }
                 None => {
-                    let Some(layer) = draw_layer(plan, element, options, scale, canvas)? else {
+                    let started = Instant::now();
+                    let drawn = draw_layer(plan, element, options, scale, canvas)?;
+                    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                    self.drawing.fetch_add(nanos, Ordering::Relaxed);
+                    let Some(layer) = drawn else {
                         return Ok(false);
                     };
                     let layer = Arc::new(layer);
@@ -419,6 +427,11 @@ impl Layers {
             self.drawn.load(Ordering::Relaxed),
             self.reused.load(Ordering::Relaxed),
         )
+    }
+
+    /// The time spent drawing layers so far, all threads together.
+    pub(super) fn drawing_time(&self) -> Duration {
+        Duration::from_nanos(self.drawing.load(Ordering::Relaxed))
     }
 
     /// How many layers are kept, and their bytes.
@@ -866,8 +879,15 @@ mod tests {
             (10, 0),
             "seen once before: drawn again, now kept"
         );
+        let drawing = layers.drawing_time();
+        assert!(drawing > Duration::ZERO);
         assert_eq!(draw(&layers), first);
         assert_eq!(layers.counts(), (10, 5));
+        assert_eq!(
+            layers.drawing_time(),
+            drawing,
+            "nothing drawn, no time counted"
+        );
 
         // The background alone is 200 × 100 × 4 bytes: nothing fits in less.
         let small = Layers::with_budget(50_000);

@@ -90,8 +90,14 @@ impl Rasterizer {
     }
 
     /// How many layers were drawn and how many reused so far.
-    pub(crate) fn layer_counts(&self) -> (usize, usize) {
+    pub fn layer_counts(&self) -> (usize, usize) {
         self.layers.counts()
+    }
+
+    /// The time spent drawing layers so far, all threads together: the layers new to their
+    /// pictures, not the ones reused.
+    pub fn layer_drawing_time(&self) -> std::time::Duration {
+        self.layers.drawing_time()
     }
 
     /// How many layers are kept, and their bytes.
