@@ -70,15 +70,15 @@ impl Encoder {
         header[4..8].copy_from_slice(&(height as u32).to_be_bytes());
         header[8] = 8;
         header[9] = if opaque { RGB } else { RGBA };
-        chunk(&mut file, b"IHDR", |file| file.extend_from_slice(&header))?;
-        let (deflate, rows) = (&mut self.deflate, &self.rows);
-        deflate.reset();
-        let mut result = Ok(());
-        chunk(&mut file, b"IDAT", |file| {
-            result = compress(deflate, rows, file);
+        chunk(&mut file, b"IHDR", |file| {
+            file.extend_from_slice(&header);
+            Ok(())
         })?;
-        result?;
-        chunk(&mut file, b"IEND", |_| {})?;
+        self.deflate.reset();
+        chunk(&mut file, b"IDAT", |file| {
+            compress(&mut self.deflate, &self.rows, file)
+        })?;
+        chunk(&mut file, b"IEND", |_| Ok(()))?;
         Ok(file)
     }
 }
@@ -134,12 +134,12 @@ fn compress(deflate: &mut Compress, rows: &[u8], file: &mut Vec<u8>) -> Result<(
 fn chunk(
     file: &mut Vec<u8>,
     kind: &[u8; 4],
-    write: impl FnOnce(&mut Vec<u8>),
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), String>,
 ) -> Result<(), String> {
     let at = file.len();
     file.extend_from_slice(&[0; 4]);
     file.extend_from_slice(kind);
-    write(file);
+    write(file)?;
     let length = file.len() - at - 8;
     let length = u32::try_from(length)
         .ok()

@@ -141,6 +141,16 @@ impl<'a> Plan<'a> {
         Some(found)
     }
 
+    /// Adds a style sheet, which goes into every layer; `None` when it is not simple
+    /// ([`simple_style`]).
+    fn style(&mut self, svg: &'a str, node: roxmltree::Node<'_, 'a>) -> Option<()> {
+        if !simple_style(node.text().unwrap_or_default()) {
+            return None;
+        }
+        self.styles.push_str(&svg[node.range()]);
+        Some(())
+    }
+
     /// Adds an element others refer to, with every id in it.
     fn refer(&mut self, svg: &'a str, node: roxmltree::Node<'_, 'a>) {
         let at = self.referred.len();
@@ -177,19 +187,13 @@ fn collect<'a>(
             continue;
         }
         if name == "style" {
-            if !simple_style(node.text().unwrap_or_default()) {
-                return None;
-            }
-            plan.styles.push_str(markup);
+            plan.style(svg, node)?;
             continue;
         }
         if name == "defs" {
             for child in node.children().filter(|n| n.is_element()) {
                 if child.has_tag_name("style") {
-                    if !simple_style(child.text().unwrap_or_default()) {
-                        return None;
-                    }
-                    plan.styles.push_str(&svg[child.range()]);
+                    plan.style(svg, child)?;
                 } else {
                     plan.refer(svg, child);
                 }
