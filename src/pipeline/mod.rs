@@ -228,7 +228,7 @@ pub(crate) fn build(options: &Options) -> Result<BuildReport, Error> {
     let _lock = crate::output::lock::OutputLock::claim(&options.out)?;
     let pictures = Pictures::open(options.picture_cache.as_deref());
     let published = whole.publish(&site, &all, &pictures)?;
-    pictures.trim_cache();
+    pictures.settle();
     Ok(BuildReport {
         files: published.files,
         pages: published.pages,

@@ -32,9 +32,10 @@ impl Pictures {
         Pictures { rasterizer, cache }
     }
 
-    /// Brings the picture cache back within its size (see [`PictureCache::trim`]); a failure
-    /// is only reported. Logs how many layers of pictures were drawn and reused.
-    pub(crate) fn trim_cache(&self) {
+    /// Once a build or a round of `watch` has published: logs how the pictures were drawn
+    /// (layers drawn, their time, reused and kept) and brings the picture cache back within
+    /// its size (see [`PictureCache::trim`]); a failure to trim is only reported.
+    pub(crate) fn settle(&self) {
         let (drawn, reused) = self.rasterizer.layer_counts();
         let (kept, bytes) = self.rasterizer.layers_kept();
         tracing::debug!(

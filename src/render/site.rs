@@ -113,6 +113,8 @@ pub struct Site<'a> {
     stop: Option<&'a AtomicBool>,
     /// The flower boxes' shapes written so far.
     drawn_shapes: Arc<DrawnShapes>,
+    /// The groups' assessments in name order, as lists of municipalities show them.
+    named_in_order: Arc<NamedInOrder>,
 }
 
 #[derive(Serialize)]
@@ -228,6 +230,24 @@ impl DrawnShapes {
     }
 }
 
+/// Each group's assessments in the order of their municipalities' names, each with the
+/// `{name, path}` that a list of municipalities shows, as a template value: made once a
+/// group, on first use. Every indicator page lists all of a year's municipalities by answer
+/// (at 10 000 municipalities, 88 pages of 10 000 names a year in each language); they take
+/// them from here instead of each sorting the names and writing the paths again. Shared
+/// with the copies in other languages: the names and the paths from the root are the same.
+#[derive(Default)]
+struct NamedInOrder(Mutex<HashMap<usize, NamedList>>);
+
+/// Indices into `content.assessments`, each with its `{name, path}`.
+type NamedList = Arc<[(usize, Value)]>;
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+    path: String,
+}
+
 impl<'a> Site<'a> {
     /// The site of some content, its figures and a theme, at the address of `site.yaml`, in
     /// the site's own language only.
@@ -252,6 +272,7 @@ impl<'a> Site<'a> {
             translations,
             stop: None,
             drawn_shapes: Arc::default(),
+            named_in_order: Arc::default(),
         }
     }
 
@@ -267,6 +288,7 @@ impl<'a> Site<'a> {
             translations: self.translations,
             stop: Some(stop),
             drawn_shapes: Arc::clone(&self.drawn_shapes),
+            named_in_order: Arc::clone(&self.named_in_order),
         }
     }
 
@@ -286,6 +308,7 @@ impl<'a> Site<'a> {
                 translations: &[],
                 stop: self.stop,
                 drawn_shapes: Arc::clone(&self.drawn_shapes),
+                named_in_order: Arc::clone(&self.named_in_order),
             })
     }
 
@@ -491,6 +514,43 @@ impl<'a> Site<'a> {
         } else {
             paths::municipality_year(slug, a.year)
         }
+    }
+
+    /// The assessments of group `group` (index into `stats.groups`) in the order of their
+    /// municipalities' names, each with `{name, path}` for a template (see [`NamedInOrder`]).
+    pub(crate) fn named_in_order(&self, group: usize) -> NamedList {
+        let lock = || {
+            // Entries are added whole, so a panic elsewhere leaves the map usable.
+            self.named_in_order
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(found) = lock().get(&group) {
+            return Arc::clone(found);
+        }
+        // Made outside the lock: two threads may both make the first one, which are equal.
+        let assessments = self
+            .stats
+            .groups
+            .get(group)
+            .map_or(&[][..], |g| &g.assessments);
+        let registry = &self.content.registry;
+        let named = super::pages::by_municipality_name(
+            self,
+            assessments.iter().map(|&a| {
+                let municipality = self.content.assessments[a].municipality;
+                let named = Named {
+                    name: &registry.municipalities[municipality].name,
+                    path: self.assessment_path(a),
+                };
+                (
+                    municipality,
+                    (a, Value::from(minijinja::value::Serde(&named))),
+                )
+            }),
+        );
+        Arc::clone(lock().entry(group).or_insert(named.into()))
     }
 
     pub(crate) fn county_has_assessments(&self, county: usize) -> bool {

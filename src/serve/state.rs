@@ -144,7 +144,7 @@ impl State {
         // Held while the state lives: no other process writes the output folder meanwhile.
         let lock = OutputLock::claim(&options.out)?;
         let (record, written) = publish_whole(&options, &loaded, &pictures)?;
-        pictures.trim_cache();
+        pictures.settle();
         for (path, problems) in assessments.invalid() {
             tracing::error!(
                 "{}: invalid, skipped ({} error(s))",
@@ -367,7 +367,7 @@ impl State {
             return Step::Continue(self.write(&files));
         }
         self.settled = true;
-        self.pictures.trim_cache();
+        self.pictures.settle();
         let removals = std::mem::take(&mut self.pending_removals);
         let removed = match self
             .record

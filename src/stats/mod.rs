@@ -18,9 +18,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{
-    Answer, Assessment, CatalogIndex, Content, IndicatorRef, Registry, SizeClass, Year,
-};
+use crate::model::{Assessment, CatalogIndex, Content, IndicatorRef, Registry, SizeClass, Year};
 
 pub use assessment::{
     AssessmentFigures, BestWorst, Change, ChangeCounts, ChangeKind, Comparison, ComparisonRow,
@@ -113,20 +111,6 @@ pub struct SeriesPoint {
     pub tally: Tally,
     /// helt / answered; `None` when nobody answered.
     pub share_helt: Option<f64>,
-}
-
-/// Which municipalities answered what to one indicator in one group: indices into
-/// `content.assessments`, by municipality code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub(crate) struct AnswerLists {
-    /// Those that meet it fully.
-    pub helt: Vec<usize>,
-    /// Those that meet it partly.
-    pub delvis: Vec<usize>,
-    /// Those that do not meet it.
-    pub inte: Vec<usize>,
-    /// Those that left it unanswered.
-    pub obesvarad: Vec<usize>,
 }
 
 const SIZE_CLASSES: usize = SizeClass::ALL.len();
@@ -611,39 +595,13 @@ impl Stats {
     pub(crate) fn similar(&self, content: &Content, assessment: usize) -> &similar::Similar {
         self.similar_index.similar(content, assessment)
     }
-
-    /// Which municipalities of a group answered what to one indicator (index into the group's
-    /// catalogue), for indicator pages.
-    pub(crate) fn answers_by_indicator(
-        &self,
-        content: &Content,
-        group: usize,
-        indicator: usize,
-    ) -> AnswerLists {
-        let mut lists = AnswerLists::default();
-        let Some(group) = self.groups.get(group) else {
-            return lists;
-        };
-        for &i in &group.assessments {
-            let answer = content
-                .assessments
-                .get(i)
-                .and_then(|a| a.answers.get(indicator).copied().flatten());
-            match answer {
-                Some(Answer::Helt) => lists.helt.push(i),
-                Some(Answer::Delvis) => lists.delvis.push(i),
-                Some(Answer::Inte) => lists.inte.push(i),
-                None => lists.obesvarad.push(i),
-            }
-        }
-        lists
-    }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::content::registry;
+    use crate::model::Answer;
     use crate::model::Answer::{Delvis as D, Helt as H, Inte as I};
     use crate::model::{Assessment, Catalog, County, Municipality, SiteConfig};
     use crate::stats::lineage::tests::catalog;
@@ -1031,16 +989,6 @@ pub(crate) mod tests {
             }]
         );
         assert_eq!(rel.areas[1], BestWorst::default());
-        let lists = stats.answers_by_indicator(&content, 1, 0);
-        assert_eq!(
-            lists,
-            AnswerLists {
-                helt: vec![3, 6, 9],
-                delvis: vec![4, 7],
-                inte: vec![5, 8],
-                obesvarad: vec![10],
-            }
-        );
     }
 
     #[test]

@@ -30,15 +30,10 @@ struct CountyRow<'a> {
 }
 
 #[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
-    path: String,
-}
-
-#[derive(Serialize)]
-struct AnswerList<'a> {
+struct AnswerList {
     answer: &'static str,
-    municipalities: Vec<Named<'a>>,
+    /// `{name, path}` of each, in name order (see [`Site::named_in_order`]).
+    municipalities: Vec<minijinja::Value>,
 }
 
 #[derive(Serialize)]
@@ -49,7 +44,7 @@ struct YearView<'a> {
     population_published: u64,
     population_share_helt: Option<f64>,
     counties: Vec<CountyRow<'a>>,
-    lists: Vec<AnswerList<'a>>,
+    lists: Vec<AnswerList>,
     map: Option<MapFigure>,
 }
 
@@ -215,39 +210,43 @@ fn years<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<YearView<'a>> {
         .collect()
 }
 
-/// The municipalities of one group by their answer to the indicator.
-fn answer_lists<'a>(site: &Site<'a>, group: usize, indicator: usize) -> Vec<AnswerList<'a>> {
-    let content = site.content;
-    let lists = site.stats.answers_by_indicator(content, group, indicator);
-    let named = |list: &[usize]| -> Vec<Named> {
-        super::by_municipality_name(
-            site,
-            list.iter().map(|&a| {
-                let mi = content.assessments[a].municipality;
-                let name = &content.registry.municipalities[mi].name;
-                let path = site.assessment_path(a);
-                (mi, Named { name, path })
-            }),
-        )
-    };
+/// The municipalities of one group by their answer to the indicator, each list in name
+/// order; the unanswered only when there are any.
+fn answer_lists(site: &Site<'_>, group: usize, indicator: usize) -> Vec<AnswerList> {
+    let mut by_answer: [Vec<minijinja::Value>; 4] = Default::default();
+    for (a, named) in site.named_in_order(group).iter() {
+        let answer = site.content.assessments[*a]
+            .answers
+            .get(indicator)
+            .copied()
+            .flatten();
+        let slot = match answer {
+            Some(Answer::Helt) => 0,
+            Some(Answer::Delvis) => 1,
+            Some(Answer::Inte) => 2,
+            None => 3,
+        };
+        by_answer[slot].push(named.clone());
+    }
+    let [helt, delvis, inte, obesvarad] = by_answer;
     let mut answer_lists = vec![
         AnswerList {
             answer: Answer::Helt.as_str(),
-            municipalities: named(&lists.helt),
+            municipalities: helt,
         },
         AnswerList {
             answer: Answer::Delvis.as_str(),
-            municipalities: named(&lists.delvis),
+            municipalities: delvis,
         },
         AnswerList {
             answer: Answer::Inte.as_str(),
-            municipalities: named(&lists.inte),
+            municipalities: inte,
         },
     ];
-    if !lists.obesvarad.is_empty() {
+    if !obesvarad.is_empty() {
         answer_lists.push(AnswerList {
             answer: "obesvarad",
-            municipalities: named(&lists.obesvarad),
+            municipalities: obesvarad,
         });
     }
     answer_lists
@@ -276,4 +275,79 @@ fn history<'a>(site: &Site<'a>, of: IndicatorRef) -> Vec<HistoryRow<'a>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::registry;
+    use crate::render::theme::Theme;
+
+    fn names(list: &AnswerList) -> Vec<String> {
+        list.municipalities
+            .iter()
+            .map(|named| {
+                let name = named.get_attr("name").unwrap_or_default();
+                let path = named.get_attr("path").unwrap_or_default();
+                format!("{name} {path}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn answer_lists_hold_each_answer_in_name_order_and_the_unanswered_only_when_any() {
+        let mut content = crate::stats::tests::sample();
+        // Names out of code order: 0203 first, 0104 (with ö) last.
+        let mut municipalities = content.registry.municipalities.clone();
+        for m in &mut municipalities {
+            match m.code.as_str() {
+                "0203" => m.name = "Aneby".into(),
+                "0104" => m.name = "Ödeshög".into(),
+                _ => {}
+            }
+        }
+        content.registry = registry::build(content.registry.counties.clone(), municipalities);
+        let stats = crate::stats::compute(&content);
+        let theme = Theme {
+            env: minijinja::Environment::new(),
+            translations: Default::default(),
+            static_files: Vec::new(),
+            dir: Default::default(),
+        };
+        let site = Site::new(&content, &stats, &theme);
+        // 2017: x2 answered H D I H D I H H –, in code order from 0101.
+        let lists = answer_lists(&site, 1, 0);
+        let answers: Vec<&str> = lists.iter().map(|l| l.answer).collect();
+        assert_eq!(answers, ["helt", "delvis", "inte", "obesvarad"]);
+        assert_eq!(
+            names(&lists[0]),
+            [
+                "Aneby kommun/kommun-0203/",
+                "Kommun 0101 kommun/kommun-0101/",
+                "Ödeshög kommun/kommun-0104/"
+            ]
+        );
+        assert_eq!(
+            names(&lists[1]),
+            [
+                "Kommun 0102 kommun/kommun-0102/",
+                "Kommun 0201 kommun/kommun-0201/"
+            ]
+        );
+        assert_eq!(
+            names(&lists[2]),
+            [
+                "Kommun 0103 kommun/kommun-0103/",
+                "Kommun 0202 kommun/kommun-0202/"
+            ]
+        );
+        assert_eq!(names(&lists[3]), ["Kommun 0204 kommun/kommun-0204/"]);
+        // z: every municipality answered, so no list of the unanswered.
+        let lists = answer_lists(&site, 1, 1);
+        assert_eq!(lists.len(), 3);
+        assert_eq!(
+            lists.iter().map(|l| l.municipalities.len()).sum::<usize>(),
+            8
+        );
+    }
 }
