@@ -315,7 +315,7 @@ mod tests {
             dir: Default::default(),
         };
         let site = Site::new(&content, &stats, &theme);
-        // 2017: x2 answered H D I H D I H H –, in code order from 0101.
+        // 2017: x2 was answered H D I H D I H – in code order from 0101.
         let lists = answer_lists(&site, 1, 0);
         let answers: Vec<&str> = lists.iter().map(|l| l.answer).collect();
         assert_eq!(answers, ["helt", "delvis", "inte", "obesvarad"]);
