@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use minijinja::Value;
 use serde::Serialize;
@@ -115,6 +115,8 @@ pub struct Site<'a> {
     drawn_shapes: Arc<DrawnShapes>,
     /// The groups' assessments in name order, as lists of municipalities show them.
     named_in_order: Arc<NamedInOrder>,
+    /// Template values made once and shared by many pages (see [`SharedValues`]).
+    shared_values: Arc<SharedValues>,
 }
 
 #[derive(Serialize)]
@@ -242,6 +244,16 @@ struct NamedInOrder(Mutex<HashMap<usize, NamedList>>);
 /// Indices into `content.assessments`, each with its `{name, path}`.
 type NamedList = Arc<[(usize, Value)]>;
 
+/// Tables of template values that many pages share (the rows of the answers' tables), each
+/// value made on first use. A page finds its table by kind, language and group under one
+/// lock, then its values by slot without a lock. Shared with the copies in other languages,
+/// whose tables are their own by the language in the key.
+#[derive(Default)]
+struct SharedValues(Mutex<HashMap<(&'static str, Language, usize), ValueTable>>);
+
+/// Template values by slot, each made on first use.
+pub(crate) type ValueTable = Arc<[OnceLock<Value>]>;
+
 #[derive(Serialize)]
 struct Named<'a> {
     name: &'a str,
@@ -273,6 +285,7 @@ impl<'a> Site<'a> {
             stop: None,
             drawn_shapes: Arc::default(),
             named_in_order: Arc::default(),
+            shared_values: Arc::default(),
         }
     }
 
@@ -289,6 +302,7 @@ impl<'a> Site<'a> {
             stop: Some(stop),
             drawn_shapes: Arc::clone(&self.drawn_shapes),
             named_in_order: Arc::clone(&self.named_in_order),
+            shared_values: Arc::clone(&self.shared_values),
         }
     }
 
@@ -309,6 +323,7 @@ impl<'a> Site<'a> {
                 stop: self.stop,
                 drawn_shapes: Arc::clone(&self.drawn_shapes),
                 named_in_order: Arc::clone(&self.named_in_order),
+                shared_values: Arc::clone(&self.shared_values),
             })
     }
 
@@ -551,6 +566,25 @@ impl<'a> Site<'a> {
             }),
         );
         Arc::clone(lock().entry(group).or_insert(named.into()))
+    }
+
+    /// The table of `slots` shared template values of `kind` for `group` (index into
+    /// `stats.groups`) in this copy's language (see [`SharedValues`]).
+    pub(crate) fn shared_values(
+        &self,
+        kind: &'static str,
+        group: usize,
+        slots: usize,
+    ) -> ValueTable {
+        let mut tables = self
+            .shared_values
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let table = tables
+            .entry((kind, self.language, group))
+            .or_insert_with(|| (0..slots).map(|_| OnceLock::new()).collect());
+        Arc::clone(table)
     }
 
     pub(crate) fn county_has_assessments(&self, county: usize) -> bool {
