@@ -35,6 +35,19 @@ impl Theme {
     }
 }
 
+#[cfg(test)]
+impl Theme {
+    /// A theme without templates, words or files: enough for tests of what pages hold.
+    pub(crate) fn empty() -> Theme {
+        Theme {
+            env: Environment::new(),
+            translations: BTreeMap::new(),
+            static_files: Vec::new(),
+            dir: PathBuf::new(),
+        }
+    }
+}
+
 /// The theme's words as templates see them (`t.key`, `t["level_" ~ level]`): a hash map of
 /// ready values, as every page looks up dozens of them and a serialised map would compare
 /// keys in order for each.

@@ -156,12 +156,7 @@ mod tests {
     }
 
     fn jobs_of(content: &Content, stats: &Stats) -> Vec<Job> {
-        let theme = Theme {
-            env: minijinja::Environment::new(),
-            translations: Default::default(),
-            static_files: Vec::new(),
-            dir: Default::default(),
-        };
+        let theme = Theme::empty();
         crate::render::jobs::all(&Site::new(content, stats, &theme))
     }
 

@@ -308,12 +308,7 @@ mod tests {
         }
         content.registry = registry::build(content.registry.counties.clone(), municipalities);
         let stats = crate::stats::compute(&content);
-        let theme = Theme {
-            env: minijinja::Environment::new(),
-            translations: Default::default(),
-            static_files: Vec::new(),
-            dir: Default::default(),
-        };
+        let theme = Theme::empty();
         let site = Site::new(&content, &stats, &theme);
         // 2017: x2 was answered H D I H D I H – in code order from 0101.
         let lists = answer_lists(&site, 1, 0);

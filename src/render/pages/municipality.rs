@@ -513,12 +513,7 @@ mod tests {
         // 0101 and 0104 both went to helt on x2 in 2017, from delvis and from inte on x: two rows.
         content.assessments[0].answers[0] = Some(Answer::Delvis);
         let stats = crate::stats::compute(&content);
-        let theme = Theme {
-            env: minijinja::Environment::new(),
-            translations: Default::default(),
-            static_files: Vec::new(),
-            dir: Default::default(),
-        };
+        let theme = Theme::empty();
         let site = Site::new(&content, &stats, &theme);
         let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
         let mut order: Vec<usize> = (0..content.assessments.len()).collect();
