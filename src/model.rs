@@ -59,6 +59,17 @@ pub(crate) fn answer_word(answer: Option<Answer>) -> &'static str {
     answer.map_or("obesvarad", Answer::as_str)
 }
 
+/// An answer or its absence as 0–3 (helt, delvis, inte, unanswered): the order of tallies,
+/// legends and lists of answers.
+pub(crate) fn answer_index(answer: Option<Answer>) -> usize {
+    match answer {
+        Some(Answer::Helt) => 0,
+        Some(Answer::Delvis) => 1,
+        Some(Answer::Inte) => 2,
+        None => 3,
+    }
+}
+
 /// A language the site is published in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]

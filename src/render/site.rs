@@ -4,9 +4,10 @@
 //! [`super::jobs`].
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use minijinja::Value;
 use serde::Serialize;
@@ -111,12 +112,8 @@ pub struct Site<'a> {
     /// Set when whoever rendered this copy no longer wants its pages (`watch`, when a new
     /// change arrives): a template being rendered then stops at its next write.
     stop: Option<&'a AtomicBool>,
-    /// The flower boxes' shapes written so far.
-    drawn_shapes: Arc<DrawnShapes>,
-    /// The groups' assessments in name order, as lists of municipalities show them.
-    named_in_order: Arc<NamedInOrder>,
-    /// Template values made once and shared by many pages (see [`SharedValues`]).
-    shared_values: Arc<SharedValues>,
+    /// What many pages share, made once; shared with the copies in other languages.
+    memos: Arc<Memos>,
 }
 
 #[derive(Serialize)]
@@ -186,11 +183,20 @@ impl Flowerbox<'_> {
             language: site.language,
         };
         let catalog = &site.content.catalogs[self.catalog];
-        let shapes = site
-            .drawn_shapes
-            .of((self.catalog, site.language, place, self.id_prefix), || {
-                flowerbox::Shapes::new(catalog, &labels, self.id_prefix, place)
-            });
+        let key = (
+            self.catalog,
+            site.language,
+            place,
+            self.id_prefix.to_string(),
+        );
+        let shapes = site.memos.shapes.get_or_make(key, || {
+            Arc::new(flowerbox::Shapes::new(
+                catalog,
+                &labels,
+                self.id_prefix,
+                place,
+            ))
+        });
         flowerbox::render_with(
             catalog,
             self.tallies,
@@ -202,57 +208,59 @@ impl Flowerbox<'_> {
     }
 }
 
-/// The flower boxes' shapes this site has written ([`flowerbox::Shapes`]), by catalogue,
-/// language, place and id prefix; shared with the copies in other languages. A site holds
-/// its content for as long as it lives, so no catalogue changes under them.
+/// What many pages of a site share, each made the first time a page asks for it and kept
+/// for as long as the site lives: a site borrows its content, so nothing they were made from
+/// changes under them (`watch` makes a new site for each change). The copies in other
+/// languages share them; a key holds the language where the value depends on it.
 #[derive(Default)]
-struct DrawnShapes(Mutex<HashMap<ShapesKey, Arc<flowerbox::Shapes>>>);
-
-type ShapesKey = (CatalogIndex, Language, flowerbox::Place, String);
-
-impl DrawnShapes {
-    /// The shapes for `key`, made by `make` the first time.
-    fn of(
-        &self,
-        (catalog, language, place, prefix): (CatalogIndex, Language, flowerbox::Place, &str),
-        make: impl FnOnce() -> flowerbox::Shapes,
-    ) -> Arc<flowerbox::Shapes> {
-        let key = (catalog, language, place, prefix.to_string());
-        if let Some(found) = self.lock().get(&key) {
-            return Arc::clone(found);
-        }
-        // Made outside the lock: two threads may both make the first ones, which are equal.
-        let made = Arc::new(make());
-        Arc::clone(self.lock().entry(key).or_insert(made))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ShapesKey, Arc<flowerbox::Shapes>>> {
-        // A panic elsewhere while the map was held leaves it whole: entries are added whole.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+struct Memos {
+    /// The flower boxes' shapes ([`flowerbox::Shapes`]), by catalogue, language, place and
+    /// id prefix.
+    shapes: Memo<(CatalogIndex, Language, flowerbox::Place, String), Arc<flowerbox::Shapes>>,
+    /// Each group's assessments in the order of their municipalities' names, each with the
+    /// `{name, path}` a list of municipalities shows, as a template value. Every indicator
+    /// page lists all of a year's municipalities by answer (at 10 000 municipalities, 88
+    /// pages of 10 000 names a year in each language) from here instead of sorting the names
+    /// and writing the paths again. The same in every language: names, and paths from the
+    /// root.
+    named_in_order: Memo<usize, NamedList>,
+    /// The rows of the answers' tables that many pages share, by language and group: a table
+    /// found under one lock a page, its rows then by slot without a lock, each made on first
+    /// use.
+    answer_rows: Memo<(Language, usize), ValueTable>,
 }
-
-/// Each group's assessments in the order of their municipalities' names, each with the
-/// `{name, path}` that a list of municipalities shows, as a template value: made once a
-/// group, on first use. Every indicator page lists all of a year's municipalities by answer
-/// (at 10 000 municipalities, 88 pages of 10 000 names a year in each language); they take
-/// them from here instead of each sorting the names and writing the paths again. Shared
-/// with the copies in other languages: the names and the paths from the root are the same.
-#[derive(Default)]
-struct NamedInOrder(Mutex<HashMap<usize, NamedList>>);
 
 /// Indices into `content.assessments`, each with its `{name, path}`.
 type NamedList = Arc<[(usize, Value)]>;
 
-/// Tables of template values that many pages share (the rows of the answers' tables), each
-/// value made on first use. A page finds its table by kind, language and group under one
-/// lock, then its values by slot without a lock. Shared with the copies in other languages,
-/// whose tables are their own by the language in the key.
-#[derive(Default)]
-struct SharedValues(Mutex<HashMap<(&'static str, Language, usize), ValueTable>>);
-
 /// Template values by slot, each made on first use.
 pub(crate) type ValueTable = Arc<[OnceLock<Value>]>;
+
+/// Values by key, each made the first time it is asked for.
+struct Memo<K, V>(Mutex<HashMap<K, V>>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// The value for `key`, made by `make` the first time. Made outside the lock: two threads
+    /// may both make the first one, and both get the one kept (they are equal).
+    fn get_or_make(&self, key: K, make: impl FnOnce() -> V) -> V {
+        if let Some(found) = self.lock().get(&key) {
+            return found.clone();
+        }
+        let made = make();
+        self.lock().entry(key).or_insert(made).clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<K, V>> {
+        // A panic elsewhere while the map was held leaves it whole: entries are added whole.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 #[derive(Serialize)]
 struct Named<'a> {
@@ -283,9 +291,7 @@ impl<'a> Site<'a> {
             language: content.config.language,
             translations,
             stop: None,
-            drawn_shapes: Arc::default(),
-            named_in_order: Arc::default(),
-            shared_values: Arc::default(),
+            memos: Arc::default(),
         }
     }
 
@@ -300,9 +306,7 @@ impl<'a> Site<'a> {
             language: self.language,
             translations: self.translations,
             stop: Some(stop),
-            drawn_shapes: Arc::clone(&self.drawn_shapes),
-            named_in_order: Arc::clone(&self.named_in_order),
-            shared_values: Arc::clone(&self.shared_values),
+            memos: Arc::clone(&self.memos),
         }
     }
 
@@ -321,9 +325,7 @@ impl<'a> Site<'a> {
                 language,
                 translations: &[],
                 stop: self.stop,
-                drawn_shapes: Arc::clone(&self.drawn_shapes),
-                named_in_order: Arc::clone(&self.named_in_order),
-                shared_values: Arc::clone(&self.shared_values),
+                memos: Arc::clone(&self.memos),
             })
     }
 
@@ -532,59 +534,39 @@ impl<'a> Site<'a> {
     }
 
     /// The assessments of group `group` (index into `stats.groups`) in the order of their
-    /// municipalities' names, each with `{name, path}` for a template (see [`NamedInOrder`]).
+    /// municipalities' names, each with `{name, path}` for a template ([`Memos`]).
     pub(crate) fn named_in_order(&self, group: usize) -> NamedList {
-        let lock = || {
-            // Entries are added whole, so a panic elsewhere leaves the map usable.
-            self.named_in_order
-                .0
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(found) = lock().get(&group) {
-            return Arc::clone(found);
-        }
-        // Made outside the lock: two threads may both make the first one, which are equal.
-        let assessments = self
-            .stats
-            .groups
-            .get(group)
-            .map_or(&[][..], |g| &g.assessments);
-        let registry = &self.content.registry;
-        let named = super::pages::by_municipality_name(
-            self,
-            assessments.iter().map(|&a| {
-                let municipality = self.content.assessments[a].municipality;
-                let named = Named {
-                    name: &registry.municipalities[municipality].name,
-                    path: self.assessment_path(a),
-                };
-                (
-                    municipality,
-                    (a, Value::from(minijinja::value::Serde(&named))),
-                )
-            }),
-        );
-        Arc::clone(lock().entry(group).or_insert(named.into()))
+        self.memos.named_in_order.get_or_make(group, || {
+            let assessments = self
+                .stats
+                .groups
+                .get(group)
+                .map_or(&[][..], |g| &g.assessments);
+            let registry = &self.content.registry;
+            let named = super::pages::by_municipality_name(
+                self,
+                assessments.iter().map(|&a| {
+                    let municipality = self.content.assessments[a].municipality;
+                    let named = Named {
+                        name: &registry.municipalities[municipality].name,
+                        path: self.assessment_path(a),
+                    };
+                    let value = Value::from(minijinja::value::Serde(&named));
+                    (municipality, (a, value))
+                }),
+            );
+            named.into()
+        })
     }
 
-    /// The table of `slots` shared template values of `kind` for `group` (index into
-    /// `stats.groups`) in this copy's language (see [`SharedValues`]).
-    pub(crate) fn shared_values(
-        &self,
-        kind: &'static str,
-        group: usize,
-        slots: usize,
-    ) -> ValueTable {
-        let mut tables = self
-            .shared_values
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let table = tables
-            .entry((kind, self.language, group))
-            .or_insert_with(|| (0..slots).map(|_| OnceLock::new()).collect());
-        Arc::clone(table)
+    /// The shared rows of the answers' tables for `group` (index into `stats.groups`) in this
+    /// copy's language: a table of `slots` rows, each made on first use ([`Memos`]).
+    pub(crate) fn answer_rows(&self, group: usize, slots: usize) -> ValueTable {
+        self.memos
+            .answer_rows
+            .get_or_make((self.language, group), || {
+                (0..slots).map(|_| OnceLock::new()).collect()
+            })
     }
 
     pub(crate) fn county_has_assessments(&self, county: usize) -> bool {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Answer, CatalogIndex, IndicatorRef, Level, Year};
+use crate::model::{Answer, CatalogIndex, IndicatorRef, Level, Year, answer_index};
 use crate::output::OutputFile;
 use crate::render::paths;
 use crate::render::site::{Head, RenderError, Site};
@@ -220,13 +220,7 @@ fn answer_lists(site: &Site<'_>, group: usize, indicator: usize) -> Vec<AnswerLi
             .get(indicator)
             .copied()
             .flatten();
-        let slot = match answer {
-            Some(Answer::Helt) => 0,
-            Some(Answer::Delvis) => 1,
-            Some(Answer::Inte) => 2,
-            None => 3,
-        };
-        by_answer[slot].push(named.clone());
+        by_answer[answer_index(answer)].push(named.clone());
     }
     let [helt, delvis, inte, obesvarad] = by_answer;
     let mut answer_lists = vec![

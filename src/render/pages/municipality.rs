@@ -4,7 +4,7 @@
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::model::{Answer, Catalog, Level, Year};
+use crate::model::{Catalog, Level, Year, answer_index};
 use crate::output::OutputFile;
 use crate::render::flowerbox::Place;
 use crate::render::markdown;
@@ -343,11 +343,7 @@ fn area_views<'a>(
     let assessment = &site.content.assessments[index];
     let figures = &site.stats.assessments[index];
     let catalog = &site.content.catalogs[assessment.catalog];
-    let rows = site.shared_values(
-        "answer row",
-        figures.group,
-        catalog.indicators.len() * ROW_KINDS,
-    );
+    let rows = site.answer_rows(figures.group, catalog.indicators.len() * ROW_KINDS);
     catalog
         .areas
         .iter()
@@ -401,16 +397,6 @@ fn indicator_row_value(site: &Site<'_>, rows: &ValueTable, index: usize, i: usiz
     match rows.get(slot) {
         Some(row) => row.get_or_init(make).clone(),
         None => make(),
-    }
-}
-
-/// 0–3: helt, delvis, inte, unanswered.
-fn answer_index(answer: Option<Answer>) -> usize {
-    match answer {
-        Some(Answer::Helt) => 0,
-        Some(Answer::Delvis) => 1,
-        Some(Answer::Inte) => 2,
-        None => 3,
     }
 }
 
@@ -500,6 +486,7 @@ fn year_links(site: &Site<'_>, index: usize) -> Vec<YearLink> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Answer;
     use crate::render::theme::Theme;
 
     /// Every row taken from the shared table is the row made for its own page, whichever

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::output::OutputFile;
 
-use crate::model::{Answer, CatalogIndex, IndicatorRef, Year};
+use crate::model::{Answer, CatalogIndex, IndicatorRef, Year, answer_index};
 use crate::render::charts::{self, Bar, LinePanel, LinePoint, StackRow};
 use crate::render::format;
 use crate::render::map::{self, Paint, Region, SHARE_CLASSES};
@@ -231,12 +231,6 @@ pub(crate) fn answer_map(
         site.t("answer_inte"),
         site.t("answer_obesvarad"),
     ];
-    let style_of = |answer: Option<Answer>| match answer {
-        Some(Answer::Helt) => 0,
-        Some(Answer::Delvis) => 1,
-        Some(Answer::Inte) => 2,
-        None => 3,
-    };
     let geometry = format!("{root}{}", paths::MAP_NATION);
     let region = |m: usize| {
         let municipality = &content.registry.municipalities[m];
@@ -244,9 +238,9 @@ pub(crate) fn answer_map(
         let (_, href) = map_link(site, m, g.year, &root);
         let region = match answer_of(m) {
             Some(answer) => Region {
-                paint: Paint::Answer(style_of(answer)),
+                paint: Paint::Answer(answer_index(answer)),
                 href,
-                title: format!("{name}: {}", words[style_of(answer)]),
+                title: format!("{name}: {}", words[answer_index(answer)]),
             },
             None => Region {
                 paint: Paint::NoData,
