@@ -13,5 +13,6 @@ pub mod opendata;
 pub(crate) mod pages;
 pub(crate) mod paths;
 pub mod png;
+pub(crate) mod reuse;
 pub mod site;
 pub(crate) mod theme;

@@ -10,6 +10,7 @@ use crate::render::flowerbox::Place;
 use crate::render::markdown;
 use crate::render::opendata;
 use crate::render::paths;
+use crate::render::reuse::Reusable;
 use crate::render::site::{Head, RenderError, Site, ValueTable};
 use crate::stats::{
     AssessmentFigures, ChangeKind, Comparison, ComparisonRow, RelativeIndicator, Tally,
@@ -377,7 +378,8 @@ const ROW_KINDS: usize = 4 * 6 * 5;
 /// [`indicator_row`] as a template value. A row without a comment is the same in every page
 /// of its group (and language) with the same answer and change, so it is taken from `rows`,
 /// made by the first page that needs it, instead of made again for each page: at 10 000
-/// municipalities 88 rows a page, 40 000 pages.
+/// municipalities 88 rows a page, 40 000 pages. A shared row is [`Reusable`]: the template
+/// writes its markup once and reuses it.
 fn indicator_row_value(site: &Site<'_>, rows: &ValueTable, index: usize, i: usize) -> Value {
     let assessment = &site.content.assessments[index];
     let make = || Value::from(minijinja::value::Serde(&indicator_row(site, index, i)));
@@ -395,7 +397,7 @@ fn indicator_row_value(site: &Site<'_>, rows: &ValueTable, index: usize, i: usiz
         .map_or(0, |c| 1 + answer_index(c.previous));
     let slot = ((i * 4 + answer) * 6 + kind) * 5 + previous;
     match rows.get(slot) {
-        Some(row) => row.get_or_init(make).clone(),
+        Some(row) => row.get_or_init(|| Reusable::value(make())).clone(),
         None => make(),
     }
 }
