@@ -19,6 +19,7 @@ use crate::stats::{Stats, Tally};
 use super::credit;
 use super::flowerbox;
 use super::paths;
+use super::reuse::Reusable;
 use super::theme::{Theme, template_pos};
 
 /// A template that failed to render (a theme error): the render layer's one error type.
@@ -551,7 +552,7 @@ impl<'a> Site<'a> {
                         name: &registry.municipalities[municipality].name,
                         path: self.assessment_path(a),
                     };
-                    let value = Value::from(minijinja::value::Serde(&named));
+                    let value = Reusable::value(Value::from(minijinja::value::Serde(&named)));
                     (municipality, (a, value))
                 }),
             );

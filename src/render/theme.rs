@@ -371,7 +371,7 @@ pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics
     env.add_filter("num", move |value: u64| format::integer(value, language));
     env.add_filter("dec", move |value: f64| format::decimal(value, language));
     env.add_filter("pp", format::points_difference);
-    env.add_function("reuse", super::reuse::reuse);
+    env.add_function("reuse_each", super::reuse::reuse_each);
 
     let templates_dir = dir.join("templates");
     for rel in files_under(&templates_dir) {
