@@ -30,16 +30,22 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Rest};
 use minijinja::{AutoEscape, Error, ErrorKind, State, Value};
 
 /// A template value many pages share, with the markup made from it: by the other arguments
-/// of `reuse`, the markup the macro wrote for them. A value reads like the map it wraps.
+/// of `reuse_each`, the markup the macro wrote for them. A value reads like the map it wraps.
 #[derive(Debug)]
 pub(crate) struct Reusable {
     fields: Value,
-    /// A handful at most (a page's depth below the root, whether it has an earlier year).
+    /// A handful (a page's depth below the root, whether it has an earlier year), and never
+    /// more than [`KEPT_PER_VALUE`].
     markup: Mutex<Vec<(Vec<Value>, Value)>>,
 }
 
+/// The most sets of arguments a value keeps markup for. A template that passes something of
+/// each page's own (against the rule above) then costs a macro call a value, as without
+/// reuse, instead of a list that grows with every page and is searched for each.
+const KEPT_PER_VALUE: usize = 8;
+
 impl Reusable {
-    /// `fields` as a value whose markup `reuse` keeps.
+    /// `fields` as a value whose markup `reuse_each` keeps.
     pub(crate) fn value(fields: Value) -> Value {
         Value::from_object(Reusable {
             fields,
@@ -57,7 +63,8 @@ impl Reusable {
 
     fn keep(&self, args: &[Value], made: &Value) {
         let mut markup = self.markup.lock().unwrap_or_else(PoisonError::into_inner);
-        if !markup.iter().any(|(with, _)| with.as_slice() == args) {
+        if markup.len() < KEPT_PER_VALUE && !markup.iter().any(|(with, _)| with.as_slice() == args)
+        {
             markup.push((args.to_vec(), made.clone()));
         }
     }
@@ -187,6 +194,22 @@ mod tests {
         assert_eq!(made.load(Ordering::Relaxed), 4);
         render(&values[..1], "up-", &made);
         assert_eq!(made.load(Ordering::Relaxed), 4);
+    }
+
+    #[test]
+    fn a_value_keeps_markup_for_a_few_sets_of_arguments_only() {
+        let made = Arc::new(AtomicUsize::new(0));
+        let shared = Reusable::value(fields("A"));
+        for page in 0..20 {
+            let root = format!("page{page}-");
+            let out = render(std::slice::from_ref(&shared), &root, &made);
+            assert_eq!(out, format!("<a href=\"{root}page\">A</a>|"));
+        }
+        assert_eq!(made.load(Ordering::Relaxed), 20);
+        let kept = shared
+            .downcast_object_ref::<Reusable>()
+            .map(|r| r.markup.lock().map(|m| m.len()).unwrap_or_default());
+        assert_eq!(kept, Some(KEPT_PER_VALUE));
     }
 
     #[test]

@@ -219,7 +219,8 @@ struct Memos {
     /// id prefix.
     shapes: Memo<(CatalogIndex, Language, flowerbox::Place, String), Arc<flowerbox::Shapes>>,
     /// Each group's assessments in the order of their municipalities' names, each with the
-    /// `{name, path}` a list of municipalities shows, as a template value. Every indicator
+    /// `{name, path}` a list of municipalities shows, as a template value ([`Reusable`]: the
+    /// lists write each entry's markup once). Every indicator
     /// page lists all of a year's municipalities by answer (at 10 000 municipalities, 88
     /// pages of 10 000 names a year in each language) from here instead of sorting the names
     /// and writing the paths again. The same in every language: names, and paths from the
