@@ -19,10 +19,10 @@
 //! time, so a list may hold shared and page-own values alike. One call writes the whole list:
 //! a call for each value costs the engine more than the markup it saves.
 //!
-//! The macro's markup must therefore depend only on its arguments and on what is the same
-//! for the whole site in one language (the theme's words, `lang`): it is the one rule a
-//! theme author has to keep, and the tests compare the pages written with and without
-//! reuse.
+//! The markup is kept by the theme's language too, so the macro's markup must depend only on
+//! its arguments and on what is the same for the whole site in one language (the theme's
+//! words, `lang`): it is the one rule a theme author has to keep, and the tests compare the
+//! pages written with and without reuse.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -34,8 +34,8 @@ use minijinja::{AutoEscape, Error, ErrorKind, State, Value};
 #[derive(Debug)]
 pub(crate) struct Reusable {
     fields: Value,
-    /// A handful (a page's depth below the root, whether it has an earlier year), and never
-    /// more than [`KEPT_PER_VALUE`].
+    /// By language and the other arguments: a handful (the languages, a page's depth below
+    /// the root, whether it has an earlier year), and never more than [`KEPT_PER_VALUE`].
     markup: Mutex<Vec<(Vec<Value>, Value)>>,
 }
 
@@ -53,19 +53,18 @@ impl Reusable {
         })
     }
 
-    fn kept(&self, args: &[Value]) -> Option<Value> {
+    fn kept(&self, key: &[Value]) -> Option<Value> {
         let markup = self.markup.lock().unwrap_or_else(PoisonError::into_inner);
         markup
             .iter()
-            .find(|(with, _)| with.as_slice() == args)
+            .find(|(with, _)| with.as_slice() == key)
             .map(|(_, made)| made.clone())
     }
 
-    fn keep(&self, args: &[Value], made: &Value) {
+    fn keep(&self, key: &[Value], made: &Value) {
         let mut markup = self.markup.lock().unwrap_or_else(PoisonError::into_inner);
-        if markup.len() < KEPT_PER_VALUE && !markup.iter().any(|(with, _)| with.as_slice() == args)
-        {
-            markup.push((args.to_vec(), made.clone()));
+        if markup.len() < KEPT_PER_VALUE && !markup.iter().any(|(with, _)| with.as_slice() == key) {
+            markup.push((key.to_vec(), made.clone()));
         }
     }
 }
@@ -92,19 +91,25 @@ impl Object for Reusable {
 }
 
 /// The template function `reuse_each(macro, values, args…)` (see the module's
-/// documentation): `macro(value, args…)` for each of `values`, written one after the other.
-/// In markup the macro's output must be markup (a macro's is); anything else is an error
-/// rather than text written unescaped.
+/// documentation), in the theme of `language` (a language's code): `macro(value, args…)` for
+/// each of `values`, written one after the other. The markup is kept by language and
+/// arguments, as some shared values are shared by the site's languages too and a macro may
+/// use the theme's words. In markup the macro's output must be markup (a macro's is);
+/// anything else is an error rather than text written unescaped.
 pub(crate) fn reuse_each(
     state: &mut State<'_, '_>,
+    language: &Value,
     make: Value,
     values: Value,
     args: Rest<Value>,
 ) -> Result<Value, Error> {
     let markup = !matches!(state.auto_escape(), AutoEscape::None);
+    let key: Vec<Value> = std::iter::once(language.clone())
+        .chain(args.iter().cloned())
+        .collect();
     let mut out = String::new();
     for value in values.try_iter()? {
-        let made = made_or_kept(state, &make, value, &args)?;
+        let made = made_or_kept(state, &make, value, &args, &key)?;
         if markup && !made.is_safe() {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
@@ -123,15 +128,16 @@ pub(crate) fn reuse_each(
     })
 }
 
-/// `make(value, args…)`, or the markup kept for them if `value` is [`Reusable`].
+/// `make(value, args…)`, or the markup kept under `key` if `value` is [`Reusable`].
 fn made_or_kept(
     state: &mut State<'_, '_>,
     make: &Value,
     value: Value,
     args: &[Value],
+    key: &[Value],
 ) -> Result<Value, Error> {
     let reusable = value.downcast_object_ref::<Reusable>();
-    if let Some(made) = reusable.and_then(|r| r.kept(args)) {
+    if let Some(made) = reusable.and_then(|r| r.kept(key)) {
         return Ok(made);
     }
     let mut all = Vec::with_capacity(args.len() + 1);
@@ -139,7 +145,7 @@ fn made_or_kept(
     all.extend(args.iter().cloned());
     let made = make.call(state, &all)?;
     if let Some(reusable) = reusable {
-        reusable.keep(args, &made);
+        reusable.keep(key, &made);
     }
     Ok(made)
 }
@@ -153,11 +159,27 @@ mod tests {
     const TEMPLATE: &str = "{% macro cell(v, root) %}{{ made() }}<a href=\"{{ root }}{{ v.path }}\">{{ v.name }}</a>|{% endmacro %}\
         {{ reuse_each(cell, values, root) }}";
 
+    /// `reuse_each` in the theme of `language`, as `theme::load` adds it.
+    fn add_reuse_each(env: &mut Environment<'_>, language: &str) {
+        let language = Value::from(language);
+        env.add_function(
+            "reuse_each",
+            move |state: &mut State<'_, '_>, make: Value, values: Value, args: Rest<Value>| {
+                reuse_each(state, &language, make, values, args)
+            },
+        );
+    }
+
     /// Renders `TEMPLATE` for `values` under `root`, counting the macro's calls in `made`.
     fn render(values: &[Value], root: &str, made: &Arc<AtomicUsize>) -> String {
+        render_in("sv", values, root, made)
+    }
+
+    /// [`render`] in the theme of `language`.
+    fn render_in(language: &str, values: &[Value], root: &str, made: &Arc<AtomicUsize>) -> String {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.add_function("reuse_each", reuse_each);
+        add_reuse_each(&mut env, language);
         let count = Arc::clone(made);
         env.add_function("made", move || {
             count.fetch_add(1, Ordering::Relaxed);
@@ -197,6 +219,16 @@ mod tests {
     }
 
     #[test]
+    fn markup_is_kept_by_language() {
+        let made = Arc::new(AtomicUsize::new(0));
+        let shared = Reusable::value(fields("A"));
+        render_in("sv", std::slice::from_ref(&shared), "up-", &made);
+        render_in("en", std::slice::from_ref(&shared), "up-", &made);
+        render_in("sv", std::slice::from_ref(&shared), "up-", &made);
+        assert_eq!(made.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
     fn a_value_keeps_markup_for_a_few_sets_of_arguments_only() {
         let made = Arc::new(AtomicUsize::new(0));
         let shared = Reusable::value(fields("A"));
@@ -222,7 +254,7 @@ mod tests {
                 AutoEscape::None
             }
         });
-        env.add_function("reuse_each", reuse_each);
+        add_reuse_each(&mut env, "sv");
         env.add_function("shout", |v: String| format!("<{v}>"));
         let source = "{{ reuse_each(shout, ['a', 'b']) }}";
         let html = env

@@ -371,7 +371,16 @@ pub(crate) fn load(dir: &Path, language: Language, diagnostics: &mut Diagnostics
     env.add_filter("num", move |value: u64| format::integer(value, language));
     env.add_filter("dec", move |value: f64| format::decimal(value, language));
     env.add_filter("pp", format::points_difference);
-    env.add_function("reuse_each", super::reuse::reuse_each);
+    let language_key = Value::from(language.code());
+    env.add_function(
+        "reuse_each",
+        move |state: &mut minijinja::State<'_, '_>,
+              make: Value,
+              values: Value,
+              args: minijinja::value::Rest<Value>| {
+            super::reuse::reuse_each(state, &language_key, make, values, args)
+        },
+    );
 
     let templates_dir = dir.join("templates");
     for rel in files_under(&templates_dir) {
