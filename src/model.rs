@@ -59,8 +59,16 @@ pub(crate) fn answer_word(answer: Option<Answer>) -> &'static str {
     answer.map_or("obesvarad", Answer::as_str)
 }
 
-/// An answer or its absence as 0–3 (helt, delvis, inte, unanswered): the order of tallies,
-/// legends and lists of answers.
+/// The answers and their absence in the order of tallies, legends, the flower box's styles
+/// and lists of answers; [`answer_index`] gives a place in it.
+pub(crate) const ANSWER_ORDER: [Option<Answer>; 4] = [
+    Some(Answer::Helt),
+    Some(Answer::Delvis),
+    Some(Answer::Inte),
+    None,
+];
+
+/// An answer or its absence as 0–3, its place in [`ANSWER_ORDER`].
 pub(crate) fn answer_index(answer: Option<Answer>) -> usize {
     match answer {
         Some(Answer::Helt) => 0,
@@ -757,5 +765,17 @@ impl Content {
     /// The catalogue of an index, if the content has it.
     pub(crate) fn catalog(&self, index: CatalogIndex) -> Option<&Catalog> {
         index.of(&self.catalogs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answers_index_is_its_place_in_the_order() {
+        for (place, answer) in ANSWER_ORDER.into_iter().enumerate() {
+            assert_eq!(answer_index(answer), place, "{answer:?}");
+        }
     }
 }

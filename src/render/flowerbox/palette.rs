@@ -2,8 +2,6 @@
 //! out at least 3:1 against whatever it is drawn on (WCAG 1.4.11); the fills differ in
 //! colour and in pattern, so that colour is never the only cue.
 
-use crate::model::Answer;
-
 /// The picture's background (a warm white).
 pub(crate) const BACKGROUND: &str = "#fbfcf8";
 /// Outlines of every indicator shape, bar and swatch, and all text.
@@ -54,12 +52,7 @@ pub(crate) const ANSWER_STYLES: [AnswerStyle; 4] = [
 ];
 
 /// The answers in the order of [`ANSWER_STYLES`].
-pub(crate) const ANSWER_ORDER: [Option<Answer>; 4] = [
-    Some(Answer::Helt),
-    Some(Answer::Delvis),
-    Some(Answer::Inte),
-    None,
-];
+pub(crate) use crate::model::ANSWER_ORDER;
 
 /// The `<pattern>` of each answer but helt (plain): delvis hatched, inte cross-hatched,
 /// obesvarad dotted, with ids `{prefix}fill-{key}`. Pictures that draw answers (the flower
