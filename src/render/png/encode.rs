@@ -2,18 +2,14 @@
 //! buffer that deflate reads, and deflate writes straight into the file's one `IDAT` chunk.
 //!
 //! The settings were chosen by measuring flower boxes (`examples/png_phases.rs`): their
-//! hatched fills repeat exactly, which deflate finds without filtering, so no filter and a low
-//! deflate level give a smaller file than the default adaptive filter at level 6, in about a
-//! quarter of the time. Deflate is zlib-rs (flate2's `zlib-rs` feature): at level 3 it makes
-//! files of the size miniz_oxide made at level 2, in half the time. The `png` crate's encoder,
-//! used before, copied every row twice more on the way: writing the file here makes the same
-//! bytes in 5–7 % less time a picture.
+//! hatched fills repeat exactly, which deflate finds without filtering, so no filter gives a
+//! smaller file than the default adaptive filter, in a fraction of the time. Deflate is the
+//! project's own ([`super::deflate`]), which looks for repeats where drawn pictures have them:
+//! files a little smaller than zlib-rs made at level 3, in about two thirds of the time.
 
-use flate2::{Compress, Compression, FlushCompress, Status};
 use resvg::tiny_skia::{Pixmap, PremultipliedColorU8};
 
-/// The deflate level of every PNG (named in `super::MAKER`).
-pub(super) const DEFLATE_LEVEL: u32 = 3;
+use super::deflate::Deflater;
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
 /// Colour types of the `IHDR` chunk.
@@ -22,18 +18,10 @@ const RGBA: u8 = 6;
 
 /// What a thread keeps from one picture to the next: the rows deflate reads and deflate's
 /// own state (a few hundred kilobytes it would otherwise allocate and fault in each time).
+#[derive(Default)]
 pub(super) struct Encoder {
     rows: Vec<u8>,
-    deflate: Compress,
-}
-
-impl Default for Encoder {
-    fn default() -> Self {
-        Encoder {
-            rows: Vec::new(),
-            deflate: Compress::new(Compression::new(DEFLATE_LEVEL), true),
-        }
-    }
+    deflate: Deflater,
 }
 
 impl Encoder {
@@ -42,10 +30,7 @@ impl Encoder {
     pub(super) fn png(&mut self, pixmap: &Pixmap) -> Result<Vec<u8>, String> {
         let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
         let rgba = pixmap.data();
-        // Whole blocks without stopping early, so that the compiler can vectorise the check.
-        let opaque = rgba
-            .chunks(64)
-            .all(|block| block.chunks_exact(4).fold(u8::MAX, |all, p| all & p[3]) == u8::MAX);
+        let opaque = is_opaque(rgba);
         let channels = if opaque { 3 } else { 4 };
         let row_bytes = 1 + width * channels;
         self.rows.resize(row_bytes * height, 0);
@@ -74,13 +59,29 @@ impl Encoder {
             file.extend_from_slice(&header);
             Ok(())
         })?;
-        self.deflate.reset();
         chunk(&mut file, b"IDAT", |file| {
-            compress(&mut self.deflate, &self.rows, file)
+            // Flower boxes deflate to about a twentieth of their rows.
+            file.reserve(self.rows.len() / 16);
+            self.deflate.zlib(&self.rows, row_bytes, channels, file);
+            Ok(())
         })?;
         chunk(&mut file, b"IEND", |_| Ok(()))?;
         Ok(file)
     }
+}
+
+/// Whether every pixel of `rgba` has alpha 255: the bytes read eight at a time, and a whole
+/// block of them before the one branch, so that the compiler can vectorise the check.
+fn is_opaque(rgba: &[u8]) -> bool {
+    const ALPHA: u64 = 0xff00_0000_ff00_0000;
+    rgba.chunks(1024).all(|block| {
+        let words = block.chunks_exact(8);
+        let rest = words.remainder().get(3).map_or(u8::MAX, |&alpha| alpha);
+        let all = words.fold(ALPHA, |all, word| {
+            all & u64::from_le_bytes(word.try_into().unwrap_or_default())
+        });
+        all & ALPHA == ALPHA && rest == u8::MAX
+    })
 }
 
 /// Opaque premultiplied colour is the colour: drops every fourth byte, four pixels (three
@@ -89,7 +90,7 @@ fn rgb_row(pixels: &[u8], row: &mut [u8]) {
     let mut targets = row.chunks_exact_mut(12);
     let mut sources = pixels.chunks_exact(16);
     for (rgb, p) in (&mut targets).zip(&mut sources) {
-        let word = |i: usize| u32::from_le_bytes([p[i], p[i + 1], p[i + 2], p[i + 3]]);
+        let word = |i: usize| u32::from_le_bytes(p[i..i + 4].try_into().unwrap_or_default());
         let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
         rgb[0..4].copy_from_slice(&((p0 & 0xff_ffff) | (p1 << 24)).to_le_bytes());
         rgb[4..8].copy_from_slice(&(((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes());
@@ -109,24 +110,6 @@ fn rgba_row(pixels: &[PremultipliedColorU8], row: &mut [u8]) {
     for (out, p) in row.chunks_exact_mut(4).zip(pixels) {
         let c = p.demultiply();
         out.copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-    }
-}
-
-/// Deflates all of `rows` as one zlib stream onto the end of `file`.
-fn compress(deflate: &mut Compress, rows: &[u8], file: &mut Vec<u8>) -> Result<(), String> {
-    loop {
-        let read = deflate.total_in() as usize;
-        // Flower boxes deflate to about a twentieth of their rows: an eighth is room enough
-        // for one call, without holding memory for the worst case in every file kept.
-        file.reserve(((rows.len() - read) / 8).max(64 * 1024));
-        let written = deflate.total_out();
-        match deflate.compress_vec(&rows[read..], file, FlushCompress::Finish) {
-            Ok(Status::StreamEnd) => return Ok(()),
-            Ok(Status::Ok | Status::BufError)
-                if deflate.total_in() as usize > read || deflate.total_out() > written => {}
-            Ok(_) => return Err("cannot deflate PNG: deflate made no progress".into()),
-            Err(e) => return Err(format!("cannot deflate PNG: {e}")),
-        }
     }
 }
 

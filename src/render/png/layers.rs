@@ -595,8 +595,8 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
             continue;
         }
         for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(4)) {
-            let (d4, s4) = ([d[0], d[1], d[2], d[3]], [s[0], s[1], s[2], s[3]]);
-            let blended = source_over(u32::from_ne_bytes(d4), u32::from_ne_bytes(s4));
+            let pixel = |p: &[u8]| u32::from_ne_bytes(p.try_into().unwrap_or_default());
+            let blended = source_over(pixel(d), pixel(s));
             d.copy_from_slice(&blended.to_ne_bytes());
         }
     }
