@@ -268,9 +268,29 @@ fn code_lengths(frequencies: &[u32], limit: u8) -> Vec<u8> {
     }
 }
 
+/// How often each symbol is used in one block.
+#[derive(Clone)]
+struct Counts {
+    literals: [u32; LITERALS],
+    distances: [u32; DISTANCES],
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        let mut literals = [0; LITERALS];
+        literals[END_OF_BLOCK] = 1;
+        Counts {
+            literals,
+            distances: [0; DISTANCES],
+        }
+    }
+}
+
 /// What an encoder keeps from one picture to the next.
 pub struct Deflater {
     tokens: Vec<Token>,
+    /// The counts of each block of `BLOCK_TOKENS` tokens, taken as they are found.
+    counts: Vec<Counts>,
     /// The last place (plus one; zero is none) where each hash of four bytes was seen.
     recent: Vec<u32>,
 }
@@ -279,6 +299,7 @@ impl Default for Deflater {
     fn default() -> Self {
         Deflater {
             tokens: Vec::new(),
+            counts: Vec::new(),
             recent: vec![0; 1 << HASH_BITS],
         }
     }
@@ -292,16 +313,17 @@ impl Deflater {
         // bytes a multiple of 31.
         out.extend_from_slice(&[0x78, 0x01]);
         self.tokens.clear();
+        self.counts.clear();
         self.recent.fill(0);
         self.find_matches(data, row, pixel);
         let mut bits = Bits::new(out);
-        let blocks = self.tokens.chunks(BLOCK_TOKENS);
-        let last = blocks.len().saturating_sub(1);
         if self.tokens.is_empty() {
-            write_block(&mut bits, &[], true);
+            write_block(&mut bits, &[], &Counts::default(), true);
         }
-        for (index, block) in blocks.enumerate() {
-            write_block(&mut bits, block, index == last);
+        let blocks = self.tokens.chunks(BLOCK_TOKENS).zip(&self.counts);
+        let last = blocks.len().saturating_sub(1);
+        for (index, (block, counts)) in blocks.enumerate() {
+            write_block(&mut bits, block, counts, index == last);
         }
         bits.finish();
         let mut check = simd_adler32::Adler32::new();
@@ -312,7 +334,7 @@ impl Deflater {
     /// Turns `data` into tokens: at each place the longest match among the neighbouring
     /// pixels' distances and the last place with the same four bytes, else a literal.
     fn find_matches(&mut self, data: &[u8], row: usize, pixel: usize) {
-        let mut neighbours = [pixel, row, row + pixel, row.saturating_sub(pixel), 2 * row];
+        let mut neighbours = [pixel, row, row + pixel, row.saturating_sub(pixel)];
         neighbours.iter_mut().for_each(|d| {
             if *d == 0 || *d > WINDOW {
                 *d = pixel.min(WINDOW);
@@ -320,6 +342,7 @@ impl Deflater {
         });
         let four =
             |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+        let mut counts = Counts::default();
         let mut at = 0;
         while at < data.len() {
             let max = (data.len() - at).min(MAX_MATCH);
@@ -365,33 +388,30 @@ impl Deflater {
                     }
                 }
             }
+            if self.tokens.len().is_multiple_of(BLOCK_TOKENS) && !self.tokens.is_empty() {
+                self.counts.push(std::mem::take(&mut counts));
+            }
             if best >= MIN_MATCH {
                 self.tokens.push(Token::copy(best, best_distance));
+                counts.literals[257 + length_code(best)] += 1;
+                counts.distances[distance_code(best_distance)] += 1;
                 at += best;
             } else {
                 self.tokens.push(Token::literal(data[at]));
+                counts.literals[usize::from(data[at])] += 1;
                 at += 1;
             }
+        }
+        if !self.tokens.is_empty() {
+            self.counts.push(counts);
         }
     }
 }
 
 /// Writes `tokens` as one block with its own Huffman codes (block type 2).
-fn write_block(bits: &mut Bits, tokens: &[Token], last: bool) {
-    let mut literal_counts = [0u32; LITERALS];
-    let mut distance_counts = [0u32; DISTANCES];
-    for token in tokens {
-        match token.split() {
-            Ok(byte) => literal_counts[usize::from(byte)] += 1,
-            Err((length, distance)) => {
-                literal_counts[257 + length_code(length)] += 1;
-                distance_counts[distance_code(distance)] += 1;
-            }
-        }
-    }
-    literal_counts[END_OF_BLOCK] += 1;
-    let literals = Code::new(&literal_counts, 15);
-    let distances = Code::new(&distance_counts, 15);
+fn write_block(bits: &mut Bits, tokens: &[Token], counts: &Counts, last: bool) {
+    let literals = Code::new(&counts.literals, 15);
+    let distances = Code::new(&counts.distances, 15);
 
     // Header and codes: at most 17 + 19 × 3 + 316 × 7 bits. Each token: at most 48.
     bits.reserve(400 + tokens.len() * 6);
