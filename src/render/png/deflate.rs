@@ -350,7 +350,7 @@ impl Deflater {
             if max >= MIN_MATCH {
                 let here = four(at);
                 // Which neighbours begin a match, without a branch for each: most places
-                // that none do (the edges of shapes) cost one branch, not five.
+                // that none do (the edges of shapes) cost one branch, not four.
                 let mut starts = 0u32;
                 for (index, &distance) in neighbours.iter().enumerate() {
                     let hit = (distance <= at) & (four(at.saturating_sub(distance)) == here);
@@ -374,9 +374,10 @@ impl Deflater {
                 if best < max {
                     let hash = (here.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)) as usize;
                     let seen = self.recent[hash] as usize;
-                    self.recent[hash] = at as u32 + 1;
-                    if seen > 0 && at - (seen - 1) <= WINDOW && four(seen - 1) == here {
-                        let from = seen - 1;
+                    self.recent[hash] = (at as u32).wrapping_add(1);
+                    // Places past 4 GiB wrap around: such a place is only never found.
+                    let from = seen.wrapping_sub(1);
+                    if seen > 0 && from < at && at - from <= WINDOW && four(from) == here {
                         let length = if data[from + best] == data[at + best] {
                             match_length(data, from, at, max)
                         } else {
