@@ -85,26 +85,19 @@ fn main() -> Result<(), String> {
     Ok(())
 }
 
-/// A PNG's rows as deflate read them (filter byte first), with the row's and a pixel's bytes.
+/// A PNG's rows as a PNG without filters holds them (a zero filter byte first in each row),
+/// with the row's and a pixel's bytes.
 fn rows(file: &[u8]) -> Result<(Vec<u8>, usize, usize), String> {
-    let mut at = 8;
-    let (mut width, mut channels, mut stream) = (0, 0, Vec::new());
-    while at + 8 <= file.len() {
-        let length = u32::from_be_bytes(file[at..at + 4].try_into().map_err(|_| "short")?) as usize;
-        let data = file.get(at + 8..at + 8 + length).ok_or("short chunk")?;
-        match &file[at + 4..at + 8] {
-            b"IHDR" => {
-                width = u32::from_be_bytes(data[..4].try_into().map_err(|_| "short")?) as usize;
-                channels = if data[9] == 6 { 4 } else { 3 };
-            }
-            b"IDAT" => stream.extend_from_slice(data),
-            _ => {}
-        }
-        at += 12 + length;
-    }
-    let mut rows = Vec::new();
-    flate2::read::ZlibDecoder::new(&stream[..])
-        .read_to_end(&mut rows)
+    let mut reader = png::Decoder::new(std::io::Cursor::new(file))
+        .read_info()
         .map_err(|e| e.to_string())?;
-    Ok((rows, 1 + width * channels, channels))
+    let mut pixels = vec![0; reader.output_buffer_size().ok_or("picture too large")?];
+    let info = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
+    let pixel = info.color_type.samples();
+    let mut rows = Vec::with_capacity(info.buffer_size() + info.height as usize);
+    for row in pixels[..info.buffer_size()].chunks_exact(info.line_size) {
+        rows.push(0);
+        rows.extend_from_slice(row);
+    }
+    Ok((rows, 1 + info.line_size, pixel))
 }

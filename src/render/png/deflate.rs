@@ -215,10 +215,13 @@ impl Code {
 fn code_lengths(frequencies: &[u32], limit: u8) -> Vec<u8> {
     let mut weights: Vec<u32> = frequencies.to_vec();
     // Two symbols at least: a code of one symbol is incomplete, which decoders may refuse.
-    for symbol in 0..weights.len().min(2) {
-        if weights.iter().filter(|&&w| w > 0).count() < 2 && weights[symbol] == 0 {
-            weights[symbol] = 1;
-        }
+    let used = weights.iter().filter(|&&w| w > 0).count();
+    for w in weights
+        .iter_mut()
+        .filter(|w| **w == 0)
+        .take(2usize.saturating_sub(used))
+    {
+        *w = 1;
     }
     let mut lengths = vec![0u8; weights.len()];
     loop {
