@@ -57,38 +57,54 @@ impl Token {
     fn copy(length: usize, distance: usize) -> Token {
         Token(((length as u32) << 16) | distance as u32)
     }
-
-    /// `Ok(byte)` or `Err((length, distance))`.
-    fn split(self) -> Result<u8, (usize, usize)> {
-        match self.0 >> 16 {
-            0 => Ok(self.0 as u8),
-            length => Err((length as usize, (self.0 & 0xffff) as usize)),
-        }
-    }
 }
 
-/// The symbol of a match length (3–258), as an index into `LENGTH_BASE`.
+/// The symbol of a match length (3–258), as an index into `LENGTH_BASE`: looked up, as a
+/// branch on the length's size would be mispredicted at almost every match.
 fn length_code(length: usize) -> usize {
-    if length == MAX_MATCH {
-        return 28;
-    }
-    let x = length - 3;
-    if x < 8 {
-        return x;
-    }
-    let top = usize::BITS - 1 - x.leading_zeros();
-    4 * (top as usize - 1) + ((x >> (top - 2)) & 3)
+    usize::from(LENGTH_CODES[length])
 }
 
-/// The symbol of a distance (1–32 768).
+/// The symbol of a distance (1–32 768): distances up to 256 each have their entry, longer
+/// ones share one per 128 (no symbol starts within a run of 128 above 256).
 fn distance_code(distance: usize) -> usize {
     let x = distance - 1;
-    if x < 4 {
-        return x;
-    }
-    let top = usize::BITS - 1 - x.leading_zeros();
-    2 * top as usize + ((x >> (top - 1)) & 1)
+    let at = if x < 256 { x } else { 256 + (x >> 7) };
+    usize::from(DISTANCE_CODES[at])
 }
+
+const LENGTH_CODES: [u8; MAX_MATCH + 1] = {
+    let mut codes = [0u8; MAX_MATCH + 1];
+    let mut code = 0;
+    while code < LENGTH_BASE.len() {
+        let mut length = LENGTH_BASE[code] as usize;
+        while length < LENGTH_BASE[code] as usize + (1 << LENGTH_EXTRA[code]) && length <= MAX_MATCH
+        {
+            codes[length] = code as u8;
+            length += 1;
+        }
+        code += 1;
+    }
+    // 258 has a symbol of its own, though 227 + 31 would reach it too.
+    codes[MAX_MATCH] = 28;
+    codes
+};
+
+const DISTANCE_CODES: [u8; 512] = {
+    let mut codes = [0u8; 512];
+    let mut code = 0;
+    while code < DISTANCE_BASE.len() {
+        let first = DISTANCE_BASE[code] as usize - 1;
+        let mut x = first;
+        while x < first + (1 << DISTANCE_EXTRA[code]) {
+            let at = if x < 256 { x } else { 256 + (x >> 7) };
+            codes[at] = code as u8;
+            x += 1;
+        }
+        code += 1;
+    }
+    codes
+};
 
 /// How many bytes from `at` equal those from `from` (`from < at`), at most `max`.
 #[inline]
@@ -144,7 +160,13 @@ impl<'a> Bits<'a> {
     /// Appends the low `count` bits of `value` (at most 32; `reserve` made room).
     #[inline]
     fn put(&mut self, value: u32, count: u32) {
-        self.pending |= u64::from(value) << self.count;
+        self.put_wide(u64::from(value), count);
+    }
+
+    /// Appends the low `count` bits of `value` (at most 56; `reserve` made room).
+    #[inline]
+    fn put_wide(&mut self, value: u64, count: u32) {
+        self.pending |= value << self.count;
         self.count += count;
         if let Some(place) = self.out.get_mut(self.at..self.at + 8) {
             place.copy_from_slice(&self.pending.to_le_bytes());
@@ -343,8 +365,12 @@ impl Deflater {
                 *d = pixel.min(WINDOW);
             }
         });
-        let four =
-            |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+        // One load, not four: the bytes are read as they lie.
+        let four = |at: usize| {
+            data.get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u32::from_le_bytes)
+        };
         let mut counts = Counts::default();
         let mut at = 0;
         while at < data.len() {
@@ -379,13 +405,15 @@ impl Deflater {
                     let seen = self.recent[hash] as usize;
                     self.recent[hash] = (at as u32).wrapping_add(1);
                     // Places past 4 GiB wrap around: such a place is only never found.
+                    // Whether the place can be a match is worked out without a branch
+                    // (an invalid one reads from the start instead), so that there is one
+                    // branch, on whether it is one.
                     let from = seen.wrapping_sub(1);
-                    if seen > 0 && from < at && at - from <= WINDOW && four(from) == here {
-                        let length = if data[from + best] == data[at + best] {
-                            match_length(data, from, at, max)
-                        } else {
-                            0
-                        };
+                    let valid = (seen > 0) & (from < at) & (at.wrapping_sub(from) <= WINDOW);
+                    let probe = if valid { from } else { 0 };
+                    let longer = four(probe) == here && data[probe + best] == data[at + best];
+                    if valid & longer {
+                        let length = match_length(data, from, at, max);
                         if length > best {
                             (best, best_distance) = (length, at - from);
                         }
@@ -422,34 +450,39 @@ fn write_block(bits: &mut Bits, tokens: &[Token], counts: &Counts, last: bool) {
     bits.put(u32::from(last), 1);
     bits.put(2, 2);
     write_codes(bits, &literals.lengths, &distances.lengths);
-    // Each length's symbol and extra bits as one value, and each distance symbol's code
-    // with the width of its extra bits.
-    let mut length_bits = [(0u32, 0u32); MAX_MATCH + 1];
-    for (length, entry) in length_bits.iter_mut().enumerate().skip(3) {
+    // Each literal's code, and each length's symbol and extra bits, as one value with its
+    // width: literals first, then lengths at 256 + length.
+    let mut symbol_bits = [(0u64, 0u32); 256 + MAX_MATCH + 1];
+    for (byte, entry) in symbol_bits.iter_mut().enumerate().take(256) {
+        *entry = (
+            u64::from(literals.codes[byte]),
+            u32::from(literals.lengths[byte]),
+        );
+    }
+    for length in 3..=MAX_MATCH {
         let code = length_code(length);
         let symbol = 257 + code;
-        let extra = (length - usize::from(LENGTH_BASE[code])) as u32;
+        let extra = (length - usize::from(LENGTH_BASE[code])) as u64;
         let width = u32::from(literals.lengths[symbol]);
-        *entry = (
-            u32::from(literals.codes[symbol]) | extra << width,
+        symbol_bits[256 + length] = (
+            u64::from(literals.codes[symbol]) | extra << width,
             width + u32::from(LENGTH_EXTRA[code]),
         );
     }
+    // Each token is one write of at most 48 bits, its distance's bits masked away for a
+    // literal: no branch on which it is, which would be mispredicted at every other token.
     for token in tokens {
-        match token.split() {
-            Ok(byte) => literals.write(bits, usize::from(byte)),
-            Err((length, distance)) => {
-                let (value, width) = length_bits[length];
-                bits.put(value, width);
-                let code = distance_code(distance);
-                let extra = (distance - usize::from(DISTANCE_BASE[code])) as u32;
-                let code_width = u32::from(distances.lengths[code]);
-                bits.put(
-                    u32::from(distances.codes[code]) | extra << code_width,
-                    code_width + u32::from(DISTANCE_EXTRA[code]),
-                );
-            }
-        }
+        let (length, distance) = (token.0 >> 16, token.0 & 0xffff);
+        let copy = length != 0;
+        let at = if copy { 256 + length } else { distance };
+        let (value, width) = symbol_bits[at as usize];
+        let code = distance_code(distance.max(1) as usize);
+        let extra = u64::from(distance.max(1) - u32::from(DISTANCE_BASE[code]));
+        let code_width = u32::from(distances.lengths[code]);
+        let far = u64::from(distances.codes[code]) | extra << code_width;
+        let far_width = code_width + u32::from(DISTANCE_EXTRA[code]);
+        let (far, far_width) = if copy { (far, far_width) } else { (0, 0) };
+        bits.put_wide(value | far << width, width + far_width);
     }
     literals.write(bits, END_OF_BLOCK);
 }

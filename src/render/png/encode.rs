@@ -29,24 +29,34 @@ impl Encoder {
     /// else RGBA; no filter, no interlacing.
     pub(super) fn png(&mut self, pixmap: &Pixmap) -> Result<Vec<u8>, String> {
         let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
-        let rgba = pixmap.data();
-        let opaque = is_opaque(rgba);
+        // Converted to RGB first, the alpha of every pixel taken on the way; only a picture
+        // with a pixel that is not opaque is converted again, to RGBA.
+        let mut opaque = true;
+        for channels in [3, 4] {
+            let row_bytes = 1 + width * channels;
+            self.rows.resize(row_bytes * height, 0);
+            let rows = self.rows.chunks_exact_mut(row_bytes);
+            let sources = pixmap
+                .data()
+                .chunks_exact(width * 4)
+                .zip(pixmap.pixels().chunks_exact(width));
+            let mut alpha = u8::MAX;
+            for (row, (bytes, pixels)) in rows.zip(sources) {
+                let (filter, row) = row.split_at_mut(1);
+                filter[0] = 0;
+                if channels == 3 {
+                    alpha &= rgb_row(bytes, row);
+                } else {
+                    rgba_row(pixels, row);
+                }
+            }
+            if alpha == u8::MAX {
+                break;
+            }
+            opaque = false;
+        }
         let channels = if opaque { 3 } else { 4 };
         let row_bytes = 1 + width * channels;
-        self.rows.resize(row_bytes * height, 0);
-        let rows = self.rows.chunks_exact_mut(row_bytes);
-        let sources = rgba
-            .chunks_exact(width * 4)
-            .zip(pixmap.pixels().chunks_exact(width));
-        for (row, (bytes, pixels)) in rows.zip(sources) {
-            let (filter, row) = row.split_at_mut(1);
-            filter[0] = 0;
-            if opaque {
-                rgb_row(bytes, row);
-            } else {
-                rgba_row(pixels, row);
-            }
-        }
 
         let mut file = Vec::new();
         file.extend_from_slice(&SIGNATURE);
@@ -70,28 +80,17 @@ impl Encoder {
     }
 }
 
-/// Whether every pixel of `rgba` has alpha 255: the bytes read eight at a time, and a whole
-/// block of them before the one branch, so that the compiler can vectorise the check.
-fn is_opaque(rgba: &[u8]) -> bool {
-    const ALPHA: u64 = 0xff00_0000_ff00_0000;
-    rgba.chunks(1024).all(|block| {
-        let words = block.chunks_exact(8);
-        let rest = words.remainder().get(3).map_or(u8::MAX, |&alpha| alpha);
-        let all = words.fold(ALPHA, |all, word| {
-            all & u64::from_le_bytes(word.try_into().unwrap_or_default())
-        });
-        all & ALPHA == ALPHA && rest == u8::MAX
-    })
-}
-
 /// Opaque premultiplied colour is the colour: drops every fourth byte, four pixels (three
-/// words of RGB) at a time.
-fn rgb_row(pixels: &[u8], row: &mut [u8]) {
+/// words of RGB) at a time. Returns the alpha of all pixels taken together (`&`): 255 when
+/// every pixel was opaque, and the row is right.
+fn rgb_row(pixels: &[u8], row: &mut [u8]) -> u8 {
     let mut targets = row.chunks_exact_mut(12);
     let mut sources = pixels.chunks_exact(16);
+    let mut all = u32::MAX;
     for (rgb, p) in (&mut targets).zip(&mut sources) {
         let word = |i: usize| u32::from_le_bytes(p[i..i + 4].try_into().unwrap_or_default());
         let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
+        all &= p0 & p1 & p2 & p3;
         rgb[0..4].copy_from_slice(&((p0 & 0xff_ffff) | (p1 << 24)).to_le_bytes());
         rgb[4..8].copy_from_slice(&(((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes());
         rgb[8..12].copy_from_slice(&(((p2 >> 16) & 0xff) | (p3 << 8)).to_le_bytes());
@@ -102,7 +101,9 @@ fn rgb_row(pixels: &[u8], row: &mut [u8]) {
         .zip(sources.remainder().chunks_exact(4))
     {
         rgb.copy_from_slice(&p[..3]);
+        all &= u32::from(p[3]) << 24;
     }
+    (all >> 24) as u8
 }
 
 /// Premultiplied colour made straight again, as PNG keeps it.

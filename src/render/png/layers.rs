@@ -272,12 +272,23 @@ struct Layer {
     spans: Vec<Span>,
 }
 
-/// Pixels `start..end` of a layer's `row`: opaque ones are copied, others blended.
+/// Pixels `start..end` of a layer's `row`, and how they go onto the canvas.
 struct Span {
     row: u32,
     start: u32,
     end: u32,
-    opaque: bool,
+    paint: Paint,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Paint {
+    /// Opaque pixels, copied.
+    Copy,
+    /// Opaque pixels all of one colour (a background, a band of soil), written without
+    /// reading the layer's pixels.
+    Fill(u32),
+    /// Partly covered pixels, blended.
+    Blend,
 }
 
 impl Layer {
@@ -293,13 +304,13 @@ impl Layer {
                     };
                     if run.map(|(_, opaque)| Some(opaque)) != Some(kind) {
                         if let Some((start, opaque)) = run.take() {
-                            spans.push(Span::new(row, start, column, opaque));
+                            spans.push(Span::new(line, row, start, column, opaque));
                         }
                         run = kind.map(|opaque| (column, opaque));
                     }
                 }
                 if let Some((start, opaque)) = run {
-                    spans.push(Span::new(row, start, width, opaque));
+                    spans.push(Span::new(line, row, start, width, opaque));
                 }
             }
         }
@@ -315,15 +326,42 @@ impl Layer {
     fn empty() -> Layer {
         Layer::new(0, 0, 0, Vec::new())
     }
+
+    /// The rows of the canvas that this layer, laid first, covers from edge to edge with
+    /// opaque pixels: they need not be cleared before it.
+    fn covers(&self, canvas_width: usize) -> impl Iterator<Item = usize> + '_ {
+        let whole = self.x == 0 && self.width == canvas_width;
+        self.spans
+            .iter()
+            .filter(move |span| {
+                whole
+                    && span.paint != Paint::Blend
+                    && span.start == 0
+                    && span.end as usize == canvas_width
+            })
+            .map(|span| self.y + span.row as usize)
+    }
 }
 
 impl Span {
-    fn new(row: usize, start: usize, end: usize, opaque: bool) -> Span {
+    /// The span of `row` (its pixels `line`) from `start` to `end`.
+    fn new(line: &[u8], row: usize, start: usize, end: usize, opaque: bool) -> Span {
+        let paint = if !opaque {
+            Paint::Blend
+        } else {
+            let pixels = &line[start * 4..end * 4];
+            let first: [u8; 4] = pixels[..4].try_into().unwrap_or_default();
+            if pixels.chunks_exact(4).all(|p| p == first) {
+                Paint::Fill(u32::from_ne_bytes(first))
+            } else {
+                Paint::Copy
+            }
+        };
         Span {
             row: row as u32,
             start: start as u32,
             end: end as u32,
-            opaque,
+            paint,
         }
     }
 }
@@ -382,6 +420,9 @@ impl Layers {
         context.write_u8(0xff);
         context.write(plan.styles.as_bytes());
         let context = context.finish128().as_u128();
+        // The canvas comes as the last picture left it: the rows the first layer covers
+        // are left to it, the others cleared.
+        let mut cleared = false;
         for element in &plan.elements {
             let mut key = self.hasher();
             key.write_u128(context);
@@ -414,7 +455,14 @@ impl Layers {
                     layer
                 }
             };
+            if !cleared {
+                clear_uncovered(canvas, &layer);
+                cleared = true;
+            }
             lay_over(canvas, &layer);
+        }
+        if !cleared {
+            canvas.fill(resvg::tiny_skia::Color::TRANSPARENT);
         }
         Ok(true)
     }
@@ -576,6 +624,23 @@ thread_local! {
     static LAYER_CANVAS: std::cell::RefCell<Option<Pixmap>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Makes transparent the rows of `canvas` that `first`, the first layer laid on it, does not
+/// cover from edge to edge with opaque pixels.
+fn clear_uncovered(canvas: &mut Pixmap, first: &Layer) {
+    let stride = canvas.width() as usize * 4;
+    let mut covered = vec![false; canvas.height() as usize];
+    for row in first.covers(canvas.width() as usize) {
+        if let Some(c) = covered.get_mut(row) {
+            *c = true;
+        }
+    }
+    for (row, covered) in canvas.data_mut().chunks_exact_mut(stride).zip(covered) {
+        if !covered {
+            row.fill(0);
+        }
+    }
+}
+
 /// Lays `layer` over `canvas`: premultiplied source over, rounded as tiny-skia rounds it.
 fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
     let canvas_width = canvas.width() as usize;
@@ -590,9 +655,19 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
         ) else {
             return;
         };
-        if span.opaque {
-            target.copy_from_slice(source);
-            continue;
+        match span.paint {
+            Paint::Copy => {
+                target.copy_from_slice(source);
+                continue;
+            }
+            Paint::Fill(colour) => {
+                let colour = colour.to_ne_bytes();
+                target
+                    .chunks_exact_mut(4)
+                    .for_each(|d| d.copy_from_slice(&colour));
+                continue;
+            }
+            Paint::Blend => {}
         }
         for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(4)) {
             let pixel = |p: &[u8]| u32::from_ne_bytes(p.try_into().unwrap_or_default());
@@ -810,15 +885,27 @@ mod tests {
             [4, 4, 4, 100],
             [0, 0, 0, 0],
             [1, 1, 1, 1],
+            [9, 9, 9, 255],
+            [8, 8, 8, 255],
+            [9, 9, 9, 255],
         ]
         .concat();
         let layer = Layer::new(5, 7, 3, pixels);
         let spans: Vec<_> = layer
             .spans
             .iter()
-            .map(|s| (s.row, s.start, s.end, s.opaque))
+            .map(|s| (s.row, s.start, s.end, s.paint))
             .collect();
-        assert_eq!(spans, [(0, 1, 3, true), (1, 0, 1, false), (1, 2, 3, false)]);
+        let fill = Paint::Fill(u32::from_ne_bytes([9, 9, 9, 255]));
+        assert_eq!(
+            spans,
+            [
+                (0, 1, 3, fill),
+                (1, 0, 1, Paint::Blend),
+                (1, 2, 3, Paint::Blend),
+                (2, 0, 3, Paint::Copy)
+            ]
+        );
         let mut canvas = Pixmap::new(10, 10).unwrap();
         canvas.fill(resvg::tiny_skia::Color::WHITE);
         lay_over(&mut canvas, &layer);
@@ -831,6 +918,32 @@ mod tests {
         assert_eq!(pixel(5, 8), [4 + 155, 4 + 155, 4 + 155, 255]);
         assert_eq!(pixel(6, 8), [255; 4]);
         assert_eq!(pixel(4, 7), [255; 4]);
+        assert_eq!(pixel(6, 9), [8, 8, 8, 255]);
+        assert_eq!(pixel(7, 9), [9, 9, 9, 255]);
+    }
+
+    #[test]
+    fn only_the_rows_a_first_layer_does_not_cover_are_cleared() {
+        // 3 pixels wide: row 0 opaque edge to edge, row 1 opaque but for its last pixel,
+        // row 2 edge to edge but partly covered.
+        let pixels: Vec<u8> = [
+            [[9, 9, 9, 255], [9, 9, 9, 255], [8, 8, 8, 255]],
+            [[9, 9, 9, 255], [9, 9, 9, 255], [0, 0, 0, 0]],
+            [[4, 4, 4, 100], [4, 4, 4, 100], [4, 4, 4, 100]],
+        ]
+        .concat()
+        .concat();
+        let first = Layer::new(0, 1, 3, pixels);
+        assert_eq!(first.covers(3).collect::<Vec<_>>(), [1]);
+        assert_eq!(first.covers(4).count(), 0);
+        let mut canvas = Pixmap::new(3, 5).unwrap();
+        canvas.fill(resvg::tiny_skia::Color::WHITE);
+        clear_uncovered(&mut canvas, &first);
+        let alpha = |y| canvas.pixel(0, y).unwrap().alpha();
+        assert_eq!(
+            [alpha(0), alpha(1), alpha(2), alpha(3), alpha(4)],
+            [0, 255, 0, 0, 0]
+        );
     }
 
     #[test]

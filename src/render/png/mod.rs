@@ -117,7 +117,8 @@ impl Rasterizer {
         if let Some(plan) = layers::plan(&svg).filter(|_| in_layers) {
             // The size is the root's alone: parse it without its content.
             let root = self.parse(&format!("{}</svg>", plan.head()))?;
-            return self.draw(root.size(), |canvas, scale| {
+            // The layers clear what they do not cover themselves.
+            return self.draw(root.size(), false, |canvas, scale| {
                 if self.layers.draw(&plan, &self.options, scale, canvas)? {
                     return Ok(());
                 }
@@ -128,7 +129,7 @@ impl Rasterizer {
             });
         }
         let tree = self.parse(&svg)?;
-        self.draw(tree.size(), |canvas, scale| {
+        self.draw(tree.size(), true, |canvas, scale| {
             paint(&tree, scale, canvas);
             Ok(())
         })
@@ -139,17 +140,19 @@ impl Rasterizer {
     }
 
     /// Draws a picture of `size` [`PNG_WIDTH`] pixels wide with `paint` on a thread's canvas
-    /// and encodes it.
+    /// (made transparent first when `clear`, else as the last picture left it) and encodes
+    /// it.
     fn draw(
         &self,
         size: usvg::Size,
+        clear: bool,
         paint: impl FnOnce(&mut Pixmap, f32) -> Result<(), String>,
     ) -> Result<Vec<u8>, String> {
         let scale = PNG_WIDTH as f32 / size.width();
         let height = (size.height() * scale).round().max(1.0) as u32;
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch { canvas, encoder } = scratch;
-            let pixmap = clear_canvas(canvas, PNG_WIDTH, height)?;
+            let pixmap = canvas_of(canvas, PNG_WIDTH, height, clear)?;
             paint(pixmap, scale)?;
             encoder.png(pixmap)
         })
@@ -178,15 +181,19 @@ struct Scratch {
     encoder: encode::Encoder,
 }
 
-/// `canvas`, made transparent, or a new one when it is missing or of another size.
-fn clear_canvas(
+/// `canvas` (made transparent when `clear`), or a new, transparent one when it is missing or
+/// of another size.
+fn canvas_of(
     canvas: &mut Option<Pixmap>,
     width: u32,
     height: u32,
+    clear: bool,
 ) -> Result<&mut Pixmap, String> {
     let pixmap = match canvas.take() {
         Some(mut kept) if kept.width() == width && kept.height() == height => {
-            kept.fill(resvg::tiny_skia::Color::TRANSPARENT);
+            if clear {
+                kept.fill(resvg::tiny_skia::Color::TRANSPARENT);
+            }
             kept
         }
         _ => Pixmap::new(width, height)
@@ -395,6 +402,23 @@ mod tests {
         }
         let (drawn, reused) = rasterizer.layer_counts();
         assert!(drawn > 0 && reused > 0, "{drawn} drawn, {reused} reused");
+    }
+
+    #[test]
+    fn a_picture_does_not_keep_what_the_one_before_it_left_on_the_canvas() {
+        // The canvas is reused from one picture to the next, and only the rows the first
+        // layer leaves uncovered are cleared: after an opaque picture, one that paints only
+        // its top must be transparent below it (and so written as RGBA).
+        let rasterizer = Rasterizer::new();
+        let opaque = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#112233"/></svg>"##;
+        let top = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="20" fill="#ffffff"/><circle cx="50" cy="10" r="5" fill="#000000"/></svg>"##;
+        for svg in [opaque, top, opaque, top] {
+            let layered = rasterizer.png(svg).unwrap();
+            assert_eq!(largest_difference(&layered, &rasterizer.png_whole(svg).unwrap()), 0);
+        }
+        let pixmap = Pixmap::decode_png(&rasterizer.png(top).unwrap()).unwrap();
+        assert_eq!(pixmap.pixel(600, 300).unwrap().alpha(), 0);
+        assert_eq!(pixmap.pixel(600, 30).unwrap().alpha(), 255);
     }
 
     #[test]
