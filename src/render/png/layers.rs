@@ -291,26 +291,45 @@ enum Paint {
     Blend,
 }
 
+/// Opaque runs shorter than this are blended with the pixels around them rather than
+/// copied on their own: blending an opaque pixel gives the pixel, and a transparent one
+/// leaves the canvas as it was, while a span costs more to start than a few pixels to blend
+/// (the edges of shapes and text are runs of one to three pixels).
+const SOLID_RUN: usize = 16;
+
 impl Layer {
     fn new(x: usize, y: usize, width: usize, pixels: Vec<u8>) -> Layer {
         let mut spans = Vec::new();
         if width > 0 {
             for (row, line) in pixels.chunks_exact(width * 4).enumerate() {
-                let mut run: Option<(usize, bool)> = None;
-                for (column, pixel) in line.chunks_exact(4).enumerate() {
-                    let kind = match pixel[3] {
-                        0 => None,
-                        alpha => Some(alpha == u8::MAX),
-                    };
-                    if run.map(|(_, opaque)| Some(opaque)) != Some(kind) {
-                        if let Some((start, opaque)) = run.take() {
-                            spans.push(Span::new(line, row, start, column, opaque));
+                // Pixels not yet in a span: from the first painted one to the last.
+                let mut pending: Option<(usize, usize)> = None;
+                let class = |c: usize| match line[c * 4 + 3] {
+                    0 => 0,
+                    u8::MAX => 2,
+                    _ => 1,
+                };
+                let mut column = 0;
+                while column < width {
+                    let (start, kind) = (column, class(column));
+                    while column < width && class(column) == kind {
+                        column += 1;
+                    }
+                    let long = column - start >= SOLID_RUN;
+                    if long && kind != 1 {
+                        if let Some((from, to)) = pending.take() {
+                            spans.push(Span::new(line, row, from, to, false));
                         }
-                        run = kind.map(|opaque| (column, opaque));
+                        if kind == 2 {
+                            spans.push(Span::new(line, row, start, column, true));
+                        }
+                    } else if kind != 0 {
+                        let from = pending.map_or(start, |(from, _)| from);
+                        pending = Some((from, column));
                     }
                 }
-                if let Some((start, opaque)) = run {
-                    spans.push(Span::new(line, row, start, width, opaque));
+                if let Some((from, to)) = pending {
+                    spans.push(Span::new(line, row, from, to, false));
                 }
             }
         }
@@ -420,49 +439,55 @@ impl Layers {
         context.write_u8(0xff);
         context.write(plan.styles.as_bytes());
         let context = context.finish128().as_u128();
+        let keys: Vec<u128> = plan
+            .elements
+            .iter()
+            .map(|element| {
+                let mut key = self.hasher();
+                key.write_u128(context);
+                for &at in &element.refers {
+                    key.write_usize(plan.referred[at].len());
+                    key.write(plan.referred[at].as_bytes());
+                }
+                key.write_usize(usize::MAX);
+                key.write_usize(element.groups.len());
+                key.write(element.groups.as_bytes());
+                key.write(element.markup.as_bytes());
+                key.finish128().as_u128()
+            })
+            .collect();
+        let mut layers: Vec<Option<Arc<Layer>>> = {
+            let kept = self.kept.read().ok();
+            keys.iter()
+                .map(|key| kept.as_ref().and_then(|k| k.get(key).cloned()))
+                .collect()
+        };
+        let new: Vec<usize> = (0..layers.len()).filter(|&i| layers[i].is_none()).collect();
+        self.reused
+            .fetch_add(layers.len() - new.len(), Ordering::Relaxed);
+        if !new.is_empty() {
+            let started = Instant::now();
+            let drawn = draw_layers(plan, &new, options, scale, canvas)?;
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.drawing.fetch_add(nanos, Ordering::Relaxed);
+            let Some(drawn) = drawn else {
+                return Ok(false);
+            };
+            self.drawn.fetch_add(drawn.len(), Ordering::Relaxed);
+            for (at, layer) in new.into_iter().zip(drawn) {
+                let layer = Arc::new(layer);
+                self.keep_if_seen(keys[at], &layer);
+                layers[at] = Some(layer);
+            }
+        }
         // The canvas comes as the last picture left it: the rows the first layer covers
         // are left to it, the others cleared.
-        let mut cleared = false;
-        for element in &plan.elements {
-            let mut key = self.hasher();
-            key.write_u128(context);
-            for &at in &element.refers {
-                key.write_usize(plan.referred[at].len());
-                key.write(plan.referred[at].as_bytes());
-            }
-            key.write_usize(usize::MAX);
-            key.write_usize(element.groups.len());
-            key.write(element.groups.as_bytes());
-            key.write(element.markup.as_bytes());
-            let key = key.finish128().as_u128();
-            let kept = self.kept.read().ok().and_then(|k| k.get(&key).cloned());
-            let layer = match kept {
-                Some(layer) => {
-                    self.reused.fetch_add(1, Ordering::Relaxed);
-                    layer
-                }
-                None => {
-                    let started = Instant::now();
-                    let drawn = draw_layer(plan, element, options, scale, canvas)?;
-                    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                    self.drawing.fetch_add(nanos, Ordering::Relaxed);
-                    let Some(layer) = drawn else {
-                        return Ok(false);
-                    };
-                    let layer = Arc::new(layer);
-                    self.drawn.fetch_add(1, Ordering::Relaxed);
-                    self.keep_if_seen(key, &layer);
-                    layer
-                }
-            };
-            if !cleared {
-                clear_uncovered(canvas, &layer);
-                cleared = true;
-            }
-            lay_over(canvas, &layer);
+        match layers.first() {
+            Some(Some(first)) => clear_uncovered(canvas, first),
+            _ => canvas.fill(resvg::tiny_skia::Color::TRANSPARENT),
         }
-        if !cleared {
-            canvas.fill(resvg::tiny_skia::Color::TRANSPARENT);
+        for layer in layers.iter().flatten() {
+            lay_over(canvas, layer);
         }
         Ok(true)
     }
@@ -516,45 +541,98 @@ impl Layers {
     }
 }
 
-/// Draws one element alone, cut to its bounds on a canvas like `canvas`.
+/// The id of the group around the element drawn `n`th in [`draw_layers`].
+const LAYER_ID: &str = "blomlada-layer-";
+
+/// Draws the elements `new` of `plan` each alone, cut to its bounds on a canvas like
+/// `canvas`, from one document that holds them all (each in a group of its own), so that
+/// the style sheets, patterns and glyphs are read once a picture, not once a layer.
 ///
-/// It is drawn on a whole transparent canvas and then cut out: drawn on a canvas of its own
-/// bounds instead, moved by whole pixels, tiny-skia would round some of its edges otherwise,
-/// by up to a quarter of a pixel's coverage. `None` when the element painted on the edge of
-/// its bounds (with their margin), so perhaps beyond them: the canvas is cleared whole.
-fn draw_layer(
+/// Each is drawn on a whole transparent canvas and then cut out: drawn on a canvas of its
+/// own bounds instead, moved by whole pixels, tiny-skia would round some of its edges
+/// otherwise, by up to a quarter of a pixel's coverage. `None` when an element painted on
+/// the edge of its bounds (with their margin), so perhaps beyond them: the canvas is
+/// cleared whole.
+fn draw_layers(
     plan: &Plan<'_>,
-    element: &Element<'_>,
+    new: &[usize],
     options: &usvg::Options<'_>,
     scale: f32,
     canvas: &Pixmap,
-) -> Result<Option<Layer>, String> {
-    let referred = element.refers.iter().map(|&at| plan.referred[at]);
+) -> Result<Option<Vec<Layer>>, String> {
+    let elements: Vec<&Element<'_>> = new.iter().map(|&at| &plan.elements[at]).collect();
+    let mut referred: Vec<usize> = elements
+        .iter()
+        .flat_map(|e| e.refers.iter().copied())
+        .collect();
+    referred.sort_unstable();
+    referred.dedup();
     let mut svg = String::with_capacity(
         plan.head.len()
             + plan.styles.len()
-            + referred.clone().map(str::len).sum::<usize>()
-            + element.groups.len()
-            + element.markup.len()
+            + referred
+                .iter()
+                .map(|&at| plan.referred[at].len())
+                .sum::<usize>()
+            + elements
+                .iter()
+                .map(|e| e.groups.len() + e.markup.len() + 64)
+                .sum::<usize>()
             + 64,
     );
     svg.push_str(plan.head);
     svg.push_str(&plan.styles);
     svg.push_str("<defs>");
-    svg.extend(referred);
+    svg.extend(referred.iter().map(|&at| plan.referred[at]));
     svg.push_str("</defs>");
-    svg.push_str(&element.groups);
-    svg.push_str(element.markup);
-    for _ in 0..element.depth {
-        svg.push_str("</g>");
+    for (n, element) in elements.iter().enumerate() {
+        svg.push_str(&format!("<g id=\"{LAYER_ID}{n}\">"));
+        svg.push_str(&element.groups);
+        svg.push_str(element.markup);
+        for _ in 0..=element.depth {
+            svg.push_str("</g>");
+        }
     }
     svg.push_str("</svg>");
     let tree = usvg::Tree::from_str(&svg, options).map_err(|e| format!("invalid SVG: {e}"))?;
-    if !tree.root().has_children() {
-        return Ok(Some(Layer::empty()));
+    // Each element's group, by its number.
+    let mut groups: Vec<Option<&usvg::Node>> = vec![None; elements.len()];
+    for node in tree.root().children() {
+        let usvg::Node::Group(group) = node else {
+            continue;
+        };
+        let number = group
+            .id()
+            .strip_prefix(LAYER_ID)
+            .and_then(|n| n.parse().ok());
+        if let Some(slot) = number.and_then(|n: usize| groups.get_mut(n)) {
+            *slot = Some(node);
+        }
     }
+    let mut layers = Vec::with_capacity(elements.len());
+    for node in groups {
+        match node
+            .map(|node| draw_layer(node, scale, canvas))
+            .transpose()?
+        {
+            Some(None) => return Ok(None),
+            Some(Some(layer)) => layers.push(layer),
+            None => layers.push(Layer::empty()),
+        }
+    }
+    Ok(Some(layers))
+}
+
+/// Draws `node` alone, cut to its bounds, on a canvas like `canvas` (see [`draw_layers`]).
+fn draw_layer(node: &usvg::Node, scale: f32, canvas: &Pixmap) -> Result<Option<Layer>, String> {
+    let has_children = match node {
+        usvg::Node::Group(group) => group.has_children(),
+        _ => true,
+    };
+    let Some(bounds) = node.abs_layer_bounding_box().filter(|_| has_children) else {
+        return Ok(Some(Layer::empty()));
+    };
     // The bounds in pixels, with room for anti-aliasing, within the canvas.
-    let bounds = tree.root().abs_layer_bounding_box();
     let (canvas_width, canvas_height) = (canvas.width(), canvas.height());
     let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as usize;
     let left = clamp((bounds.left() * scale - 2.0).floor(), canvas_width);
@@ -573,11 +651,10 @@ fn draw_layer(
                 .ok_or_else(|| format!("cannot make a {canvas_width}×{canvas_height} image"))?,
         };
         let whole = kept.insert(whole);
-        resvg::render(
-            &tree,
-            Transform::from_scale(scale, scale),
-            &mut whole.as_mut(),
-        );
+        // resvg moves a node to the corner of its bounds; moved back by as much, it is
+        // drawn where the whole picture would draw it (the two moves cancel exactly).
+        let transform = Transform::from_scale(scale, scale).pre_translate(bounds.x(), bounds.y());
+        resvg::render_node(node, transform, &mut whole.as_mut());
         // Cut the bounds out and leave the canvas transparent for the next element.
         let width = right - left;
         let mut pixels = Vec::with_capacity(width * 4 * (bottom - top));
@@ -876,67 +953,115 @@ mod tests {
         }
     }
 
+    /// A row of `width` pixels, transparent but for `painted` (column, pixel).
+    fn row(width: usize, painted: &[(usize, [u8; 4])]) -> Vec<[u8; 4]> {
+        let mut row = vec![[0; 4]; width];
+        for &(column, pixel) in painted {
+            row[column] = pixel;
+        }
+        row
+    }
+
+    const OPAQUE: [u8; 4] = [9, 9, 9, 255];
+    const OTHER: [u8; 4] = [8, 8, 8, 255];
+    const PARTLY: [u8; 4] = [4, 4, 4, 100];
+
     #[test]
-    fn a_layer_knows_its_opaque_and_partly_covered_spans() {
+    fn a_layer_copies_long_opaque_runs_and_blends_the_rest() {
+        let width = 40;
+        let long: Vec<(usize, [u8; 4])> = (1..=SOLID_RUN + 4).map(|c| (c, OPAQUE)).collect();
+        let mixed: Vec<(usize, [u8; 4])> = (0..SOLID_RUN + 4)
+            .map(|c| (c, if c % 2 == 0 { OPAQUE } else { OTHER }))
+            .chain([(SOLID_RUN + 4, PARTLY), (width - 1, PARTLY)])
+            .collect();
         let pixels: Vec<u8> = [
-            [0, 0, 0, 0],
-            [9, 9, 9, 255],
-            [9, 9, 9, 255],
-            [4, 4, 4, 100],
-            [0, 0, 0, 0],
-            [1, 1, 1, 1],
-            [9, 9, 9, 255],
-            [8, 8, 8, 255],
-            [9, 9, 9, 255],
+            // A long run of one colour, then a long gap.
+            row(width, &long),
+            // Edges, a short gap and a short opaque run: blended as one.
+            row(
+                width,
+                &[
+                    (0, PARTLY),
+                    (2, PARTLY),
+                    (3, OPAQUE),
+                    (4, OPAQUE),
+                    (5, OPAQUE),
+                ],
+            ),
+            // A long run of colours, then an edge, a long gap and another edge.
+            row(width, &mixed),
         ]
+        .concat()
         .concat();
-        let layer = Layer::new(5, 7, 3, pixels);
+        let layer = Layer::new(5, 3, width, pixels);
         let spans: Vec<_> = layer
             .spans
             .iter()
             .map(|s| (s.row, s.start, s.end, s.paint))
             .collect();
-        let fill = Paint::Fill(u32::from_ne_bytes([9, 9, 9, 255]));
+        let end = SOLID_RUN as u32 + 4;
         assert_eq!(
             spans,
             [
-                (0, 1, 3, fill),
-                (1, 0, 1, Paint::Blend),
-                (1, 2, 3, Paint::Blend),
-                (2, 0, 3, Paint::Copy)
+                (0, 1, end + 1, Paint::Fill(u32::from_ne_bytes(OPAQUE))),
+                (1, 0, 6, Paint::Blend),
+                (2, 0, end, Paint::Copy),
+                (2, end, end + 1, Paint::Blend),
+                (2, 39, 40, Paint::Blend),
             ]
         );
-        let mut canvas = Pixmap::new(10, 10).unwrap();
+        let mut canvas = Pixmap::new(50, 10).unwrap();
         canvas.fill(resvg::tiny_skia::Color::WHITE);
         lay_over(&mut canvas, &layer);
         let pixel = |x, y| {
             let p = canvas.pixel(x, y).unwrap();
             [p.red(), p.green(), p.blue(), p.alpha()]
         };
-        assert_eq!(pixel(5, 7), [255; 4]);
-        assert_eq!(pixel(6, 7), [9, 9, 9, 255]);
-        assert_eq!(pixel(5, 8), [4 + 155, 4 + 155, 4 + 155, 255]);
-        assert_eq!(pixel(6, 8), [255; 4]);
-        assert_eq!(pixel(4, 7), [255; 4]);
-        assert_eq!(pixel(6, 9), [8, 8, 8, 255]);
-        assert_eq!(pixel(7, 9), [9, 9, 9, 255]);
+        let over_white = [4 + 155, 4 + 155, 4 + 155, 255];
+        assert_eq!(pixel(5, 3), [255; 4]);
+        assert_eq!(pixel(6, 3), OPAQUE);
+        assert_eq!(pixel(5 + SOLID_RUN as u32 + 4, 3), OPAQUE);
+        assert_eq!(pixel(5, 4), over_white);
+        // The transparent pixel inside a blended span leaves the canvas as it was.
+        assert_eq!(pixel(6, 4), [255; 4]);
+        assert_eq!(pixel(8, 4), OPAQUE);
+        assert_eq!(pixel(5, 5), OPAQUE);
+        assert_eq!(pixel(6, 5), OTHER);
+        assert_eq!(pixel(5 + end, 5), over_white);
+        assert_eq!(pixel(5 + end + 1, 5), [255; 4]);
+        assert_eq!(pixel(5 + 39, 5), over_white);
+        assert_eq!(pixel(4, 3), [255; 4]);
+    }
+
+    #[test]
+    fn blending_an_opaque_or_transparent_pixel_is_exact() {
+        for d in [0u32, 0x0102_0304, 0x80ff_7f01, u32::MAX] {
+            assert_eq!(source_over(d, 0), d);
+            for s in [0xff00_0000u32, 0xff12_3456, u32::MAX] {
+                assert_eq!(source_over(d, s), s);
+            }
+        }
     }
 
     #[test]
     fn only_the_rows_a_first_layer_does_not_cover_are_cleared() {
-        // 3 pixels wide: row 0 opaque edge to edge, row 1 opaque but for its last pixel,
-        // row 2 edge to edge but partly covered.
+        // Row 0 opaque edge to edge, row 1 opaque but for its last pixel, row 2 edge to
+        // edge but partly covered.
+        let width = SOLID_RUN + 2;
         let pixels: Vec<u8> = [
-            [[9, 9, 9, 255], [9, 9, 9, 255], [8, 8, 8, 255]],
-            [[9, 9, 9, 255], [9, 9, 9, 255], [0, 0, 0, 0]],
-            [[4, 4, 4, 100], [4, 4, 4, 100], [4, 4, 4, 100]],
+            vec![OPAQUE; width],
+            row(
+                width,
+                &(0..width - 1).map(|c| (c, OPAQUE)).collect::<Vec<_>>(),
+            ),
+            vec![PARTLY; width],
         ]
         .concat()
         .concat();
-        let first = Layer::new(0, 1, 3, pixels);
-        assert_eq!(first.covers(3).collect::<Vec<_>>(), [1]);
-        assert_eq!(first.covers(4).count(), 0);
-        let mut canvas = Pixmap::new(3, 5).unwrap();
+        let first = Layer::new(0, 1, width, pixels);
+        assert_eq!(first.covers(width).collect::<Vec<_>>(), [1]);
+        assert_eq!(first.covers(width + 1).count(), 0);
+        let mut canvas = Pixmap::new(width as u32, 5).unwrap();
         canvas.fill(resvg::tiny_skia::Color::WHITE);
         clear_uncovered(&mut canvas, &first);
         let alpha = |y| canvas.pixel(0, y).unwrap().alpha();

@@ -414,7 +414,10 @@ mod tests {
         let top = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="20" fill="#ffffff"/><circle cx="50" cy="10" r="5" fill="#000000"/></svg>"##;
         for svg in [opaque, top, opaque, top] {
             let layered = rasterizer.png(svg).unwrap();
-            assert_eq!(largest_difference(&layered, &rasterizer.png_whole(svg).unwrap()), 0);
+            assert_eq!(
+                largest_difference(&layered, &rasterizer.png_whole(svg).unwrap()),
+                0
+            );
         }
         let pixmap = Pixmap::decode_png(&rasterizer.png(top).unwrap()).unwrap();
         assert_eq!(pixmap.pixel(600, 300).unwrap().alpha(), 0);
