@@ -586,7 +586,10 @@ fn draw_layers(
     svg.extend(referred.iter().map(|&at| plan.referred[at]));
     svg.push_str("</defs>");
     for (n, element) in elements.iter().enumerate() {
-        svg.push_str(&format!("<g id=\"{LAYER_ID}{n}\">"));
+        svg.push_str("<g id=\"");
+        svg.push_str(LAYER_ID);
+        svg.push_str(&n.to_string());
+        svg.push_str("\">");
         svg.push_str(&element.groups);
         svg.push_str(element.markup);
         for _ in 0..=element.depth {
