@@ -71,9 +71,12 @@ fn length_code(length: usize) -> usize {
 /// The symbol of a distance (1–32 768): distances up to 256 each have their entry, longer
 /// ones share one per 128 (no symbol starts within a run of 128 above 256).
 fn distance_code(distance: usize) -> usize {
-    let x = distance - 1;
-    let at = if x < 256 { x } else { 256 + (x >> 7) };
-    usize::from(DISTANCE_CODES[at])
+    usize::from(DISTANCE_CODES[distance_slot(distance - 1)])
+}
+
+/// Where distance `x + 1` has its entry in `DISTANCE_CODES`.
+const fn distance_slot(x: usize) -> usize {
+    if x < 256 { x } else { 256 + (x >> 7) }
 }
 
 const LENGTH_CODES: [u8; MAX_MATCH + 1] = {
@@ -88,8 +91,7 @@ const LENGTH_CODES: [u8; MAX_MATCH + 1] = {
         }
         code += 1;
     }
-    // 258 has a symbol of its own, though 227 + 31 would reach it too.
-    codes[MAX_MATCH] = 28;
+    // 258 is reached by 227 + 31 too; its own symbol, 28, comes later and is the one kept.
     codes
 };
 
@@ -100,8 +102,7 @@ const DISTANCE_CODES: [u8; 512] = {
         let first = DISTANCE_BASE[code] as usize - 1;
         let mut x = first;
         while x < first + (1 << DISTANCE_EXTRA[code]) {
-            let at = if x < 256 { x } else { 256 + (x >> 7) };
-            codes[at] = code as u8;
+            codes[distance_slot(x)] = code as u8;
             x += 1;
         }
         code += 1;

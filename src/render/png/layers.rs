@@ -297,6 +297,24 @@ enum Paint {
 /// (the edges of shapes and text are runs of one to three pixels).
 const SOLID_RUN: usize = 16;
 
+/// How a pixel of a layer covers the canvas.
+#[derive(Clone, Copy, PartialEq)]
+enum Cover {
+    Clear,
+    Partly,
+    Opaque,
+}
+
+impl Cover {
+    fn of(alpha: u8) -> Cover {
+        match alpha {
+            0 => Cover::Clear,
+            u8::MAX => Cover::Opaque,
+            _ => Cover::Partly,
+        }
+    }
+}
+
 impl Layer {
     fn new(x: usize, y: usize, width: usize, pixels: Vec<u8>) -> Layer {
         let mut spans = Vec::new();
@@ -304,26 +322,22 @@ impl Layer {
             for (row, line) in pixels.chunks_exact(width * 4).enumerate() {
                 // Pixels not yet in a span: from the first painted one to the last.
                 let mut pending: Option<(usize, usize)> = None;
-                let class = |c: usize| match line[c * 4 + 3] {
-                    0 => 0,
-                    u8::MAX => 2,
-                    _ => 1,
-                };
+                let cover = |c: usize| Cover::of(line[c * 4 + 3]);
                 let mut column = 0;
                 while column < width {
-                    let (start, kind) = (column, class(column));
-                    while column < width && class(column) == kind {
+                    let (start, run) = (column, cover(column));
+                    while column < width && cover(column) == run {
                         column += 1;
                     }
                     let long = column - start >= SOLID_RUN;
-                    if long && kind != 1 {
+                    if long && run != Cover::Partly {
                         if let Some((from, to)) = pending.take() {
                             spans.push(Span::new(line, row, from, to, false));
                         }
-                        if kind == 2 {
+                        if run == Cover::Opaque {
                             spans.push(Span::new(line, row, start, column, true));
                         }
-                    } else if kind != 0 {
+                    } else if run != Cover::Clear {
                         let from = pending.map_or(start, |(from, _)| from);
                         pending = Some((from, column));
                     }
@@ -736,23 +750,20 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
             return;
         };
         match span.paint {
-            Paint::Copy => {
-                target.copy_from_slice(source);
-                continue;
-            }
+            Paint::Copy => target.copy_from_slice(source),
             Paint::Fill(colour) => {
                 let colour = colour.to_ne_bytes();
                 target
                     .chunks_exact_mut(4)
                     .for_each(|d| d.copy_from_slice(&colour));
-                continue;
             }
-            Paint::Blend => {}
-        }
-        for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(4)) {
-            let pixel = |p: &[u8]| u32::from_ne_bytes(p.try_into().unwrap_or_default());
-            let blended = source_over(pixel(d), pixel(s));
-            d.copy_from_slice(&blended.to_ne_bytes());
+            Paint::Blend => {
+                for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(4)) {
+                    let pixel = |p: &[u8]| u32::from_ne_bytes(p.try_into().unwrap_or_default());
+                    let blended = source_over(pixel(d), pixel(s));
+                    d.copy_from_slice(&blended.to_ne_bytes());
+                }
+            }
         }
     }
 }
