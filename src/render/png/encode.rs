@@ -28,7 +28,6 @@ impl Encoder {
     /// `pixmap` as a PNG file: 8-bit RGB when it is opaque (flower boxes have a background),
     /// else RGBA; no filter, no interlacing.
     pub(super) fn png(&mut self, pixmap: &Pixmap) -> Result<Vec<u8>, String> {
-        let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
         // Converted to RGB first, the alpha of every pixel taken on the way; only a picture
         // with a pixel that is not opaque is converted again, to RGBA.
         let opaque = self.convert(pixmap, 3);
@@ -36,15 +35,35 @@ impl Encoder {
             self.convert(pixmap, 4);
         }
         let channels = if opaque { 3 } else { 4 };
-        let row_bytes = 1 + width * channels;
+        self.file(pixmap.width(), pixmap.height(), channels)
+    }
 
+    /// An opaque picture of `width` × `height` pixels as an 8-bit RGB PNG file, its rows
+    /// written by `lay` into the buffer deflate reads (each row after its filter byte, which
+    /// `lay` leaves as it is): no canvas to convert.
+    pub(super) fn png_rgb(
+        &mut self,
+        width: u32,
+        height: u32,
+        lay: impl FnOnce(&mut [u8]),
+    ) -> Result<Vec<u8>, String> {
+        let row_bytes = 1 + width as usize * 3;
+        self.rows.resize(row_bytes * height as usize, 0);
+        lay(&mut self.rows);
+        self.rows.iter_mut().step_by(row_bytes).for_each(|f| *f = 0);
+        self.file(width, height, 3)
+    }
+
+    /// The PNG file of the rows, `channels` bytes a pixel (3: RGB, 4: RGBA).
+    fn file(&mut self, width: u32, height: u32, channels: usize) -> Result<Vec<u8>, String> {
+        let row_bytes = 1 + width as usize * channels;
         let mut file = Vec::new();
         file.extend_from_slice(&SIGNATURE);
         let mut header = [0; 13];
-        header[..4].copy_from_slice(&(width as u32).to_be_bytes());
-        header[4..8].copy_from_slice(&(height as u32).to_be_bytes());
+        header[..4].copy_from_slice(&width.to_be_bytes());
+        header[4..8].copy_from_slice(&height.to_be_bytes());
         header[8] = 8;
-        header[9] = if opaque { RGB } else { RGBA };
+        header[9] = if channels == 3 { RGB } else { RGBA };
         chunk(&mut file, b"IHDR", |file| {
             file.extend_from_slice(&header);
             Ok(())
@@ -88,7 +107,7 @@ impl Encoder {
 /// Opaque premultiplied colour is the colour: drops every fourth byte, four pixels (three
 /// words of RGB) at a time. Returns the alpha of all pixels taken together (`&`): 255 when
 /// every pixel was opaque, and the row is right.
-fn rgb_row(pixels: &[u8], row: &mut [u8]) -> u8 {
+pub(super) fn rgb_row(pixels: &[u8], row: &mut [u8]) -> u8 {
     let mut targets = row.chunks_exact_mut(12);
     let mut sources = pixels.chunks_exact(16);
     let mut all = u32::MAX;

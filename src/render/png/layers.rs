@@ -9,7 +9,9 @@
 //! is the picture drawn whole up to the rounding of 8-bit blending where anti-aliased edges
 //! overlap (tests hold it to 3 levels of 255). An element seen a second time is kept, keyed
 //! by a digest of its markup and all it refers to, so that after a few pictures only the words
-//! and bars that are new are drawn.
+//! and bars that are new are drawn. A picture whose every row some layer covers from edge to
+//! edge with opaque paint (a flower box: its background and its source strip) is laid
+//! straight into the RGB rows the PNG encoder reads; any other on an RGBA canvas.
 //!
 //! Only what paints independently is split: a group is opened only when it has no opacity,
 //! filter, mask or clip of its own; style sheets may hold only simple selectors that set none
@@ -399,6 +401,53 @@ impl Span {
     }
 }
 
+/// A picture's layers in painting order, for a canvas of `width` × `height` pixels.
+pub(super) struct Stack {
+    layers: Vec<Arc<Layer>>,
+    width: usize,
+    height: usize,
+}
+
+impl Stack {
+    /// Whether every row of the picture ends opaque: some layer covers it from edge to edge
+    /// with opaque pixels (what is laid after that only blends onto opaque pixels, which
+    /// stay opaque). Such a picture can be laid straight into RGB rows.
+    pub(super) fn opaque(&self) -> bool {
+        let mut covered = vec![false; self.height];
+        for layer in &self.layers {
+            for row in layer.covers(self.width) {
+                if let Some(c) = covered.get_mut(row) {
+                    *c = true;
+                }
+            }
+        }
+        covered.iter().all(|&c| c)
+    }
+
+    /// Lays the layers over `canvas` (its size the stack's), which comes as the last picture
+    /// left it: the rows the first layer covers are left to it, the others cleared first.
+    pub(super) fn lay(&self, canvas: &mut Pixmap) {
+        match self.layers.first() {
+            Some(first) => clear_uncovered(canvas, first),
+            None => canvas.fill(resvg::tiny_skia::Color::TRANSPARENT),
+        }
+        for layer in &self.layers {
+            lay_over(canvas, layer);
+        }
+    }
+
+    /// Lays the layers of an [opaque](Stack::opaque) picture into `rows`: RGB, each row after
+    /// a byte of its own (a PNG's filter byte, left as it is). They need not be cleared: each
+    /// row is covered from edge to edge by an opaque layer, and what comes before that in it
+    /// is overwritten. As premultiplied colour blends without the alpha of what is under it,
+    /// the rows are those of [`Stack::lay`] with the alpha dropped.
+    pub(super) fn lay_rgb(&self, rows: &mut [u8]) {
+        for layer in &self.layers {
+            lay_over_rgb(rows, self.width, layer);
+        }
+    }
+}
+
 /// The layers kept so far. Shared by all threads.
 pub(super) struct Layers {
     kept: RwLock<HashMap<u128, Arc<Layer>>>,
@@ -438,16 +487,16 @@ impl Layers {
         }
     }
 
-    /// Draws `plan` onto `canvas` (transparent, the picture's size at `scale`). `false` when
-    /// an element painted beyond the bounds resvg gave it: the canvas is then unfinished, and
-    /// the picture is to be drawn whole.
-    pub(super) fn draw(
+    /// The layers of `plan` at `scale` on a canvas of `width` × `height` pixels, in painting
+    /// order: the ones kept from earlier pictures, the others drawn now. `None` when an
+    /// element painted beyond the bounds resvg gave it: the picture is then to be drawn whole.
+    pub(super) fn stack(
         &self,
         plan: &Plan<'_>,
         options: &usvg::Options<'_>,
         scale: f32,
-        canvas: &mut Pixmap,
-    ) -> Result<bool, String> {
+        (width, height): (u32, u32),
+    ) -> Result<Option<Stack>, String> {
         let mut context = self.hasher();
         context.write(plan.head.as_bytes());
         context.write_u8(0xff);
@@ -481,11 +530,11 @@ impl Layers {
             .fetch_add(layers.len() - new.len(), Ordering::Relaxed);
         if !new.is_empty() {
             let started = Instant::now();
-            let drawn = draw_layers(plan, &new, options, scale, canvas)?;
+            let drawn = draw_layers(plan, &new, options, scale, (width, height))?;
             let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.drawing.fetch_add(nanos, Ordering::Relaxed);
             let Some(drawn) = drawn else {
-                return Ok(false);
+                return Ok(None);
             };
             self.drawn.fetch_add(drawn.len(), Ordering::Relaxed);
             for (at, layer) in new.into_iter().zip(drawn) {
@@ -494,16 +543,11 @@ impl Layers {
                 layers[at] = Some(layer);
             }
         }
-        // The canvas comes as the last picture left it: the rows the first layer covers
-        // are left to it, the others cleared.
-        match layers.first() {
-            Some(Some(first)) => clear_uncovered(canvas, first),
-            _ => canvas.fill(resvg::tiny_skia::Color::TRANSPARENT),
-        }
-        for layer in layers.iter().flatten() {
-            lay_over(canvas, layer);
-        }
-        Ok(true)
+        Ok(Some(Stack {
+            layers: layers.into_iter().flatten().collect(),
+            width: width as usize,
+            height: height as usize,
+        }))
     }
 
     /// A hasher for the keys of layers, with this process's own random keys: markup from
@@ -558,8 +602,8 @@ impl Layers {
 /// The id of the group around the element drawn `n`th in [`draw_layers`].
 const LAYER_ID: &str = "blomlada-layer-";
 
-/// Draws the elements `new` of `plan` each alone, cut to its bounds on a canvas like
-/// `canvas`, from one document that holds them all (each in a group of its own), so that
+/// Draws the elements `new` of `plan` each alone, cut to its bounds on a canvas of `size`,
+/// from one document that holds them all (each in a group of its own), so that
 /// the style sheets, patterns and glyphs are read once a picture, not once a layer.
 ///
 /// Each is drawn on a whole transparent canvas and then cut out: drawn on a canvas of its
@@ -572,7 +616,7 @@ fn draw_layers(
     new: &[usize],
     options: &usvg::Options<'_>,
     scale: f32,
-    canvas: &Pixmap,
+    size: (u32, u32),
 ) -> Result<Option<Vec<Layer>>, String> {
     let elements: Vec<&Element<'_>> = new.iter().map(|&at| &plan.elements[at]).collect();
     let mut referred: Vec<usize> = elements
@@ -628,10 +672,7 @@ fn draw_layers(
     }
     let mut layers = Vec::with_capacity(elements.len());
     for node in groups {
-        match node
-            .map(|node| draw_layer(node, scale, canvas))
-            .transpose()?
-        {
+        match node.map(|node| draw_layer(node, scale, size)).transpose()? {
             Some(None) => return Ok(None),
             Some(Some(layer)) => layers.push(layer),
             None => layers.push(Layer::empty()),
@@ -640,8 +681,12 @@ fn draw_layers(
     Ok(Some(layers))
 }
 
-/// Draws `node` alone, cut to its bounds, on a canvas like `canvas` (see [`draw_layers`]).
-fn draw_layer(node: &usvg::Node, scale: f32, canvas: &Pixmap) -> Result<Option<Layer>, String> {
+/// Draws `node` alone, cut to its bounds, on a canvas of `size` (see [`draw_layers`]).
+fn draw_layer(
+    node: &usvg::Node,
+    scale: f32,
+    (canvas_width, canvas_height): (u32, u32),
+) -> Result<Option<Layer>, String> {
     let has_children = match node {
         usvg::Node::Group(group) => group.has_children(),
         _ => true,
@@ -650,7 +695,6 @@ fn draw_layer(node: &usvg::Node, scale: f32, canvas: &Pixmap) -> Result<Option<L
         return Ok(Some(Layer::empty()));
     };
     // The bounds in pixels, with room for anti-aliasing, within the canvas.
-    let (canvas_width, canvas_height) = (canvas.width(), canvas.height());
     let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as usize;
     let left = clamp((bounds.left() * scale - 2.0).floor(), canvas_width);
     let top = clamp((bounds.top() * scale - 2.0).floor(), canvas_height);
@@ -737,19 +781,14 @@ fn clear_uncovered(canvas: &mut Pixmap, first: &Layer) {
 
 /// Lays `layer` over `canvas`: premultiplied source over, rounded as tiny-skia rounds it.
 fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
-    let canvas_width = canvas.width() as usize;
-    let data = canvas.data_mut();
-    for span in &layer.spans {
-        let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
-        let from = (row * layer.width + start) * 4..(row * layer.width + end) * 4;
-        let at = ((layer.y + row) * canvas_width + layer.x + start) * 4;
-        let (Some(source), Some(target)) = (
-            layer.pixels.get(from),
-            data.get_mut(at..at + (end - start) * 4),
-        ) else {
-            return;
-        };
-        match span.paint {
+    let stride = canvas.width() as usize * 4;
+    for_each_span(
+        layer,
+        canvas.data_mut(),
+        stride,
+        0,
+        4,
+        |paint, source, target| match paint {
             Paint::Copy => target.copy_from_slice(source),
             Paint::Fill(colour) => {
                 let colour = colour.to_ne_bytes();
@@ -764,7 +803,62 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
                     d.copy_from_slice(&blended.to_ne_bytes());
                 }
             }
+        },
+    );
+}
+
+/// Lays `layer` over `rows` of RGB pixels `width` wide, each after a byte of its own: the
+/// colour channels of [`lay_over`].
+fn lay_over_rgb(rows: &mut [u8], width: usize, layer: &Layer) {
+    for_each_span(layer, rows, 1 + width * 3, 1, 3, |paint, source, target| {
+        match paint {
+            Paint::Copy => {
+                super::encode::rgb_row(source, target);
+            }
+            Paint::Fill(colour) => {
+                // One pixel, then what is filled so far copied after itself: a few long
+                // copies rather than a store for each pixel of three bytes.
+                target[..3].copy_from_slice(&colour.to_ne_bytes()[..3]);
+                let mut filled = 3;
+                while filled < target.len() {
+                    let more = filled.min(target.len() - filled);
+                    target.copy_within(..more, filled);
+                    filled += more;
+                }
+            }
+            Paint::Blend => {
+                for (d, s) in target.chunks_exact_mut(3).zip(source.chunks_exact(4)) {
+                    let under = u32::from_ne_bytes([d[0], d[1], d[2], u8::MAX]);
+                    let source = u32::from_ne_bytes(s.try_into().unwrap_or_default());
+                    d.copy_from_slice(&source_over(under, source).to_ne_bytes()[..3]);
+                }
+            }
         }
+    });
+}
+
+/// Calls `paint` with each span of `layer`: how it paints, its pixels, and the bytes of
+/// `out` under them (rows of `stride` bytes, each starting with `skip` bytes of its own,
+/// `channels` bytes a pixel). A span outside `out` ends the layer.
+fn for_each_span(
+    layer: &Layer,
+    out: &mut [u8],
+    stride: usize,
+    skip: usize,
+    channels: usize,
+    mut paint: impl FnMut(Paint, &[u8], &mut [u8]),
+) {
+    for span in &layer.spans {
+        let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
+        let from = (row * layer.width + start) * 4..(row * layer.width + end) * 4;
+        let at = (layer.y + row) * stride + skip + (layer.x + start) * channels;
+        let (Some(source), Some(target)) = (
+            layer.pixels.get(from),
+            out.get_mut(at..at + (end - start) * channels),
+        ) else {
+            return;
+        };
+        paint(span.paint, source, target);
     }
 }
 
@@ -1086,6 +1180,53 @@ mod tests {
     }
 
     #[test]
+    fn an_opaque_stack_lays_the_same_colours_into_rgb_rows() {
+        let width = SOLID_RUN + 4;
+        let edge_to_edge = |colour: [u8; 4]| vec![colour; width];
+        let mixed: Vec<(usize, [u8; 4])> = (0..width)
+            .map(|c| (c, [OPAQUE, PARTLY, [0; 4], OTHER][c % 4]))
+            .collect();
+        // Row 0 covered by the first layer; row 2 blended onto before the third layer covers
+        // it, and again after; row 1 covered only by the last layer.
+        let first = Layer::new(0, 0, width, edge_to_edge(OTHER).concat());
+        let early = Layer::new(0, 2, width, row(width, &mixed).concat());
+        let third = Layer::new(0, 2, width, edge_to_edge(OPAQUE).concat());
+        let late = Layer::new(0, 0, width, row(width, &mixed).repeat(3).concat());
+        let last = Layer::new(0, 1, width, edge_to_edge(OPAQUE).concat());
+        let layers: Vec<Arc<Layer>> = [first, early, third, late, last]
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        let stack = |layers: &[Arc<Layer>]| Stack {
+            layers: layers.to_vec(),
+            width,
+            height: 3,
+        };
+        assert!(stack(&layers).opaque());
+        assert!(!stack(&layers[..4]).opaque(), "row 1 is not covered");
+
+        // Both start with what a picture before left.
+        let mut canvas = Pixmap::new(width as u32, 3).unwrap();
+        canvas.fill(resvg::tiny_skia::Color::from_rgba8(200, 100, 50, 255));
+        stack(&layers).lay(&mut canvas);
+        let mut rows = vec![77u8; (1 + width * 3) * 3];
+        stack(&layers).lay_rgb(&mut rows);
+        let laid: Vec<u8> = canvas
+            .data()
+            .chunks_exact(width * 4)
+            .flat_map(|r| {
+                std::iter::once(77).chain(r.chunks_exact(4).flat_map(|p| p[..3].to_vec()))
+            })
+            .collect();
+        assert_eq!(rows, laid);
+        assert!(canvas.pixels().iter().all(|p| p.alpha() == 255));
+        // Row 0: blended where the late layer partly covers the first, copied where opaque.
+        let over_other = 4 + ((8 * 155 + 255) >> 8) as u8;
+        assert_eq!(&rows[1 + 3..1 + 6], &[over_other; 3]);
+        assert_eq!(&rows[1..4], &OPAQUE[..3]);
+    }
+
+    #[test]
     fn paint_on_an_inner_edge_of_a_cut_is_found() {
         // 3 × 3 pixels, one painted at a time.
         let cut = |x: usize, y: usize| {
@@ -1123,7 +1264,8 @@ mod tests {
         let plan = plan(PICTURE).unwrap();
         let draw = |layers: &Layers| {
             let mut canvas = Pixmap::new(200, 100).unwrap();
-            assert!(layers.draw(&plan, &options(), 2.0, &mut canvas).unwrap());
+            let stack = layers.stack(&plan, &options(), 2.0, (200, 100)).unwrap();
+            stack.unwrap().lay(&mut canvas);
             canvas
         };
         let layers = Layers::default();

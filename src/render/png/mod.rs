@@ -117,46 +117,53 @@ impl Rasterizer {
         if let Some(plan) = layers::plan(&svg).filter(|_| in_layers) {
             // The size is the root's alone: parse it without its content.
             let root = self.parse(&format!("{}</svg>", plan.head()))?;
-            // The layers clear what they do not cover themselves.
-            return self.draw(root.size(), false, |canvas, scale| {
-                if self.layers.draw(&plan, &self.options, scale, canvas)? {
-                    return Ok(());
-                }
-                tracing::debug!("picture drawn whole: an element painted beyond its bounds");
-                canvas.fill(resvg::tiny_skia::Color::TRANSPARENT);
-                paint(&self.parse(&svg)?, scale, canvas);
-                Ok(())
-            });
+            let (scale, height) = scale_and_height(root.size());
+            let size = (PNG_WIDTH, height);
+            if let Some(stack) = self.layers.stack(&plan, &self.options, scale, size)? {
+                return SCRATCH.with_borrow_mut(|scratch| {
+                    if stack.opaque() {
+                        return scratch
+                            .encoder
+                            .png_rgb(PNG_WIDTH, height, |rows| stack.lay_rgb(rows));
+                    }
+                    let canvas = canvas_of(&mut scratch.canvas, PNG_WIDTH, height, false)?;
+                    stack.lay(canvas);
+                    scratch.encoder.png(canvas)
+                });
+            }
+            tracing::debug!("picture drawn whole: an element painted beyond its bounds");
+            let tree = self.parse(&svg)?;
+            return self.draw(tree.size(), |canvas, scale| paint(&tree, scale, canvas));
         }
         let tree = self.parse(&svg)?;
-        self.draw(tree.size(), true, |canvas, scale| {
-            paint(&tree, scale, canvas);
-            Ok(())
-        })
+        self.draw(tree.size(), |canvas, scale| paint(&tree, scale, canvas))
     }
 
     fn parse(&self, svg: &str) -> Result<usvg::Tree, String> {
         usvg::Tree::from_str(svg, &self.options).map_err(|e| format!("invalid SVG: {e}"))
     }
 
-    /// Draws a picture of `size` [`PNG_WIDTH`] pixels wide with `paint` on a thread's canvas
-    /// (made transparent first when `clear`, else as the last picture left it) and encodes
-    /// it.
+    /// Draws a picture of `size` [`PNG_WIDTH`] pixels wide with `paint` on a thread's canvas,
+    /// made transparent first, and encodes it.
     fn draw(
         &self,
         size: usvg::Size,
-        clear: bool,
-        paint: impl FnOnce(&mut Pixmap, f32) -> Result<(), String>,
+        paint: impl FnOnce(&mut Pixmap, f32),
     ) -> Result<Vec<u8>, String> {
-        let scale = PNG_WIDTH as f32 / size.width();
-        let height = (size.height() * scale).round().max(1.0) as u32;
+        let (scale, height) = scale_and_height(size);
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch { canvas, encoder } = scratch;
-            let pixmap = canvas_of(canvas, PNG_WIDTH, height, clear)?;
-            paint(pixmap, scale)?;
+            let pixmap = canvas_of(canvas, PNG_WIDTH, height, true)?;
+            paint(pixmap, scale);
             encoder.png(pixmap)
         })
     }
+}
+
+/// The scale that makes a picture of `size` [`PNG_WIDTH`] pixels wide, and its height then.
+fn scale_and_height(size: usvg::Size) -> (f32, u32) {
+    let scale = PNG_WIDTH as f32 / size.width();
+    (scale, (size.height() * scale).round().max(1.0) as u32)
 }
 
 /// Paints a whole picture onto `canvas` at `scale`.
