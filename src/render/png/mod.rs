@@ -132,8 +132,6 @@ impl Rasterizer {
                 });
             }
             tracing::debug!("picture drawn whole: an element painted beyond its bounds");
-            let tree = self.parse(&svg)?;
-            return self.draw(tree.size(), |canvas, scale| paint(&tree, scale, canvas));
         }
         let tree = self.parse(&svg)?;
         self.draw(tree.size(), |canvas, scale| paint(&tree, scale, canvas))
@@ -305,7 +303,8 @@ mod tests {
     #[test]
     fn a_reused_canvas_starts_transparent() {
         // The thread's canvas is kept between pictures of one size: an opaque picture drawn
-        // before must leave nothing behind in a transparent one.
+        // before must leave nothing behind in a transparent one. (An opaque picture in layers
+        // is laid into the encoder's rows, not on the canvas; drawn whole, it is painted on it.)
         let rasterizer = Rasterizer::new();
         let opaque = TEXT_ONLY.replace(
             "viewBox=\"0 0 600 100\" width=\"600\" height=\"100\"",
@@ -314,6 +313,7 @@ mod tests {
         let transparent = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 100"><rect x="10" y="10" width="100" height="50" fill="#3366cc"/></svg>"##;
         let first = rasterizer.png(transparent).unwrap();
         rasterizer.png(&opaque).unwrap();
+        rasterizer.png_whole(&opaque).unwrap();
         let again = rasterizer.png(transparent).unwrap();
         assert_eq!(first, again);
         let decoded = Pixmap::decode_png(&again).unwrap();
@@ -414,8 +414,9 @@ mod tests {
     #[test]
     fn a_picture_does_not_keep_what_the_one_before_it_left_on_the_canvas() {
         // The canvas is reused from one picture to the next, and only the rows the first
-        // layer leaves uncovered are cleared: after an opaque picture, one that paints only
-        // its top must be transparent below it (and so written as RGBA).
+        // layer leaves uncovered are cleared: after an opaque picture (drawn whole, on the
+        // canvas), one that paints only its top must be transparent below it (and so written
+        // as RGBA).
         let rasterizer = Rasterizer::new();
         let opaque = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#112233"/></svg>"##;
         let top = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="20" fill="#ffffff"/><circle cx="50" cy="10" r="5" fill="#000000"/></svg>"##;
