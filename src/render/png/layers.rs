@@ -413,15 +413,9 @@ impl Stack {
     /// with opaque pixels (what is laid after that only blends onto opaque pixels, which
     /// stay opaque). Such a picture can be laid straight into RGB rows.
     pub(super) fn opaque(&self) -> bool {
-        let mut covered = vec![false; self.height];
-        for layer in &self.layers {
-            for row in layer.covers(self.width) {
-                if let Some(c) = covered.get_mut(row) {
-                    *c = true;
-                }
-            }
-        }
-        covered.iter().all(|&c| c)
+        covered_rows(&self.layers, self.width, self.height)
+            .iter()
+            .all(|&c| c)
     }
 
     /// Lays the layers over `canvas` (its size the stack's), which comes as the last picture
@@ -762,17 +756,28 @@ thread_local! {
     static LAYER_CANVAS: std::cell::RefCell<Option<Pixmap>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Makes transparent the rows of `canvas` that `first`, the first layer laid on it, does not
-/// cover from edge to edge with opaque pixels.
-fn clear_uncovered(canvas: &mut Pixmap, first: &Layer) {
-    let stride = canvas.width() as usize * 4;
-    let mut covered = vec![false; canvas.height() as usize];
-    for row in first.covers(canvas.width() as usize) {
+/// Which of `height` rows of a canvas `width` pixels wide some of `layers` covers from edge
+/// to edge with opaque pixels.
+fn covered_rows<L: std::borrow::Borrow<Layer>>(
+    layers: &[L],
+    width: usize,
+    height: usize,
+) -> Vec<bool> {
+    let mut covered = vec![false; height];
+    for row in layers.iter().flat_map(|layer| layer.borrow().covers(width)) {
         if let Some(c) = covered.get_mut(row) {
             *c = true;
         }
     }
-    for (row, covered) in canvas.data_mut().chunks_exact_mut(stride).zip(covered) {
+    covered
+}
+
+/// Makes transparent the rows of `canvas` that `first`, the first layer laid on it, does not
+/// cover from edge to edge with opaque pixels.
+fn clear_uncovered(canvas: &mut Pixmap, first: &Layer) {
+    let (width, height) = (canvas.width() as usize, canvas.height() as usize);
+    let covered = covered_rows(std::slice::from_ref(first), width, height);
+    for (row, covered) in canvas.data_mut().chunks_exact_mut(width * 4).zip(covered) {
         if !covered {
             row.fill(0);
         }
@@ -818,7 +823,10 @@ fn lay_over_rgb(rows: &mut [u8], width: usize, layer: &Layer) {
             Paint::Fill(colour) => {
                 // One pixel, then what is filled so far copied after itself: a few long
                 // copies rather than a store for each pixel of three bytes.
-                target[..3].copy_from_slice(&colour.to_ne_bytes()[..3]);
+                let Some(first) = target.get_mut(..3) else {
+                    return;
+                };
+                first.copy_from_slice(&colour.to_ne_bytes()[..3]);
                 let mut filled = 3;
                 while filled < target.len() {
                     let more = filled.min(target.len() - filled);
