@@ -9,7 +9,8 @@
 //! is the picture drawn whole up to the rounding of 8-bit blending where anti-aliased edges
 //! overlap (tests hold it to 3 levels of 255). An element seen a second time is kept, keyed
 //! by a digest of its markup and all it refers to, so that after a few pictures only the words
-//! and bars that are new are drawn. A picture whose every row some layer covers from edge to
+//! and bars that are new are drawn. The layers drawn lately are held for a while too, so that
+//! the same picture in the site's other language, drawn soon after, draws only its words. A picture whose every row some layer covers from edge to
 //! edge with opaque paint (a flower box: its background and its source strip) is laid
 //! straight into the RGB rows the PNG encoder reads; any other on an RGBA canvas.
 //!
@@ -19,7 +20,7 @@
 //! neither in a `<defs>` (or a pattern, clip, … of its own) nor inside the referring element
 //! is drawn whole.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -34,6 +35,10 @@ const KEPT_BYTES: usize = 96 << 20;
 /// Layers seen once that are remembered, so that the second sighting keeps them; past it the
 /// memory is forgotten (a long `watch` session sees many titles only once).
 const SEEN_MAX: usize = 1 << 18;
+/// Bytes of layers drawn once lately that are held with their pixels, so that a layer seen
+/// again soon after (the same picture in the site's other language, drawn next) is taken
+/// from here instead of drawn again. The oldest go first.
+const RECENT_BYTES: usize = 16 << 20;
 
 /// Elements that paint nothing themselves but are referred to by id; a layer carries the
 /// ones it refers to. (The children of `<defs>` are taken as such too; `<style>` goes into
@@ -318,6 +323,13 @@ impl Cover {
 }
 
 impl Layer {
+    /// The memory it takes, as counted against a budget.
+    fn bytes(&self) -> usize {
+        self.pixels.len()
+            + self.spans.len() * std::mem::size_of::<Span>()
+            + std::mem::size_of::<Layer>()
+    }
+
     fn new(x: usize, y: usize, width: usize, pixels: Vec<u8>) -> Layer {
         let mut spans = Vec::new();
         if width > 0 {
@@ -448,6 +460,7 @@ pub(super) struct Layers {
     /// Bytes of layers kept at most.
     budget: usize,
     seen: Mutex<HashSet<u128>>,
+    recent: Mutex<Recent>,
     kept_bytes: AtomicUsize,
     /// Layers drawn and layers reused, for tests and logs, and the time spent drawing them
     /// (nanoseconds, all threads together).
@@ -460,16 +473,17 @@ pub(super) struct Layers {
 
 impl Default for Layers {
     fn default() -> Layers {
-        Layers::with_budget(KEPT_BYTES)
+        Layers::with_budgets(KEPT_BYTES, RECENT_BYTES)
     }
 }
 
 impl Layers {
-    fn with_budget(budget: usize) -> Layers {
+    fn with_budgets(budget: usize, recent: usize) -> Layers {
         Layers {
             kept: RwLock::default(),
             budget,
             seen: Mutex::default(),
+            recent: Mutex::new(Recent::with_budget(recent)),
             kept_bytes: AtomicUsize::new(0),
             drawn: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -519,6 +533,7 @@ impl Layers {
                 .map(|key| kept.as_ref().and_then(|k| k.get(key).cloned()))
                 .collect()
         };
+        self.take_recent(&keys, &mut layers);
         let new: Vec<usize> = (0..layers.len()).filter(|&i| layers[i].is_none()).collect();
         self.reused
             .fetch_add(layers.len() - new.len(), Ordering::Relaxed);
@@ -569,7 +584,41 @@ impl Layers {
         (count, self.kept_bytes.load(Ordering::Relaxed))
     }
 
-    /// Keeps `layer` when `key` was seen before and there is room; else remembers the key.
+    /// Fills the `layers` still missing with those of `keys` drawn lately, and keeps them:
+    /// they are now seen a second time.
+    fn take_recent(&self, keys: &[u128], layers: &mut [Option<Arc<Layer>>]) {
+        let Ok(mut recent) = self.recent.lock() else {
+            return;
+        };
+        if recent.is_empty() {
+            return;
+        }
+        let found: Vec<(u128, Arc<Layer>)> = keys
+            .iter()
+            .zip(layers.iter_mut())
+            .filter(|(_, layer)| layer.is_none())
+            .filter_map(|(&key, slot)| {
+                let layer = recent.take(key)?;
+                *slot = Some(Arc::clone(&layer));
+                Some((key, layer))
+            })
+            .collect();
+        drop(recent);
+        if found.is_empty() {
+            return;
+        }
+        if let Ok(mut seen) = self.seen.lock() {
+            for (key, _) in &found {
+                seen.remove(key);
+            }
+        }
+        for (key, layer) in &found {
+            self.keep(*key, layer);
+        }
+    }
+
+    /// Keeps `layer` when `key` was seen before; else remembers the key, and the layer among
+    /// those drawn lately.
     fn keep_if_seen(&self, key: u128, layer: &Arc<Layer>) {
         let Ok(mut seen) = self.seen.lock() else {
             return;
@@ -579,10 +628,19 @@ impl Layers {
                 seen.clear();
             }
             seen.insert(key);
+            drop(seen);
+            if let Ok(mut recent) = self.recent.lock() {
+                recent.hold(key, layer);
+            }
             return;
         }
         drop(seen);
-        let size = layer.pixels.len() + std::mem::size_of::<Layer>();
+        self.keep(key, layer);
+    }
+
+    /// Keeps `layer` under `key` if there is room within the budget.
+    fn keep(&self, key: u128, layer: &Arc<Layer>) {
+        let size = layer.bytes();
         if self.kept_bytes.fetch_add(size, Ordering::Relaxed) + size > self.budget {
             self.kept_bytes.fetch_sub(size, Ordering::Relaxed);
             return;
@@ -590,6 +648,61 @@ impl Layers {
         if let Ok(mut kept) = self.kept.write() {
             kept.insert(key, Arc::clone(layer));
         }
+    }
+}
+
+/// Layers drawn once lately, with their pixels, within a budget of bytes; the oldest go first.
+struct Recent {
+    layers: HashMap<u128, Arc<Layer>>,
+    /// Keys in the order they came; a key taken out early stays here until its turn.
+    order: VecDeque<u128>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl Recent {
+    fn with_budget(budget: usize) -> Recent {
+        Recent {
+            layers: HashMap::new(),
+            order: VecDeque::new(),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// Holds `layer`, letting the oldest go while the budget is exceeded.
+    fn hold(&mut self, key: u128, layer: &Arc<Layer>) {
+        let size = layer.bytes();
+        if size > self.budget || self.layers.contains_key(&key) {
+            return;
+        }
+        while self.bytes + size > self.budget {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = self.layers.remove(&oldest) {
+                self.bytes -= gone.bytes();
+            }
+        }
+        // Keys taken out early wait in `order` for their turn; don't let them pile up.
+        if self.order.len() > 2 * self.layers.len() + 1024 {
+            let layers = &self.layers;
+            self.order.retain(|k| layers.contains_key(k));
+        }
+        self.layers.insert(key, Arc::clone(layer));
+        self.order.push_back(key);
+        self.bytes += size;
+    }
+
+    /// The layer held under `key`, no longer held.
+    fn take(&mut self, key: u128) -> Option<Arc<Layer>> {
+        let layer = self.layers.remove(&key)?;
+        self.bytes -= layer.bytes();
+        Some(layer)
     }
 }
 
@@ -1276,7 +1389,8 @@ mod tests {
             stack.unwrap().lay(&mut canvas);
             canvas
         };
-        let layers = Layers::default();
+        // Nothing held from the last pictures: only the keys of layers seen once.
+        let layers = Layers::with_budgets(KEPT_BYTES, 0);
         let first = draw(&layers);
         assert_eq!(layers.counts(), (5, 0));
         assert_eq!(draw(&layers), first);
@@ -1296,12 +1410,75 @@ mod tests {
         );
 
         // The background alone is 200 × 100 × 4 bytes: nothing fits in less.
-        let small = Layers::with_budget(50_000);
+        let small = Layers::with_budgets(50_000, 0);
         for _ in 0..3 {
             assert_eq!(draw(&small), first);
         }
         let (drawn, reused) = small.counts();
         assert_eq!((drawn, reused), (11, 4));
         assert!(small.kept_bytes.load(Ordering::Relaxed) <= 50_000);
+    }
+
+    #[test]
+    fn layers_drawn_lately_are_taken_from_there_and_kept() {
+        let plan = plan(PICTURE).unwrap();
+        let draw = |layers: &Layers| {
+            let mut canvas = Pixmap::new(200, 100).unwrap();
+            let stack = layers.stack(&plan, &options(), 2.0, (200, 100)).unwrap();
+            stack.unwrap().lay(&mut canvas);
+            canvas
+        };
+        let layers = Layers::default();
+        let first = draw(&layers);
+        assert_eq!(layers.counts(), (5, 0));
+        let drawing = layers.drawing_time();
+        assert_eq!(draw(&layers), first);
+        assert_eq!(layers.counts(), (5, 5), "the second time, nothing is drawn");
+        assert_eq!(layers.drawing_time(), drawing);
+        assert_eq!(layers.kept().0, 5, "seen twice: kept");
+        assert!(
+            layers.recent.lock().unwrap().is_empty(),
+            "what is kept is no longer held as recent"
+        );
+        assert_eq!(draw(&layers), first);
+        assert_eq!(layers.counts(), (5, 10));
+
+        // The background (80 000 bytes) is not kept within 50 000, nor is it held any more:
+        // the third time it is drawn again, and held again.
+        let small = Layers::with_budgets(50_000, RECENT_BYTES);
+        for _ in 0..3 {
+            assert_eq!(draw(&small), first);
+        }
+        assert_eq!(small.counts(), (6, 9));
+        assert!(small.kept_bytes.load(Ordering::Relaxed) <= 50_000);
+        assert_eq!(small.recent.lock().unwrap().layers.len(), 1);
+    }
+
+    #[test]
+    fn recent_layers_stay_within_their_budget_the_oldest_going_first() {
+        let layer = |bytes: usize| Arc::new(Layer::new(0, 0, bytes / 4, vec![255; bytes]));
+        let size = layer(4_000).bytes();
+        let mut recent = Recent::with_budget(3 * size);
+        for key in 0..5 {
+            recent.hold(key, &layer(4_000));
+            assert!(recent.bytes <= 3 * size);
+        }
+        let held: Vec<u128> = (0..5).filter(|k| recent.layers.contains_key(k)).collect();
+        assert_eq!(held, [2, 3, 4], "the oldest went first");
+        assert!(recent.take(3).is_some());
+        assert!(recent.take(3).is_none(), "taken once");
+        assert_eq!(recent.bytes, 2 * size);
+        recent.hold(9, &layer(16_000));
+        assert!(
+            !recent.layers.contains_key(&9),
+            "larger than the whole budget"
+        );
+        // Keys taken out early do not pile up in the order.
+        for key in 10..5_000 {
+            recent.hold(key, &layer(4_000));
+            recent.take(key);
+        }
+        assert!(recent.order.len() <= 2 * recent.layers.len() + 1025);
+        assert_eq!(recent.bytes, 2 * size);
     }
 }
