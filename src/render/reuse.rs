@@ -24,7 +24,7 @@
 //! words, `lang`): it is the one rule a theme author has to keep, and the tests compare the
 //! pages written with and without reuse.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr, Rest};
 use minijinja::{AutoEscape, Error, ErrorKind, State, Value};
@@ -36,7 +36,17 @@ pub(crate) struct Reusable {
     fields: Value,
     /// By language and the other arguments: a handful (the languages, a page's depth below
     /// the root, whether it has an earlier year), and never more than [`KEPT_PER_VALUE`].
-    markup: Mutex<Vec<(Vec<Value>, Value)>>,
+    /// Each slot is set once and then only read: pages on every thread read the same rows,
+    /// and reading takes no lock and writes nothing they share.
+    markup: [OnceLock<Kept>; KEPT_PER_VALUE],
+}
+
+/// Markup kept for one set of arguments: whether it was made for markup (in a template that
+/// escapes), the arguments with the language first, and the text the macro wrote.
+#[derive(Debug)]
+struct Kept {
+    arguments: Vec<Value>,
+    text: String,
 }
 
 /// The most sets of arguments a value keeps markup for. A template that passes something of
@@ -49,23 +59,43 @@ impl Reusable {
     pub(crate) fn value(fields: Value) -> Value {
         Value::from_object(Reusable {
             fields,
-            markup: Mutex::new(Vec::new()),
+            markup: Default::default(),
         })
     }
 
-    fn kept(&self, key: &[Value]) -> Option<Value> {
-        let markup = self.markup.lock().unwrap_or_else(PoisonError::into_inner);
-        markup
+    /// The markup kept for `key`, if any.
+    fn kept(&self, key: &[Value]) -> Option<&str> {
+        self.markup
             .iter()
-            .find(|(with, _)| with.as_slice() == key)
-            .map(|(_, made)| made.clone())
+            .map_while(OnceLock::get)
+            .find(|kept| kept.arguments.as_slice() == key)
+            .map(|kept| kept.text.as_str())
     }
 
-    fn keep(&self, key: &[Value], made: &Value) {
-        let mut markup = self.markup.lock().unwrap_or_else(PoisonError::into_inner);
-        if markup.len() < KEPT_PER_VALUE && !markup.iter().any(|(with, _)| with.as_slice() == key) {
-            markup.push((key.to_vec(), made.clone()));
+    /// Keeps `text` for `key` in the first free slot, unless it is kept already (two
+    /// threads may both make it; then both slots hold the same text).
+    fn keep(&self, key: &[Value], text: &str) {
+        for slot in &self.markup {
+            match slot.get() {
+                Some(kept) if kept.arguments.as_slice() == key => return,
+                Some(_) => {}
+                None => {
+                    let kept = Kept {
+                        arguments: key.to_vec(),
+                        text: text.to_owned(),
+                    };
+                    if slot.set(kept).is_ok() {
+                        return;
+                    }
+                }
+            }
         }
+    }
+
+    /// How many sets of arguments it keeps markup for.
+    #[cfg(test)]
+    fn kept_count(&self) -> usize {
+        self.markup.iter().map_while(OnceLock::get).count()
     }
 }
 
@@ -104,50 +134,49 @@ pub(crate) fn reuse_each(
     args: Rest<Value>,
 ) -> Result<Value, Error> {
     let markup = !matches!(state.auto_escape(), AutoEscape::None);
-    let key: Vec<Value> = std::iter::once(language.clone())
+    // Markup made where it is escaped is kept apart from text made where it is not.
+    let key: Vec<Value> = [Value::from(markup), language.clone()]
+        .into_iter()
         .chain(args.iter().cloned())
         .collect();
     let mut out = String::new();
-    for value in values.try_iter()? {
-        let made = made_or_kept(state, &make, value, &args, &key)?;
+    let mut write = |value: &Value| -> Result<(), Error> {
+        let reusable = value.downcast_object_ref::<Reusable>();
+        if let Some(text) = reusable.and_then(|r| r.kept(&key)) {
+            out.push_str(text);
+            return Ok(());
+        }
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(value.clone());
+        all.extend(args.iter().cloned());
+        let made = make.call(state, &all)?;
         if markup && !made.is_safe() {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 "reuse_each writes what a macro makes; this returned text, not markup",
             ));
         }
-        match made.as_str() {
-            Some(text) => out.push_str(text),
-            None => out.push_str(&made.to_string()),
+        let text = match made.as_str() {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => std::borrow::Cow::Owned(made.to_string()),
+        };
+        if let Some(reusable) = reusable {
+            reusable.keep(&key, &text);
         }
+        out.push_str(&text);
+        Ok(())
+    };
+    // A list the site made is read in place: taking each value out of it would count a
+    // reference up and down on rows every thread shares.
+    match values.downcast_object_ref::<Vec<Value>>() {
+        Some(list) => list.iter().try_for_each(&mut write)?,
+        None => values.try_iter()?.try_for_each(|value| write(&value))?,
     }
     Ok(if markup {
         Value::from_safe_string(out)
     } else {
         Value::from(out)
     })
-}
-
-/// `make(value, args…)`, or the markup kept under `key` if `value` is [`Reusable`].
-fn made_or_kept(
-    state: &mut State<'_, '_>,
-    make: &Value,
-    value: Value,
-    args: &[Value],
-    key: &[Value],
-) -> Result<Value, Error> {
-    let reusable = value.downcast_object_ref::<Reusable>();
-    if let Some(made) = reusable.and_then(|r| r.kept(key)) {
-        return Ok(made);
-    }
-    let mut all = Vec::with_capacity(args.len() + 1);
-    all.push(value.clone());
-    all.extend(args.iter().cloned());
-    let made = make.call(state, &all)?;
-    if let Some(reusable) = reusable {
-        reusable.keep(key, &made);
-    }
-    Ok(made)
 }
 
 #[cfg(test)]
@@ -219,6 +248,43 @@ mod tests {
     }
 
     #[test]
+    fn values_of_any_sequence_are_written_and_reused_alike() {
+        let made = Arc::new(AtomicUsize::new(0));
+        let shared = Reusable::value(fields("A"));
+        let values = [shared.clone(), fields("B"), shared];
+        let from_list = render(&values, "up-", &made);
+        assert_eq!(made.load(Ordering::Relaxed), 2);
+        // Not a list the site made: each value is taken out of it, with the same result.
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        add_reuse_each(&mut env, "sv");
+        let count = Arc::clone(&made);
+        env.add_function("made", move || {
+            count.fetch_add(1, Ordering::Relaxed);
+            String::new()
+        });
+        let items = values.to_vec();
+        let iterable = Value::make_iterable(move || items.clone().into_iter());
+        assert!(iterable.downcast_object_ref::<Vec<Value>>().is_none());
+        let from_iterable = env
+            .render_str(
+                TEMPLATE,
+                minijinja::context! { values => iterable, root => "up-" },
+            )
+            .unwrap_or_else(|e| format!("error: {e:#}"));
+        assert_eq!(from_iterable, from_list);
+        assert_eq!(
+            from_list,
+            "<a href=\"up-page\">A</a>|<a href=\"up-page\">B</a>|<a href=\"up-page\">A</a>|"
+        );
+        assert_eq!(
+            made.load(Ordering::Relaxed),
+            3,
+            "only the page's own value again"
+        );
+    }
+
+    #[test]
     fn markup_is_kept_by_language() {
         let made = Arc::new(AtomicUsize::new(0));
         let shared = Reusable::value(fields("A"));
@@ -240,7 +306,7 @@ mod tests {
         assert_eq!(made.load(Ordering::Relaxed), 20);
         let kept = shared
             .downcast_object_ref::<Reusable>()
-            .map(|r| r.markup.lock().map(|m| m.len()).unwrap_or_default());
+            .map(Reusable::kept_count);
         assert_eq!(kept, Some(KEPT_PER_VALUE));
     }
 
