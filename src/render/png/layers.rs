@@ -1380,15 +1380,17 @@ mod tests {
         usvg::Options::default()
     }
 
+    /// `PICTURE` at twice its size, its layers taken from `layers` or drawn there.
+    fn draw(layers: &Layers) -> Pixmap {
+        let plan = plan(PICTURE).unwrap();
+        let mut canvas = Pixmap::new(200, 100).unwrap();
+        let stack = layers.stack(&plan, &options(), 2.0, (200, 100)).unwrap();
+        stack.unwrap().lay(&mut canvas);
+        canvas
+    }
+
     #[test]
     fn layers_are_kept_when_seen_again_within_the_budget() {
-        let plan = plan(PICTURE).unwrap();
-        let draw = |layers: &Layers| {
-            let mut canvas = Pixmap::new(200, 100).unwrap();
-            let stack = layers.stack(&plan, &options(), 2.0, (200, 100)).unwrap();
-            stack.unwrap().lay(&mut canvas);
-            canvas
-        };
         // Nothing held from the last pictures: only the keys of layers seen once.
         let layers = Layers::with_budgets(KEPT_BYTES, 0);
         let first = draw(&layers);
@@ -1421,13 +1423,6 @@ mod tests {
 
     #[test]
     fn layers_drawn_lately_are_taken_from_there_and_kept() {
-        let plan = plan(PICTURE).unwrap();
-        let draw = |layers: &Layers| {
-            let mut canvas = Pixmap::new(200, 100).unwrap();
-            let stack = layers.stack(&plan, &options(), 2.0, (200, 100)).unwrap();
-            stack.unwrap().lay(&mut canvas);
-            canvas
-        };
         let layers = Layers::default();
         let first = draw(&layers);
         assert_eq!(layers.counts(), (5, 0));
