@@ -60,9 +60,9 @@ test('an open page reloads after a YAML edit, and shows errors until the file is
     // A mark that only this very document carries: a reload removes it.
     await page.evaluate(() => { window.__beforeEdit = true; });
 
-    // A good edit: a.2 goes from helt to inte; the page reloads by itself. A write can reach
-    // the watcher as more than one change, and so reload the page more than once: what is
-    // asked of the page is asked again if a reload replaces it meanwhile.
+    // A good edit: a.2 goes from helt to inte; the page reloads by itself, after phase 1 and
+    // again after phase 2 when that writes files (docs/watch.md): what is asked of the page is
+    // asked again if a reload replaces it meanwhile.
     fs.writeFileSync(file, original.replace('a.2: helt', 'a.2: inte'));
     await page.waitForFunction(() => window.__beforeEdit === undefined, null, { timeout: 20_000 });
     assert.equal(await settled(() => page.evaluate(() => window.__beforeEdit)), undefined, 'the page was reloaded');
