@@ -12,6 +12,7 @@
 //! `pages`, `reads`: the compiler asks for each), a module in [`pages`] with its paths in
 //! [`paths`], its template and its words in both translations.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -330,7 +331,7 @@ pub(crate) fn render_in_order(
     site: &Site<'_>,
     jobs: &[Job],
     no_png: bool,
-    stop: Option<&AtomicBool>,
+    stop: Option<&Arc<AtomicBool>>,
 ) -> Vec<(Job, Option<Rendered>)> {
     let stopping = stop.map(|stop| site.stopping_on(stop));
     let site = stopping.as_ref().unwrap_or(site);
@@ -448,17 +449,33 @@ mod tests {
         let job = Job::Compare;
         let whole = job.render(&site).expect("renders");
         // A stop signal that is never set changes nothing.
-        let never = AtomicBool::new(false);
+        let never = Arc::new(AtomicBool::new(false));
         let watched = site.stopping_on(&never);
         assert_eq!(job.render(&watched).expect("renders"), whole);
         // Set once the job has begun: its template stops at once, and the job is given up
         // instead of failing.
-        let set = AtomicBool::new(true);
+        let set = Arc::new(AtomicBool::new(true));
         let stopping = site.stopping_on(&set);
         assert!(job.render(&stopping).is_err(), "the template stopped");
         let begun = std::cell::Cell::new(false);
         let stopped = || begun.replace(true);
         assert!(job.render_until(&stopping, &stopped).is_none());
+    }
+
+    #[test]
+    fn the_comparison_gives_way_before_its_template() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = loaded(&repo.join("content"));
+        let site = loaded.site();
+        let set = Arc::new(AtomicBool::new(true));
+        let stopping = site.stopping_on(&set);
+        // Its table (every municipality with its similar ones) looks at the signal itself:
+        // the error is not a template's.
+        for job in [Job::Compare, Job::CompareYear(2016)] {
+            let stopped = job.render(&stopping).expect_err("stopped");
+            assert_eq!(stopped.template, "", "{job:?}: {}", stopped.message);
+            assert!(stopped.message.contains("stopped"), "{}", stopped.message);
+        }
     }
 
     #[test]

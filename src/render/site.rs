@@ -19,7 +19,7 @@ use crate::stats::{Stats, Tally};
 use super::credit;
 use super::flowerbox;
 use super::paths;
-use super::reuse::Reusable;
+use super::reuse::{self, Reusable};
 use super::theme::{Theme, template_pos};
 
 /// A template that failed to render (a theme error): the render layer's one error type.
@@ -112,7 +112,7 @@ pub struct Site<'a> {
     translations: &'a [Theme],
     /// Set when whoever rendered this copy no longer wants its pages (`watch`, when a new
     /// change arrives): a template being rendered then stops at its next write.
-    stop: Option<&'a AtomicBool>,
+    stop: Option<Arc<AtomicBool>>,
     /// What many pages share, made once; shared with the copies in other languages.
     memos: Arc<Memos>,
 }
@@ -297,9 +297,23 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// An error once this copy's stop signal is set ([`Site::stopping_on`]): for a page that
+    /// does long work of its own before its template, to look at as it goes.
+    pub(crate) fn given_way(&self) -> Result<(), RenderError> {
+        match &self.stop {
+            Some(stop) if stop.load(Ordering::Relaxed) => Err(RenderError {
+                template: String::new(),
+                line: None,
+                offset: None,
+                message: "stopped: a new change came".to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// This copy, its templates stopping as soon as `stop` is set (their pages are then
     /// errors, to be thrown away).
-    pub(crate) fn stopping_on(&self, stop: &'a AtomicBool) -> Site<'a> {
+    pub(crate) fn stopping_on(&self, stop: &Arc<AtomicBool>) -> Site<'a> {
         Site {
             content: self.content,
             stats: self.stats,
@@ -307,7 +321,7 @@ impl<'a> Site<'a> {
             base_url: self.base_url.clone(),
             language: self.language,
             translations: self.translations,
-            stop: Some(stop),
+            stop: Some(Arc::clone(stop)),
             memos: Arc::clone(&self.memos),
         }
     }
@@ -326,7 +340,7 @@ impl<'a> Site<'a> {
                 base_url: self.base_url.clone(),
                 language,
                 translations: &[],
-                stop: self.stop,
+                stop: self.stop.clone(),
                 memos: Arc::clone(&self.memos),
             })
     }
@@ -506,14 +520,15 @@ impl<'a> Site<'a> {
         ctx: Value,
     ) -> Result<String, RenderError> {
         let tmpl = self.theme.env.get_template(template)?;
-        let Some(stop) = self.stop else {
+        let Some(stop) = &self.stop else {
             return Ok(tmpl.render(ctx)?);
         };
         let mut out = StoppingWriter {
             bytes: Vec::with_capacity(64 * 1024),
             stop,
         };
-        tmpl.render_captured_to(ctx, &mut out)?;
+        // `reuse_each` writes a whole list at once, and looks at the signal as it goes.
+        reuse::stopping_on(stop, || tmpl.render_captured_to(ctx, &mut out))?;
         String::from_utf8(out.bytes).map_err(|e| RenderError {
             template: template.to_string(),
             line: None,

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::content;
@@ -322,7 +323,7 @@ impl State {
 
     /// Does a part of phase 2: some of the PNGs left from phase 1, or a chunk of pages. Stops
     /// early (leaving the rest pending) when `interrupt` is set.
-    pub(crate) fn phase2_step(&mut self, interrupt: &AtomicBool) -> Step {
+    pub(crate) fn phase2_step(&mut self, interrupt: &Arc<AtomicBool>) -> Step {
         if !self.pending_pngs.is_empty() {
             // A picture cannot be stopped once begun (some 30–40 ms each), so a step draws one
             // per core: a change that arrives waits for one picture, not for all of them.
@@ -409,7 +410,11 @@ impl State {
 
     /// Renders jobs in parallel. With `interrupt`, jobs not yet started when it is set are
     /// left out (`None`).
-    fn render(&self, jobs: &[Job], interrupt: Option<&AtomicBool>) -> Vec<(Job, Option<Rendered>)> {
+    fn render(
+        &self,
+        jobs: &[Job],
+        interrupt: Option<&Arc<AtomicBool>>,
+    ) -> Vec<(Job, Option<Rendered>)> {
         site_jobs::render_in_order(&self.site(), jobs, self.options.no_png, interrupt)
     }
 

@@ -196,7 +196,7 @@ pub(crate) fn run(
     state: &mut State,
     roots: &Roots,
     messages: &Receiver<Message>,
-    interrupt: &AtomicBool,
+    interrupt: &Arc<AtomicBool>,
     timing: Timing,
     mut report: impl FnMut(&State, Event),
 ) {
