@@ -111,7 +111,8 @@ pub struct Site<'a> {
     /// the site's own language).
     translations: &'a [Theme],
     /// Set when whoever rendered this copy no longer wants its pages (`watch`, when a new
-    /// change arrives): a template being rendered then stops at its next write.
+    /// change arrives): a template being rendered then stops at its next write, and long
+    /// work before or inside it at its next look ([`Site::given_way`], `reuse_each`).
     stop: Option<Arc<AtomicBool>>,
     /// What many pages share, made once; shared with the copies in other languages.
     memos: Arc<Memos>,

@@ -126,7 +126,7 @@ fn csv(site: &Site<'_>, table: &Table<'_>) -> Vec<u8> {
 }
 
 /// Rows made between two looks at the stop signal: after a change the first table finds
-/// every municipality's similar ones (at 10 000 municipalities, some 100 ms).
+/// every municipality's similar ones (at 10 000 municipalities, some 150 ms).
 const ROWS_BETWEEN_LOOKS: usize = 256;
 
 /// One catalogue's table of a year: its areas as columns, its municipalities as rows by name.
