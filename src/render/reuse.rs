@@ -36,6 +36,8 @@ use std::sync::{Arc, OnceLock};
 use minijinja::value::{Enumerator, Object, ObjectRepr, Rest};
 use minijinja::{AutoEscape, Error, ErrorKind, State, Value};
 
+use super::site::STOPPED;
+
 /// A template value many pages share, with the markup made from it: by the other arguments
 /// of `reuse_each`, the markup the macro wrote for them. A value reads like the map it wraps.
 #[derive(Debug)]
@@ -48,8 +50,8 @@ pub(crate) struct Reusable {
     markup: [OnceLock<Kept>; KEPT_PER_VALUE],
 }
 
-/// Markup kept for one set of arguments: whether it was made for markup (in a template that
-/// escapes), the arguments with the language first, and the text the macro wrote.
+/// Markup kept for one set of arguments (whether it was made for markup, in a template that
+/// escapes; the language; the macro's other arguments), and the text the macro wrote.
 #[derive(Debug)]
 struct Kept {
     arguments: Vec<Value>,
@@ -154,10 +156,7 @@ pub(crate) fn stopping_on<R>(stop: &Arc<AtomicBool>, render: impl FnOnce() -> R)
 fn given_way() -> Result<(), Error> {
     let stopped = STOP.with_borrow(|stop| stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)));
     if stopped {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "stopped: a new change came",
-        ));
+        return Err(Error::new(ErrorKind::InvalidOperation, STOPPED));
     }
     Ok(())
 }

@@ -72,6 +72,9 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
+/// Why a page rendered under a stop signal ([`Site::stopping_on`]) failed once it was set.
+pub(crate) const STOPPED: &str = "stopped: a new change came";
+
 /// Collects a template's output, and fails its next write once `stop` is set: minijinja then
 /// ends the render with an error.
 struct StoppingWriter<'a> {
@@ -82,7 +85,7 @@ struct StoppingWriter<'a> {
 impl std::io::Write for StoppingWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::other("stopped: a new change came"));
+            return Err(std::io::Error::other(STOPPED));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -306,7 +309,7 @@ impl<'a> Site<'a> {
                 template: String::new(),
                 line: None,
                 offset: None,
-                message: "stopped: a new change came".to_string(),
+                message: STOPPED.to_string(),
             }),
             _ => Ok(()),
         }

@@ -10,9 +10,10 @@
 //! overlap (tests hold it to 3 levels of 255). An element seen a second time is kept, keyed
 //! by a digest of its markup and all it refers to, so that after a few pictures only the words
 //! and bars that are new are drawn. The layers drawn lately are held for a while too, so that
-//! the same picture in the site's other language, drawn soon after, draws only its words. A picture whose every row some layer covers from edge to
-//! edge with opaque paint (a flower box: its background and its source strip) is laid
-//! straight into the RGB rows the PNG encoder reads; any other on an RGBA canvas.
+//! the same picture in the site's other language, drawn soon after, draws only its words. A
+//! picture whose every row some layer covers from edge to edge with opaque paint (a flower
+//! box: its background and its source strip) is laid straight into the RGB rows the PNG
+//! encoder reads; any other on an RGBA canvas.
 //!
 //! Only what paints independently is split: a group is opened only when it has no opacity,
 //! filter, mask or clip of its own; style sheets may hold only simple selectors that set none
@@ -587,6 +588,10 @@ impl Layers {
     /// Fills the `layers` still missing with those of `keys` drawn lately, and keeps them:
     /// they are now seen a second time.
     fn take_recent(&self, keys: &[u128], layers: &mut [Option<Arc<Layer>>]) {
+        // Most pictures find every layer kept: no lock for them.
+        if layers.iter().all(Option::is_some) {
+            return;
+        }
         let Ok(mut recent) = self.recent.lock() else {
             return;
         };
