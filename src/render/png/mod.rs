@@ -4,11 +4,13 @@
 //! and every generic family maps to it; system fonts are never loaded, which also keeps the
 //! output the same on every machine.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 pub mod deflate;
 mod encode;
 mod layers;
+mod words;
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, ImageHrefResolver, fontdb};
@@ -36,6 +38,7 @@ pub struct Rasterizer {
     options: usvg::Options<'static>,
     maker: String,
     layers: layers::Layers,
+    words: Option<words::Words>,
 }
 
 impl Default for Rasterizer {
@@ -76,6 +79,7 @@ impl Rasterizer {
             options,
             maker: format!("{MAKER}, font {font_digest:032x}, encoder {encoder_digest:032x}"),
             layers: layers::Layers::default(),
+            words: font.and_then(words::Words::new),
         }
     }
 
@@ -114,7 +118,11 @@ impl Rasterizer {
 
     fn png_drawn(&self, svg: &str, in_layers: bool) -> Result<Vec<u8>, String> {
         let svg = super::flowerbox::without_narrow(svg);
-        if let Some(plan) = layers::plan(&svg).filter(|_| in_layers) {
+        let in_words = match &self.words {
+            Some(words) => words.split_lines(&svg),
+            None => Cow::Borrowed(svg.as_ref()),
+        };
+        if let Some(plan) = layers::plan(&in_words).filter(|_| in_layers) {
             // The size is the root's alone: parse it without its content.
             let root = self.parse(&format!("{}</svg>", plan.head()))?;
             let (scale, height) = scale_and_height(root.size());
