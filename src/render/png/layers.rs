@@ -270,12 +270,16 @@ fn start_tag_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// An element drawn alone: premultiplied RGBA pixels at a place on the canvas, and the spans
-/// of each row that are opaque or partly covered (the rest is transparent and skipped).
+/// An element drawn alone at a place on the canvas: the spans of each row that are opaque or
+/// partly covered (the rest is transparent and skipped), and their premultiplied RGBA pixels.
 struct Layer {
     x: usize,
     y: usize,
     width: usize,
+    /// The pixels of the spans that read theirs, one after the other in span order: a
+    /// picture reads a kept layer from memory the caches no longer hold, and spans read
+    /// in order from one run of bytes are fetched ahead, where spans scattered over the
+    /// layer's rows were each a wait.
     pixels: Vec<u8>,
     spans: Vec<Span>,
 }
@@ -285,6 +289,8 @@ struct Span {
     row: u32,
     start: u32,
     end: u32,
+    /// Where the span's pixels begin in [`Layer::pixels`] (a fill has none).
+    at: u32,
     paint: Paint,
 }
 
@@ -331,7 +337,8 @@ impl Layer {
             + std::mem::size_of::<Layer>()
     }
 
-    fn new(x: usize, y: usize, width: usize, pixels: Vec<u8>) -> Layer {
+    fn new(x: usize, y: usize, width: usize, drawn: Vec<u8>) -> Layer {
+        let pixels = &drawn;
         let mut spans = Vec::new();
         if width > 0 {
             for (row, line) in pixels.chunks_exact(width * 4).enumerate() {
@@ -362,11 +369,25 @@ impl Layer {
                 }
             }
         }
+        let mut read = Vec::new();
+        for span in &mut spans {
+            if matches!(span.paint, Paint::Fill(_)) {
+                continue;
+            }
+            span.at = read.len() as u32;
+            let row = span.row as usize * width;
+            if let Some(span_pixels) =
+                drawn.get((row + span.start as usize) * 4..(row + span.end as usize) * 4)
+            {
+                read.extend_from_slice(span_pixels);
+            }
+        }
+        read.shrink_to_fit();
         Layer {
             x,
             y,
             width,
-            pixels,
+            pixels: read,
             spans,
         }
     }
@@ -409,6 +430,7 @@ impl Span {
             row: row as u32,
             start: start as u32,
             end: end as u32,
+            at: 0,
             paint,
         }
     }
@@ -976,12 +998,15 @@ fn for_each_span(
 ) {
     for span in &layer.spans {
         let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
-        let from = (row * layer.width + start) * 4..(row * layer.width + end) * 4;
+        let source = match span.paint {
+            Paint::Fill(_) => Some(&[][..]),
+            _ => layer
+                .pixels
+                .get(span.at as usize..span.at as usize + (end - start) * 4),
+        };
         let at = (layer.y + row) * stride + skip + (layer.x + start) * channels;
-        let (Some(source), Some(target)) = (
-            layer.pixels.get(from),
-            out.get_mut(at..at + (end - start) * channels),
-        ) else {
+        let (Some(source), Some(target)) = (source, out.get_mut(at..at + (end - start) * channels))
+        else {
             return;
         };
         paint(span.paint, source, target);
@@ -1416,14 +1441,22 @@ mod tests {
             "nothing drawn, no time counted"
         );
 
-        // The background alone is 200 × 100 × 4 bytes: nothing fits in less.
-        let small = Layers::with_budgets(50_000, 0);
+        // Room for every layer but the largest: it is drawn each time.
+        let budget = all_but_the_largest(&layers);
+        let small = Layers::with_budgets(budget, 0);
         for _ in 0..3 {
             assert_eq!(draw(&small), first);
         }
         let (drawn, reused) = small.counts();
         assert_eq!((drawn, reused), (11, 4));
-        assert!(small.kept_bytes.load(Ordering::Relaxed) <= 50_000);
+        assert!(small.kept_bytes.load(Ordering::Relaxed) <= budget);
+    }
+
+    /// The bytes of the layers `layers` keeps, all but the largest.
+    fn all_but_the_largest(layers: &Layers) -> usize {
+        let kept = layers.kept.read().unwrap();
+        let sizes = kept.values().map(|layer| layer.bytes());
+        sizes.clone().sum::<usize>() - sizes.max().unwrap_or_default()
     }
 
     #[test]
@@ -1443,20 +1476,51 @@ mod tests {
         assert_eq!(draw(&layers), first);
         assert_eq!(layers.counts(), (5, 10));
 
-        // The background (80 000 bytes) is not kept within 50 000, nor is it held any more:
-        // the third time it is drawn again, and held again.
-        let small = Layers::with_budgets(50_000, RECENT_BYTES);
+        // The largest layer is not kept without room for it, nor is it held any more: the
+        // third time it is drawn again, and held again.
+        let budget = all_but_the_largest(&layers);
+        let small = Layers::with_budgets(budget, RECENT_BYTES);
         for _ in 0..3 {
             assert_eq!(draw(&small), first);
         }
         assert_eq!(small.counts(), (6, 9));
-        assert!(small.kept_bytes.load(Ordering::Relaxed) <= 50_000);
+        assert!(small.kept_bytes.load(Ordering::Relaxed) <= budget);
         assert_eq!(small.recent.lock().unwrap().layers.len(), 1);
     }
 
     #[test]
+    fn a_layer_keeps_the_pixels_of_its_spans_alone() {
+        // Three rows of 40 pixels: transparent; one opaque colour (a fill); a partly covered
+        // pixel at each end.
+        let mut cut = vec![0u8; 40 * 4 * 3];
+        for pixel in cut[40 * 4..80 * 4].chunks_exact_mut(4) {
+            pixel.copy_from_slice(&[10, 20, 30, 255]);
+        }
+        cut[80 * 4..80 * 4 + 4].copy_from_slice(&[1, 2, 3, 4]);
+        cut[119 * 4..120 * 4].copy_from_slice(&[5, 6, 7, 8]);
+        let layer = Layer::new(2, 1, 40, cut);
+        assert_eq!(layer.pixels, [1, 2, 3, 4, 5, 6, 7, 8]);
+        let mut canvas = Pixmap::new(44, 5).unwrap();
+        lay_over(&mut canvas, &layer);
+        let at = |x: u32, y: u32| {
+            let pixel = canvas.pixel(x, y).unwrap();
+            [pixel.red(), pixel.green(), pixel.blue(), pixel.alpha()]
+        };
+        assert_eq!(at(2, 1), [0; 4]);
+        assert_eq!(at(2, 2), [10, 20, 30, 255]);
+        assert_eq!(at(41, 2), [10, 20, 30, 255]);
+        assert_eq!(at(2, 3), [1, 2, 3, 4]);
+        assert_eq!(at(3, 3), [0; 4]);
+        assert_eq!(at(41, 3), [5, 6, 7, 8]);
+    }
+
+    #[test]
     fn recent_layers_stay_within_their_budget_the_oldest_going_first() {
-        let layer = |bytes: usize| Arc::new(Layer::new(0, 0, bytes / 4, vec![255; bytes]));
+        // One row of opaque pixels of changing colour: one span copied, its pixels kept.
+        let layer = |bytes: usize| {
+            let pixels = (0..bytes).map(|i| if i % 4 == 3 { 255 } else { i as u8 });
+            Arc::new(Layer::new(0, 0, bytes / 4, pixels.collect()))
+        };
         let size = layer(4_000).bytes();
         let mut recent = Recent::with_budget(3 * size);
         for key in 0..5 {
