@@ -837,55 +837,6 @@ impl Writer<'_> {
         self.out.push_str("/>\n");
     }
 
-    /// The outline of a shape, turned by its angle, as an SVG element without paint.
-    fn outline(&mut self, shape: &Shape, paint: &str) {
-        let (l, wd, s) = (shape.length, shape.width, shape.start);
-        let turn = Turn::of(shape);
-        match shape.kind {
-            Kind::Petal | Kind::Stone if turn.degrees == 0.0 => w!(
-                self.out,
-                "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
-                N(turn.x),
-                N(turn.y - (s + l / 2.0)),
-                N(wd / 2.0),
-                N(l / 2.0)
-            ),
-            Kind::Petal | Kind::Stone => {
-                // Two half ellipses between the ends of the turned horizontal axis.
-                let (rx, ry, cy) = (wd / 2.0, l / 2.0, -(s + l / 2.0));
-                let (from, to) = (turn.point(-rx, cy), turn.point(rx, cy));
-                let arc = format!("A{} {} {} 0 1", N(rx), N(ry), N(turn.degrees));
-                w!(
-                    self.out,
-                    "<path d=\"M{from}{arc} {to}{arc} {from}Z\"{paint}/>",
-                    from = P(from),
-                    to = P(to),
-                )
-            }
-            Kind::Leaf => w!(
-                self.out,
-                "<path d=\"M{base}Q{left} {tip}Q{right} {base}Z\"{paint}/>",
-                base = P(turn.point(0.0, -s)),
-                left = P(turn.point(-wd, -(s + l / 2.0))),
-                tip = P(turn.point(0.0, -(s + l))),
-                right = P(turn.point(wd, -(s + l / 2.0))),
-            ),
-            Kind::Blade => {
-                let (half, bend) = (wd / 2.0, shape.bend);
-                let mid = -(s + l / 2.0);
-                w!(
-                    self.out,
-                    "<path d=\"M{}Q{} {}Q{} {}Z\"{paint}/>",
-                    P(turn.point(-half, -s)),
-                    P(turn.point(-half / 2.0, mid)),
-                    P(turn.point(bend, -(s + l))),
-                    P(turn.point(half / 2.0, mid)),
-                    P(turn.point(half, -s)),
-                )
-            }
-        }
-    }
-
     fn indicator(&mut self, shape: &Shape) {
         let tally = self.tally(shape.indicator);
         if let Some(markup) = self.shapes.and_then(|s| s.of(shape.indicator, &tally)) {
@@ -921,28 +872,26 @@ impl Writer<'_> {
         // The outline's stroke comes from the picture's style rule, on the group.
         if tally.total() <= 1 {
             let paint = format!(" fill=\"{}\"", self.fill(&ANSWER_STYLES[main]));
-            self.outline(shape, &paint);
+            outline(&mut self.out, shape, &paint);
         } else {
             self.bands(shape, &tally);
-            self.outline(shape, " fill=\"none\"");
+            outline(&mut self.out, shape, " fill=\"none\"");
         }
         self.out.push_str("</g>\n");
     }
 
-    /// Bands along the shape's axis from its base, one per answer, with areas in proportion
-    /// to the counts, clipped to the shape.
+    /// Bands across the shape's axis from its base, one per answer, with areas in proportion
+    /// to the counts: each band is the part of the outline between two lines across the
+    /// axis, drawn as exact geometry (the outline's own arcs and curves between the lines).
+    /// Clipped bands would draw the same, but a clip makes resvg draw the shape on a layer of
+    /// its own and a mask, which cost a county's picture three times as much to draw.
     fn bands(&mut self, shape: &Shape, tally: &Tally) {
-        let clip = format!("{}clip-{}", self.prefix, shape.indicator);
-        w!(self.out, "<clipPath id=\"{clip}\">");
-        self.outline(shape, "");
-        // The bands have no outline of their own: the group's stroke stops here.
-        w!(
-            self.out,
-            "</clipPath><g clip-path=\"url(#{clip})\" stroke=\"none\">"
-        );
+        // The bands have no outline of their own: the group's stroke stops here. They are
+        // one layer for the rasteriser: a layer each would cost more than it saves.
+        let (attribute, value) = crate::render::png::WHOLE_LAYER;
+        w!(self.out, "<g stroke=\"none\" {attribute}=\"{value}\">");
         let total = f64::from(tally.total());
-        let turn = Turn::of(shape);
-        let half_width = shape.width / 2.0 + shape.bend.abs() + 2.0;
+        let sides = Sides::of(shape);
         let mut below = 0u32;
         let mut boundaries = Vec::with_capacity(3);
         for (style, count) in ANSWER_STYLES.iter().zip(counts(tally)) {
@@ -952,33 +901,213 @@ impl Writer<'_> {
             let from = shape.axis_at_area(f64::from(below) / total);
             below += count;
             let to = shape.axis_at_area(f64::from(below) / total);
-            // Overshoot the ends so that no sliver of the shape stays unpainted.
-            let bottom = -(shape.start + from * shape.length) + if from == 0.0 { 2.0 } else { 0.0 };
-            let top = -(shape.start + to * shape.length) - if to >= 1.0 { 2.0 } else { 0.0 };
             let fill = self.fill(style);
-            w!(
-                self.out,
-                "<path d=\"M{}L{}L{}L{}Z\" fill=\"{fill}\"/>",
-                P(turn.point(-half_width, top)),
-                P(turn.point(half_width, top)),
-                P(turn.point(half_width, bottom)),
-                P(turn.point(-half_width, bottom)),
-            );
+            self.out.push_str("<path d=\"");
+            sides.band(&mut self.out, from, to);
+            w!(self.out, "\" fill=\"{fill}\"/>");
             if below < tally.total() {
-                boundaries.push(top);
+                boundaries.push(to);
             }
         }
         // A thin line between bands, so that neighbouring bands read apart.
-        for y in boundaries {
+        for at in boundaries {
+            let (left, right) = sides.across(at);
             w!(
                 self.out,
                 "<path d=\"M{}L{}\" stroke=\"{INK}\" stroke-width=\"0.7\"/>",
-                P(turn.point(-half_width, y)),
-                P(turn.point(half_width, y)),
+                P(left),
+                P(right),
             );
         }
         self.out.push_str("</g>");
     }
+}
+
+/// The outline of a shape, turned by its angle, as an SVG element without paint.
+fn outline(out: &mut String, shape: &Shape, paint: &str) {
+    let (l, wd, s) = (shape.length, shape.width, shape.start);
+    let turn = Turn::of(shape);
+    match shape.kind {
+        Kind::Petal | Kind::Stone if turn.degrees == 0.0 => w!(
+            out,
+            "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
+            N(turn.x),
+            N(turn.y - (s + l / 2.0)),
+            N(wd / 2.0),
+            N(l / 2.0)
+        ),
+        Kind::Petal | Kind::Stone => {
+            // A quarter of the ellipse from the end of its turned horizontal axis to its
+            // tip, then the other three quarters back. Not two halves: an arc between
+            // opposite ends of an axis puts its ellipse's centre anywhere along the
+            // other axis for a rounding of the ends, and the halves came out up to two
+            // pixels apart.
+            let (rx, ry, cy) = (wd / 2.0, l / 2.0, -(s + l / 2.0));
+            let (side, tip) = (turn.point(-rx, cy), turn.point(0.0, cy - ry));
+            let arc = format!("A{} {} {}", N(rx), N(ry), N(turn.degrees));
+            w!(
+                out,
+                "<path d=\"M{side}{arc} 0 1 {tip}{arc} 1 1 {side}Z\"{paint}/>",
+                side = P(side),
+                tip = P(tip),
+            )
+        }
+        Kind::Leaf => w!(
+            out,
+            "<path d=\"M{base}Q{left} {tip}Q{right} {base}Z\"{paint}/>",
+            base = P(turn.point(0.0, -s)),
+            left = P(turn.point(-wd, -(s + l / 2.0))),
+            tip = P(turn.point(0.0, -(s + l))),
+            right = P(turn.point(wd, -(s + l / 2.0))),
+        ),
+        Kind::Blade => {
+            let (half, bend) = (wd / 2.0, shape.bend);
+            let mid = -(s + l / 2.0);
+            w!(
+                out,
+                "<path d=\"M{}Q{} {}Q{} {}Z\"{paint}/>",
+                P(turn.point(-half, -s)),
+                P(turn.point(-half / 2.0, mid)),
+                P(turn.point(bend, -(s + l))),
+                P(turn.point(half / 2.0, mid)),
+                P(turn.point(half, -s)),
+            )
+        }
+    }
+}
+
+/// A shape's outline as its two sides from base to tip, for the bands across its axis.
+enum Sides {
+    /// Half an ellipse each side, radii `rx` across and `ry` along the axis.
+    Ellipse {
+        turn: Turn,
+        rx: f64,
+        ry: f64,
+        centre: f64,
+        base: f64,
+        tip: f64,
+    },
+    /// A quadratic curve each side, the left from base to tip and the right from tip to base,
+    /// in the shape's upright frame. The middle control point is halfway along the axis, so
+    /// a point's height is in proportion to its place on the curve.
+    Curves {
+        turn: Turn,
+        left: [(f64, f64); 3],
+        right: [(f64, f64); 3],
+    },
+}
+
+impl Sides {
+    /// The sides of `shape`'s outline, as [`Writer::outline`] draws it.
+    fn of(shape: &Shape) -> Sides {
+        let (l, wd, s) = (shape.length, shape.width, shape.start);
+        let turn = Turn::of(shape);
+        let mid = -(s + l / 2.0);
+        let (base, tip) = (-s, -(s + l));
+        match shape.kind {
+            Kind::Petal | Kind::Stone => Sides::Ellipse {
+                turn,
+                rx: wd / 2.0,
+                ry: l / 2.0,
+                centre: mid,
+                base,
+                tip,
+            },
+            Kind::Leaf => Sides::Curves {
+                turn,
+                left: [(0.0, base), (-wd, mid), (0.0, tip)],
+                right: [(0.0, tip), (wd, mid), (0.0, base)],
+            },
+            Kind::Blade => {
+                let (half, bend) = (wd / 2.0, shape.bend);
+                Sides::Curves {
+                    turn,
+                    left: [(-half, base), (-half / 2.0, mid), (bend, tip)],
+                    right: [(bend, tip), (half / 2.0, mid), (half, base)],
+                }
+            }
+        }
+    }
+
+    /// The ends, in the picture, of the line across the shape at `at` of its axis (0 the
+    /// base, 1 the tip): left, then right.
+    fn across(&self, at: f64) -> ((f64, f64), (f64, f64)) {
+        match self {
+            Sides::Ellipse {
+                turn,
+                rx,
+                ry,
+                centre,
+                base,
+                tip,
+            } => {
+                let y = base + (tip - base) * at;
+                let half = rx * (1.0 - ((y - centre) / ry).powi(2)).max(0.0).sqrt();
+                (turn.point(-half, y), turn.point(half, y))
+            }
+            Sides::Curves { turn, left, right } => {
+                let (l, r) = (quadratic(left, at), quadratic(right, 1.0 - at));
+                (turn.point(l.0, l.1), turn.point(r.0, r.1))
+            }
+        }
+    }
+
+    /// Writes the path data of the part of the outline from `from` to `to` of its axis:
+    /// across at `from`, up the right side, back across at `to`, down the left side.
+    fn band(&self, out: &mut String, from: f64, to: f64) {
+        let ((from_left, from_right), (to_left, to_right)) = (self.across(from), self.across(to));
+        match self {
+            Sides::Ellipse { turn, rx, ry, .. } => {
+                // Each side's part is less than half the ellipse, drawn against the clock.
+                let arc = format!("A{} {} {} 0 0", N(*rx), N(*ry), N(turn.degrees));
+                w!(
+                    out,
+                    "M{}L{}{arc} {}L{}{arc} {}Z",
+                    P(from_left),
+                    P(from_right),
+                    P(to_right),
+                    P(to_left),
+                    P(from_left),
+                );
+            }
+            Sides::Curves { turn, left, right } => {
+                let on = |curve: &[(f64, f64); 3], a: f64, b: f64| {
+                    let c = control_between(curve, a, b);
+                    turn.point(c.0, c.1)
+                };
+                w!(
+                    out,
+                    "M{}L{}Q{} {}L{}Q{} {}Z",
+                    P(from_left),
+                    P(from_right),
+                    P(on(right, 1.0 - from, 1.0 - to)),
+                    P(to_right),
+                    P(to_left),
+                    P(on(left, to, from)),
+                    P(from_left),
+                );
+            }
+        }
+    }
+}
+
+/// The point at `t` of the quadratic curve through `p`.
+fn quadratic(p: &[(f64, f64); 3], t: f64) -> (f64, f64) {
+    let (a, b, c) = ((1.0 - t) * (1.0 - t), 2.0 * (1.0 - t) * t, t * t);
+    (
+        a * p[0].0 + b * p[1].0 + c * p[2].0,
+        a * p[0].1 + b * p[1].1 + c * p[2].1,
+    )
+}
+
+/// The control point of the part of the quadratic curve through `p` from `a` to `b`: the
+/// same curve, exactly.
+fn control_between(p: &[(f64, f64); 3], a: f64, b: f64) -> (f64, f64) {
+    let (w0, w1, w2) = ((1.0 - a) * (1.0 - b), (1.0 - a) * b + a * (1.0 - b), a * b);
+    (
+        w0 * p[0].0 + w1 * p[1].0 + w2 * p[2].0,
+        w0 * p[0].1 + w1 * p[1].1 + w2 * p[2].1,
+    )
 }
 
 #[cfg(test)]

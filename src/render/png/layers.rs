@@ -16,7 +16,7 @@
 //! encoder reads; any other on an RGBA canvas.
 //!
 //! Only what paints independently is split: a group is opened only when it has no opacity,
-//! filter, mask or clip of its own; style sheets may hold only simple selectors that set none
+//! filter, mask or clip of its own (nor asks to be one layer: [`WHOLE`]); style sheets may hold only simple selectors that set none
 //! of those; and a picture with `<use>`, a document type, or a reference to an id that is
 //! neither in a `<defs>` (or a pattern, clip, … of its own) nor inside the referring element
 //! is drawn whole.
@@ -54,6 +54,10 @@ const REFERRED: &[&str] = &[
     "marker",
     "symbol",
 ];
+/// The attribute that asks for a group to be one layer although it could be split: for
+/// children that only ever come together, where a layer each would cost more to draw and lay
+/// than it could save (a flower box shape's bands).
+pub(crate) const WHOLE: (&str, &str) = ("data-layer", "whole");
 /// Elements that paint nothing.
 const SILENT: &[&str] = &["title", "desc", "metadata"];
 /// Attributes (or style properties) that make a group paint its children together.
@@ -213,6 +217,7 @@ fn collect<'a>(
             continue;
         }
         let opens = name == "g"
+            && node.attribute(WHOLE.0) != Some(WHOLE.1)
             && node
                 .attributes()
                 .all(|a| !GROUPING.contains(&a.name()) && a.namespace().is_none());

@@ -12,6 +12,8 @@ mod encode;
 mod layers;
 mod words;
 
+pub(crate) use layers::WHOLE as WHOLE_LAYER;
+
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, ImageHrefResolver, fontdb};
 
