@@ -16,10 +16,10 @@
 //! encoder reads; any other on an RGBA canvas.
 //!
 //! Only what paints independently is split: a group is opened only when it has no opacity,
-//! filter, mask or clip of its own (nor asks to be one layer: [`WHOLE`]); style sheets may hold only simple selectors that set none
-//! of those; and a picture with `<use>`, a document type, or a reference to an id that is
-//! neither in a `<defs>` (or a pattern, clip, … of its own) nor inside the referring element
-//! is drawn whole.
+//! filter, mask or clip of its own (nor asks to be one layer: [`WHOLE`]); style sheets may
+//! hold only simple selectors that set none of those; and a picture with `<use>`, a document
+//! type, or a reference to an id that is neither in a `<defs>` (or a pattern, clip, … of its
+//! own) nor inside the referring element is drawn whole.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, Hasher};
@@ -342,11 +342,11 @@ impl Layer {
             + std::mem::size_of::<Layer>()
     }
 
+    /// The layer of `drawn`, its cut of `width` pixels a row, placed at `x`, `y`.
     fn new(x: usize, y: usize, width: usize, drawn: Vec<u8>) -> Layer {
-        let pixels = &drawn;
         let mut spans = Vec::new();
         if width > 0 {
-            for (row, line) in pixels.chunks_exact(width * 4).enumerate() {
+            for (row, line) in drawn.chunks_exact(width * 4).enumerate() {
                 // Pixels not yet in a span: from the first painted one to the last.
                 let mut pending: Option<(usize, usize)> = None;
                 let cover = |c: usize| Cover::of(line[c * 4 + 3]);

@@ -63,7 +63,7 @@ impl Words {
     /// Where each word of `line` starts, in px from the line's start at `font_size`, summed
     /// as resvg sums the advances (in `f32`, glyph by glyph, kerning included) so that each
     /// word lands on the very coordinate it has in the whole line. `None` for text that is
-    /// not set left to right, one glyph a character.
+    /// not set left to right, or whose words do not each begin a cluster of glyphs.
     fn word_starts(&self, line: &str, font_size: f32) -> Option<Vec<f32>> {
         if !line.chars().all(left_to_right) {
             return None;
