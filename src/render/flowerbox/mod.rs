@@ -925,52 +925,40 @@ impl Writer<'_> {
 
 /// The outline of a shape, turned by its angle, as an SVG element without paint.
 fn outline(out: &mut String, shape: &Shape, paint: &str) {
-    let (l, wd, s) = (shape.length, shape.width, shape.start);
-    let turn = Turn::of(shape);
-    match shape.kind {
-        Kind::Petal | Kind::Stone if turn.degrees == 0.0 => w!(
+    match Sides::of(shape) {
+        Sides::Ellipse(ellipse) if ellipse.turn.degrees == 0.0 => w!(
             out,
             "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\"{paint}/>",
-            N(turn.x),
-            N(turn.y - (s + l / 2.0)),
-            N(wd / 2.0),
-            N(l / 2.0)
+            N(ellipse.turn.x),
+            N(ellipse.turn.y + ellipse.centre()),
+            N(ellipse.rx),
+            N(ellipse.ry())
         ),
-        Kind::Petal | Kind::Stone => {
+        Sides::Ellipse(ellipse) => {
+            let turn = &ellipse.turn;
             // A quarter of the ellipse from the end of its turned horizontal axis to its
             // tip, then the other three quarters back. Not two halves: an arc between
             // opposite ends of an axis puts its ellipse's centre anywhere along the
             // other axis for a rounding of the ends, and the halves came out up to two
             // pixels apart.
-            let (rx, ry, cy) = (wd / 2.0, l / 2.0, -(s + l / 2.0));
-            let (side, tip) = (turn.point(-rx, cy), turn.point(0.0, cy - ry));
-            let arc = format!("A{} {} {}", N(rx), N(ry), N(turn.degrees));
+            let arc = format!("A{} {} {}", N(ellipse.rx), N(ellipse.ry()), N(turn.degrees));
             w!(
                 out,
                 "<path d=\"M{side}{arc} 0 1 {tip}{arc} 1 1 {side}Z\"{paint}/>",
-                side = P(side),
-                tip = P(tip),
+                side = P(turn.point(-ellipse.rx, ellipse.centre())),
+                tip = P(turn.point(0.0, ellipse.tip)),
             )
         }
-        Kind::Leaf => w!(
-            out,
-            "<path d=\"M{base}Q{left} {tip}Q{right} {base}Z\"{paint}/>",
-            base = P(turn.point(0.0, -s)),
-            left = P(turn.point(-wd, -(s + l / 2.0))),
-            tip = P(turn.point(0.0, -(s + l))),
-            right = P(turn.point(wd, -(s + l / 2.0))),
-        ),
-        Kind::Blade => {
-            let (half, bend) = (wd / 2.0, shape.bend);
-            let mid = -(s + l / 2.0);
+        Sides::Curves { turn, left, right } => {
+            let at = |(x, y): (f64, f64)| P(turn.point(x, y));
             w!(
                 out,
                 "<path d=\"M{}Q{} {}Q{} {}Z\"{paint}/>",
-                P(turn.point(-half, -s)),
-                P(turn.point(-half / 2.0, mid)),
-                P(turn.point(bend, -(s + l))),
-                P(turn.point(half / 2.0, mid)),
-                P(turn.point(half, -s)),
+                at(left[0]),
+                at(left[1]),
+                at(left[2]),
+                at(right[1]),
+                at(right[2]),
             )
         }
     }
@@ -978,15 +966,8 @@ fn outline(out: &mut String, shape: &Shape, paint: &str) {
 
 /// A shape's outline as its two sides from base to tip, for the bands across its axis.
 enum Sides {
-    /// Half an ellipse each side, radii `rx` across and `ry` along the axis.
-    Ellipse {
-        turn: Turn,
-        rx: f64,
-        ry: f64,
-        centre: f64,
-        base: f64,
-        tip: f64,
-    },
+    /// Half an ellipse each side.
+    Ellipse(Ellipse),
     /// A quadratic curve each side, the left from base to tip and the right from tip to base,
     /// in the shape's upright frame. The middle control point is halfway along the axis, so
     /// a point's height is in proportion to its place on the curve.
@@ -997,22 +978,41 @@ enum Sides {
     },
 }
 
+/// An upright ellipse `rx` across, along the axis from `base` to `tip` (heights in the
+/// shape's upright frame; `base` is the larger), turned by `turn`.
+struct Ellipse {
+    turn: Turn,
+    rx: f64,
+    base: f64,
+    tip: f64,
+}
+
+impl Ellipse {
+    fn centre(&self) -> f64 {
+        (self.base + self.tip) / 2.0
+    }
+
+    /// The radius along the axis.
+    fn ry(&self) -> f64 {
+        (self.base - self.tip) / 2.0
+    }
+}
+
 impl Sides {
-    /// The sides of `shape`'s outline, as [`Writer::outline`] draws it.
+    /// The sides of `shape`'s outline: the one description of its geometry, which
+    /// [`outline`] and the bands both draw.
     fn of(shape: &Shape) -> Sides {
         let (l, wd, s) = (shape.length, shape.width, shape.start);
         let turn = Turn::of(shape);
         let mid = -(s + l / 2.0);
         let (base, tip) = (-s, -(s + l));
         match shape.kind {
-            Kind::Petal | Kind::Stone => Sides::Ellipse {
+            Kind::Petal | Kind::Stone => Sides::Ellipse(Ellipse {
                 turn,
                 rx: wd / 2.0,
-                ry: l / 2.0,
-                centre: mid,
                 base,
                 tip,
-            },
+            }),
             Kind::Leaf => Sides::Curves {
                 turn,
                 left: [(0.0, base), (-wd, mid), (0.0, tip)],
@@ -1033,20 +1033,17 @@ impl Sides {
     /// base, 1 the tip): left, then right.
     fn across(&self, at: f64) -> ((f64, f64), (f64, f64)) {
         match self {
-            Sides::Ellipse {
-                turn,
-                rx,
-                ry,
-                centre,
-                base,
-                tip,
-            } => {
-                let y = base + (tip - base) * at;
-                let half = rx * (1.0 - ((y - centre) / ry).powi(2)).max(0.0).sqrt();
+            Sides::Ellipse(ellipse) => {
+                let y = ellipse.base + (ellipse.tip - ellipse.base) * at;
+                let across = (y - ellipse.centre()) / ellipse.ry();
+                let half = ellipse.rx * (1.0 - across * across).max(0.0).sqrt();
+                let turn = &ellipse.turn;
                 (turn.point(-half, y), turn.point(half, y))
             }
             Sides::Curves { turn, left, right } => {
-                let (l, r) = (quadratic(left, at), quadratic(right, 1.0 - at));
+                // The part of a curve from `at` to `at` is its point there.
+                let l = control_between(left, at, at);
+                let r = control_between(right, 1.0 - at, 1.0 - at);
                 (turn.point(l.0, l.1), turn.point(r.0, r.1))
             }
         }
@@ -1057,9 +1054,10 @@ impl Sides {
     fn band(&self, out: &mut String, from: f64, to: f64) {
         let ((from_left, from_right), (to_left, to_right)) = (self.across(from), self.across(to));
         match self {
-            Sides::Ellipse { turn, rx, ry, .. } => {
+            Sides::Ellipse(ellipse) => {
                 // Each side's part is less than half the ellipse, drawn against the clock.
-                let arc = format!("A{} {} {} 0 0", N(*rx), N(*ry), N(turn.degrees));
+                let (rx, ry, degrees) = (ellipse.rx, ellipse.ry(), ellipse.turn.degrees);
+                let arc = format!("A{} {} {} 0 0", N(rx), N(ry), N(degrees));
                 w!(
                     out,
                     "M{}L{}{arc} {}L{}{arc} {}Z",
@@ -1091,17 +1089,8 @@ impl Sides {
     }
 }
 
-/// The point at `t` of the quadratic curve through `p`.
-fn quadratic(p: &[(f64, f64); 3], t: f64) -> (f64, f64) {
-    let (a, b, c) = ((1.0 - t) * (1.0 - t), 2.0 * (1.0 - t) * t, t * t);
-    (
-        a * p[0].0 + b * p[1].0 + c * p[2].0,
-        a * p[0].1 + b * p[1].1 + c * p[2].1,
-    )
-}
-
 /// The control point of the part of the quadratic curve through `p` from `a` to `b`: the
-/// same curve, exactly.
+/// same curve, exactly (its blossom; from `t` to `t` it is the curve's point at `t`).
 fn control_between(p: &[(f64, f64); 3], a: f64, b: f64) -> (f64, f64) {
     let (w0, w1, w2) = ((1.0 - a) * (1.0 - b), (1.0 - a) * b + a * (1.0 - b), a * b);
     (
