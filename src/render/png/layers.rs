@@ -284,7 +284,8 @@ struct Layer {
     /// The pixels of the spans that read theirs, one after the other in span order: a
     /// picture reads a kept layer from memory the caches no longer hold, and spans read
     /// in order from one run of bytes are fetched ahead, where spans scattered over the
-    /// layer's rows were each a wait.
+    /// layer's rows were each a wait. A copied span's pixels are opaque and kept as RGB,
+    /// as opaque pictures are laid (a copy, no conversion), a blended span's as RGBA.
     pixels: Vec<u8>,
     spans: Vec<Span>,
 }
@@ -381,9 +382,17 @@ impl Layer {
             }
             span.at = read.len() as u32;
             let row = span.row as usize * width;
-            if let Some(span_pixels) =
+            let Some(span_pixels) =
                 drawn.get((row + span.start as usize) * 4..(row + span.end as usize) * 4)
-            {
+            else {
+                continue;
+            };
+            if span.paint == Paint::Copy {
+                // Opaque: kept as the RGB that opaque pictures are laid in.
+                let from = read.len();
+                read.resize(from + span_pixels.len() / 4 * 3, 0);
+                super::encode::rgb_row(span_pixels, &mut read[from..]);
+            } else {
                 read.extend_from_slice(span_pixels);
             }
         }
@@ -939,7 +948,11 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
         0,
         4,
         |paint, source, target| match paint {
-            Paint::Copy => target.copy_from_slice(source),
+            Paint::Copy => {
+                for (d, s) in target.chunks_exact_mut(4).zip(source.chunks_exact(3)) {
+                    d.copy_from_slice(&[s[0], s[1], s[2], u8::MAX]);
+                }
+            }
             Paint::Fill(colour) => {
                 let colour = colour.to_ne_bytes();
                 target
@@ -962,9 +975,7 @@ fn lay_over(canvas: &mut Pixmap, layer: &Layer) {
 fn lay_over_rgb(rows: &mut [u8], width: usize, layer: &Layer) {
     for_each_span(layer, rows, 1 + width * 3, 1, 3, |paint, source, target| {
         match paint {
-            Paint::Copy => {
-                super::encode::rgb_row(source, target);
-            }
+            Paint::Copy => target.copy_from_slice(source),
             Paint::Fill(colour) => {
                 // One pixel, then what is filled so far copied after itself: a few long
                 // copies rather than a store for each pixel of three bytes.
@@ -1005,7 +1016,10 @@ fn for_each_span(
         let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
         let source = match span.paint {
             Paint::Fill(_) => Some(&[][..]),
-            _ => layer
+            Paint::Copy => layer
+                .pixels
+                .get(span.at as usize..span.at as usize + (end - start) * 3),
+            Paint::Blend => layer
                 .pixels
                 .get(span.at as usize..span.at as usize + (end - start) * 4),
         };
@@ -1495,16 +1509,21 @@ mod tests {
 
     #[test]
     fn a_layer_keeps_the_pixels_of_its_spans_alone() {
-        // Three rows of 40 pixels: transparent; one opaque colour (a fill); a partly covered
-        // pixel at each end.
-        let mut cut = vec![0u8; 40 * 4 * 3];
+        // Four rows of 40 pixels: transparent; one opaque colour (a fill); a partly covered
+        // pixel at each end (blended); two opaque colours (copied, kept as RGB).
+        let mut cut = vec![0u8; 40 * 4 * 4];
         for pixel in cut[40 * 4..80 * 4].chunks_exact_mut(4) {
             pixel.copy_from_slice(&[10, 20, 30, 255]);
         }
         cut[80 * 4..80 * 4 + 4].copy_from_slice(&[1, 2, 3, 4]);
         cut[119 * 4..120 * 4].copy_from_slice(&[5, 6, 7, 8]);
+        for (x, pixel) in cut[120 * 4..].chunks_exact_mut(4).enumerate() {
+            pixel.copy_from_slice(&[x as u8, 50, 60, 255]);
+        }
         let layer = Layer::new(2, 1, 40, cut);
-        assert_eq!(layer.pixels, [1, 2, 3, 4, 5, 6, 7, 8]);
+        let copied = (0..40).flat_map(|x| [x, 50, 60]);
+        let kept: Vec<u8> = [1, 2, 3, 4, 5, 6, 7, 8].into_iter().chain(copied).collect();
+        assert_eq!(layer.pixels, kept);
         let mut canvas = Pixmap::new(44, 5).unwrap();
         lay_over(&mut canvas, &layer);
         let at = |x: u32, y: u32| {
@@ -1517,6 +1536,13 @@ mod tests {
         assert_eq!(at(2, 3), [1, 2, 3, 4]);
         assert_eq!(at(3, 3), [0; 4]);
         assert_eq!(at(41, 3), [5, 6, 7, 8]);
+        assert_eq!(at(2, 4), [0, 50, 60, 255]);
+        assert_eq!(at(41, 4), [39, 50, 60, 255]);
+        let mut rows = vec![0u8; 5 * (1 + 44 * 3)];
+        lay_over_rgb(&mut rows, 44, &layer);
+        let row4 = &rows[4 * (1 + 44 * 3) + 1..];
+        assert_eq!(&row4[2 * 3..3 * 3], [0, 50, 60]);
+        assert_eq!(&row4[41 * 3..42 * 3], [39, 50, 60]);
     }
 
     #[test]
