@@ -311,6 +311,18 @@ enum Paint {
     Blend,
 }
 
+impl Paint {
+    /// Bytes a pixel of such a span takes in [`Layer::pixels`]: a fill keeps none, a copy
+    /// its colour (RGB, as opaque pictures are laid), a blend the premultiplied RGBA.
+    fn kept_bytes(self) -> usize {
+        match self {
+            Paint::Fill(_) => 0,
+            Paint::Copy => 3,
+            Paint::Blend => 4,
+        }
+    }
+}
+
 /// Opaque runs shorter than this are blended with the pixels around them rather than
 /// copied on their own: blending an opaque pixel gives the pixel, and a transparent one
 /// leaves the canvas as it was, while a span costs more to start than a few pixels to blend
@@ -387,13 +399,12 @@ impl Layer {
             else {
                 continue;
             };
+            let from = read.len();
+            read.resize(from + span_pixels.len() / 4 * span.paint.kept_bytes(), 0);
             if span.paint == Paint::Copy {
-                // Opaque: kept as the RGB that opaque pictures are laid in.
-                let from = read.len();
-                read.resize(from + span_pixels.len() / 4 * 3, 0);
                 super::encode::rgb_row(span_pixels, &mut read[from..]);
             } else {
-                read.extend_from_slice(span_pixels);
+                read[from..].copy_from_slice(span_pixels);
             }
         }
         read.shrink_to_fit();
@@ -1014,15 +1025,9 @@ fn for_each_span(
 ) {
     for span in &layer.spans {
         let (row, start, end) = (span.row as usize, span.start as usize, span.end as usize);
-        let source = match span.paint {
-            Paint::Fill(_) => Some(&[][..]),
-            Paint::Copy => layer
-                .pixels
-                .get(span.at as usize..span.at as usize + (end - start) * 3),
-            Paint::Blend => layer
-                .pixels
-                .get(span.at as usize..span.at as usize + (end - start) * 4),
-        };
+        let source = layer
+            .pixels
+            .get(span.at as usize..span.at as usize + (end - start) * span.paint.kept_bytes());
         let at = (layer.y + row) * stride + skip + (layer.x + start) * channels;
         let (Some(source), Some(target)) = (source, out.get_mut(at..at + (end - start) * channels))
         else {
