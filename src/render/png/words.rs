@@ -94,8 +94,8 @@ impl Words {
     }
 }
 
-/// Whether `c` is set left to right, one glyph a character, in the fonts the pictures use:
-/// Latin letters, digits, punctuation and the common signs.
+/// Whether `c` is set left to right in the fonts the pictures use: Latin letters, digits,
+/// punctuation and the common signs.
 fn left_to_right(c: char) -> bool {
     matches!(c, ' '..='~' | '\u{a0}'..='\u{24f}' | '\u{2010}'..='\u{2027}')
 }
