@@ -113,6 +113,10 @@ esac
 if [[ -e $scratch && ! -e $scratch/.blomlada-bench ]]; then
   [[ -z $(ls -A "$scratch") ]] || die "$scratch exists and is not a scratch folder of this script"
 fi
+# A previous run's scratch folder is deleted now, and counts as a deletion once the file
+# system is known (below).
+scratch_was_there=0
+[[ -e $scratch/.blomlada-bench ]] && scratch_was_there=1
 rm -rf "$scratch"
 mkdir -p "$scratch"
 touch "$scratch/.blomlada-bench"
@@ -222,6 +226,7 @@ detect_build() {
 # it waited for) and m_rss (peak resident set of the largest process, KiB).
 measure() {
   local t0 t1 status=0
+  settle_deletions
   sync
   t0=$EPOCHREALTIME
   /usr/bin/time -v -o "$time_file" "$@" >>"$log" 2>&1 || status=$?
@@ -263,10 +268,14 @@ human_bytes() {
 }
 
 # Outputs are set aside (renamed) rather than deleted between measurements, and deleted after
-# each size: on ext4, a build just after a large deletion spends up to a minute more in the
-# kernel, which skips inodes freed in the last minutes when it allocates new ones
-# (`recently_deleted`). Deleting 200 000 files before each measurement would charge that to
-# whichever tool came next, and far more to the one that writes more files.
+# each size. On ext4 without a journal, creating a file skips every free inode that was freed
+# less than 60 s ago, or 360 s ago while its block of the inode table is unwritten
+# (`recently_deleted` in fs/ext4/ialloc.c), looking each one up as it goes; and the files a
+# build creates keep those blocks unwritten. A build just after a large deletion then spends
+# seconds to minutes more in the kernel (the bundled site without PNGs: 3.9 s of system time
+# 70 s after a deletion, 0.4 s after 6 minutes). Deleting before each measurement would charge
+# that to whichever tool came next, and far more to the one that writes more files; so every
+# measurement starts at least `inode_quarantine` seconds after the last deletion.
 #
 # A scratch folder in memory (tmpfs) has no such delay, and what is set aside there takes
 # memory from whatever runs next: two outputs of 5 GiB set aside slowed the build that followed
@@ -277,6 +286,30 @@ set_aside_count=0
 largest_output=$((1 << 30))
 scratch_in_memory=0
 [[ $(stat -f -c %T "$scratch") == tmpfs ]] && scratch_in_memory=1
+inode_quarantine=0
+last_deletion=0
+
+# ext4_without_journal: whether the scratch folder is on ext4 mounted without a journal (its
+# /sys/fs/ext4/DEVICE/journal_task reads "<none>").
+ext4_without_journal() {
+  local source device
+  source=$(findmnt -n -o SOURCE,FSTYPE --target "$scratch" 2>/dev/null) || return 1
+  [[ ${source##* } == ext4 ]] || return 1
+  device=$(basename "$(realpath "${source%% *}" 2>/dev/null)")
+  [[ $(cat "/sys/fs/ext4/$device/journal_task" 2>/dev/null) == "<none>" ]]
+}
+ext4_without_journal && inode_quarantine=370
+((scratch_was_there)) && last_deletion=$EPOCHSECONDS
+
+# Waits until the last deletion is `inode_quarantine` seconds old.
+settle_deletions() {
+  local left
+  ((inode_quarantine && last_deletion)) || return 0
+  left=$((last_deletion + inode_quarantine - EPOCHSECONDS))
+  ((left > 0)) || return 0
+  note "waiting ${left} s: ext4 without a journal does not reuse inodes freed in the last 6 minutes"
+  sleep "$left"
+}
 
 set_aside() {
   local path
@@ -292,13 +325,13 @@ set_aside() {
   done
 }
 
-# Deletes what was set aside, and waits until the deletion has reached the disk and ext4 no
-# longer counts the freed inodes as recently deleted (a minute once written out).
+# Deletes what was set aside; the next measurement waits for the freed inodes
+# (`settle_deletions`).
 free_set_aside() {
   [[ -e $set_aside_dir ]] || return 0
   rm -rf "$set_aside_dir"
   sync
-  sleep 65
+  last_deletion=$EPOCHSECONDS
 }
 
 # Frees what was set aside when the disk has no room for twice the largest output so far (a
