@@ -572,14 +572,31 @@ fn a_build_into_an_empty_folder_takes_its_pictures_from_the_picture_cache() {
     assert_eq!(entries.len(), drawn);
     assert!(!expected.keys().any(|p| p.contains("cache")));
 
-    // A fresh output folder (as in a fresh checkout) draws nothing.
+    // Each entry is a second name of a picture the build published, not a second copy.
+    let inodes = |folder: &Path| -> std::collections::BTreeSet<u64> {
+        use std::os::unix::fs::MetadataExt;
+        walk_files(folder)
+            .iter()
+            .filter(|p| std::fs::read(p).unwrap().starts_with(b"\x89PNG"))
+            .map(|p| std::fs::metadata(p).unwrap().ino())
+            .collect()
+    };
+    let entry_inodes = inodes(&cache.join("pictures"));
+    assert_eq!(entry_inodes.len(), drawn);
+    assert!(entry_inodes.is_subset(&inodes(&dir.path().join("first"))));
+
+    // A fresh output folder (as in a fresh checkout) draws nothing, and writes no picture
+    // again: it publishes the entries under second names.
     let second = build_with_cache(&content, &dir.path().join("second"), &cache);
     assert_success(&second);
     assert_eq!(pictures_rasterised(&second), 0);
     assert_eq!(pictures_from_cache(&second), drawn);
     assert!(tree(&dir.path().join("second")) == expected);
+    assert!(entry_inodes.is_subset(&inodes(&dir.path().join("second"))));
 
     // Broken entries are not published: those pictures are drawn again, the same as before.
+    // (Written in place here, they break the first two outputs' pictures as well, whose
+    // second names they are; blomlåda itself never writes a file in place.)
     let mut flipped = std::fs::read(&entries[0]).unwrap();
     let last = flipped.len() - 1;
     flipped[last] ^= 0x10;

@@ -365,6 +365,13 @@ pub(crate) fn staging_dir(out: &Path) -> PathBuf {
 /// Makes the PNGs that `PngOf` asks for.
 pub(crate) trait Rasterize: Sync {
     fn png(&self, svg: &[u8]) -> Result<Picture, String>;
+    /// Writes the PNG of `svg` to `target`, a new file; returns whether it came from the
+    /// picture cache. A rasterizer with a cache may publish its entry there as a second name.
+    fn write_png(&self, svg: &[u8], target: &Path) -> io::Result<bool> {
+        let picture = self.png(svg).map_err(io::Error::other)?;
+        std::fs::write(target, picture.png)?;
+        Ok(picture.cached)
+    }
     /// How pictures are made (renderer, encoder settings, font): two makers that say the same
     /// make the same PNG of the same SVG.
     fn maker(&self) -> &str;
@@ -572,15 +579,10 @@ impl Staging {
                         return Ok(Made::PreviousOutput);
                     }
                 }
-                let picture = rasterizer
-                    .png(&svg)
+                let cached = rasterizer
+                    .write_png(&svg, &target)
                     .map_err(|e| io::Error::other(format!("{}: {e}", r.png)))?;
-                std::fs::write(&target, picture.png)?;
-                Ok(if picture.cached {
-                    Made::Cache
-                } else {
-                    Made::Drawn
-                })
+                Ok(if cached { Made::Cache } else { Made::Drawn })
             })
             .collect();
         let mut stats = WriteStats {
@@ -601,11 +603,10 @@ impl Staging {
                 link_or_copy(&self.dir.join(&a.png), &self.dir.join(&b.png))?;
             } else {
                 let svg = std::fs::read(self.dir.join(&b.svg))?;
-                let picture = rasterizer
-                    .png(&svg)
+                let cached = rasterizer
+                    .write_png(&svg, &self.dir.join(&b.png))
                     .map_err(|e| io::Error::other(format!("{}: {e}", b.png)))?;
-                std::fs::write(self.dir.join(&b.png), picture.png)?;
-                if picture.cached {
+                if cached {
                     stats.cached += 1;
                 } else {
                     stats.rasterized += 1;

@@ -3,11 +3,21 @@
 //!
 //! An entry is found by a digest of the SVG's bytes and of the way pictures are made (the
 //! renderer, the encoder settings and the font), so a new encoder never gets an old entry.
-//! Nothing in the cache is trusted blindly: an entry holds its own key and a digest of its PNG,
-//! and is used only when both match and the PNG has the width pictures are drawn at; anything
-//! else is removed and the picture drawn again. Entries are written under a temporary name and
-//! renamed into place, so builds running at the same time never see half an entry. A cache
-//! that cannot be read or written only makes the build draw more; it never fails it.
+//! An entry is the published PNG itself, stamped with its key and a digest of the rest of its
+//! bytes in a chunk of its own ([`stamp`]). So a build keeps a picture it drew as a second name
+//! (a hard link) of the file it published, and a later build publishes an entry as a second
+//! name of the entry, where the file system allows: no picture is written twice.
+//!
+//! Nothing in the cache is trusted blindly: an entry is used only when its stamp holds its key,
+//! the digest matches the rest of its bytes and the PNG has the width pictures are drawn at;
+//! anything else is removed and the picture drawn again. Neither blomlåda nor `watch` ever
+//! writes into a published file in place (they write a new file and rename it), so the second
+//! name of a published PNG stays as it was; a program that changes a published PNG in place
+//! changes the entry too, which is then refused by its digest, or has no stamp, as a program
+//! that changes a picture drops chunks it does not know and marks unsafe to copy. Entries are
+//! written under a temporary name and renamed into place, so builds running at the same time
+//! never see half an entry. A cache that cannot be read or written only makes the build draw
+//! more; it never fails it.
 //!
 //! The cache is bounded: after a build that added entries, the oldest entries are removed
 //! until the cache is within its size again, sparing the entries that build used (an entry's
@@ -26,11 +36,17 @@ use super::incremental::{Digest, digest};
 /// of about 8 000 flower boxes), unless that build alone used more.
 pub(crate) const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
-/// What an entry starts with: the format of the cache, so that a new format never reads an old
-/// one.
-const MAGIC: &[u8; 8] = b"blpng\x001\n";
-/// Magic, key, digest of the PNG, length of the PNG.
-const HEADER_LEN: usize = 8 + 16 + 16 + 8;
+/// Part of the way pictures are made (and so of every key): the PNGs are stamped.
+pub(crate) const STAMPED: &str = "stamped blKY 1";
+/// The stamp's chunk type: ancillary, private, and unsafe to copy (by the case of its letters),
+/// so that a program that changes the picture drops it.
+const STAMP_TYPE: &[u8; 4] = b"blKY";
+/// The PNG signature and its header chunk (length 13, "IHDR", 13 bytes, CRC): the stamp
+/// follows them.
+const HEAD_LEN: usize = 8 + 4 + 4 + 13 + 4;
+/// The stamp's chunk: length, type, key and digest, CRC.
+const STAMP_LEN: usize = 4 + 4 + 16 + 16 + 4;
+const SIGNATURE_AND_HEADER: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
 /// An entry larger than this is not read (a flower box is about 120 KiB).
 const MAX_ENTRY_BYTES: u64 = 32 << 20;
 /// The folder inside the cache folder that holds the pictures.
@@ -107,12 +123,9 @@ impl PictureCache {
         }
     }
 
-    /// The key of a picture: the maker's digest and the SVG's bytes.
+    /// The key of a picture ([`key`]).
     fn key(&self, svg: &[u8]) -> Digest {
-        let mut both = [0u8; 32];
-        both[..16].copy_from_slice(&self.maker.to_le_bytes());
-        both[16..].copy_from_slice(&digest(svg).to_le_bytes());
-        digest(&both)
+        key(self.maker, svg)
     }
 
     fn path_of(&self, name: &str) -> PathBuf {
@@ -125,9 +138,27 @@ impl PictureCache {
         }
     }
 
-    /// The PNG kept for `svg`, if there is a sound one. `width` is the width every picture is
-    /// drawn at, checked in the PNG's header.
+    /// The PNG kept for `svg` (stamped), if there is a sound one. `width` is the width every
+    /// picture is drawn at, checked in the PNG's header.
     pub(crate) fn get(&self, svg: &[u8], width: u32) -> Option<Vec<u8>> {
+        self.sound_entry(svg, width).map(|(_, png)| png)
+    }
+
+    /// Publishes the PNG kept for `svg` at `target` (a new file) as a second name of the entry
+    /// where the file system allows, else as a copy. False when there is no sound entry, or it
+    /// could not be published.
+    pub(crate) fn publish(&self, svg: &[u8], width: u32, target: &Path) -> bool {
+        let Some((path, png)) = self.sound_entry(svg, width) else {
+            return false;
+        };
+        std::fs::hard_link(&path, target)
+            .or_else(|_| std::fs::write(target, &png))
+            .is_ok()
+    }
+
+    /// The path and bytes of the entry of `svg`, if it is sound (a broken one is removed), and
+    /// notes its use.
+    fn sound_entry(&self, svg: &[u8], width: u32) -> Option<(PathBuf, Vec<u8>)> {
         let key = self.key(svg);
         let name = format!("{key:032x}");
         let path = self.path_of(&name);
@@ -148,7 +179,7 @@ impl PictureCache {
                     .and_then(|f| f.set_modified(SystemTime::now()));
                 self.mark_used(&name);
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                Some(entry[HEADER_LEN..].to_vec())
+                Some((path, entry))
             }
             Err(why) => {
                 self.reject(&path, why);
@@ -166,21 +197,28 @@ impl PictureCache {
         let _ = std::fs::remove_file(path);
     }
 
-    /// Keeps `png` as the picture of `svg`. Failing to write only costs a later build time, so
-    /// it is reported once and otherwise ignored.
+    /// Keeps `png`, stamped ([`stamp`]), as the picture of `svg`. Failing to write only costs
+    /// a later build time, so it is reported once and otherwise ignored.
     pub(crate) fn put(&self, svg: &[u8], png: &[u8]) {
+        self.keep(svg, |temporary| std::fs::write(temporary, png));
+    }
+
+    /// Keeps the published file `file`, which holds `png` (stamped), as the picture of `svg`:
+    /// as a second name of the file where the file system allows, else as a copy.
+    pub(crate) fn keep_file(&self, svg: &[u8], file: &Path, png: &[u8]) {
+        self.keep(svg, |temporary| {
+            std::fs::hard_link(file, temporary).or_else(|_| std::fs::write(temporary, png))
+        });
+    }
+
+    /// Makes the entry of `svg` with `make`, which writes it at a temporary path.
+    fn keep(&self, svg: &[u8], make: impl FnOnce(&Path) -> io::Result<()>) {
         if self.unwritable.load(Ordering::Relaxed) {
             return;
         }
         let key = self.key(svg);
         let name = format!("{key:032x}");
         let path = self.path_of(&name);
-        let mut entry = Vec::with_capacity(HEADER_LEN + png.len());
-        entry.extend_from_slice(MAGIC);
-        entry.extend_from_slice(&key.to_le_bytes());
-        entry.extend_from_slice(&digest(png).to_le_bytes());
-        entry.extend_from_slice(&(png.len() as u64).to_le_bytes());
-        entry.extend_from_slice(png);
         let temporary = path.with_file_name(format!(
             ".{name}.{}-{}.tmp",
             std::process::id(),
@@ -189,7 +227,7 @@ impl PictureCache {
         let written = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&temporary, &entry))
+            .and_then(|()| make(&temporary))
             .and_then(|()| std::fs::rename(&temporary, &path));
         match written {
             Ok(()) => {
@@ -269,32 +307,73 @@ fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The key of a picture: the digest of the way pictures are made (`maker`) and the SVG's
+/// bytes.
+pub(crate) fn key(maker: Digest, svg: &[u8]) -> Digest {
+    let mut both = [0u8; 32];
+    both[..16].copy_from_slice(&maker.to_le_bytes());
+    both[16..].copy_from_slice(&digest(svg).to_le_bytes());
+    digest(&both)
+}
+
+/// `png` with the stamp that makes it an entry of the cache: a chunk right after its header
+/// holding `key` and a digest of the PNG's other bytes. PNG readers skip a chunk they do not
+/// know. A PNG without the usual header (none that blomlåda draws) is left as it is; the cache
+/// refuses it.
+pub(crate) fn stamp(png: &[u8], key: Digest) -> Vec<u8> {
+    if png.len() < HEAD_LEN || !png.starts_with(SIGNATURE_AND_HEADER) {
+        return png.to_vec();
+    }
+    let (head, rest) = png.split_at(HEAD_LEN);
+    let mut chunk = [0u8; STAMP_LEN];
+    chunk[..4].copy_from_slice(&32u32.to_be_bytes());
+    chunk[4..8].copy_from_slice(STAMP_TYPE);
+    chunk[8..24].copy_from_slice(&key.to_le_bytes());
+    chunk[24..40].copy_from_slice(&unstamped_digest(head, rest).to_le_bytes());
+    let crc = crc32fast::hash(&chunk[4..40]);
+    chunk[40..].copy_from_slice(&crc.to_be_bytes());
+    let mut stamped = Vec::with_capacity(png.len() + STAMP_LEN);
+    stamped.extend_from_slice(head);
+    stamped.extend_from_slice(&chunk);
+    stamped.extend_from_slice(rest);
+    stamped
+}
+
+/// The digest of a stamped PNG's bytes but its stamp: those before it and those after it.
+fn unstamped_digest(head: &[u8], rest: &[u8]) -> Digest {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut hasher = SipHasher13::new();
+    hasher.write(head);
+    hasher.write(rest);
+    hasher.finish128().as_u128()
+}
+
 /// Whether `entry` is a whole entry for `key` holding a PNG `width` pixels wide.
 fn check_entry(entry: &[u8], key: Digest, width: u32) -> Result<(), &'static str> {
-    let field = |at: usize, len: usize| entry.get(at..at + len).ok_or("too short");
-    if field(0, 8)? != MAGIC {
-        return Err("not an entry of this cache format");
+    // PNG signature, then the IHDR chunk: length 13, "IHDR", width.
+    if !entry.starts_with(SIGNATURE_AND_HEADER)
+        || entry.get(16..20) != Some(&width.to_be_bytes()[..])
+    {
+        return Err("not a PNG of the expected width");
     }
-    let u128_at = |at| -> Result<u128, &'static str> {
-        Ok(u128::from_le_bytes(
-            field(at, 16)?.try_into().map_err(|_| "too short")?,
-        ))
+    let stamp = entry
+        .get(HEAD_LEN..HEAD_LEN + STAMP_LEN)
+        .ok_or("too short")?;
+    if stamp[..4] != 32u32.to_be_bytes() || &stamp[4..8] != STAMP_TYPE {
+        return Err("no stamp of this cache");
+    }
+    let u128_at = |at: usize| {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&stamp[at..at + 16]);
+        u128::from_le_bytes(bytes)
     };
-    if u128_at(8)? != key {
+    if u128_at(8) != key {
         return Err("the entry of another picture");
     }
-    let len = u64::from_le_bytes(field(40, 8)?.try_into().map_err(|_| "too short")?);
-    let png = &entry[HEADER_LEN..];
-    if png.len() as u64 != len {
-        return Err("truncated or padded");
-    }
-    if digest(png) != u128_at(24)? {
-        return Err("the PNG does not match its digest");
-    }
-    // PNG signature, then the IHDR chunk: length 13, "IHDR", width.
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
-    if !png.starts_with(SIGNATURE) || png.get(16..20) != Some(&width.to_be_bytes()[..]) {
-        return Err("not a PNG of the expected width");
+    let (head, rest) = (&entry[..HEAD_LEN], &entry[HEAD_LEN + STAMP_LEN..]);
+    if unstamped_digest(head, rest) != u128_at(24) {
+        return Err("the PNG does not match its digest (changed, cut short or padded)");
     }
     Ok(())
 }
@@ -303,11 +382,19 @@ fn check_entry(entry: &[u8], key: Digest, width: u32) -> Result<(), &'static str
 mod tests {
     use super::*;
 
+    /// A PNG's signature and header for `width`, then `body`.
     fn png(width: u32, body: &[u8]) -> Vec<u8> {
-        let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        let mut png = SIGNATURE_AND_HEADER.to_vec();
         png.extend_from_slice(&width.to_be_bytes());
+        png.extend_from_slice(&[0, 0, 0, 1, 8, 2, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(png.len(), HEAD_LEN);
         png.extend_from_slice(body);
         png
+    }
+
+    /// `png` stamped for `svg` in `cache`, as a build keeps it.
+    fn stamped(cache: &PictureCache, svg: &[u8], png: &[u8]) -> Vec<u8> {
+        stamp(png, cache.key(svg))
     }
 
     fn entry_path(cache: &PictureCache, svg: &[u8]) -> PathBuf {
@@ -319,8 +406,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = PictureCache::open(dir.path(), "maker 1", DEFAULT_MAX_BYTES).unwrap();
         assert_eq!(cache.get(b"<svg/>", 1200), None);
-        cache.put(b"<svg/>", &png(1200, b"pixels"));
-        assert_eq!(cache.get(b"<svg/>", 1200), Some(png(1200, b"pixels")));
+        let picture = stamped(&cache, b"<svg/>", &png(1200, b"pixels"));
+        cache.put(b"<svg/>", &picture);
+        assert_eq!(cache.get(b"<svg/>", 1200), Some(picture));
         assert_eq!(cache.get(b"<svg></svg>", 1200), None);
         // Another maker (encoder, font) has other keys.
         let other = PictureCache::open(dir.path(), "maker 2", DEFAULT_MAX_BYTES).unwrap();
@@ -339,17 +427,18 @@ mod tests {
     fn broken_entries_are_removed_not_used() {
         let dir = tempfile::tempdir().unwrap();
         let cache = PictureCache::open(dir.path(), "maker", DEFAULT_MAX_BYTES).unwrap();
-        let good = png(1200, b"some pixels");
         let svg = b"<svg/>";
+        let good = stamped(&cache, svg, &png(1200, b"some pixels"));
         let path = entry_path(&cache, svg);
         type Breakage = fn(&mut Vec<u8>);
-        let breakages: [(&str, Breakage); 6] = [
+        let breakages: [(&str, Breakage); 7] = [
             ("a flipped bit", |e| *e.last_mut().unwrap() ^= 1),
+            ("a flipped bit in the header", |e| e[HEAD_LEN - 6] ^= 1),
             ("truncated", |e| e.truncate(e.len() - 3)),
             ("padded", |e| e.push(0)),
             ("empty", |e| e.clear()),
-            ("another format", |e| e[6] = b'2'),
-            ("another key", |e| e[8] ^= 1),
+            ("no stamp", |e| e[HEAD_LEN + 5] = b'x'),
+            ("another key", |e| e[HEAD_LEN + 8] ^= 1),
         ];
         for (what, breakage) in breakages {
             cache.put(svg, &good);
@@ -360,13 +449,17 @@ mod tests {
             assert!(!path.exists(), "{what}: the broken entry is removed");
         }
         // A sound entry of the wrong width (another drawing size) is not used either.
-        cache.put(svg, &png(600, b"pixels"));
+        cache.put(svg, &stamped(&cache, svg, &png(600, b"pixels")));
         assert_eq!(cache.get(svg, 1200), None);
         // An entry moved to another picture's place is refused by its key.
-        cache.put(b"<svg>a</svg>", &good);
-        std::fs::copy(entry_path(&cache, b"<svg>a</svg>"), &path).unwrap();
+        let other = b"<svg>a</svg>";
+        cache.put(other, &stamped(&cache, other, &png(1200, b"some pixels")));
+        std::fs::copy(entry_path(&cache, other), &path).unwrap();
         assert_eq!(cache.get(svg, 1200), None);
-        assert_eq!(cache.stats().rejected, 8);
+        // A PNG kept without its stamp is refused.
+        cache.put(svg, &png(1200, b"some pixels"));
+        assert_eq!(cache.get(svg, 1200), None);
+        assert_eq!(cache.stats().rejected, 10);
     }
 
     #[test]
@@ -374,8 +467,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let earlier = PictureCache::open(dir.path(), "maker", DEFAULT_MAX_BYTES).unwrap();
         let picture = png(1200, &[7; 1000]);
+        let put = |cache: &PictureCache, i: usize| {
+            let svg = format!("<svg>{i}</svg>");
+            cache.put(svg.as_bytes(), &stamped(cache, svg.as_bytes(), &picture));
+        };
         for i in 0..4 {
-            earlier.put(format!("<svg>{i}</svg>").as_bytes(), &picture);
+            put(&earlier, i);
         }
         // Entry 0 is the oldest, 3 the newest.
         for i in 0..4 {
@@ -388,11 +485,11 @@ mod tests {
                 .set_modified(when)
                 .unwrap();
         }
-        let entry_bytes = (HEADER_LEN + picture.len()) as u64;
+        let entry_bytes = (STAMP_LEN + picture.len()) as u64;
         // A later build uses entry 1 and adds entry 4; room for three entries.
         let later = PictureCache::open(dir.path(), "maker", 3 * entry_bytes).unwrap();
         assert!(later.get(b"<svg>1</svg>", 1200).is_some());
-        later.put(b"<svg>4</svg>", &picture);
+        put(&later, 4);
         assert_eq!(later.trim().unwrap(), 2);
         let kept: Vec<bool> = (0..5)
             .map(|i| entry_path(&later, format!("<svg>{i}</svg>").as_bytes()).exists())
@@ -401,13 +498,69 @@ mod tests {
         // A build that needs more than the bound keeps all it used.
         let big = PictureCache::open(dir.path(), "maker", 1).unwrap();
         for i in 5..7 {
-            big.put(format!("<svg>{i}</svg>").as_bytes(), &picture);
+            put(&big, i);
         }
         big.trim().unwrap();
         let kept: Vec<bool> = (0..7)
             .map(|i| entry_path(&big, format!("<svg>{i}</svg>").as_bytes()).exists())
             .collect();
         assert_eq!(kept, [false, false, false, false, false, true, true]);
+    }
+
+    #[test]
+    fn a_published_picture_and_its_entry_are_one_file() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache =
+            PictureCache::open(&dir.path().join("cache"), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let svg = b"<svg/>";
+        let picture = stamped(&cache, svg, &png(1200, b"pixels"));
+        let drawn = dir.path().join("drawn.png");
+        std::fs::write(&drawn, &picture).unwrap();
+        cache.keep_file(svg, &drawn, &picture);
+        let entry = entry_path(&cache, svg);
+        let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        assert_eq!(
+            inode(&entry),
+            inode(&drawn),
+            "kept as a second name, not written again"
+        );
+        // A later build publishes the entry the same way.
+        let published = dir.path().join("published.png");
+        assert!(cache.publish(svg, 1200, &published));
+        assert_eq!(inode(&published), inode(&entry));
+        assert_eq!(std::fs::read(&published).unwrap(), picture);
+        // A program that changes a published picture in place changes the entry: refused.
+        let mut changed = picture.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        std::fs::write(&published, &changed).unwrap();
+        assert!(!cache.publish(svg, 1200, &dir.path().join("again.png")));
+        assert!(!entry.exists());
+        assert_eq!(cache.stats().rejected, 1);
+    }
+
+    #[test]
+    fn a_stamp_is_a_chunk_png_readers_skip() {
+        let picture = crate::render::png::Rasterizer::new()
+            .png(r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2" fill="#4e9f46"/></svg>"##)
+            .unwrap();
+        let stamped = stamp(&picture, 7);
+        assert_eq!(stamped.len(), picture.len() + STAMP_LEN);
+        let decode = |bytes: &[u8]| {
+            let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+                .read_info()
+                .unwrap();
+            let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+            reader.next_frame(&mut pixels).unwrap();
+            pixels
+        };
+        assert_eq!(decode(&stamped), decode(&picture));
+        let width = u32::from_be_bytes(picture[16..20].try_into().unwrap());
+        assert_eq!(check_entry(&stamped, 7, width), Ok(()));
+        assert_eq!(
+            check_entry(&picture, 7, width),
+            Err("no stamp of this cache")
+        );
     }
 
     #[test]
@@ -418,7 +571,7 @@ mod tests {
         let svg = b"<svg/>";
         let shard = entry_path(&cache, svg).parent().unwrap().to_path_buf();
         std::fs::write(&shard, b"in the way").unwrap();
-        cache.put(svg, &png(1200, b"pixels"));
+        cache.put(svg, &stamped(&cache, svg, &png(1200, b"pixels")));
         assert_eq!(cache.get(svg, 1200), None);
         assert_eq!(cache.stats().stored, 0);
     }

@@ -1,17 +1,23 @@
 //! How the pipeline makes PNGs: drawn by the [`Rasterizer`], through the picture cache when
 //! there is one (see [`crate::output::picture_cache`]).
 
+use std::io;
 use std::path::Path;
 
+use crate::output::incremental::{Digest, digest};
 use crate::output::picture_cache::{self, PictureCache};
 use crate::output::{Picture, Rasterize};
 use crate::render::png::{PNG_WIDTH, Rasterizer};
 
 /// The rasterizer and, when there is one, the picture cache it looks in first and keeps what
-/// it draws in.
+/// it draws in. Every PNG is stamped for the cache ([`picture_cache::stamp`]), with a cache or
+/// without, so that the site is the same either way.
 pub(crate) struct Pictures {
     rasterizer: Rasterizer,
     cache: Option<PictureCache>,
+    /// The rasterizer's maker, stamped.
+    maker: String,
+    maker_digest: Digest,
 }
 
 impl Pictures {
@@ -19,8 +25,9 @@ impl Pictures {
     /// opened is reported and done without: pictures are then drawn.
     pub(crate) fn open(cache_dir: Option<&Path>) -> Pictures {
         let rasterizer = Rasterizer::new();
+        let maker = format!("{}, {}", rasterizer.maker(), picture_cache::STAMPED);
         let cache = cache_dir.and_then(|dir| {
-            PictureCache::open(dir, rasterizer.maker(), picture_cache::DEFAULT_MAX_BYTES)
+            PictureCache::open(dir, &maker, picture_cache::DEFAULT_MAX_BYTES)
                 .inspect_err(|e| {
                     tracing::warn!(
                         "picture cache: cannot use {}: {e}; pictures are drawn",
@@ -29,7 +36,22 @@ impl Pictures {
                 })
                 .ok()
         });
-        Pictures { rasterizer, cache }
+        let maker_digest = digest(maker.as_bytes());
+        Pictures {
+            rasterizer,
+            cache,
+            maker,
+            maker_digest,
+        }
+    }
+
+    /// Draws the PNG of `svg`, stamped.
+    fn draw(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+        let picture = Rasterize::png(&self.rasterizer, svg)?;
+        Ok(picture_cache::stamp(
+            &picture.png,
+            picture_cache::key(self.maker_digest, svg),
+        ))
     }
 
     /// Once a build or a round of `watch` has published: logs how the pictures were drawn
@@ -57,14 +79,30 @@ impl Rasterize for Pictures {
         if let Some(png) = self.cache.as_ref().and_then(|c| c.get(svg, PNG_WIDTH)) {
             return Ok(Picture { png, cached: true });
         }
-        let picture = Rasterize::png(&self.rasterizer, svg)?;
+        let png = self.draw(svg)?;
         if let Some(cache) = &self.cache {
-            cache.put(svg, &picture.png);
+            cache.put(svg, &png);
         }
-        Ok(picture)
+        Ok(Picture { png, cached: false })
+    }
+
+    /// Publishes the cache's entry as a second name of it, or keeps what it draws as a second
+    /// name of the published file: a picture's bytes are written once.
+    fn write_png(&self, svg: &[u8], target: &Path) -> io::Result<bool> {
+        if let Some(cache) = &self.cache
+            && cache.publish(svg, PNG_WIDTH, target)
+        {
+            return Ok(true);
+        }
+        let png = self.draw(svg).map_err(io::Error::other)?;
+        std::fs::write(target, &png)?;
+        if let Some(cache) = &self.cache {
+            cache.keep_file(svg, target, &png);
+        }
+        Ok(false)
     }
 
     fn maker(&self) -> &str {
-        self.rasterizer.maker()
+        &self.maker
     }
 }
