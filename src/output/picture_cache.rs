@@ -151,9 +151,10 @@ impl PictureCache {
         let Some((path, png)) = self.sound_entry(svg, width) else {
             return false;
         };
-        std::fs::hard_link(&path, target)
-            .or_else(|_| std::fs::write(target, &png))
-            .is_ok()
+        // A second name of a file only: a link made to a symbolic link would publish the link.
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && std::fs::hard_link(&path, target).is_ok();
+        linked || std::fs::write(target, &png).is_ok()
     }
 
     /// The path and bytes of the entry of `svg`, if it is sound (a broken one is removed), and
@@ -537,6 +538,25 @@ mod tests {
         assert!(!cache.publish(svg, 1200, &dir.path().join("again.png")));
         assert!(!entry.exists());
         assert_eq!(cache.stats().rejected, 1);
+    }
+
+    #[test]
+    fn an_entry_that_is_a_symbolic_link_is_published_as_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache =
+            PictureCache::open(&dir.path().join("cache"), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let svg = b"<svg/>";
+        let picture = stamped(&cache, svg, &png(1200, b"pixels"));
+        let elsewhere = dir.path().join("elsewhere.png");
+        std::fs::write(&elsewhere, &picture).unwrap();
+        let entry = entry_path(&cache, svg);
+        std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &entry).unwrap();
+        let published = dir.path().join("published.png");
+        assert!(cache.publish(svg, 1200, &published));
+        let meta = std::fs::symlink_metadata(&published).unwrap();
+        assert!(meta.is_file(), "published as a file, not as a link");
+        assert_eq!(std::fs::read(&published).unwrap(), picture);
     }
 
     #[test]
