@@ -204,12 +204,10 @@ impl PictureCache {
         self.keep(svg, |temporary| std::fs::write(temporary, png));
     }
 
-    /// Keeps the published file `file`, which holds `png` (stamped), as the picture of `svg`:
-    /// as a second name of the file where the file system allows, else as a copy.
-    pub(crate) fn keep_file(&self, svg: &[u8], file: &Path, png: &[u8]) {
-        self.keep(svg, |temporary| {
-            std::fs::hard_link(file, temporary).or_else(|_| std::fs::write(temporary, png))
-        });
+    /// Keeps the published file `file`, a stamped PNG, as the picture of `svg`: as a second
+    /// name of the file where the file system allows, else as a copy.
+    pub(crate) fn keep_file(&self, svg: &[u8], file: &Path) {
+        self.keep(svg, |temporary| super::link_or_copy(file, temporary));
     }
 
     /// Makes the entry of `svg` with `make`, which writes it at a temporary path.
@@ -518,7 +516,7 @@ mod tests {
         let picture = stamped(&cache, svg, &png(1200, b"pixels"));
         let drawn = dir.path().join("drawn.png");
         std::fs::write(&drawn, &picture).unwrap();
-        cache.keep_file(svg, &drawn, &picture);
+        cache.keep_file(svg, &drawn);
         let entry = entry_path(&cache, svg);
         let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
         assert_eq!(

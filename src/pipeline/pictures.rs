@@ -97,7 +97,7 @@ impl Rasterize for Pictures {
         let png = self.draw(svg).map_err(io::Error::other)?;
         std::fs::write(target, &png)?;
         if let Some(cache) = &self.cache {
-            cache.keep_file(svg, target, &png);
+            cache.keep_file(svg, target);
         }
         Ok(false)
     }
