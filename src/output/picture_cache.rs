@@ -74,11 +74,9 @@ pub(crate) struct CacheStats {
     pub rejected: usize,
 }
 
-/// A folder of PNGs by the digest of their SVG.
+/// A folder of PNGs by their [`key`].
 pub(crate) struct PictureCache {
     dir: PathBuf,
-    /// A digest of how pictures are made; part of every key.
-    maker: Digest,
     max_bytes: u64,
     /// The entries this build read or wrote, which trimming spares.
     used: Mutex<HashSet<String>>,
@@ -93,12 +91,12 @@ pub(crate) struct PictureCache {
 }
 
 impl PictureCache {
-    /// The cache in `dir` (made if missing) for pictures made the way `maker` describes.
-    pub(crate) fn open(dir: &Path, maker: &str, max_bytes: u64) -> io::Result<PictureCache> {
+    /// The cache in `dir` (made if missing). Its entries are found by their [`key`], which
+    /// holds how pictures are made.
+    pub(crate) fn open(dir: &Path, max_bytes: u64) -> io::Result<PictureCache> {
         std::fs::create_dir_all(dir.join(PICTURES))?;
         Ok(PictureCache {
             dir: dir.to_path_buf(),
-            maker: digest(maker.as_bytes()),
             max_bytes,
             used: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
@@ -123,11 +121,6 @@ impl PictureCache {
         }
     }
 
-    /// The key of a picture ([`key`]).
-    fn key(&self, svg: &[u8]) -> Digest {
-        key(self.maker, svg)
-    }
-
     fn path_of(&self, name: &str) -> PathBuf {
         self.dir.join(PICTURES).join(&name[..2]).join(name)
     }
@@ -138,17 +131,17 @@ impl PictureCache {
         }
     }
 
-    /// The PNG kept for `svg` (stamped), if there is a sound one. `width` is the width every
+    /// The PNG kept under `key` (stamped), if there is a sound one. `width` is the width every
     /// picture is drawn at, checked in the PNG's header.
-    pub(crate) fn get(&self, svg: &[u8], width: u32) -> Option<Vec<u8>> {
-        self.sound_entry(svg, width).map(|(_, png)| png)
+    pub(crate) fn get(&self, key: Digest, width: u32) -> Option<Vec<u8>> {
+        self.sound_entry(key, width).map(|(_, png)| png)
     }
 
-    /// Publishes the PNG kept for `svg` at `target` (a new file) as a second name of the entry
-    /// where the file system allows, else as a copy. False when there is no sound entry, or it
-    /// could not be published.
-    pub(crate) fn publish(&self, svg: &[u8], width: u32, target: &Path) -> bool {
-        let Some((path, png)) = self.sound_entry(svg, width) else {
+    /// Publishes the PNG kept under `key` at `target` (a new file) as a second name of the
+    /// entry where the file system allows, else as a copy. False when there is no sound entry,
+    /// or it could not be published.
+    pub(crate) fn publish(&self, key: Digest, width: u32, target: &Path) -> bool {
+        let Some((path, png)) = self.sound_entry(key, width) else {
             return false;
         };
         // A second name of a file only: a link made to a symbolic link would publish the link.
@@ -157,10 +150,9 @@ impl PictureCache {
         linked || std::fs::write(target, &png).is_ok()
     }
 
-    /// The path and bytes of the entry of `svg`, if it is sound (a broken one is removed), and
-    /// notes its use.
-    fn sound_entry(&self, svg: &[u8], width: u32) -> Option<(PathBuf, Vec<u8>)> {
-        let key = self.key(svg);
+    /// The path and bytes of the entry under `key`, if it is sound (a broken one is removed),
+    /// and notes its use.
+    fn sound_entry(&self, key: Digest, width: u32) -> Option<(PathBuf, Vec<u8>)> {
         let name = format!("{key:032x}");
         let path = self.path_of(&name);
         let entry = match read_bounded(&path) {
@@ -198,24 +190,23 @@ impl PictureCache {
         let _ = std::fs::remove_file(path);
     }
 
-    /// Keeps `png`, stamped ([`stamp`]), as the picture of `svg`. Failing to write only costs
+    /// Keeps `png`, stamped for `key` ([`stamp`]), under `key`. Failing to write only costs
     /// a later build time, so it is reported once and otherwise ignored.
-    pub(crate) fn put(&self, svg: &[u8], png: &[u8]) {
-        self.keep(svg, |temporary| std::fs::write(temporary, png));
+    pub(crate) fn put(&self, key: Digest, png: &[u8]) {
+        self.keep(key, |temporary| std::fs::write(temporary, png));
     }
 
-    /// Keeps the published file `file`, a stamped PNG, as the picture of `svg`: as a second
-    /// name of the file where the file system allows, else as a copy.
-    pub(crate) fn keep_file(&self, svg: &[u8], file: &Path) {
-        self.keep(svg, |temporary| super::link_or_copy(file, temporary));
+    /// Keeps the published file `file`, a PNG stamped for `key`, under `key`: as a second name
+    /// of the file where the file system allows, else as a copy.
+    pub(crate) fn keep_file(&self, key: Digest, file: &Path) {
+        self.keep(key, |temporary| super::link_or_copy(file, temporary));
     }
 
-    /// Makes the entry of `svg` with `make`, which writes it at a temporary path.
-    fn keep(&self, svg: &[u8], make: impl FnOnce(&Path) -> io::Result<()>) {
+    /// Makes the entry under `key` with `make`, which writes it at a temporary path.
+    fn keep(&self, key: Digest, make: impl FnOnce(&Path) -> io::Result<()>) {
         if self.unwritable.load(Ordering::Relaxed) {
             return;
         }
-        let key = self.key(svg);
         let name = format!("{key:032x}");
         let path = self.path_of(&name);
         let temporary = path.with_file_name(format!(
@@ -391,27 +382,36 @@ mod tests {
         png
     }
 
-    /// `png` stamped for `svg` in `cache`, as a build keeps it.
-    fn stamped(cache: &PictureCache, svg: &[u8], png: &[u8]) -> Vec<u8> {
-        stamp(png, cache.key(svg))
+    /// The key of `svg` drawn by `maker`.
+    fn key_by(maker: &str, svg: &[u8]) -> Digest {
+        key(digest(maker.as_bytes()), svg)
+    }
+
+    /// The key of `svg` drawn by the tests' maker.
+    fn key_of(svg: &[u8]) -> Digest {
+        key_by("maker", svg)
+    }
+
+    /// `png` stamped for `svg`, as a build keeps it.
+    fn stamped(svg: &[u8], png: &[u8]) -> Vec<u8> {
+        stamp(png, key_of(svg))
     }
 
     fn entry_path(cache: &PictureCache, svg: &[u8]) -> PathBuf {
-        cache.path_of(&format!("{:032x}", cache.key(svg)))
+        cache.path_of(&format!("{:032x}", key_of(svg)))
     }
 
     #[test]
     fn keeps_and_returns_a_picture() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PictureCache::open(dir.path(), "maker 1", DEFAULT_MAX_BYTES).unwrap();
-        assert_eq!(cache.get(b"<svg/>", 1200), None);
-        let picture = stamped(&cache, b"<svg/>", &png(1200, b"pixels"));
-        cache.put(b"<svg/>", &picture);
-        assert_eq!(cache.get(b"<svg/>", 1200), Some(picture));
-        assert_eq!(cache.get(b"<svg></svg>", 1200), None);
+        let cache = PictureCache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+        assert_eq!(cache.get(key_of(b"<svg/>"), 1200), None);
+        let picture = stamped(b"<svg/>", &png(1200, b"pixels"));
+        cache.put(key_of(b"<svg/>"), &picture);
+        assert_eq!(cache.get(key_of(b"<svg/>"), 1200), Some(picture));
+        assert_eq!(cache.get(key_of(b"<svg></svg>"), 1200), None);
         // Another maker (encoder, font) has other keys.
-        let other = PictureCache::open(dir.path(), "maker 2", DEFAULT_MAX_BYTES).unwrap();
-        assert_eq!(other.get(b"<svg/>", 1200), None);
+        assert_eq!(cache.get(key_by("maker 2", b"<svg/>"), 1200), None);
         assert_eq!(
             cache.stats(),
             CacheStats {
@@ -425,9 +425,9 @@ mod tests {
     #[test]
     fn broken_entries_are_removed_not_used() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PictureCache::open(dir.path(), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let cache = PictureCache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
         let svg = b"<svg/>";
-        let good = stamped(&cache, svg, &png(1200, b"some pixels"));
+        let good = stamped(svg, &png(1200, b"some pixels"));
         let path = entry_path(&cache, svg);
         type Breakage = fn(&mut Vec<u8>);
         let breakages: [(&str, Breakage); 7] = [
@@ -440,35 +440,35 @@ mod tests {
             ("another key", |e| e[HEAD_LEN + 8] ^= 1),
         ];
         for (what, breakage) in breakages {
-            cache.put(svg, &good);
+            cache.put(key_of(svg), &good);
             let mut entry = std::fs::read(&path).unwrap();
             breakage(&mut entry);
             std::fs::write(&path, &entry).unwrap();
-            assert_eq!(cache.get(svg, 1200), None, "{what}");
+            assert_eq!(cache.get(key_of(svg), 1200), None, "{what}");
             assert!(!path.exists(), "{what}: the broken entry is removed");
         }
         // A sound entry of the wrong width (another drawing size) is not used either.
-        cache.put(svg, &stamped(&cache, svg, &png(600, b"pixels")));
-        assert_eq!(cache.get(svg, 1200), None);
+        cache.put(key_of(svg), &stamped(svg, &png(600, b"pixels")));
+        assert_eq!(cache.get(key_of(svg), 1200), None);
         // An entry moved to another picture's place is refused by its key.
         let other = b"<svg>a</svg>";
-        cache.put(other, &stamped(&cache, other, &png(1200, b"some pixels")));
+        cache.put(key_of(other), &stamped(other, &png(1200, b"some pixels")));
         std::fs::copy(entry_path(&cache, other), &path).unwrap();
-        assert_eq!(cache.get(svg, 1200), None);
+        assert_eq!(cache.get(key_of(svg), 1200), None);
         // A PNG kept without its stamp is refused.
-        cache.put(svg, &png(1200, b"some pixels"));
-        assert_eq!(cache.get(svg, 1200), None);
+        cache.put(key_of(svg), &png(1200, b"some pixels"));
+        assert_eq!(cache.get(key_of(svg), 1200), None);
         assert_eq!(cache.stats().rejected, 10);
     }
 
     #[test]
     fn trimming_removes_the_least_recently_used_but_spares_this_builds() {
         let dir = tempfile::tempdir().unwrap();
-        let earlier = PictureCache::open(dir.path(), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let earlier = PictureCache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
         let picture = png(1200, &[7; 1000]);
         let put = |cache: &PictureCache, i: usize| {
             let svg = format!("<svg>{i}</svg>");
-            cache.put(svg.as_bytes(), &stamped(cache, svg.as_bytes(), &picture));
+            cache.put(key_of(svg.as_bytes()), &stamped(svg.as_bytes(), &picture));
         };
         for i in 0..4 {
             put(&earlier, i);
@@ -486,8 +486,8 @@ mod tests {
         }
         let entry_bytes = (STAMP_LEN + picture.len()) as u64;
         // A later build uses entry 1 and adds entry 4; room for three entries.
-        let later = PictureCache::open(dir.path(), "maker", 3 * entry_bytes).unwrap();
-        assert!(later.get(b"<svg>1</svg>", 1200).is_some());
+        let later = PictureCache::open(dir.path(), 3 * entry_bytes).unwrap();
+        assert!(later.get(key_of(b"<svg>1</svg>"), 1200).is_some());
         put(&later, 4);
         assert_eq!(later.trim().unwrap(), 2);
         let kept: Vec<bool> = (0..5)
@@ -495,7 +495,7 @@ mod tests {
             .collect();
         assert_eq!(kept, [false, true, false, true, true]);
         // A build that needs more than the bound keeps all it used.
-        let big = PictureCache::open(dir.path(), "maker", 1).unwrap();
+        let big = PictureCache::open(dir.path(), 1).unwrap();
         for i in 5..7 {
             put(&big, i);
         }
@@ -510,13 +510,12 @@ mod tests {
     fn a_published_picture_and_its_entry_are_one_file() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
-        let cache =
-            PictureCache::open(&dir.path().join("cache"), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let cache = PictureCache::open(&dir.path().join("cache"), DEFAULT_MAX_BYTES).unwrap();
         let svg = b"<svg/>";
-        let picture = stamped(&cache, svg, &png(1200, b"pixels"));
+        let picture = stamped(svg, &png(1200, b"pixels"));
         let drawn = dir.path().join("drawn.png");
         std::fs::write(&drawn, &picture).unwrap();
-        cache.keep_file(svg, &drawn);
+        cache.keep_file(key_of(svg), &drawn);
         let entry = entry_path(&cache, svg);
         let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
         assert_eq!(
@@ -526,14 +525,14 @@ mod tests {
         );
         // A later build publishes the entry the same way.
         let published = dir.path().join("published.png");
-        assert!(cache.publish(svg, 1200, &published));
+        assert!(cache.publish(key_of(svg), 1200, &published));
         assert_eq!(inode(&published), inode(&entry));
         assert_eq!(std::fs::read(&published).unwrap(), picture);
         // A program that changes a published picture in place changes the entry: refused.
         let mut changed = picture.clone();
         *changed.last_mut().unwrap() ^= 1;
         std::fs::write(&published, &changed).unwrap();
-        assert!(!cache.publish(svg, 1200, &dir.path().join("again.png")));
+        assert!(!cache.publish(key_of(svg), 1200, &dir.path().join("again.png")));
         assert!(!entry.exists());
         assert_eq!(cache.stats().rejected, 1);
     }
@@ -541,17 +540,16 @@ mod tests {
     #[test]
     fn an_entry_that_is_a_symbolic_link_is_published_as_a_file() {
         let dir = tempfile::tempdir().unwrap();
-        let cache =
-            PictureCache::open(&dir.path().join("cache"), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let cache = PictureCache::open(&dir.path().join("cache"), DEFAULT_MAX_BYTES).unwrap();
         let svg = b"<svg/>";
-        let picture = stamped(&cache, svg, &png(1200, b"pixels"));
+        let picture = stamped(svg, &png(1200, b"pixels"));
         let elsewhere = dir.path().join("elsewhere.png");
         std::fs::write(&elsewhere, &picture).unwrap();
         let entry = entry_path(&cache, svg);
         std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &entry).unwrap();
         let published = dir.path().join("published.png");
-        assert!(cache.publish(svg, 1200, &published));
+        assert!(cache.publish(key_of(svg), 1200, &published));
         let meta = std::fs::symlink_metadata(&published).unwrap();
         assert!(meta.is_file(), "published as a file, not as a link");
         assert_eq!(std::fs::read(&published).unwrap(), picture);
@@ -584,13 +582,13 @@ mod tests {
     #[test]
     fn an_unwritable_cache_does_not_fail() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PictureCache::open(dir.path(), "maker", DEFAULT_MAX_BYTES).unwrap();
+        let cache = PictureCache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
         // A file where the shard folder should be.
         let svg = b"<svg/>";
         let shard = entry_path(&cache, svg).parent().unwrap().to_path_buf();
         std::fs::write(&shard, b"in the way").unwrap();
-        cache.put(svg, &stamped(&cache, svg, &png(1200, b"pixels")));
-        assert_eq!(cache.get(svg, 1200), None);
+        cache.put(key_of(svg), &stamped(svg, &png(1200, b"pixels")));
+        assert_eq!(cache.get(key_of(svg), 1200), None);
         assert_eq!(cache.stats().stored, 0);
     }
 }

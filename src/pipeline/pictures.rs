@@ -17,6 +17,7 @@ pub(crate) struct Pictures {
     cache: Option<PictureCache>,
     /// The rasterizer's maker, stamped.
     maker: String,
+    /// Its digest, part of every picture's key ([`picture_cache::key`]).
     maker_digest: Digest,
 }
 
@@ -27,7 +28,7 @@ impl Pictures {
         let rasterizer = Rasterizer::new();
         let maker = format!("{}, {}", rasterizer.maker(), picture_cache::STAMPED);
         let cache = cache_dir.and_then(|dir| {
-            PictureCache::open(dir, &maker, picture_cache::DEFAULT_MAX_BYTES)
+            PictureCache::open(dir, picture_cache::DEFAULT_MAX_BYTES)
                 .inspect_err(|e| {
                     tracing::warn!(
                         "picture cache: cannot use {}: {e}; pictures are drawn",
@@ -45,13 +46,15 @@ impl Pictures {
         }
     }
 
-    /// Draws the PNG of `svg`, stamped.
-    fn draw(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+    /// The key of the picture of `svg`, in the cache and in its stamp.
+    fn key(&self, svg: &[u8]) -> Digest {
+        picture_cache::key(self.maker_digest, svg)
+    }
+
+    /// Draws the PNG of `svg`, stamped with its `key`.
+    fn draw(&self, svg: &[u8], key: Digest) -> Result<Vec<u8>, String> {
         let picture = Rasterize::png(&self.rasterizer, svg)?;
-        Ok(picture_cache::stamp(
-            &picture.png,
-            picture_cache::key(self.maker_digest, svg),
-        ))
+        Ok(picture_cache::stamp(&picture.png, key))
     }
 
     /// Once a build or a round of `watch` has published: logs how the pictures were drawn
@@ -76,12 +79,13 @@ impl Pictures {
 
 impl Rasterize for Pictures {
     fn png(&self, svg: &[u8]) -> Result<Picture, String> {
-        if let Some(png) = self.cache.as_ref().and_then(|c| c.get(svg, PNG_WIDTH)) {
+        let key = self.key(svg);
+        if let Some(png) = self.cache.as_ref().and_then(|c| c.get(key, PNG_WIDTH)) {
             return Ok(Picture { png, cached: true });
         }
-        let png = self.draw(svg)?;
+        let png = self.draw(svg, key)?;
         if let Some(cache) = &self.cache {
-            cache.put(svg, &png);
+            cache.put(key, &png);
         }
         Ok(Picture { png, cached: false })
     }
@@ -89,15 +93,16 @@ impl Rasterize for Pictures {
     /// Publishes the cache's entry as a second name of it, or keeps what it draws as a second
     /// name of the published file: a picture's bytes are written once.
     fn write_png(&self, svg: &[u8], target: &Path) -> io::Result<bool> {
+        let key = self.key(svg);
         if let Some(cache) = &self.cache
-            && cache.publish(svg, PNG_WIDTH, target)
+            && cache.publish(key, PNG_WIDTH, target)
         {
             return Ok(true);
         }
-        let png = self.draw(svg).map_err(io::Error::other)?;
+        let png = self.draw(svg, key).map_err(io::Error::other)?;
         std::fs::write(target, &png)?;
         if let Some(cache) = &self.cache {
-            cache.keep_file(svg, target);
+            cache.keep_file(key, target);
         }
         Ok(false)
     }
